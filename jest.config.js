@@ -1,0 +1,13 @@
+/** @type {import('jest').Config} */
+module.exports = {
+	testEnvironment: 'node',
+	roots: ['<rootDir>/test'],
+	testMatch: ['**/*.test.ts'],
+	transform: {
+		// Type checking is `tsc`'s job (npm run build); tests only need transpiling.
+		'^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json', diagnostics: false }],
+	},
+	testTimeout: 60000,
+	// Two cores: more workers than that only thrash.
+	maxWorkers: 2,
+};

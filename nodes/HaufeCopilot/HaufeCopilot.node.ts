@@ -1,0 +1,62 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import * as assistant from './actions/assistant';
+import * as chatCompletion from './actions/chatCompletion';
+import { requestOptionsField } from './actions/fields';
+import * as file from './actions/file';
+import * as message from './actions/message';
+import * as question from './actions/question';
+import { router } from './actions/router';
+import * as run from './actions/run';
+import * as thread from './actions/thread';
+import { searchAssistants, searchThreads } from './methods/listSearch';
+
+export class HaufeCopilot implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Haufe Copilot',
+		name: 'haufeCopilot',
+		icon: { light: 'file:../../icons/haufe.svg', dark: 'file:../../icons/haufe.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description: 'Ask Haufe Copilot assistants: threads, messages, runs, chat completions and files',
+		defaults: { name: 'Haufe Copilot' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'haufeCopilotApi', required: true }],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'Assistant', value: 'assistant' },
+					{ name: 'Chat Completion', value: 'chatCompletion' },
+					{ name: 'File', value: 'file' },
+					{ name: 'Message', value: 'message' },
+					{ name: 'Question', value: 'question', description: 'Ask: one question per item, answered with sources' },
+					{ name: 'Run', value: 'run' },
+					{ name: 'Thread', value: 'thread' },
+				],
+				default: 'question',
+			},
+			...assistant.description,
+			...chatCompletion.description,
+			...file.description,
+			...message.description,
+			...question.description,
+			...run.description,
+			...thread.description,
+			requestOptionsField,
+		],
+	};
+
+	methods = { listSearch: { searchAssistants, searchThreads } };
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

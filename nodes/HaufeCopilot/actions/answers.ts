@@ -1,0 +1,180 @@
+import type { Readable } from 'stream';
+
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
+
+import { apiError } from '../../shared/errors';
+import { withProgress } from '../../shared/router';
+import { NdjsonParser, readChunks, StreamError } from '../../shared/streams';
+import { mergeBody, Validator } from '../../shared/validation';
+import type { HaufeClient } from '../transport';
+import { HAUFE_SERVICE } from '../transport';
+
+/** The answer of a run or chat completion, the same whether it was streamed or not. */
+export interface Answer extends IDataObject {
+	id: string;
+	thread_id: string | null;
+	role: string;
+	content: string;
+	sources: IDataObject[];
+	meta_data: IDataObject;
+	created_at?: string;
+}
+
+export interface StreamFigures extends IDataObject {
+	chunks: number;
+	time_to_first_chunk_ms: number | null;
+	duration_ms: number;
+}
+
+/** Licence and extra JSON of the run and chat operations, merged into the request body. */
+export function buildAnswerBody(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	client: HaufeClient,
+	base: IDataObject,
+	licenceParameter = 'licenceId',
+	extraParameter = 'additionalBodyJson',
+): IDataObject {
+	const validator = new Validator(this.getNode(), itemIndex);
+	const licence =
+		(this.getNodeParameter(licenceParameter, itemIndex, '') as string).trim() ||
+		String(client.credentials.licenceId ?? '').trim();
+	const body: IDataObject = { ...base };
+	if (licence) body.meta_data = mergeBody((base.meta_data as IDataObject) ?? {}, { user_data: { licence } });
+	const extra = validator.jsonObject(this.getNodeParameter(extraParameter, itemIndex, '{}'), 'Additional Body (JSON)');
+	return mergeBody(body, extra);
+}
+
+/**
+ * Reads an NDJSON answer stream into one answer. Lines carry `delta.content`; the final
+ * line (end marker unverified in the docs) may carry the sources and `meta_data`; a line
+ * with an `error_code` is an error raised mid-stream. When the workflow streams its webhook
+ * response, each piece of text is forwarded as it arrives.
+ */
+export async function collectAnswerStream(
+	this: IExecuteFunctions,
+	stream: Readable,
+	itemIndex: number,
+	started = Date.now(),
+): Promise<{ answer: Answer; figures: StreamFigures }> {
+	const forward = this.isStreaming?.() === true;
+	const parser = new NdjsonParser();
+	const answer: Answer = { id: '', thread_id: null, role: 'assistant', content: '', sources: [], meta_data: {} };
+	let chunks = 0;
+	let firstChunkAt: number | undefined;
+
+	const take = (line: IDataObject) => {
+		if (typeof line.error_code === 'string' && !line.delta) {
+			throw new StreamError(String(line.detail ?? line.error_code), 'api', line);
+		}
+		const delta = (line.delta as IDataObject) ?? {};
+		const text = typeof delta.content === 'string' ? delta.content : '';
+		if (text) {
+			chunks++;
+			firstChunkAt ??= Date.now();
+			answer.content += text;
+			if (forward) void this.sendChunk('item', itemIndex, text);
+		}
+		const sources = (delta.sources ?? line.sources) as IDataObject[] | undefined;
+		if (Array.isArray(sources) && sources.length) answer.sources = sources;
+		if (line.meta_data && typeof line.meta_data === 'object') answer.meta_data = line.meta_data as IDataObject;
+		if (typeof line.message_id === 'string') answer.id = line.message_id;
+		if (typeof line.thread_id === 'string') answer.thread_id = line.thread_id;
+		if (typeof line.created_at === 'string') answer.created_at ??= line.created_at;
+		if (typeof delta.role === 'string') answer.role = delta.role;
+	};
+
+	if (forward) void this.sendChunk('begin', itemIndex);
+	try {
+		for await (const chunk of readChunks(stream)) parser.push(chunk).forEach(take);
+		parser.end().forEach(take);
+	} catch (error) {
+		stream.destroy();
+		if (forward) void this.sendChunk('error', itemIndex, (error as Error).message);
+		throw streamFailure.call(this, error as Error, itemIndex, chunks, answer);
+	}
+	if (forward) void this.sendChunk('end', itemIndex);
+	const now = Date.now();
+	return {
+		answer,
+		figures: {
+			chunks,
+			time_to_first_chunk_ms: firstChunkAt === undefined ? null : firstChunkAt - started,
+			duration_ms: now - started,
+		},
+	};
+}
+
+/** A failed stream is an error, never a partial answer reported as success. */
+function streamFailure(this: IExecuteFunctions, error: Error, itemIndex: number, chunks: number, answer: Answer) {
+	const where = answer.thread_id ? ` in thread ${answer.thread_id}` : '';
+	if (error instanceof StreamError && error.kind === 'api') {
+		return withProgress(
+			apiError(this.getNode(), {
+				service: HAUFE_SERVICE.name,
+				status: 200,
+				body: error.detail,
+				hints: HAUFE_SERVICE.hints,
+				itemIndex,
+				operation: 'answer stream',
+			}),
+			{ chunks_received: chunks },
+		);
+	}
+	const message =
+		error instanceof StreamError && error.kind === 'malformed'
+			? `Haufe Copilot sent an unreadable answer stream after ${chunks} chunks: ${error.message}`
+			: `The Haufe Copilot answer stream broke off after ${chunks} chunks; no answer is reported`;
+	return withProgress(
+		new NodeApiError(
+			this.getNode(),
+			{ code: error instanceof StreamError ? error.kind : 'stream_failed' },
+			{
+				message,
+				description: `The partial text is discarded. The assistant may still have stored a message${where}: look at the thread's messages before running it again.`,
+				itemIndex,
+			},
+		),
+		{ chunks_received: chunks, ...(answer.thread_id ? { thread_id: answer.thread_id } : {}) },
+	);
+}
+
+/** The answer as the API returned it, with its fields in a predictable shape. */
+export function normaliseAnswer(response: IDataObject): Answer {
+	return {
+		...response,
+		id: String(response.id ?? response.message_id ?? ''),
+		thread_id: (response.thread_id as string | null) ?? null,
+		role: String(response.role ?? 'assistant'),
+		content: String(response.content ?? ''),
+		sources: Array.isArray(response.sources) ? (response.sources as IDataObject[]) : [],
+		meta_data: (response.meta_data as IDataObject) ?? {},
+	};
+}
+
+/** "Include Request": what was sent, so a run can be seen and reproduced like an HTTP task. */
+export function describeRequest(method: string, url: string, body: IDataObject): IDataObject {
+	return { method, url, body };
+}
+
+/**
+ * Asks the API for an answer: plainly, or streamed and collected. Never retried once it
+ * may have reached the model (see ApiClient), so one call produces at most one answer.
+ */
+export async function requestAnswer(
+	this: IExecuteFunctions,
+	client: HaufeClient,
+	itemIndex: number,
+	path: string,
+	body: IDataObject,
+	options: { streamed: boolean; qs?: IDataObject },
+): Promise<{ answer: Answer; figures?: StreamFigures }> {
+	if (!options.streamed) {
+		const response = await client.call<IDataObject>('POST', path, { body, qs: options.qs, itemIndex, answer: true });
+		return { answer: normaliseAnswer(response) };
+	}
+	const started = Date.now();
+	const stream = await client.stream(`${path}/stream`, { body, qs: options.qs, itemIndex });
+	return await collectAnswerStream.call(this, stream, itemIndex, started);
+}

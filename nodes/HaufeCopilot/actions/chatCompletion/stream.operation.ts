@@ -1,0 +1,15 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import type { HaufeClient } from '../../transport';
+import { completeChat } from './create.operation';
+import { chatFields } from './fields';
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['chatCompletion'], operation: ['stream'] } },
+	chatFields,
+);
+
+export async function execute(this: IExecuteFunctions, itemIndex: number, client: HaufeClient) {
+	return await completeChat.call(this, itemIndex, client, true);
+}

@@ -1,0 +1,159 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+/** Fields that several Haufe Copilot operations share. Each operation sets displayOptions. */
+
+export const assistantLocator: INodeProperties = {
+	displayName: 'Assistant',
+	name: 'assistantId',
+	type: 'resourceLocator',
+	default: { mode: 'list', value: '' },
+	required: true,
+	modes: [
+		{
+			displayName: 'From List',
+			name: 'list',
+			type: 'list',
+			typeOptions: { searchListMethod: 'searchAssistants', searchable: true },
+		},
+		{
+			displayName: 'ID',
+			name: 'id',
+			type: 'string',
+			placeholder: '3fa85f64-5717-4562-b3fc-2c963f66afa6',
+		},
+	],
+	description: 'The assistant to talk to',
+};
+
+export const threadLocator: INodeProperties = {
+	displayName: 'Thread',
+	name: 'threadId',
+	type: 'resourceLocator',
+	default: { mode: 'list', value: '' },
+	required: true,
+	modes: [
+		{
+			displayName: 'From List',
+			name: 'list',
+			type: 'list',
+			typeOptions: { searchListMethod: 'searchThreads', searchable: true },
+		},
+		{
+			displayName: 'ID',
+			name: 'id',
+			type: 'string',
+			placeholder: '1a2b3c4d-5678-9abc-def0-112233445566',
+		},
+	],
+	description: 'The thread (conversation)',
+};
+
+export const returnAllField: INodeProperties = {
+	displayName: 'Return All',
+	name: 'returnAll',
+	type: 'boolean',
+	default: false,
+	description: 'Whether to return all results or only up to a given limit',
+};
+
+export const limitField: INodeProperties = {
+	displayName: 'Limit',
+	name: 'limit',
+	type: 'number',
+	typeOptions: { minValue: 1 },
+	default: 50,
+	description: 'Max number of results to return',
+	displayOptions: { show: { returnAll: [false] } },
+};
+
+export const licenceField: INodeProperties = {
+	displayName: 'Licence ID',
+	name: 'licenceId',
+	type: 'string',
+	default: '',
+	description:
+		'Sent as meta_data.user_data.licence. Empty uses the default licence of the credential. An unknown licence degrades answers without an error.',
+};
+
+export const userIdField: INodeProperties = {
+	displayName: 'User ID',
+	name: 'userId',
+	type: 'string',
+	default: '',
+	placeholder: '3fa85f64-5717-4562-b3fc-2c963f66afa6',
+	description: 'UUID of the end user. Empty uses the default user of the credential, if any.',
+};
+
+export const additionalBodyField: INodeProperties = {
+	displayName: 'Additional Body (JSON)',
+	name: 'additionalBodyJson',
+	type: 'json',
+	default: '{}',
+	description:
+		'JSON merged into the request body (nested objects are merged), to send fields this node does not model, such as tool configuration',
+};
+
+export const includeRequestField: INodeProperties = {
+	displayName: 'Include Request',
+	name: 'includeRequest',
+	type: 'boolean',
+	default: false,
+	description: 'Whether to add the request that was sent (method, URL and body; never the API key) to the output',
+};
+
+export const contentField: INodeProperties = {
+	displayName: 'Content',
+	name: 'content',
+	type: 'string',
+	typeOptions: { rows: 4 },
+	default: '',
+	required: true,
+	description: 'The text of the message, at most 30,000 characters',
+};
+
+/** Shown on every operation: how requests behave on failures and how fast answers may be requested. */
+export const requestOptionsField: INodeProperties = {
+	displayName: 'Request Options',
+	name: 'requestOptions',
+	type: 'collection',
+	placeholder: 'Add option',
+	default: {},
+	options: [
+		{
+			displayName: 'Answer Requests per Minute',
+			name: 'answerRequestsPerMinute',
+			type: 'number',
+			typeOptions: { minValue: 0 },
+			default: 60,
+			description:
+				'Client-side cap on run and chat requests per minute (your tier\'s limit; 0 turns the cap off). The lowest tier allows 60.',
+		},
+		{
+			displayName: 'Answer Requests per Second',
+			name: 'answerRequestsPerSecond',
+			type: 'number',
+			typeOptions: { minValue: 0 },
+			default: 15,
+			description: 'Client-side cap on run and chat requests per second (0 turns the cap off). The lowest tier allows 15.',
+		},
+		{
+			displayName: 'Max Retries',
+			name: 'maxRetries',
+			type: 'number',
+			typeOptions: { minValue: 0, maxValue: 10 },
+			default: 3,
+			description:
+				'How often a request is retried after a rate limit (429, honouring Retry-After) or, for reads, a server or network error. Answers are never requested twice.',
+		},
+		{
+			displayName: 'Timeout (Seconds)',
+			name: 'timeout',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 120,
+			description: 'How long one request may take before it fails',
+		},
+	],
+};
+
+export const MAX_CONTENT_LENGTH = 30_000;

@@ -1,0 +1,146 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+
+import { Validator } from '../../../shared/validation';
+import { waitFor } from '../../../shared/wait';
+import type { HaufeClient } from '../../transport';
+import { userIdField } from '../fields';
+import { encodeId } from '../parameters';
+
+/** Documented limits; the signed-URL answer may state its own, which are checked too. */
+export const FILE_LIMITS = { maxSize: 10_485_760, allowedTypes: ['pdf', 'docx', 'xlsx', 'csv', 'txt'] };
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Input Binary Field',
+		name: 'binaryPropertyName',
+		type: 'string',
+		default: 'data',
+		required: true,
+		hint: 'The name of the input binary field containing the file to upload',
+	},
+	{
+		displayName: 'Persist',
+		name: 'persist',
+		type: 'boolean',
+		default: true,
+		description: 'Whether the service keeps the file after processing',
+	},
+	userIdField,
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		options: [
+			{
+				displayName: 'Poll Interval (Seconds)',
+				name: 'pollInterval',
+				type: 'number',
+				typeOptions: { minValue: 0.1 },
+				default: 2,
+				description: 'How often the processing status is checked',
+			},
+			{
+				displayName: 'Processing Timeout (Seconds)',
+				name: 'processingTimeout',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: 300,
+				description: 'How long to wait for the file to be processed before failing',
+			},
+			{
+				displayName: 'Wait Until Processed',
+				name: 'waitForProcessing',
+				type: 'boolean',
+				default: true,
+				description: 'Whether to wait until the service has processed the file (status PROCESSED)',
+			},
+		],
+	},
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['file'], operation: ['upload'] } }, properties);
+
+function extensionOf(fileName: string | undefined, fallback: string | undefined): string {
+	const match = /\.([A-Za-z0-9]+)$/.exec(fileName ?? '');
+	return (match?.[1] ?? fallback ?? '').toLowerCase();
+}
+
+/** The docs spell the status field two ways. */
+export function processingStatus(status: IDataObject): string {
+	return String(status.processing_status ?? status.processingStatus ?? status.status ?? '').toUpperCase();
+}
+
+export async function execute(this: IExecuteFunctions, itemIndex: number, client: HaufeClient) {
+	const validator = new Validator(this.getNode(), itemIndex);
+	const propertyName = this.getNodeParameter('binaryPropertyName', itemIndex) as string;
+	const binary = this.helpers.assertBinaryData(itemIndex, propertyName);
+	const fileName = binary.fileName ?? `upload.${binary.fileExtension ?? 'bin'}`;
+	const extension = extensionOf(fileName, binary.fileExtension);
+	const data = await this.helpers.getBinaryDataBuffer(itemIndex, propertyName);
+	const checkLimits = (limits: { maxSize: number; allowedTypes: string[] }) => {
+		if (!limits.allowedTypes.includes(extension)) {
+			validator.fail(`File "${fileName}" has type "${extension || 'unknown'}"; allowed types are ${limits.allowedTypes.join(', ')}`);
+		}
+		if (data.length > limits.maxSize) {
+			validator.fail(`File "${fileName}" is ${data.length} bytes; the limit is ${limits.maxSize} bytes (${Math.round(limits.maxSize / 1048576)} MiB)`);
+		}
+	};
+	checkLimits(FILE_LIMITS);
+	const userId = (this.getNodeParameter('userId', itemIndex, '') as string).trim() || String(client.credentials.userId ?? '').trim();
+	validator.uuid(userId, 'User ID');
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+
+	const signed = await client.call<IDataObject>('GET', '/files/signed-url', {
+		qs: { filename: fileName, persist: this.getNodeParameter('persist', itemIndex, true) as boolean },
+		headers: userId ? { 'user-id': userId } : undefined,
+		itemIndex,
+	});
+	const limits = signed.file_limits as { max_size?: number; allowed_types?: string[] } | undefined;
+	checkLimits({
+		maxSize: Number(limits?.max_size ?? FILE_LIMITS.maxSize),
+		allowedTypes: (limits?.allowed_types ?? FILE_LIMITS.allowedTypes).map((type) => type.toLowerCase()),
+	});
+	const fileId = String(signed.file_id);
+
+	// The signed URL carries its own authorisation; the API key must not travel to the storage host.
+	await client.api.request({
+		method: 'PUT',
+		url: String(signed.file_url),
+		body: data,
+		headers: { 'Content-Type': binary.mimeType || 'application/octet-stream' },
+		anonymous: true,
+		itemIndex,
+	});
+
+	const result: IDataObject = { file_id: fileId, file_name: fileName, size: data.length, processing_status: 'UPLOADED' };
+	if (options.waitForProcessing === false) return result;
+
+	const intervalMs = Number(options.pollInterval ?? 2) * 1000;
+	const timeoutMs = Number(options.processingTimeout ?? 300) * 1000;
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const status = await client.call<IDataObject>('GET', `/files/${encodeId(fileId)}/status`, { itemIndex });
+		result.processing_status = processingStatus(status);
+		if (result.processing_status === 'PROCESSED') return result;
+		if (['FAILED', 'ERROR'].includes(String(result.processing_status))) {
+			throw new NodeOperationError(this.getNode(), `Processing of file ${fileId} ("${fileName}") failed`, {
+				itemIndex,
+				description: 'The upload arrived but the service could not process it: check the file, then upload it again.',
+			});
+		}
+		if (Date.now() + intervalMs > deadline) {
+			throw new NodeOperationError(
+				this.getNode(),
+				`File ${fileId} ("${fileName}") was not processed within ${timeoutMs / 1000} s (last status ${String(result.processing_status)})`,
+				{
+					itemIndex,
+					description: 'The file was uploaded and may still finish: check it later with File > Get Status instead of uploading it again, or raise the processing timeout.',
+				},
+			);
+		}
+		await waitFor(this, intervalMs);
+	}
+}

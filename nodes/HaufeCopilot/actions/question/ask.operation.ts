@@ -1,0 +1,126 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { withProgress } from '../../../shared/router';
+import { Validator } from '../../../shared/validation';
+import type { HaufeClient } from '../../transport';
+import { buildAnswerBody, requestAnswer } from '../answers';
+import { additionalBodyField, assistantLocator, licenceField, MAX_CONTENT_LENGTH, userIdField } from '../fields';
+import { postMessage } from '../message/create.operation';
+import { encodeId, locatorId } from '../parameters';
+import { createThread } from '../thread/create.operation';
+
+export const MAX_CONCURRENCY = 20;
+
+const properties: INodeProperties[] = [
+	assistantLocator,
+	{
+		displayName: 'Question',
+		name: 'question',
+		type: 'string',
+		typeOptions: { rows: 3 },
+		default: '={{ $json.question }}',
+		required: true,
+		description: 'The question of this item, at most 30,000 characters. Each input item is one question.',
+	},
+	{
+		displayName: 'Thread ID',
+		name: 'threadId',
+		type: 'string',
+		default: '',
+		description: 'Ask in this existing thread (a follow-up question). Empty creates a new thread per question.',
+	},
+	licenceField,
+	userIdField,
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		options: [
+			additionalBodyField,
+			{
+				displayName: 'Concurrency',
+				name: 'concurrency',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: MAX_CONCURRENCY },
+				default: 1,
+				description: `How many questions are asked at the same time (1–${MAX_CONCURRENCY}). The rate limits of Request Options still apply, and the output keeps the input order.`,
+			},
+			{
+				displayName: 'Stream Answer',
+				name: 'streamed',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to use the streaming endpoint; when the workflow streams its webhook response, the answer is forwarded as it is generated',
+			},
+			{
+				displayName: 'Thread Title',
+				name: 'title',
+				type: 'string',
+				default: '',
+				description: 'Title of new threads. Empty uses the start of the question.',
+			},
+		],
+	},
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['question'], operation: ['ask'] } }, properties);
+
+export function concurrency(this: IExecuteFunctions): number {
+	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
+	const value = Number(options.concurrency ?? 1);
+	return Math.min(MAX_CONCURRENCY, Math.max(1, Number.isFinite(value) ? Math.floor(value) : 1));
+}
+
+/**
+ * One item, one question: a thread (new or given), the question as a user message, one run.
+ * Each step runs once; if a later step fails, the error item says what was already created
+ * so that nothing has to be done twice.
+ */
+export async function execute(this: IExecuteFunctions, itemIndex: number, client: HaufeClient) {
+	const validator = new Validator(this.getNode(), itemIndex);
+	const question = String(this.getNodeParameter('question', itemIndex, '') ?? '');
+	validator.required(question, 'Question');
+	validator.maxLength(question, 'Question', MAX_CONTENT_LENGTH);
+	const assistantId = locatorId(this, 'assistantId', itemIndex);
+	validator.required(assistantId, 'Assistant');
+	const userId = (this.getNodeParameter('userId', itemIndex, '') as string).trim();
+	validator.uuid(userId || client.credentials.userId, 'User ID');
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const body = buildAnswerBody.call(this, itemIndex, client, {}, 'licenceId', 'options.additionalBodyJson');
+
+	const progress: IDataObject = {};
+	try {
+		let threadId = (this.getNodeParameter('threadId', itemIndex, '') as string).trim();
+		if (!threadId) {
+			const title = String(options.title || question.replace(/\s+/g, ' ').trim().slice(0, 80));
+			const thread = await createThread.call(this, client, itemIndex, { assistantId, title, userId });
+			threadId = String(thread.id);
+		}
+		progress.thread_id = threadId;
+		const message = await postMessage.call(this, client, itemIndex, threadId, { role: 'user', content: question });
+		progress.user_message_id = message.id;
+		const { answer, figures } = await requestAnswer.call(
+			this,
+			client,
+			itemIndex,
+			`/threads/${encodeId(threadId)}/run`,
+			body,
+			{ streamed: options.streamed === true },
+		);
+		return {
+			question,
+			answer: answer.content,
+			sources: answer.sources,
+			meta_data: answer.meta_data,
+			thread_id: threadId,
+			message_id: answer.id,
+			user_message_id: message.id,
+			...(figures ?? {}),
+		};
+	} catch (error) {
+		throw withProgress(error as Error, { question, ...progress });
+	}
+}

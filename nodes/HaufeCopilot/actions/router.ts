@@ -1,0 +1,27 @@
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import type { OperationMap } from '../../shared/router';
+import { executeOperation } from '../../shared/router';
+import type { HaufeClient } from '../transport';
+import { createHaufeClient } from '../transport';
+import * as assistant from './assistant';
+import * as chatCompletion from './chatCompletion';
+import * as file from './file';
+import * as message from './message';
+import * as question from './question';
+import * as run from './run';
+import * as thread from './thread';
+
+export const operations: OperationMap<HaufeClient> = {
+	assistant: assistant.operations,
+	chatCompletion: chatCompletion.operations,
+	file: file.operations,
+	message: message.operations,
+	question: question.operations,
+	run: run.operations,
+	thread: thread.operations,
+};
+
+export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	return await executeOperation.call(this, operations, createHaufeClient);
+}

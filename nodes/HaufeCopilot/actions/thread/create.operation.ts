@@ -1,0 +1,46 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { Validator } from '../../../shared/validation';
+import type { HaufeClient } from '../../transport';
+import { assistantLocator, userIdField } from '../fields';
+import { locatorId } from '../parameters';
+
+const properties: INodeProperties[] = [
+	assistantLocator,
+	{
+		displayName: 'Title',
+		name: 'title',
+		type: 'string',
+		default: '',
+		description: 'Shown in thread lists; optional',
+	},
+	userIdField,
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['thread'], operation: ['create'] } }, properties);
+
+/** Creates a thread; shared with Ask, which creates one per question. */
+export async function createThread(
+	this: IExecuteFunctions,
+	client: HaufeClient,
+	itemIndex: number,
+	fields: { assistantId: string; title?: string; userId?: string },
+): Promise<IDataObject> {
+	const validator = new Validator(this.getNode(), itemIndex);
+	validator.required(fields.assistantId, 'Assistant');
+	const userId = fields.userId || String(client.credentials.userId ?? '').trim();
+	validator.uuid(userId, 'User ID');
+	const body: IDataObject = { assistant_id: fields.assistantId };
+	if (fields.title) body.title = fields.title;
+	if (userId) body.user_id = userId;
+	return await client.call('POST', '/threads', { body, itemIndex });
+}
+
+export async function execute(this: IExecuteFunctions, itemIndex: number, client: HaufeClient) {
+	return await createThread.call(this, client, itemIndex, {
+		assistantId: locatorId(this, 'assistantId', itemIndex),
+		title: (this.getNodeParameter('title', itemIndex, '') as string).trim(),
+		userId: (this.getNodeParameter('userId', itemIndex, '') as string).trim(),
+	});
+}

@@ -1,0 +1,15 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import type { HaufeClient } from '../../transport';
+import { threadLocator } from '../fields';
+import { encodeId, locatorId } from '../parameters';
+
+export const description: INodeProperties[] = updateDisplayOptions(
+	{ show: { resource: ['thread'], operation: ['get'] } },
+	[threadLocator],
+);
+
+export async function execute(this: IExecuteFunctions, itemIndex: number, client: HaufeClient) {
+	return await client.call('GET', `/threads/${encodeId(locatorId(this, 'threadId', itemIndex))}`, { itemIndex });
+}

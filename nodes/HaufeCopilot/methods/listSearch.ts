@@ -1,0 +1,45 @@
+import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
+
+import type { HaufeCredentials } from '../transport';
+import { HAUFE_CREDENTIAL, HaufeClient } from '../transport';
+
+async function client(context: ILoadOptionsFunctions): Promise<HaufeClient> {
+	const credentials = (await context.getCredentials(HAUFE_CREDENTIAL)) as unknown as HaufeCredentials;
+	// Lists in the editor should answer fast or fail: no long retry loops.
+	return new HaufeClient(context, credentials, { maxRetries: 1, timeoutMs: 20_000 });
+}
+
+function matches(filter: string | undefined, ...values: unknown[]): boolean {
+	if (!filter) return true;
+	const needle = filter.toLowerCase();
+	return values.some((value) => String(value ?? '').toLowerCase().includes(needle));
+}
+
+export async function searchAssistants(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+	const assistants = await (await client(this)).call<IDataObject[]>('GET', '/assistants');
+	return {
+		results: assistants
+			.filter((assistant) => matches(filter, assistant.name, assistant.id))
+			.map((assistant) => ({ name: String(assistant.name ?? assistant.id), value: String(assistant.id) })),
+	};
+}
+
+export async function searchThreads(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+	paginationToken?: string,
+): Promise<INodeListSearchResult> {
+	const page = await (await client(this)).call<{ cursor?: string | null; items?: IDataObject[] }>('GET', '/threads', {
+		qs: { limit: 100, ...(paginationToken ? { cursor: paginationToken } : {}) },
+	});
+	return {
+		results: (page.items ?? [])
+			.filter((thread) => matches(filter, thread.title, thread.id))
+			.map((thread) => ({
+				name: String(thread.title || thread.id),
+				value: String(thread.id),
+				description: thread.created_at ? `Created ${String(thread.created_at)}` : undefined,
+			})),
+		paginationToken: page.cursor || undefined,
+	};
+}

@@ -1,0 +1,178 @@
+import type { Readable } from 'stream';
+
+import type { IDataObject, IExecuteFunctions, IHttpRequestMethods } from 'n8n-workflow';
+
+import type { RequestContext, RetrySettings, ServiceDefinition } from '../../shared/request';
+import { collectPages } from '../../shared/pagination';
+import { ApiClient } from '../../shared/request';
+import { RateLimiter } from '../../shared/rate-limiter';
+
+export const HAUFE_CREDENTIAL = 'haufeCopilotApi';
+
+/** What to do about each documented error code (api-notes section 1). */
+export const HAUFE_SERVICE: ServiceDefinition = {
+	name: 'Haufe Copilot',
+	credentialType: HAUFE_CREDENTIAL,
+	hints: {
+		bad_request: 'The API rejected the request: check the thread state and the fields sent.',
+		content_filter_error: 'The content was blocked by the content filter: rephrase the question.',
+		length_finish_reason_error: 'The answer hit the length limit: ask a narrower question.',
+		unauthorized: 'The API key was rejected: check the key in the Haufe Copilot credential.',
+		permission_denied: 'The key may not use this resource: ask your Haufe contact for access.',
+		assistant_not_available: 'This assistant is not enabled for your tenant: pick another one or ask your Haufe contact.',
+		thread_not_found: 'No such thread (or it was deleted): check the thread ID or create a new thread.',
+		assistant_not_found: 'No such assistant: pick one from the list.',
+		message_not_found: 'No such message in this thread: check the message ID.',
+		file_not_found: 'No such file: check the file ID.',
+		conflict_error: 'The request conflicts with the thread state: fetch the thread and retry.',
+		unprocessable_entity: 'A field has a wrong value: check the fields named in the message.',
+		validation_error: 'A field has a wrong value: check the fields named in the message.',
+		request_metadata_missing_or_incomplete:
+			'The assistant needs more meta_data (usually meta_data.user_data.licence): set Licence ID on the node or a default licence in the credential.',
+		rate_limit_error: 'The rate limit was reached and the retries ran out: lower the concurrency or the request rate, or retry later.',
+		rate_limit_gateway: 'The gateway rate limit was reached and the retries ran out: lower the concurrency or retry later.',
+		api_timeout_error: 'The language model timed out: retry later; the question was not answered.',
+		api_connection_error: 'The service could not reach its language model: retry later.',
+		api_error: 'The service failed: retry later.',
+		internal_service_error: 'A service behind the API is unavailable: retry later.',
+		internal_server_error: 'The service failed: retry later; if it persists, contact Haufe support.',
+		engine_does_not_support_streaming: 'This assistant cannot stream: use the Run operation (or turn streaming off).',
+		thread_is_deactivated: 'The thread was deactivated: create a new thread.',
+		incorrect_stack_ending:
+			'The thread must end on a user message (or a tool message) to be run: add the question first.',
+		attachment_not_unique: 'A thread holds at most one attachment: use a new thread for another file.',
+	},
+};
+
+export interface HaufeCredentials {
+	apiKey: string;
+	baseUrl: string;
+	licenceId?: string;
+	userId?: string;
+}
+
+export interface HaufeLimits {
+	answerPerSecond: number;
+	answerPerMinute: number;
+	generalPerSecond: number;
+	generalPerMinute: number;
+}
+
+/** The lowest documented tier: answers 15/s and 60/min; everything else 60/s and 180/min. */
+export const DEFAULT_LIMITS: HaufeLimits = {
+	answerPerSecond: 15,
+	answerPerMinute: 60,
+	generalPerSecond: 60,
+	generalPerMinute: 180,
+};
+
+/** The API's default and largest page. */
+const MAX_PAGE_SIZE = 100;
+
+export interface CallOptions {
+	qs?: IDataObject;
+	body?: IDataObject;
+	headers?: IDataObject;
+	itemIndex?: number;
+	/** Counts against the answer budget (run, run stream, chat completions). */
+	answer?: boolean;
+}
+
+/** The Haufe Copilot API: its base URL, its two rate-limit budgets, and the shared client. */
+export class HaufeClient {
+	readonly api: ApiClient;
+
+	private readonly answerLimiter: RateLimiter;
+
+	private readonly generalLimiter: RateLimiter;
+
+	readonly baseUrl: string;
+
+	constructor(
+		context: RequestContext,
+		readonly credentials: HaufeCredentials,
+		retry: Partial<RetrySettings> = {},
+		limits: HaufeLimits = DEFAULT_LIMITS,
+	) {
+		this.api = new ApiClient(context, HAUFE_SERVICE, retry);
+		this.baseUrl = String(credentials.baseUrl || 'https://api.haufe.ai/agents/v1').replace(/\/+$/, '');
+		this.answerLimiter = new RateLimiter([
+			{ limit: limits.answerPerSecond, windowMs: 1000 },
+			{ limit: limits.answerPerMinute, windowMs: 60_000 },
+		]);
+		this.generalLimiter = new RateLimiter([
+			{ limit: limits.generalPerSecond, windowMs: 1000 },
+			{ limit: limits.generalPerMinute, windowMs: 60_000 },
+		]);
+	}
+
+	url(path: string): string {
+		return `${this.baseUrl}${path}`;
+	}
+
+	async call<T = IDataObject>(method: IHttpRequestMethods, path: string, options: CallOptions = {}): Promise<T> {
+		const response = await this.api.request<T>({
+			method,
+			url: this.url(path),
+			qs: options.qs,
+			body: options.body,
+			headers: options.headers,
+			itemIndex: options.itemIndex,
+			limiter: options.answer ? this.answerLimiter : this.generalLimiter,
+		});
+		return response.body;
+	}
+
+	/** Follows `{cursor, items}` pages (threads, messages); an empty cursor marks the last page. */
+	async paginate(
+		path: string,
+		qs: IDataObject,
+		options: { returnAll: boolean; limit: number; itemIndex?: number },
+	): Promise<IDataObject[]> {
+		return await collectPages<IDataObject, string>(
+			this.api.node,
+			async (cursor, pageSize) => {
+				const page = await this.call<{ cursor?: string | null; items?: IDataObject[] }>('GET', path, {
+					qs: { ...qs, limit: pageSize, ...(cursor ? { cursor } : {}) },
+					itemIndex: options.itemIndex,
+				});
+				return { items: page.items ?? [], next: page.cursor || undefined };
+			},
+			{ ...options, maxPageSize: MAX_PAGE_SIZE },
+		);
+	}
+
+	/** An answer endpoint that replies with NDJSON: returns the open body stream. */
+	async stream(path: string, options: CallOptions = {}): Promise<Readable> {
+		const response = await this.api.request<Readable>({
+			method: 'POST',
+			url: this.url(path),
+			qs: options.qs,
+			body: options.body,
+			headers: { Accept: 'application/x-ndjson', ...options.headers },
+			itemIndex: options.itemIndex,
+			limiter: this.answerLimiter,
+			responseType: 'stream',
+		});
+		return response.body;
+	}
+}
+
+/** Reads the credential and the node's "Request Options" into a client for this execution. */
+export async function createHaufeClient(this: IExecuteFunctions): Promise<HaufeClient> {
+	const credentials = (await this.getCredentials(HAUFE_CREDENTIAL)) as unknown as HaufeCredentials;
+	const options = this.getNodeParameter('requestOptions', 0, {}) as IDataObject;
+	const retry: Partial<RetrySettings> = {};
+	if (options.maxRetries !== undefined) retry.maxRetries = Number(options.maxRetries);
+	if (options.timeout !== undefined) retry.timeoutMs = Number(options.timeout) * 1000;
+	const limits: HaufeLimits = {
+		...DEFAULT_LIMITS,
+		...(options.answerRequestsPerSecond !== undefined && {
+			answerPerSecond: Number(options.answerRequestsPerSecond),
+		}),
+		...(options.answerRequestsPerMinute !== undefined && {
+			answerPerMinute: Number(options.answerRequestsPerMinute),
+		}),
+	};
+	return new HaufeClient(this, credentials, retry, limits);
+}

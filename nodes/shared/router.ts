@@ -1,0 +1,105 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { runBatch } from './batching';
+import { ExecutionCancelledError } from './wait';
+
+/** One operation of one resource: its fields, and what it does for one input item. */
+export interface Operation<Client> {
+	description: INodeProperties[];
+	execute(this: IExecuteFunctions, itemIndex: number, client: Client): Promise<IDataObject | IDataObject[]>;
+	/** Items processed at once; operations that do not say run one item at a time. */
+	concurrency?(this: IExecuteFunctions): number;
+}
+
+export type OperationMap<Client> = Record<string, Record<string, Operation<Client>>>;
+
+/** Progress an operation made before it failed (e.g. the thread it created), kept in the error item. */
+export function withProgress<E extends Error>(error: E, progress: IDataObject): E {
+	(error as E & { progress?: IDataObject }).progress = {
+		...((error as E & { progress?: IDataObject }).progress ?? {}),
+		...progress,
+	};
+	return error;
+}
+
+function progressOf(error: Error): IDataObject {
+	return (error as Error & { progress?: IDataObject }).progress ?? {};
+}
+
+function errorItem(error: Error, itemIndex: number): INodeExecutionData {
+	const described = error as Error & { description?: string; httpCode?: string | null };
+	return {
+		json: {
+			error: error.message,
+			...(described.description ? { errorDescription: described.description } : {}),
+			...(described.httpCode ? { httpCode: described.httpCode } : {}),
+			...progressOf(error),
+		},
+		pairedItem: { item: itemIndex },
+	};
+}
+
+/**
+ * The `execute` of every action node: picks the operation, runs it over the input items
+ * (in parallel where the operation allows), keeps output in input order with `pairedItem`,
+ * and turns failures into error items under "Continue On Fail".
+ */
+export async function executeOperation<Client>(
+	this: IExecuteFunctions,
+	operations: OperationMap<Client>,
+	createClient: (this: IExecuteFunctions) => Promise<Client>,
+): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const resource = this.getNodeParameter('resource', 0) as string;
+	const operationName = this.getNodeParameter('operation', 0) as string;
+	const operation = operations[resource]?.[operationName];
+	if (!operation) {
+		throw new NodeOperationError(this.getNode(), `The operation "${operationName}" of "${resource}" is not supported`);
+	}
+	const client = await createClient.call(this);
+	const continueOnFail = this.continueOnFail();
+	const concurrency = operation.concurrency?.call(this) ?? 1;
+
+	const outcomes = await runBatch(
+		this,
+		items.length,
+		async (itemIndex) => await operation.execute.call(this, itemIndex, client),
+		{ concurrency, continueOnFail },
+	).catch((error) => {
+		if (error instanceof ExecutionCancelledError) {
+			throw new NodeOperationError(this.getNode(), 'The execution was cancelled');
+		}
+		throw error;
+	});
+
+	const output: INodeExecutionData[] = [];
+	const done = outcomes.filter((outcome) => outcome?.ok).length;
+	for (let itemIndex = 0; itemIndex < outcomes.length; itemIndex++) {
+		const outcome = outcomes[itemIndex];
+		if (!outcome) continue;
+		if (!outcome.ok) {
+			if (continueOnFail) {
+				output.push(errorItem(outcome.error, itemIndex));
+				continue;
+			}
+			const error = outcome.error as Error & { description?: string; context?: IDataObject };
+			const progress = progressOf(error);
+			const notes = [
+				error.description,
+				Object.keys(progress).length ? `Done before the failure: ${JSON.stringify(progress)}.` : '',
+				items.length > 1 ? `${done} of ${items.length} items had succeeded; turn on "Continue On Fail" to keep their results.` : '',
+			].filter(Boolean);
+			if (notes.length) error.description = notes.join(' ');
+			throw error;
+		}
+		const values = Array.isArray(outcome.value) ? outcome.value : [outcome.value];
+		for (const json of values) output.push({ json, pairedItem: { item: itemIndex } });
+	}
+	return [output];
+}

@@ -1,0 +1,179 @@
+import type { Readable } from 'stream';
+import { StringDecoder } from 'string_decoder';
+
+import type { IDataObject } from 'n8n-workflow';
+
+/** A stream that broke off, or sent something that cannot be parsed. */
+export class StreamError extends Error {
+	constructor(
+		message: string,
+		readonly kind: 'interrupted' | 'malformed' | 'api',
+		readonly detail?: IDataObject,
+	) {
+		super(message);
+		this.name = 'StreamError';
+	}
+}
+
+/**
+ * Splits text arriving in arbitrary chunks into lines. Survives any chunk boundary: inside
+ * a multi-byte UTF-8 character (the decoder holds the partial bytes), between CR and LF,
+ * or in the middle of a line.
+ */
+export class LineSplitter {
+	private readonly decoder = new StringDecoder('utf8');
+
+	private pending = '';
+
+	private lastWasCR = false;
+
+	push(chunk: Buffer | string): string[] {
+		let text = typeof chunk === 'string' ? chunk : this.decoder.write(chunk);
+		// A CRLF split over two chunks: the LF belongs to the line the CR already ended.
+		if (this.lastWasCR && text.startsWith('\n')) text = text.slice(1);
+		this.lastWasCR = text.endsWith('\r');
+		const parts = (this.pending + text).split(/\r\n|\r|\n/);
+		this.pending = parts.pop() ?? '';
+		return parts;
+	}
+
+	/** The last line, when the stream did not end with a newline. */
+	end(): string[] {
+		const rest = this.pending + this.decoder.end();
+		this.pending = '';
+		return rest ? [rest] : [];
+	}
+}
+
+/** Newline-delimited JSON: one object per line; blank lines are skipped. */
+export class NdjsonParser {
+	private readonly lines = new LineSplitter();
+
+	private lineNumber = 0;
+
+	push(chunk: Buffer | string): IDataObject[] {
+		return this.parse(this.lines.push(chunk));
+	}
+
+	end(): IDataObject[] {
+		return this.parse(this.lines.end());
+	}
+
+	private parse(lines: string[]): IDataObject[] {
+		const objects: IDataObject[] = [];
+		for (const line of lines) {
+			this.lineNumber++;
+			if (!line.trim()) continue;
+			let value: unknown;
+			try {
+				value = JSON.parse(line);
+			} catch {
+				throw new StreamError(
+					`Line ${this.lineNumber} of the stream is not valid JSON: ${line.slice(0, 120)}`,
+					'malformed',
+				);
+			}
+			if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+				throw new StreamError(`Line ${this.lineNumber} of the stream is not a JSON object`, 'malformed');
+			}
+			objects.push(value as IDataObject);
+		}
+		return objects;
+	}
+}
+
+export interface SseEvent {
+	/** `message` when the server named none. */
+	event: string;
+	data: string;
+	id?: string;
+}
+
+/**
+ * Server-sent events as the HTML standard defines them: `data:` lines joined by newlines,
+ * `event:` and `id:` fields, comments (`:`) and unknown fields ignored, an event dispatched
+ * at each blank line, CR, LF or CRLF line ends.
+ */
+export class SseParser {
+	private readonly lines = new LineSplitter();
+
+	private data: string[] = [];
+
+	private event = '';
+
+	private id: string | undefined;
+
+	push(chunk: Buffer | string): SseEvent[] {
+		return this.consume(this.lines.push(chunk));
+	}
+
+	/** A stream may close without a final blank line: what was collected still counts. */
+	end(): SseEvent[] {
+		return this.consume([...this.lines.end(), '']);
+	}
+
+	private consume(lines: string[]): SseEvent[] {
+		const events: SseEvent[] = [];
+		for (const line of lines) {
+			if (line === '') {
+				if (this.data.length) {
+					events.push({ event: this.event || 'message', data: this.data.join('\n'), id: this.id });
+				}
+				this.data = [];
+				this.event = '';
+				continue;
+			}
+			if (line.startsWith(':')) continue;
+			const colon = line.indexOf(':');
+			const field = colon === -1 ? line : line.slice(0, colon);
+			let value = colon === -1 ? '' : line.slice(colon + 1);
+			if (value.startsWith(' ')) value = value.slice(1);
+			if (field === 'data') this.data.push(value);
+			else if (field === 'event') this.event = value;
+			else if (field === 'id') this.id = value;
+		}
+		return events;
+	}
+}
+
+/** Raw text deltas (no framing): only decodes UTF-8 safely across chunk boundaries. */
+export class TextDeltaDecoder {
+	private readonly decoder = new StringDecoder('utf8');
+
+	push(chunk: Buffer | string): string {
+		return typeof chunk === 'string' ? chunk : this.decoder.write(chunk);
+	}
+
+	end(): string {
+		return this.decoder.end();
+	}
+}
+
+/**
+ * Yields the chunks of a response body. A connection that breaks before the body ended
+ * raises a StreamError of kind `interrupted`, never a silent, short end.
+ */
+export async function* readChunks(stream: Readable): AsyncGenerator<Buffer> {
+	let ended = false;
+	stream.once('end', () => (ended = true));
+	try {
+		for await (const chunk of stream) yield Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
+	} catch (error) {
+		throw new StreamError(
+			`The stream broke off before it ended (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+			'interrupted',
+		);
+	}
+	// An HTTP/1.1 response cut mid-way can look like a normal end to a consumer: Node marks it
+	// as not complete instead.
+	const complete = (stream as Readable & { complete?: boolean }).complete;
+	if (complete === false || (!ended && stream.destroyed && stream.readableAborted)) {
+		throw new StreamError('The stream broke off before it ended', 'interrupted');
+	}
+}
+
+export async function readStreamToBuffer(stream: Readable): Promise<Buffer> {
+	const parts: Buffer[] = [];
+	for await (const chunk of readChunks(stream)) parts.push(chunk);
+	return Buffer.concat(parts);
+}

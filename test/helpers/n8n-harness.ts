@@ -1,0 +1,301 @@
+/**
+ * Runs this package's nodes through n8n-core's real execution engine (`WorkflowExecute`):
+ * real parameter resolution (including `={{ }}` expressions), the real execution context,
+ * real credential authentication and real HTTP. Only the parts that n8n's server would
+ * normally provide (where node and credential types come from, where credentials are
+ * stored) are supplied here, in the spirit of n8n's own `nodes-testing` harness.
+ */
+import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialType,
+	IDataObject,
+	IHttpRequestHelper,
+	IHttpRequestOptions,
+	INode,
+	INodeCredentialsDetails,
+	INodeExecutionData,
+	INodeType,
+	INodeTypes,
+	IRun,
+	IRunExecutionData,
+	IWorkflowExecuteAdditionalData,
+	WorkflowExecuteMode,
+} from 'n8n-workflow';
+import { createRunExecutionData, ICredentialsHelper, isExpression, Workflow } from 'n8n-workflow';
+
+import { packageCredentialTypes, packageNodeTypes } from './package-types';
+
+export const PACKAGE = 'n8n-nodes-assistant-threads';
+
+class PackageNodeTypes implements INodeTypes {
+	constructor(private readonly types: Record<string, INodeType>) {}
+
+	getByName(type: string): INodeType {
+		const nodeType = this.types[type];
+		if (!nodeType) throw new Error(`Unknown node type ${type}`);
+		return nodeType;
+	}
+
+	getByNameAndVersion(type: string): INodeType {
+		return this.getByName(type);
+	}
+
+	getKnownTypes() {
+		return {};
+	}
+}
+
+/** Stands in for n8n's credential store: holds decrypted data in memory, by type. */
+export class InMemoryCredentialsHelper extends ICredentialsHelper {
+	/** Credential data as the credential's `preAuthentication` left it (n8n persists this). */
+	readonly updates: Array<{ type: string; data: ICredentialDataDecryptedObject }> = [];
+
+	constructor(
+		private readonly credentialTypes: Record<string, ICredentialType>,
+		private readonly data: Record<string, ICredentialDataDecryptedObject>,
+	) {
+		super();
+	}
+
+	private type(name: string): ICredentialType {
+		const type = this.credentialTypes[name];
+		if (!type) throw new Error(`Unknown credential type ${name}`);
+		return type;
+	}
+
+	getParentTypes(): string[] {
+		return [];
+	}
+
+	getCredentialsProperties(type: string) {
+		return this.type(type).properties;
+	}
+
+	async getDecrypted(
+		_additionalData: IWorkflowExecuteAdditionalData,
+		_nodeCredentials: INodeCredentialsDetails,
+		type: string,
+	): Promise<ICredentialDataDecryptedObject> {
+		// n8n fills in the defaults of properties the user left untouched.
+		const defaults: ICredentialDataDecryptedObject = {};
+		for (const property of this.type(type).properties) {
+			if (property.default !== undefined) defaults[property.name] = property.default as string;
+		}
+		return { ...defaults, ...(this.data[type] ?? {}) };
+	}
+
+	/** Same rules as n8n's CredentialsHelper: a function, or generic properties with expressions. */
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		typeName: string,
+		requestOptions: IHttpRequestOptions,
+		workflow?: Workflow,
+		node?: INode,
+	): Promise<IHttpRequestOptions> {
+		const { authenticate } = this.type(typeName);
+		if (!authenticate) return requestOptions;
+		if (typeof authenticate === 'function') return await authenticate(credentials, requestOptions);
+		if (!workflow || !node) throw new Error('Declarative authentication needs workflow and node');
+		const resolve = (value: string) =>
+			isExpression(value)
+				? String(
+						workflow.expression.getSimpleParameterValue(
+							node,
+							value,
+							'internal',
+							{ $credentials: credentials } as IDataObject,
+							undefined,
+							'',
+						) ?? '',
+					)
+				: value;
+		const options = requestOptions as unknown as Record<string, Record<string, unknown>>;
+		for (const [target, entries] of Object.entries(authenticate.properties)) {
+			options[target] = options[target] ?? {};
+			for (const [key, value] of Object.entries(entries as Record<string, string>)) {
+				options[target][resolve(key)] = resolve(value);
+			}
+		}
+		return requestOptions;
+	}
+
+	/** Same trigger as n8n: an empty or expired `expirable` hidden property. */
+	async preAuthentication(
+		helpers: IHttpRequestHelper,
+		credentials: ICredentialDataDecryptedObject,
+		typeName: string,
+		_node: INode,
+		credentialsExpired: boolean,
+	): Promise<ICredentialDataDecryptedObject | undefined> {
+		const type = this.type(typeName);
+		const expirable = type.properties.find(
+			(property) => property.type === 'hidden' && property.typeOptions?.expirable === true,
+		);
+		if (!expirable || typeof type.preAuthentication !== 'function') return undefined;
+		if (credentials[expirable.name] !== '' && !credentialsExpired) return undefined;
+		const output = await type.preAuthentication.call(helpers, credentials);
+		if (output[expirable.name] === undefined) return undefined;
+		const updated = { ...credentials, ...output } as ICredentialDataDecryptedObject;
+		this.data[typeName] = updated;
+		this.updates.push({ type: typeName, data: updated });
+		return Object.assign(credentials, updated);
+	}
+
+	async runPreAuthentication() {
+		return undefined;
+	}
+
+	async getCredentials(): Promise<never> {
+		throw new Error('Not used by these nodes');
+	}
+
+	async updateCredentials() {}
+
+	async updateCredentialsOauthTokenData() {}
+
+	getOAuth2Options() {
+		return undefined;
+	}
+
+	isCredentialUsableByNode() {
+		return true;
+	}
+}
+
+export interface StreamedChunk {
+	type: string;
+	content?: string;
+	itemIndex: number;
+	at: number;
+}
+
+export interface RunNodeOptions {
+	/** Node type name without the package prefix, e.g. `haufeCopilot`. */
+	type: string;
+	parameters: IDataObject;
+	credentials: Record<string, ICredentialDataDecryptedObject>;
+	input?: IDataObject[];
+	continueOnFail?: boolean;
+	/** Run as a webhook execution whose response is streamed: enables `isStreaming()`. */
+	streaming?: boolean;
+	mode?: WorkflowExecuteMode;
+	/** Lets a test cancel the execution, as the editor's stop button does. */
+	onStart?: (cancel: () => void) => void;
+}
+
+export interface NodeRunResult {
+	/** Items of the node's first output. */
+	items: INodeExecutionData[];
+	/** The node error, when the node failed. */
+	error?: Error & { description?: string; httpCode?: string | null };
+	chunks: StreamedChunk[];
+	run: IRun;
+	credentialsHelper: InMemoryCredentialsHelper;
+}
+
+const NODE_NAME = 'Node under test';
+
+export async function runNode(options: RunNodeOptions): Promise<NodeRunResult> {
+	const nodeTypes = new PackageNodeTypes(packageNodeTypes());
+	const credentialsHelper = new InMemoryCredentialsHelper(packageCredentialTypes(), {
+		...options.credentials,
+	} as Record<string, ICredentialDataDecryptedObject>);
+	const node: INode = {
+		id: 'b0e4b1d2-0000-4000-8000-000000000001',
+		name: NODE_NAME,
+		type: `${PACKAGE}.${options.type}`,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: options.parameters as INode['parameters'],
+		credentials: Object.fromEntries(
+			Object.keys(options.credentials).map((name) => [name, { id: `${name}-id`, name }]),
+		),
+		...(options.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
+	};
+	const workflow = new Workflow({
+		id: 'test-workflow',
+		nodes: [node],
+		connections: {},
+		nodeTypes,
+		active: false,
+		settings: {},
+	});
+
+	const mode = options.mode ?? (options.streaming ? 'webhook' : 'manual');
+	const hooks = new ExecutionLifecycleHooks(mode, 'test-execution', {
+		id: 'test-workflow',
+		name: 'test',
+		active: false,
+		isArchived: false,
+		nodes: [node],
+		connections: {},
+		settings: {},
+		createdAt: new Date(),
+		updatedAt: new Date(),
+	} as never);
+	const chunks: StreamedChunk[] = [];
+	if (options.streaming) {
+		hooks.addHandler('sendChunk', (chunk) => {
+			chunks.push({
+				type: chunk.type,
+				content: chunk.content,
+				itemIndex: chunk.metadata.itemIndex,
+				at: Date.now(),
+			});
+		});
+	}
+	let resolveFinished: (run: IRun) => void = () => {};
+	const finished = new Promise<IRun>((resolve) => (resolveFinished = resolve));
+	hooks.addHandler('workflowExecuteAfter', (run) => resolveFinished(run));
+
+	const additionalData = {
+		hooks,
+		credentialsHelper,
+		streamingEnabled: options.streaming === true,
+		currentNodeExecutionIndex: 0,
+		restApiUrl: 'http://127.0.0.1/rest',
+		instanceBaseUrl: 'http://127.0.0.1/',
+		formBaseUrl: 'http://127.0.0.1:5678/form',
+		formWaitingBaseUrl: 'http://127.0.0.1:5678/form-waiting',
+		formTestBaseUrl: 'http://127.0.0.1:5678/form-test',
+		webhookBaseUrl: 'http://127.0.0.1:5678/webhook',
+		webhookWaitingBaseUrl: 'http://127.0.0.1:5678/webhook-waiting',
+		webhookTestBaseUrl: 'http://127.0.0.1:5678/webhook-test',
+		mcpBaseUrl: 'http://127.0.0.1:5678/mcp',
+		mcpTestBaseUrl: 'http://127.0.0.1:5678/mcp-test',
+		variables: {},
+		logAiEvent: () => {},
+		executeWorkflow: async () => {
+			throw new Error('not supported');
+		},
+		getRunExecutionData: async () => undefined,
+		getRuntimeCredential: async () => undefined,
+		startRunnerTask: async () => {
+			throw new Error('not supported');
+		},
+	} as unknown as IWorkflowExecuteAdditionalData;
+
+	const input = (options.input ?? [{}]).map((json) => ({ json }));
+	const runExecutionData: IRunExecutionData = createRunExecutionData({
+		executionData: { nodeExecutionStack: [{ node, data: { main: [input] }, source: null }] },
+	});
+
+	const execution = new WorkflowExecute(additionalData, mode, runExecutionData);
+	const running = execution.processRunExecutionData(workflow);
+	options.onStart?.(() => running.cancel());
+	try {
+		await running;
+	} catch {
+		// A cancelled execution rejects here; its run data still arrives through the hook.
+	}
+	const run = await finished;
+	const task = run.data.resultData.runData[NODE_NAME]?.[0];
+	return {
+		items: task?.data?.main?.[0] ?? [],
+		error: (task?.error ?? run.data.resultData.error) as NodeRunResult['error'],
+		chunks,
+		run,
+		credentialsHelper,
+	};
+}
