@@ -13,6 +13,8 @@ export class HaufeCopilotApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:../icons/haufe.svg', dark: 'file:../icons/haufe.dark.svg' };
 
+	documentationUrl = 'https://api.haufe.ai/agents/v1';
+
 	// Lets n8n's HTTP Request node use this credential for endpoints the node does not cover.
 	httpRequestNode = {
 		name: 'Haufe Copilot',

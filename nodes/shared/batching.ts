@@ -25,22 +25,27 @@ export async function runBatch<T>(
 	const outcomes: Array<ItemOutcome<T> | undefined> = new Array(count).fill(undefined);
 	let next = 0;
 	let stopped = false;
+	let cancelled = false;
 
 	const lane = async () => {
 		while (!stopped && next < count) {
-			if (isCancelled(context)) throw new ExecutionCancelledError();
+			if (isCancelled(context)) {
+				cancelled = true;
+				return;
+			}
 			const index = next++;
 			try {
 				outcomes[index] = { ok: true, value: await worker(index) };
 			} catch (error) {
-				if (error instanceof ExecutionCancelledError) throw error;
 				outcomes[index] = { ok: false, error: error as Error };
-				if (!options.continueOnFail) stopped = true;
+				cancelled ||= error instanceof ExecutionCancelledError;
+				if (cancelled || !options.continueOnFail) stopped = true;
 			}
 		}
 	};
 
 	const lanes = Math.max(1, Math.min(Math.floor(options.concurrency) || 1, count));
 	await Promise.all(Array.from({ length: lanes }, lane));
+	if (cancelled) throw new ExecutionCancelledError();
 	return outcomes;
 }

@@ -1,5 +1,3 @@
-import type { Readable } from 'stream';
-
 import type {
 	IDataObject,
 	IHttpRequestMethods,
@@ -11,6 +9,7 @@ import type {
 import type { ErrorHints } from './errors';
 import { apiError, networkError } from './errors';
 import type { RateLimiter } from './rate-limiter';
+import type { ByteStream } from './streams';
 import { readStreamToBuffer } from './streams';
 import type { CancellableContext } from './wait';
 import { ExecutionCancelledError, isCancelled, waitFor } from './wait';
@@ -175,12 +174,16 @@ export class ApiClient {
 			if (isCancelled(this.context)) throw new ExecutionCancelledError();
 			await request.limiter?.acquire(this.context);
 
-			let response: FullResponse;
+			let response: FullResponse | undefined;
+			let failure: unknown;
 			try {
 				response = await this.send(request, settings);
 			} catch (error) {
+				failure = error;
+			}
+			if (!response) {
 				if (isCancelled(this.context)) throw new ExecutionCancelledError();
-				const code = errorCode(error) ?? 'ENETWORK';
+				const code = errorCode(failure) ?? 'ENETWORK';
 				const retryable = NOT_SENT_CODES.has(code) || (idempotent && MAYBE_SENT_CODES.has(code));
 				if (retryable && attempt < settings.maxRetries) {
 					await this.pauseBeforeRetry(target, code, backoffDelay(attempt, settings), attempt);
@@ -245,12 +248,12 @@ export class ApiClient {
 
 	private async readErrorBody(response: FullResponse): Promise<unknown> {
 		const { body } = response;
-		if (body && typeof (body as Readable).pipe === 'function') {
-			try {
-				return (await readStreamToBuffer(body as Readable)).toString('utf8');
-			} catch {
-				return undefined;
-			}
+		if (body && typeof (body as ByteStream)[Symbol.asyncIterator] === 'function' && !Array.isArray(body)) {
+			// An error body cut short still leaves the status code to report.
+			return await readStreamToBuffer(body as ByteStream).then(
+				(buffer) => buffer.toString('utf8'),
+				() => undefined,
+			);
 		}
 		return body;
 	}

@@ -1,7 +1,27 @@
-import type { Readable } from 'stream';
-import { StringDecoder } from 'string_decoder';
-
 import type { IDataObject } from 'n8n-workflow';
+
+/**
+ * A response body as n8n's HTTP layer hands it over with `encoding: 'stream'` (a Node.js
+ * IncomingMessage). Described structurally: community nodes may not import Node's modules.
+ */
+export interface ByteStream extends AsyncIterable<Uint8Array | string> {
+	destroy(error?: Error): unknown;
+	/** IncomingMessage: false when the connection closed before the body was complete. */
+	complete?: boolean;
+}
+
+/** UTF-8 decoding that keeps a multi-byte character split over two chunks intact. */
+class Utf8Decoder {
+	private readonly decoder = new TextDecoder('utf-8');
+
+	write(chunk: Uint8Array | string): string {
+		return typeof chunk === 'string' ? chunk : this.decoder.decode(chunk, { stream: true });
+	}
+
+	end(): string {
+		return this.decoder.decode();
+	}
+}
 
 /** A stream that broke off, or sent something that cannot be parsed. */
 export class StreamError extends Error {
@@ -21,14 +41,14 @@ export class StreamError extends Error {
  * or in the middle of a line.
  */
 export class LineSplitter {
-	private readonly decoder = new StringDecoder('utf8');
+	private readonly decoder = new Utf8Decoder();
 
 	private pending = '';
 
 	private lastWasCR = false;
 
-	push(chunk: Buffer | string): string[] {
-		let text = typeof chunk === 'string' ? chunk : this.decoder.write(chunk);
+	push(chunk: Uint8Array | string): string[] {
+		let text = this.decoder.write(chunk);
 		// A CRLF split over two chunks: the LF belongs to the line the CR already ended.
 		if (this.lastWasCR && text.startsWith('\n')) text = text.slice(1);
 		this.lastWasCR = text.endsWith('\r');
@@ -45,13 +65,23 @@ export class LineSplitter {
 	}
 }
 
+const NOT_JSON = Symbol('not JSON');
+
+function parseJson(text: string): unknown {
+	try {
+		return JSON.parse(text);
+	} catch {
+		return NOT_JSON;
+	}
+}
+
 /** Newline-delimited JSON: one object per line; blank lines are skipped. */
 export class NdjsonParser {
 	private readonly lines = new LineSplitter();
 
 	private lineNumber = 0;
 
-	push(chunk: Buffer | string): IDataObject[] {
+	push(chunk: Uint8Array | string): IDataObject[] {
 		return this.parse(this.lines.push(chunk));
 	}
 
@@ -64,10 +94,8 @@ export class NdjsonParser {
 		for (const line of lines) {
 			this.lineNumber++;
 			if (!line.trim()) continue;
-			let value: unknown;
-			try {
-				value = JSON.parse(line);
-			} catch {
+			const value = parseJson(line);
+			if (value === NOT_JSON) {
 				throw new StreamError(
 					`Line ${this.lineNumber} of the stream is not valid JSON: ${line.slice(0, 120)}`,
 					'malformed',
@@ -103,7 +131,7 @@ export class SseParser {
 
 	private id: string | undefined;
 
-	push(chunk: Buffer | string): SseEvent[] {
+	push(chunk: Uint8Array | string): SseEvent[] {
 		return this.consume(this.lines.push(chunk));
 	}
 
@@ -138,10 +166,10 @@ export class SseParser {
 
 /** Raw text deltas (no framing): only decodes UTF-8 safely across chunk boundaries. */
 export class TextDeltaDecoder {
-	private readonly decoder = new StringDecoder('utf8');
+	private readonly decoder = new Utf8Decoder();
 
-	push(chunk: Buffer | string): string {
-		return typeof chunk === 'string' ? chunk : this.decoder.write(chunk);
+	push(chunk: Uint8Array | string): string {
+		return this.decoder.write(chunk);
 	}
 
 	end(): string {
@@ -153,27 +181,30 @@ export class TextDeltaDecoder {
  * Yields the chunks of a response body. A connection that breaks before the body ended
  * raises a StreamError of kind `interrupted`, never a silent, short end.
  */
-export async function* readChunks(stream: Readable): AsyncGenerator<Buffer> {
-	let ended = false;
-	stream.once('end', () => (ended = true));
-	try {
-		for await (const chunk of stream) yield Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
-	} catch (error) {
-		throw new StreamError(
-			`The stream broke off before it ended (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
-			'interrupted',
-		);
+export async function* readChunks(stream: ByteStream): AsyncGenerator<Uint8Array | string> {
+	const iterator = stream[Symbol.asyncIterator]();
+	for (;;) {
+		let next: IteratorResult<Uint8Array | string>;
+		let failure: Error | undefined;
+		try {
+			next = await iterator.next();
+		} catch (error) {
+			failure = error as Error;
+			next = { done: true, value: undefined };
+		}
+		if (failure) {
+			const code = (failure as Error & { code?: string }).code ?? failure.message;
+			throw new StreamError(`The stream broke off before it ended (${code})`, 'interrupted');
+		}
+		if (next.done) break;
+		yield next.value;
 	}
-	// An HTTP/1.1 response cut mid-way can look like a normal end to a consumer: Node marks it
-	// as not complete instead.
-	const complete = (stream as Readable & { complete?: boolean }).complete;
-	if (complete === false || (!ended && stream.destroyed && stream.readableAborted)) {
-		throw new StreamError('The stream broke off before it ended', 'interrupted');
-	}
+	// An HTTP/1.1 body cut mid-way can end like a normal one; Node marks it as not complete.
+	if (stream.complete === false) throw new StreamError('The stream broke off before it ended', 'interrupted');
 }
 
-export async function readStreamToBuffer(stream: Readable): Promise<Buffer> {
+export async function readStreamToBuffer(stream: ByteStream): Promise<Buffer> {
 	const parts: Buffer[] = [];
-	for await (const chunk of readChunks(stream)) parts.push(chunk);
+	for await (const chunk of readChunks(stream)) parts.push(Buffer.from(chunk));
 	return Buffer.concat(parts);
 }

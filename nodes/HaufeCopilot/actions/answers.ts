@@ -1,10 +1,9 @@
-import type { Readable } from 'stream';
-
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import { apiError } from '../../shared/errors';
 import { withProgress } from '../../shared/router';
+import type { ByteStream } from '../../shared/streams';
 import { NdjsonParser, readChunks, StreamError } from '../../shared/streams';
 import { mergeBody, Validator } from '../../shared/validation';
 import type { HaufeClient } from '../transport';
@@ -54,7 +53,7 @@ export function buildAnswerBody(
  */
 export async function collectAnswerStream(
 	this: IExecuteFunctions,
-	stream: Readable,
+	stream: ByteStream,
 	itemIndex: number,
 	started = Date.now(),
 ): Promise<{ answer: Answer; figures: StreamFigures }> {

@@ -1,10 +1,9 @@
-import type { Readable } from 'stream';
-
 import type { IDataObject, IExecuteFunctions, IHttpRequestMethods } from 'n8n-workflow';
 
 import type { RequestContext, RetrySettings, ServiceDefinition } from '../../shared/request';
 import { collectPages } from '../../shared/pagination';
 import { ApiClient } from '../../shared/request';
+import type { ByteStream } from '../../shared/streams';
 import { RateLimiter } from '../../shared/rate-limiter';
 
 export const HAUFE_CREDENTIAL = 'haufeCopilotApi';
@@ -143,8 +142,8 @@ export class HaufeClient {
 	}
 
 	/** An answer endpoint that replies with NDJSON: returns the open body stream. */
-	async stream(path: string, options: CallOptions = {}): Promise<Readable> {
-		const response = await this.api.request<Readable>({
+	async stream(path: string, options: CallOptions = {}): Promise<ByteStream> {
+		const response = await this.api.request<ByteStream>({
 			method: 'POST',
 			url: this.url(path),
 			qs: options.qs,
