@@ -26,6 +26,9 @@ export default [
 		plugins: { 'n8n-nodes-base': n8nNodesBase },
 		rules: {
 			...baseRules('credentials'),
+			// Its own docs: "Only applicable to nodes in the main repository", where the URL is a
+			// slug of n8n's docs. A community credential links a full URL (as the starter does).
+			'n8n-nodes-base/cred-class-field-documentation-url-miscased': 'off',
 		},
 	},
 	{
