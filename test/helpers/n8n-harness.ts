@@ -176,6 +176,8 @@ export interface RunNodeOptions {
 	parameters: IDataObject;
 	credentials: Record<string, ICredentialDataDecryptedObject>;
 	input?: IDataObject[];
+	/** Full input items (with binary data), instead of `input`. */
+	items?: INodeExecutionData[];
 	continueOnFail?: boolean;
 	/** Run as a webhook execution whose response is streamed: enables `isStreaming()`. */
 	streaming?: boolean;
@@ -276,7 +278,7 @@ export async function runNode(options: RunNodeOptions): Promise<NodeRunResult> {
 		},
 	} as unknown as IWorkflowExecuteAdditionalData;
 
-	const input = (options.input ?? [{}]).map((json) => ({ json }));
+	const input = options.items ?? (options.input ?? [{}]).map((json) => ({ json }));
 	const runExecutionData: IRunExecutionData = createRunExecutionData({
 		executionData: { nodeExecutionStack: [{ node, data: { main: [input] }, source: null }] },
 	});
