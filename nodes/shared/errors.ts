@@ -96,13 +96,23 @@ export function apiError(node: INode, context: ApiErrorContext): NodeApiError {
 			: 'Check the request and try again.');
 	const message = `${context.service} error ${code} (HTTP ${context.status}): ${info.detail}`;
 	const description = context.operation ? `${hint} [${context.operation}]` : hint;
-	const errorBody: JsonObject = { code, status: context.status, detail: info.detail };
-	return new NodeApiError(node, errorBody, {
+	const errorBody: JsonObject = { errorCode: code, status: context.status, detail: info.detail };
+	const error = new NodeApiError(node, errorBody, {
 		message,
 		description,
 		httpCode: String(context.status),
 		itemIndex: context.itemIndex,
 	});
+	return keepMessage(error, message);
+}
+
+/**
+ * NodeApiError replaces any message that contains a network error code (ECONNRESET, ...) or
+ * whose status it knows with a generic sentence; ours names the service, code and target.
+ */
+function keepMessage(error: NodeApiError, message: string): NodeApiError {
+	error.message = message;
+	return error;
 }
 
 /** Network failures, by the code Node.js gives them. */
@@ -123,15 +133,17 @@ export function networkError(
 	target: string,
 	itemIndex?: number,
 ): NodeApiError {
-	return new NodeApiError(
+	const message = `Could not reach ${service} at ${target} (${code})`;
+	const error = new NodeApiError(
 		node,
-		{ code },
+		{ networkCode: code },
 		{
-			message: `Could not reach ${service} at ${target} (${code})`,
+			message,
 			description: NETWORK_HINTS[code] ?? 'A network error occurred: check the base URL and retry.',
 			itemIndex,
 		},
 	);
+	return keepMessage(error, message);
 }
 
 /** Input that is wrong before anything is sent: names the field and the rule. */

@@ -20,7 +20,11 @@ export class RateLimiter {
 	private readonly windows: RateWindow[];
 
 	constructor(windows: RateWindow[]) {
-		this.windows = windows.filter((window) => window.limit > 0 && window.windowMs > 0);
+		// The server counts a request when it arrives, a little after we counted it: a small
+		// margin on each window keeps the two counts from disagreeing at the window's edge.
+		this.windows = windows
+			.filter((window) => window.limit > 0 && window.windowMs > 0)
+			.map((window) => ({ ...window, windowMs: window.windowMs + Math.max(25, window.windowMs * 0.03) }));
 	}
 
 	/** Milliseconds until a request may go out; 0 means now. */

@@ -89,8 +89,8 @@ export async function collectAnswerStream(
 		for await (const chunk of readChunks(stream)) parser.push(chunk).forEach(take);
 		parser.end().forEach(take);
 	} catch (error) {
+		// n8n itself sends the 'error' chunk to the caller when the node fails.
 		stream.destroy();
-		if (forward) void this.sendChunk('error', itemIndex, (error as Error).message);
 		throw streamFailure.call(this, error as Error, itemIndex, chunks, answer);
 	}
 	if (forward) void this.sendChunk('end', itemIndex);
@@ -128,7 +128,7 @@ function streamFailure(this: IExecuteFunctions, error: Error, itemIndex: number,
 	return withProgress(
 		new NodeApiError(
 			this.getNode(),
-			{ code: error instanceof StreamError ? error.kind : 'stream_failed' },
+			{ streamFailure: error instanceof StreamError ? error.kind : 'stream_failed' },
 			{
 				message,
 				description: `The partial text is discarded. The assistant may still have stored a message${where}: look at the thread's messages before running it again.`,
