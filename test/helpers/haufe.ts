@@ -12,7 +12,10 @@ export const USER_ID = '0b7a1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d';
 export interface HaufeTestContext {
 	sandbox: Sandbox;
 	/** Runs the Haufe Copilot node with the given parameters against the sandbox. */
-	run(parameters: IDataObject, options?: Partial<RunNodeOptions> & { credentials?: IDataObject }): Promise<NodeRunResult>;
+	run(
+		parameters: IDataObject,
+		options?: Omit<Partial<RunNodeOptions>, 'credentials'> & { credentials?: IDataObject },
+	): Promise<NodeRunResult>;
 	hr: string;
 	tax: string;
 }

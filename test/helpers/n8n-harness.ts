@@ -5,7 +5,7 @@
  * normally provide (where node and credential types come from, where credentials are
  * stored) are supplied here, in the spirit of n8n's own `nodes-testing` harness.
  */
-import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import { ExecutionLifecycleHooks, LoadOptionsContext, WorkflowExecute } from 'n8n-core';
 import type {
 	ICredentialDataDecryptedObject,
 	ICredentialType,
@@ -15,6 +15,7 @@ import type {
 	INode,
 	INodeCredentialsDetails,
 	INodeExecutionData,
+	INodeListSearchResult,
 	INodeType,
 	INodeTypes,
 	IRun,
@@ -198,7 +199,17 @@ export interface NodeRunResult {
 
 const NODE_NAME = 'Node under test';
 
-export async function runNode(options: RunNodeOptions): Promise<NodeRunResult> {
+interface Setup {
+	node: INode;
+	workflow: Workflow;
+	hooks: ExecutionLifecycleHooks;
+	additionalData: IWorkflowExecuteAdditionalData;
+	credentialsHelper: InMemoryCredentialsHelper;
+	mode: WorkflowExecuteMode;
+}
+
+/** What n8n's server would provide around one node: workflow, hooks, credentials, URLs. */
+function setUp(options: RunNodeOptions): Setup {
 	const nodeTypes = new PackageNodeTypes(packageNodeTypes());
 	const credentialsHelper = new InMemoryCredentialsHelper(packageCredentialTypes(), {
 		...options.credentials,
@@ -236,20 +247,6 @@ export async function runNode(options: RunNodeOptions): Promise<NodeRunResult> {
 		createdAt: new Date(),
 		updatedAt: new Date(),
 	} as never);
-	const chunks: StreamedChunk[] = [];
-	if (options.streaming) {
-		hooks.addHandler('sendChunk', (chunk) => {
-			chunks.push({
-				type: chunk.type,
-				content: chunk.content,
-				itemIndex: chunk.metadata.itemIndex,
-				at: Date.now(),
-			});
-		});
-	}
-	let resolveFinished: (run: IRun) => void = () => {};
-	const finished = new Promise<IRun>((resolve) => (resolveFinished = resolve));
-	hooks.addHandler('workflowExecuteAfter', (run) => resolveFinished(run));
 
 	const additionalData = {
 		hooks,
@@ -277,6 +274,37 @@ export async function runNode(options: RunNodeOptions): Promise<NodeRunResult> {
 			throw new Error('not supported');
 		},
 	} as unknown as IWorkflowExecuteAdditionalData;
+	return { node, workflow, hooks, additionalData, credentialsHelper, mode };
+}
+
+/** Runs a list-search method (resource locator) as the editor does, through n8n-core's LoadOptionsContext. */
+export async function runListSearch(
+	options: RunNodeOptions & { method: string; filter?: string; paginationToken?: string },
+): Promise<INodeListSearchResult> {
+	const { node, workflow, additionalData } = setUp(options);
+	const context = new LoadOptionsContext(workflow, node, additionalData, 'parameters');
+	const nodeType = workflow.nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
+	const method = nodeType.methods?.listSearch?.[options.method];
+	if (!method) throw new Error(`No list search method ${options.method}`);
+	return await method.call(context, options.filter, options.paginationToken);
+}
+
+export async function runNode(options: RunNodeOptions): Promise<NodeRunResult> {
+	const { node, workflow, hooks, additionalData, credentialsHelper, mode } = setUp(options);
+	const chunks: StreamedChunk[] = [];
+	if (options.streaming) {
+		hooks.addHandler('sendChunk', (chunk) => {
+			chunks.push({
+				type: chunk.type,
+				content: chunk.content,
+				itemIndex: chunk.metadata.itemIndex,
+				at: Date.now(),
+			});
+		});
+	}
+	let resolveFinished: (run: IRun) => void = () => {};
+	const finished = new Promise<IRun>((resolve) => (resolveFinished = resolve));
+	hooks.addHandler('workflowExecuteAfter', (run) => resolveFinished(run));
 
 	const input = options.items ?? (options.input ?? [{}]).map((json) => ({ json }));
 	const runExecutionData: IRunExecutionData = createRunExecutionData({
