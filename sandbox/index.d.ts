@@ -17,9 +17,23 @@ export interface HaufeOptions {
 	responseDelayMs?: number;
 }
 
+export interface GriptapeOptions {
+	/** Bearer tokens accepted (keys created through the API are accepted too, until deleted). */
+	apiKeys?: string[];
+	/** ms between the run statuses QUEUED -> STARTING -> RUNNING. */
+	runStepMs?: number;
+	/** ms between TextChunkEvents while RUNNING (and before the final events). */
+	tokenDelayMs?: number;
+	/** Cap of page_size for paged lists. */
+	maxPageSize?: number;
+	/** Cap of `limit` for event lists. */
+	maxEventPageSize?: number;
+}
+
 export interface SandboxOptions {
 	port?: number;
 	haufe?: HaufeOptions;
+	griptape?: GriptapeOptions;
 }
 
 export interface RunRecord {
@@ -54,6 +68,96 @@ export interface HaufeSandbox {
 	state: HaufeState;
 	stats: HaufeStats;
 	configure(partial: HaufeOptions): void;
+}
+
+export type GriptapeRunStatus = 'QUEUED' | 'STARTING' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ERROR' | 'CANCELLED';
+
+export interface GriptapeArtifact {
+	type: 'TextArtifact';
+	value: string;
+	meta: Record<string, unknown>;
+}
+
+export interface GriptapeRun {
+	assistant_run_id: string;
+	assistant_id: string;
+	args: string[];
+	input: string;
+	status: GriptapeRunStatus;
+	status_detail: Record<string, any> | null;
+	stream: boolean;
+	thread_id: string | null;
+	knowledge_base_ids: string[];
+	ruleset_ids: string[];
+	structure_ids: string[];
+	tool_ids: string[];
+	retriever_ids: string[];
+	output: GriptapeArtifact | null;
+	created_at: string;
+	updated_at: string;
+	completed_at: string | null;
+	created_by: string;
+	/** The request body as sent (not part of the JSON). */
+	readonly body: Record<string, any>;
+}
+
+export interface GriptapeEvent {
+	event_id: string;
+	type: string;
+	/** 'ASSISTANT' | 'SYSTEM' for assistant runs; 'SYSTEM' | 'USER' for structure runs. */
+	origin: string;
+	payload: any;
+	/** Epoch seconds (float). */
+	timestamp: number;
+	created_at: string;
+	assistant_run_id?: string;
+	structure_run_id?: string;
+}
+
+/** Records as stored (the JSON shapes of the API; `any` keeps test code short). */
+export interface GriptapeState {
+	assistants: Map<string, Record<string, any>>;
+	runs: Map<string, GriptapeRun>;
+	/** Every event of every run, in creation order. */
+	events: GriptapeEvent[];
+	threads: Map<string, Record<string, any>>;
+	/** thread_id -> messages, oldest first. */
+	messages: Map<string, Array<Record<string, any>>>;
+	apiKeys: Map<string, Record<string, any>>;
+	users: Map<string, Record<string, any>>;
+	structureRuns: Map<string, { structure_run_id: string; created_at: string }>;
+}
+
+export interface GriptapeStats {
+	runsCreated: number;
+	/** GET .../events requests (assistant and structure runs), faults and errors included. */
+	eventListRequests: number;
+	/** GET .../events/stream requests, faults and errors included. */
+	streamRequests: number;
+	cancelled: number;
+}
+
+export interface GriptapeIds {
+	assistants: readonly [string, string, string];
+	organizationId: string;
+	userIds: readonly [string, string];
+	apiKeyIds: readonly [string, string];
+	structureRunId: string;
+}
+
+export interface GriptapeSandbox {
+	/** http://127.0.0.1:PORT/griptape/api */
+	readonly baseUrl: string;
+	ids: GriptapeIds;
+	options: Required<GriptapeOptions>;
+	state: GriptapeState;
+	stats: GriptapeStats;
+	configure(partial: GriptapeOptions): void;
+	/**
+	 * Creates a run exactly as POST /assistants/{id}/runs does (lifecycle included).
+	 * Throws an Error with `status` (404/422) and `body` ({type, errors}) on a bad request.
+	 */
+	createRun(assistantId: string, body?: Record<string, unknown>): GriptapeRun;
 }
 
 export interface RequestLogEntry {
@@ -97,6 +201,7 @@ export interface Sandbox extends EventEmitter {
 	url: string;
 	port: number;
 	haufe: HaufeSandbox;
+	griptape: GriptapeSandbox;
 	requests: RequestLogEntry[];
 	faults: FaultRegistry;
 	reset(): void;
@@ -108,3 +213,5 @@ export function startSandbox(options?: SandboxOptions): Promise<Sandbox>;
 export const HAUFE_PREFIX: string;
 export const HAUFE_ASSISTANT_IDS: { hr: string; tax: string };
 export const HAUFE_ANSWER_TYPE_ID: string;
+export const GRIPTAPE_PREFIX: string;
+export const GRIPTAPE_IDS: GriptapeIds;

@@ -7,12 +7,15 @@
  *
  * The generic part here routes by path prefix to API modules, parses bodies,
  * keeps a request log, injects faults and serves the /__sandbox control
- * endpoints. Each API lives in its own module (haufe.js today) with this shape:
+ * endpoints. Each API lives in its own module (haufe.js, griptape.js) with this shape:
  *
  *   create(options, env) -> {
  *     key,                      // 'haufe': exposed as sandbox[key], config key in /__sandbox/config
  *     mounts: [{ prefix, body: 'json'|'raw', maxBodyBytes?, handle(ctx) }],
  *     observe?(ctx),            // sees every request to its mounts, before faults (counters)
+ *     errorBody?(status, message), // the API's error shape, used for what the server answers
+ *                               // on its mounts (status faults without a body, 413, 500)
+ *     close?(),                 // stops the module's own timers when the server closes
  *     publicApi,                // what tests use: baseUrl, state, stats, configure, ...
  *     reset(), configure(partial), statsJson(),
  *   }
@@ -27,9 +30,13 @@ const { EventEmitter } = require('events');
 const { createFaultRegistry, applyFault } = require('./faults');
 const { readBody, parseJsonBody, queryObject, redactHeaders, sendJson, sendEmpty } = require('./http');
 const haufe = require('./haufe');
+const griptape = require('./griptape');
 
 // Adding an API = one line here plus its module file.
-const API_MODULES = [{ key: 'haufe', create: haufe.createHaufeApi }];
+const API_MODULES = [
+	{ key: 'haufe', create: haufe.createHaufeApi },
+	{ key: 'griptape', create: griptape.createGriptapeApi },
+];
 
 const HOST = '127.0.0.1';
 const CONTROL_PREFIX = '/__sandbox';
@@ -66,6 +73,13 @@ function normalisePath(pathname) {
 
 function mountMatches(prefix, path) {
 	return path === prefix || path.startsWith(`${prefix}/`);
+}
+
+/** Error body in the shape of the API behind `mount`; the Haufe-style shape otherwise. */
+function errorBodyFor(mount, status, errorCode, detail) {
+	const apiModule = mount && mount.module;
+	if (apiModule && apiModule.errorBody) return apiModule.errorBody(status, detail);
+	return { error_code: errorCode, detail };
 }
 
 class Sandbox extends EventEmitter {
@@ -122,6 +136,7 @@ class Sandbox extends EventEmitter {
 
 	async close() {
 		this.sleeper.cancelAll();
+		for (const apiModule of this.modules) if (apiModule.close) apiModule.close();
 		const closed = new Promise((resolve) => this.server.close(() => resolve()));
 		this.server.closeAllConnections();
 		await closed;
@@ -136,7 +151,11 @@ class Sandbox extends EventEmitter {
 		this.logRequest(ctx);
 		if (mount && mount.module && mount.module.observe) mount.module.observe(ctx);
 
-		const fault = mount && mount.control ? null : this.faults.take(req.method, path);
+		let fault = mount && mount.control ? null : this.faults.take(req.method, path);
+		// A status fault without a body answers in the shape of the API it stands in front of.
+		if (fault && fault.kind === 'status' && fault.body === undefined && mount && mount.module && mount.module.errorBody) {
+			fault = { ...fault, body: mount.module.errorBody(fault.status) };
+		}
 		const next = () => this.dispatch(ctx, mount, tooLarge);
 		if (fault) {
 			ctx.logEntry.fault = fault.kind;
@@ -174,7 +193,7 @@ class Sandbox extends EventEmitter {
 		if (ctx.res.destroyed) return; // e.g. the client gave up during a 'slow' fault
 		if (tooLarge) {
 			const limit = (mount && mount.maxBodyBytes) || DEFAULT_MAX_BODY_BYTES;
-			sendJson(ctx, 413, { error_code: 'payload_too_large', detail: `Request body exceeds ${limit} bytes` });
+			sendJson(ctx, 413, errorBodyFor(mount, 413, 'payload_too_large', `Request body exceeds ${limit} bytes`));
 			return;
 		}
 		if (!mount) {
@@ -213,8 +232,11 @@ class Sandbox extends EventEmitter {
 	internalError(req, res, error) {
 		this.emit('handlerError', error);
 		if (!res.headersSent && !res.destroyed) {
+			const path = normalisePath(new URL(req.url, this.url).pathname);
+			const mount = this.mounts.find((m) => mountMatches(m.prefix, path));
+			const body = errorBodyFor(mount, 500, 'internal_server_error', `Sandbox error: ${error.message}`);
 			res.writeHead(500, { 'Content-Type': 'application/json' });
-			res.end(JSON.stringify({ error_code: 'internal_server_error', detail: `Sandbox error: ${error.message}` }));
+			res.end(JSON.stringify(body));
 		} else {
 			res.destroy();
 		}
@@ -284,7 +306,7 @@ function redactOptions(options) {
 
 /**
  * Starts the sandbox on 127.0.0.1. options: { port (0 = random free port),
- * haufe: {...} (see haufe.js DEFAULT_OPTIONS) }.
+ * haufe: {...} (see haufe.js DEFAULT_OPTIONS), griptape: {...} (griptape.js) }.
  */
 async function startSandbox(options = {}) {
 	const sandbox = new Sandbox(options);
@@ -298,4 +320,6 @@ module.exports = {
 	HAUFE_PREFIX: haufe.HAUFE_PREFIX,
 	HAUFE_ASSISTANT_IDS: haufe.HAUFE_ASSISTANT_IDS,
 	HAUFE_ANSWER_TYPE_ID: haufe.HAUFE_ANSWER_TYPE_ID,
+	GRIPTAPE_PREFIX: griptape.GRIPTAPE_PREFIX,
+	GRIPTAPE_IDS: griptape.GRIPTAPE_IDS,
 };

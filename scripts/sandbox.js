@@ -6,9 +6,10 @@
  * until SIGINT/SIGTERM.
  *
  * Port: --port, else env SANDBOX_PORT, else 4010.
- * API key: env SANDBOX_HAUFE_API_KEY, else the built-in sandbox key. The
- * built-in key is printed (it is a public fixture, needed to set up the n8n
- * credential); a key supplied through the environment is never printed.
+ * API keys: env SANDBOX_HAUFE_API_KEY / SANDBOX_GRIPTAPE_API_KEY, else the
+ * built-in sandbox keys. Built-in keys are printed (they are public fixtures,
+ * needed to set up the n8n credentials); a key supplied through the
+ * environment is never printed.
  * --verbose prints one line per request (method, path, status; never headers).
  */
 
@@ -17,6 +18,7 @@ const { startSandbox } = require(path.join(__dirname, '..', 'sandbox'));
 
 const DEFAULT_PORT = 4010;
 const BUILT_IN_HAUFE_KEY = 'sandbox-haufe-key';
+const BUILT_IN_GRIPTAPE_KEY = 'sandbox-griptape-key';
 
 function parseArgs(argv) {
 	const args = { port: undefined, verbose: false };
@@ -45,15 +47,19 @@ async function main() {
 		return;
 	}
 	const envKey = process.env.SANDBOX_HAUFE_API_KEY;
+	const griptapeEnvKey = process.env.SANDBOX_GRIPTAPE_API_KEY;
 	const sandbox = await startSandbox({
 		port: resolvePort(args.port),
 		haufe: { apiKeys: [envKey || BUILT_IN_HAUFE_KEY] },
+		griptape: { apiKeys: [griptapeEnvKey || BUILT_IN_GRIPTAPE_KEY] },
 	});
 
 	console.log(`Sandbox listening on ${sandbox.url}`);
-	console.log(`  Haufe Copilot base URL: ${sandbox.haufe.baseUrl}`);
-	console.log(`  Haufe Copilot API key:  ${envKey ? '(from SANDBOX_HAUFE_API_KEY)' : BUILT_IN_HAUFE_KEY}`);
-	console.log(`  Control:                ${sandbox.url}/__sandbox/{reset,faults,stats,config,requests}`);
+	console.log(`  Haufe Copilot base URL:  ${sandbox.haufe.baseUrl}`);
+	console.log(`  Haufe Copilot API key:   ${envKey ? '(from SANDBOX_HAUFE_API_KEY)' : BUILT_IN_HAUFE_KEY}`);
+	console.log(`  Griptape Cloud base URL: ${sandbox.griptape.baseUrl}`);
+	console.log(`  Griptape Cloud API key:  ${griptapeEnvKey ? '(from SANDBOX_GRIPTAPE_API_KEY)' : BUILT_IN_GRIPTAPE_KEY} (Bearer)`);
+	console.log(`  Control:                 ${sandbox.url}/__sandbox/{reset,faults,stats,config,requests}`);
 
 	if (args.verbose) {
 		sandbox.on('request', (entry) => {

@@ -75,6 +75,12 @@ function parseJson(text: string): unknown {
 	}
 }
 
+/** An SSE `data:` field holding one JSON object; anything else (keep-alives, markers) is undefined. */
+export function parseJsonObject(text: string): IDataObject | undefined {
+	const value = parseJson(text);
+	return value && typeof value === 'object' && !Array.isArray(value) ? (value as IDataObject) : undefined;
+}
+
 /** Newline-delimited JSON: one object per line; blank lines are skipped. */
 export class NdjsonParser {
 	private readonly lines = new LineSplitter();

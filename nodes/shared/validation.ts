@@ -66,6 +66,21 @@ export class Validator {
 		return parsed as IDataObject;
 	}
 
+	/** A JSON array parameter: accepts an array, or a string that parses to one. */
+	jsonArray(value: unknown, field: string): IDataObject[] {
+		if (value === undefined || value === null || value === '') return [];
+		let parsed = value;
+		if (typeof value === 'string') {
+			try {
+				parsed = JSON.parse(value);
+			} catch (error) {
+				this.fail(`"${field}" is not valid JSON: ${(error as Error).message}`);
+			}
+		}
+		if (!Array.isArray(parsed)) this.fail(`"${field}" must be a JSON array`);
+		return parsed as IDataObject[];
+	}
+
 	/** Metadata as the Assistants wire format limits it: pairs, key length and value length. */
 	metadata(value: IDataObject, field: string, limits: { pairs: number; key: number; value: number }) {
 		const entries = Object.entries(value);

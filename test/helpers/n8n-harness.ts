@@ -5,7 +5,7 @@
  * normally provide (where node and credential types come from, where credentials are
  * stored) are supplied here, in the spirit of n8n's own `nodes-testing` harness.
  */
-import { ExecutionLifecycleHooks, LoadOptionsContext, WorkflowExecute } from 'n8n-core';
+import { ExecutionLifecycleHooks, LoadOptionsContext, PollContext, WorkflowExecute } from 'n8n-core';
 import type {
 	ICredentialDataDecryptedObject,
 	ICredentialType,
@@ -183,6 +183,8 @@ export interface RunNodeOptions {
 	/** Run as a webhook execution whose response is streamed: enables `isStreaming()`. */
 	streaming?: boolean;
 	mode?: WorkflowExecuteMode;
+	/** The workflow's static data as n8n persisted it (pollers keep their cursor there). */
+	staticData?: IDataObject;
 	/** Lets a test cancel the execution, as the editor's stop button does. */
 	onStart?: (cancel: () => void) => void;
 }
@@ -233,6 +235,7 @@ function setUp(options: RunNodeOptions): Setup {
 		nodeTypes,
 		active: false,
 		settings: {},
+		staticData: options.staticData ? structuredClone(options.staticData) : undefined,
 	});
 
 	const mode = options.mode ?? (options.streaming ? 'webhook' : 'manual');
@@ -287,6 +290,29 @@ export async function runListSearch(
 	const method = nodeType.methods?.listSearch?.[options.method];
 	if (!method) throw new Error(`No list search method ${options.method}`);
 	return await method.call(context, options.filter, options.paginationToken);
+}
+
+export interface PollResult {
+	items: INodeExecutionData[];
+	/** The static data n8n would persist after this poll (a deep copy). */
+	staticData: IDataObject;
+	error?: Error;
+}
+
+/** One poll of a polling trigger through n8n-core's PollContext, as n8n's poll scheduler runs it. */
+export async function runPoll(options: RunNodeOptions): Promise<PollResult> {
+	const { node, workflow, additionalData } = setUp({ ...options, mode: options.mode ?? 'trigger' });
+	const context = new PollContext(workflow, node, additionalData, options.mode ?? 'trigger', 'init');
+	const nodeType = workflow.nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
+	let items: INodeExecutionData[] = [];
+	let error: Error | undefined;
+	try {
+		items = (await nodeType.poll!.call(context))?.[0] ?? [];
+	} catch (caught) {
+		error = caught as Error;
+	}
+	// n8n stores static data as JSON: a round trip is exactly what survives a restart.
+	return { items, error, staticData: JSON.parse(JSON.stringify(workflow.staticData)) as IDataObject };
 }
 
 export async function runNode(options: RunNodeOptions): Promise<NodeRunResult> {

@@ -1,16 +1,21 @@
 import type { ICredentialType, INodeType } from 'n8n-workflow';
 
+import { GriptapeCloudApi } from '../../credentials/GriptapeCloudApi.credentials';
 import { HaufeCopilotApi } from '../../credentials/HaufeCopilotApi.credentials';
+import { GriptapeCloud } from '../../nodes/GriptapeCloud/GriptapeCloud.node';
+import { GriptapeCloudTrigger } from '../../nodes/GriptapeCloudTrigger/GriptapeCloudTrigger.node';
 import { HaufeCopilot } from '../../nodes/HaufeCopilot/HaufeCopilot.node';
 
 /** Every node of the package, keyed by type name as n8n registers it. */
 export function packageNodeTypes(): Record<string, INodeType> {
 	return {
 		'n8n-nodes-assistant-threads.haufeCopilot': new HaufeCopilot(),
+		'n8n-nodes-assistant-threads.griptapeCloud': new GriptapeCloud(),
+		'n8n-nodes-assistant-threads.griptapeCloudTrigger': new GriptapeCloudTrigger(),
 	};
 }
 
 export function packageCredentialTypes(): Record<string, ICredentialType> {
-	const types: ICredentialType[] = [new HaufeCopilotApi()];
+	const types: ICredentialType[] = [new HaufeCopilotApi(), new GriptapeCloudApi()];
 	return Object.fromEntries(types.map((type) => [type.name, type]));
 }

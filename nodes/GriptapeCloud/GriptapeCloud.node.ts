@@ -1,0 +1,55 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { requestOptionsField } from './actions/fields';
+import { resources, router } from './actions/router';
+import { searchAssistants } from './methods/listSearch';
+
+export class GriptapeCloud implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Griptape Cloud',
+		name: 'griptapeCloud',
+		icon: { light: 'file:../../icons/griptape.svg', dark: 'file:../../icons/griptape.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description: 'Run Griptape Cloud assistants and work with their runs, events, threads, API keys and users',
+		defaults: { name: 'Griptape Cloud' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'griptapeCloudApi', required: true }],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'API Key', value: 'apiKey' },
+					{ name: 'Assistant', value: 'assistant' },
+					{ name: 'Assistant Run', value: 'assistantRun' },
+					{ name: 'Event', value: 'event' },
+					{ name: 'Message', value: 'message' },
+					{ name: 'Thread', value: 'thread' },
+					{ name: 'User', value: 'user' },
+				],
+				default: 'assistantRun',
+			},
+			...resources.apiKey.description,
+			...resources.assistant.description,
+			...resources.assistantRun.description,
+			...resources.event.description,
+			...resources.message.description,
+			...resources.thread.description,
+			...resources.user.description,
+			requestOptionsField,
+		],
+	};
+
+	methods = { listSearch: { searchAssistants } };
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

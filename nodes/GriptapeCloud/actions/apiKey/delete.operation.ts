@@ -1,0 +1,14 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import type { GriptapeClient } from '../../transport';
+import { pathId } from '../parameters';
+import { apiKeyIdField } from './fields';
+
+export const description = updateDisplayOptions({ show: { resource: ['apiKey'], operation: ['delete'] } }, [apiKeyIdField]);
+
+export async function execute(this: IExecuteFunctions, itemIndex: number, client: GriptapeClient) {
+	const apiKeyId = pathId(this, 'apiKeyId', 'API Key ID', itemIndex);
+	await client.call('DELETE', `/api-keys/${apiKeyId}`, { itemIndex });
+	return { deleted: true, api_key_id: decodeURIComponent(apiKeyId) };
+}

@@ -1,0 +1,12 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import type { GriptapeClient } from '../../transport';
+import { pathId } from '../parameters';
+import { apiKeyIdField } from './fields';
+
+export const description = updateDisplayOptions({ show: { resource: ['apiKey'], operation: ['get'] } }, [apiKeyIdField]);
+
+export async function execute(this: IExecuteFunctions, itemIndex: number, client: GriptapeClient) {
+	return await client.call('GET', `/api-keys/${pathId(this, 'apiKeyId', 'API Key ID', itemIndex)}`, { itemIndex });
+}

@@ -1,0 +1,22 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { Validator } from '../../../shared/validation';
+import type { GriptapeClient } from '../../transport';
+import { pathId } from '../parameters';
+import { apiKeyIdField, nameField } from './fields';
+
+export const description = updateDisplayOptions({ show: { resource: ['apiKey'], operation: ['update'] } }, [apiKeyIdField, nameField]);
+
+export function readName(context: IExecuteFunctions, itemIndex: number): string {
+	const validator = new Validator(context.getNode(), itemIndex);
+	const name = (context.getNodeParameter('name', itemIndex, '') as string).trim();
+	validator.required(name, 'Name');
+	validator.maxLength(name, 'Name', 200);
+	return name;
+}
+
+export async function execute(this: IExecuteFunctions, itemIndex: number, client: GriptapeClient) {
+	const apiKeyId = pathId(this, 'apiKeyId', 'API Key ID', itemIndex);
+	return await client.call('PATCH', `/api-keys/${apiKeyId}`, { body: { name: readName(this, itemIndex) }, itemIndex });
+}

@@ -1,0 +1,176 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { mergeBody, Validator } from '../../../shared/validation';
+import type { GriptapeClient } from '../../transport';
+import { assistantLocator } from '../fields';
+import { idList, pathId } from '../parameters';
+import type { WaitMode } from './follow';
+import { followRun } from './follow';
+
+/** The id lists a run accepts, each also in an "additional" variant that adds to the assistant's own. */
+const ID_LISTS = [
+	['knowledgeBaseIds', 'knowledge_base_ids', 'Knowledge Base IDs'],
+	['rulesetIds', 'ruleset_ids', 'Ruleset IDs'],
+	['structureIds', 'structure_ids', 'Structure IDs'],
+	['toolIds', 'tool_ids', 'Tool IDs'],
+	['retrieverIds', 'retriever_ids', 'Retriever IDs'],
+] as const;
+
+const idListFields: INodeProperties[] = ID_LISTS.flatMap(([name, , label]) => [
+	{
+		displayName: label,
+		name,
+		type: 'string' as const,
+		default: '',
+		description: `Comma-separated IDs that replace the assistant's own ${label.toLowerCase()} for this run`,
+	},
+	{
+		displayName: `Additional ${label}`,
+		name: `additional${name[0].toUpperCase()}${name.slice(1)}`,
+		type: 'string' as const,
+		default: '',
+		description: `Comma-separated IDs added to the assistant's own ${label.toLowerCase()} for this run`,
+	},
+]).sort((a, b) => a.displayName.localeCompare(b.displayName));
+
+const properties: INodeProperties[] = [
+	assistantLocator,
+	{
+		displayName: 'Input',
+		name: 'input',
+		type: 'string',
+		typeOptions: { rows: 3 },
+		default: '',
+		description: 'The message for the assistant',
+	},
+	{
+		displayName: 'Thread',
+		name: 'threadMode',
+		type: 'options',
+		options: [
+			{ name: 'None', value: 'none', description: 'Run without conversation history' },
+			{ name: 'New Thread', value: 'new', description: 'Start a new thread; its ID is in the output' },
+			{ name: 'Existing Thread', value: 'existing', description: 'Continue a conversation' },
+		],
+		default: 'none',
+	},
+	{
+		displayName: 'Thread ID',
+		name: 'threadId',
+		type: 'string',
+		default: '',
+		required: true,
+		displayOptions: { show: { threadMode: ['existing'] } },
+	},
+	{
+		displayName: 'Wait for Completion',
+		name: 'waitForCompletion',
+		type: 'options',
+		options: [
+			{ name: "Don't Wait", value: 'no', description: 'Output the run as created (status QUEUED)' },
+			{ name: 'By Polling Events', value: 'events', description: 'Read the run\'s events page by page until it ends' },
+			{ name: 'By Event Stream', value: 'stream', description: 'Follow the run\'s server-sent events until it ends' },
+		],
+		default: 'events',
+		description: 'Whether to wait for the answer in this execution, and how',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		options: [
+			{
+				displayName: 'Additional Body (JSON)',
+				name: 'additionalBodyJson',
+				type: 'json',
+				default: '{}',
+				description: 'JSON merged into the request body, for fields this node does not model',
+			},
+			{
+				displayName: 'Arguments',
+				name: 'args',
+				type: 'string',
+				default: '',
+				description: 'Comma-separated arguments passed to the run',
+			},
+			{
+				displayName: 'Cancel on Timeout',
+				name: 'cancelOnTimeout',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to cancel the run when the wait times out (otherwise it keeps running)',
+			},
+			{
+				displayName: 'Include Events',
+				name: 'includeEvents',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to add every event of the run to the output',
+			},
+			{
+				displayName: 'Poll Interval (Seconds)',
+				name: 'pollInterval',
+				type: 'number',
+				typeOptions: { minValue: 0.05 },
+				default: 1,
+				description: 'How long to wait between event pages when no new events arrived',
+			},
+			{
+				displayName: 'Stream Run',
+				name: 'stream',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to set the run\'s stream flag, so that it emits a TextChunkEvent per token',
+			},
+			{
+				displayName: 'Wait Timeout (Seconds)',
+				name: 'waitTimeout',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: 300,
+				description: 'How long to wait for the run to end before failing',
+			},
+			...idListFields,
+		],
+	},
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['assistantRun'], operation: ['create'] } }, properties);
+
+export async function execute(this: IExecuteFunctions, itemIndex: number, client: GriptapeClient) {
+	const validator = new Validator(this.getNode(), itemIndex);
+	const assistantId = pathId(this, 'assistantId', 'Assistant', itemIndex);
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const body: IDataObject = { input: this.getNodeParameter('input', itemIndex, '') as string };
+	const threadMode = this.getNodeParameter('threadMode', itemIndex, 'none') as string;
+	if (threadMode === 'new') body.new_thread = true;
+	if (threadMode === 'existing') {
+		const threadId = (this.getNodeParameter('threadId', itemIndex, '') as string).trim();
+		validator.required(threadId, 'Thread ID');
+		body.thread_id = threadId;
+	}
+	if (options.args) body.args = idList(options.args);
+	if (options.stream !== undefined) body.stream = options.stream;
+	for (const [name, key] of ID_LISTS) {
+		const additional = `additional${name[0].toUpperCase()}${name.slice(1)}`;
+		if (options[name]) body[key] = idList(options[name]);
+		if (options[additional]) body[`additional_${key}`] = idList(options[additional]);
+	}
+	const merged = mergeBody(body, validator.jsonObject(options.additionalBodyJson, 'Additional Body (JSON)'));
+
+	// A run is work on Griptape's side: created once, never re-sent after an unclear failure.
+	const run = await client.call<IDataObject>('POST', `/assistants/${assistantId}/runs`, { body: merged, itemIndex });
+	const mode = this.getNodeParameter('waitForCompletion', itemIndex, 'events') as string;
+	if (mode === 'no') return run;
+	return await followRun.call(this, client, String(run.assistant_run_id), {
+		mode: mode as WaitMode,
+		pollIntervalMs: Number(options.pollInterval ?? 1) * 1000,
+		timeoutMs: Number(options.waitTimeout ?? 300) * 1000,
+		cancelOnTimeout: options.cancelOnTimeout === true,
+		includeEvents: options.includeEvents === true,
+		itemIndex,
+	});
+}

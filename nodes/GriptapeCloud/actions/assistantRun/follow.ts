@@ -1,0 +1,211 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import { withProgress } from '../../../shared/router';
+import { parseJsonObject, readChunks, SseParser, StreamError } from '../../../shared/streams';
+import { isCancelled, waitFor } from '../../../shared/wait';
+import type { GriptapeClient } from '../../transport';
+import { artifactText, TERMINAL_STATUSES } from '../../transport';
+
+export type WaitMode = 'events' | 'stream';
+
+export interface FollowOptions {
+	mode: WaitMode;
+	pollIntervalMs: number;
+	timeoutMs: number;
+	cancelOnTimeout: boolean;
+	includeEvents: boolean;
+	itemIndex: number;
+}
+
+/** The type of an event: top-level, or inside the payload for older events. */
+export function eventType(event: IDataObject): string {
+	return String(event.type ?? (event.payload as IDataObject | undefined)?.type ?? '');
+}
+
+/** An assistant run is done when the assistant's own FinishStructureRunEvent arrives. */
+export function isAssistantFinish(event: IDataObject): boolean {
+	return eventType(event) === 'FinishStructureRunEvent' && String(event.origin ?? 'ASSISTANT').toUpperCase() === 'ASSISTANT';
+}
+
+/** Collects a run's events from any source (event pages or the SSE stream) in order. */
+class EventCollector {
+	offset = 0;
+
+	readonly events: IDataObject[] = [];
+
+	readonly chunks: string[] = [];
+
+	finishOutput: unknown;
+
+	finished = false;
+
+	constructor(
+		private readonly context: IExecuteFunctions,
+		private readonly itemIndex: number,
+		private readonly forward: boolean,
+	) {}
+
+	take(event: IDataObject): void {
+		this.events.push(event);
+		const payload = (event.payload as IDataObject) ?? {};
+		if (eventType(event) === 'TextChunkEvent' && typeof payload.token === 'string') {
+			this.chunks.push(payload.token);
+			if (this.forward) void this.context.sendChunk('item', this.itemIndex, payload.token);
+		}
+		if (isAssistantFinish(event)) {
+			this.finished = true;
+			this.finishOutput = payload.output_task_output;
+		}
+	}
+}
+
+/**
+ * Waits for an assistant run to end, by polling its events (`offset = next_offset`) or by
+ * reading its SSE stream, and returns the run with its answer. Stops on the assistant's
+ * FinishStructureRunEvent or on a terminal run status (a failed run may send no finish
+ * event). A broken stream falls back to polling from the last event received, so no event
+ * is lost or counted twice.
+ */
+export async function followRun(
+	this: IExecuteFunctions,
+	client: GriptapeClient,
+	runId: string,
+	options: FollowOptions,
+): Promise<IDataObject> {
+	const started = Date.now();
+	const requestsBefore = client.api.requestsSent;
+	const deadline = started + options.timeoutMs;
+	const forward = this.isStreaming?.() === true;
+	const collector = new EventCollector(this, options.itemIndex, forward);
+	const getRun = async () =>
+		await client.call<IDataObject>('GET', `/assistant-runs/${encodeURIComponent(runId)}`, { itemIndex: options.itemIndex });
+
+	if (forward) void this.sendChunk('begin', options.itemIndex);
+	let run: IDataObject | undefined;
+	if (options.mode === 'stream') {
+		await readStream.call(this, client, runId, collector, deadline, options.itemIndex);
+	}
+	for (;;) {
+		if (collector.finished) break;
+		const page = await client.listEvents('assistantRun', runId, collector.offset, 100, options.itemIndex);
+		page.events.forEach((event) => collector.take(event));
+		collector.offset = page.next_offset;
+		if (collector.finished) break;
+		const caughtUp = page.count === 0 || collector.offset >= page.total_count;
+		if (!caughtUp) continue;
+		// Nothing new: ask the run itself, since a failed run may never send a finish event.
+		if (page.count === 0 || run === undefined) {
+			run = await getRun();
+			if (TERMINAL_STATUSES.includes(String(run.status))) {
+				// Read what arrived between the last page and the final status, then stop.
+				const rest = await client.listEvents('assistantRun', runId, collector.offset, 100, options.itemIndex);
+				rest.events.forEach((event) => collector.take(event));
+				collector.offset = rest.next_offset;
+				if (rest.count === 0 || collector.offset >= rest.total_count) break;
+				continue;
+			}
+		}
+		if (Date.now() + options.pollIntervalMs > deadline) {
+			throw await timeoutError.call(this, client, runId, run, options);
+		}
+		await waitFor(this, options.pollIntervalMs);
+	}
+	if (collector.finished || !run) run = await getRun();
+	if (forward) void this.sendChunk('end', options.itemIndex);
+
+	const status = String(run.status);
+	const progress = { assistant_run_id: runId, status, event_count: collector.events.length };
+	if (status === 'FAILED' || status === 'ERROR' || status === 'CANCELLED') {
+		const detail = run.status_detail === undefined || run.status_detail === null ? '' : `: ${JSON.stringify(run.status_detail)}`;
+		throw withProgress(
+			new NodeApiError(
+				this.getNode(),
+				{ runStatus: status },
+				{
+					message: `Griptape Cloud run ${runId} ended with status ${status}${detail}`,
+					description:
+						status === 'CANCELLED'
+							? 'The run was cancelled before it finished.'
+							: 'The run failed on Griptape Cloud; status_detail and the run\'s events tell why. Fix the cause, then start a new run.',
+					itemIndex: options.itemIndex,
+				},
+			),
+			{ ...progress, status_detail: run.status_detail as IDataObject },
+		);
+	}
+	const answer = artifactText(run.output) ?? artifactText(collector.finishOutput) ?? collector.chunks.join('');
+	return {
+		...run,
+		answer,
+		text_chunks: collector.chunks,
+		event_count: collector.events.length,
+		...(options.includeEvents ? { events: collector.events } : {}),
+		wait: {
+			mode: options.mode,
+			requests: client.api.requestsSent - requestsBefore,
+			duration_ms: Date.now() - started,
+		},
+	};
+}
+
+/**
+ * Reads the SSE stream into the collector until the server closes it (the run is over),
+ * the finish event arrives, or the deadline passes. A stream that breaks is not an error
+ * here: the polling loop picks up from the last event received.
+ */
+async function readStream(
+	this: IExecuteFunctions,
+	client: GriptapeClient,
+	runId: string,
+	collector: EventCollector,
+	deadline: number,
+	itemIndex: number,
+): Promise<void> {
+	const parser = new SseParser();
+	const take = (data: string) => {
+		const event = parseJsonObject(data);
+		if (!event) return;
+		collector.take(event);
+		// The stream carries the same events as the pages, in the same order.
+		collector.offset++;
+	};
+	// An idle stream must not outlive the wait: the socket gives up when the time is up.
+	const stream = await client.streamEvents('assistantRun', runId, itemIndex, Math.max(1000, deadline - Date.now()));
+	try {
+		for await (const chunk of readChunks(stream)) {
+			parser.push(chunk).forEach((event) => take(event.data));
+			if (collector.finished || Date.now() > deadline || isCancelled(this)) break;
+		}
+		if (!collector.finished) parser.end().forEach((event) => take(event.data));
+	} catch (error) {
+		if (!(error instanceof StreamError)) throw new NodeOperationError(this.getNode(), error as Error, { itemIndex });
+		this.logger?.warn(`Griptape Cloud: event stream of run ${runId} broke off; continuing by polling events`);
+	} finally {
+		stream.destroy();
+	}
+}
+
+async function timeoutError(
+	this: IExecuteFunctions,
+	client: GriptapeClient,
+	runId: string,
+	run: IDataObject | undefined,
+	options: FollowOptions,
+) {
+	const seconds = Math.round(options.timeoutMs / 1000);
+	let state = `it is still ${String(run?.status ?? 'running')} and keeps running on Griptape Cloud`;
+	if (options.cancelOnTimeout) {
+		await client.call('POST', `/assistant-runs/${encodeURIComponent(runId)}/cancel`, { itemIndex: options.itemIndex });
+		state = 'it was cancelled';
+	}
+	return withProgress(
+		new NodeOperationError(this.getNode(), `Griptape Cloud run ${runId} did not finish within ${seconds} s; ${state}`, {
+			itemIndex: options.itemIndex,
+			description: options.cancelOnTimeout
+				? 'Raise the timeout to let such runs finish.'
+				: 'Raise the timeout, or pick the result up later with Assistant Run > Get or the Griptape Cloud Trigger ("Run Finished").',
+		}),
+		{ assistant_run_id: runId, status: options.cancelOnTimeout ? 'CANCELLED' : String(run?.status ?? 'RUNNING') },
+	);
+}

@@ -1,0 +1,14 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import type { GriptapeClient } from '../../transport';
+import { pathId } from '../parameters';
+import { threadIdField } from './fields';
+
+export const description = updateDisplayOptions({ show: { resource: ['thread'], operation: ['delete'] } }, [threadIdField]);
+
+export async function execute(this: IExecuteFunctions, itemIndex: number, client: GriptapeClient) {
+	const threadId = pathId(this, 'threadId', 'Thread ID', itemIndex);
+	await client.call('DELETE', `/threads/${threadId}`, { itemIndex });
+	return { deleted: true, thread_id: decodeURIComponent(threadId) };
+}

@@ -1,0 +1,12 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import type { GriptapeClient } from '../../transport';
+import { pathId } from '../parameters';
+import { threadIdField } from './fields';
+
+export const description = updateDisplayOptions({ show: { resource: ['thread'], operation: ['get'] } }, [threadIdField]);
+
+export async function execute(this: IExecuteFunctions, itemIndex: number, client: GriptapeClient) {
+	return await client.call('GET', `/threads/${pathId(this, 'threadId', 'Thread ID', itemIndex)}`, { itemIndex });
+}

@@ -1,0 +1,152 @@
+import type { IDataObject, IExecuteFunctions, IHttpRequestMethods } from 'n8n-workflow';
+
+import { collectPages } from '../../shared/pagination';
+import type { RequestContext, RetrySettings, ServiceDefinition } from '../../shared/request';
+import { ApiClient } from '../../shared/request';
+import type { ByteStream } from '../../shared/streams';
+
+export const GRIPTAPE_CREDENTIAL = 'griptapeCloudApi';
+
+/** Griptape answers errors as `{type, errors}`; the type names what went wrong. */
+export const GRIPTAPE_SERVICE: ServiceDefinition = {
+	name: 'Griptape Cloud',
+	credentialType: GRIPTAPE_CREDENTIAL,
+	hints: {
+		Unauthorized: 'The API key was rejected: check the key in the Griptape Cloud credential.',
+		Forbidden: 'The key may not do this: check the key\'s organisation and permissions.',
+		NotFound: 'Nothing was found at this ID: check that it exists in this organisation.',
+		Conflict: 'The request conflicts with the current state (for example, cancelling a finished run).',
+		BadRequest: 'The request was rejected: check the fields of this operation.',
+		ValidationError: 'A field has a wrong value: check the fields named in the message.',
+		InternalServerError: 'Griptape Cloud failed on its side: retry later.',
+	},
+};
+
+export const RUN_STATUSES = ['QUEUED', 'STARTING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'ERROR', 'CANCELLED'] as const;
+export const TERMINAL_STATUSES = ['SUCCEEDED', 'FAILED', 'ERROR', 'CANCELLED'];
+export const ACTIVE_STATUSES = ['QUEUED', 'STARTING', 'RUNNING'];
+
+export interface GriptapeCredentials {
+	apiKey: string;
+	baseUrl: string;
+}
+
+export interface EventPage extends IDataObject {
+	events: IDataObject[];
+	count: number;
+	next_offset: number;
+	total_count: number;
+}
+
+/** Whose events: an assistant run's, or a structure run's. */
+export type EventSource = 'assistantRun' | 'structureRun';
+
+const MAX_PAGE_SIZE = 100;
+const MAX_EVENT_PAGE = 100;
+
+export class GriptapeClient {
+	readonly api: ApiClient;
+
+	readonly baseUrl: string;
+
+	constructor(context: RequestContext, credentials: GriptapeCredentials, retry: Partial<RetrySettings> = {}) {
+		this.api = new ApiClient(context, GRIPTAPE_SERVICE, retry);
+		this.baseUrl = String(credentials.baseUrl || 'https://cloud.griptape.ai/api').replace(/\/+$/, '');
+	}
+
+	async call<T = IDataObject>(
+		method: IHttpRequestMethods,
+		path: string,
+		options: { qs?: IDataObject; body?: IDataObject; itemIndex?: number } = {},
+	): Promise<T> {
+		const response = await this.api.request<T>({ method, url: `${this.baseUrl}${path}`, ...options });
+		return response.body;
+	}
+
+	/** Page-numbered lists: `{<key>: [...], pagination: {next_page?, total_pages}}`, pages from 1. */
+	async paginate(
+		path: string,
+		key: string,
+		qs: IDataObject,
+		options: { returnAll: boolean; limit: number; itemIndex?: number },
+	): Promise<IDataObject[]> {
+		// Page numbers count in pages of one size, so the size stays fixed while paging.
+		const pageSize = options.returnAll ? MAX_PAGE_SIZE : Math.min(MAX_PAGE_SIZE, Math.max(1, options.limit));
+		return await collectPages<IDataObject, number>(
+			this.api.node,
+			async (page = 1) => {
+				const response = await this.call<IDataObject>('GET', path, {
+					qs: { ...qs, page, page_size: pageSize },
+					itemIndex: options.itemIndex,
+				});
+				const items = (response[key] as IDataObject[]) ?? [];
+				const pagination = (response.pagination as IDataObject) ?? {};
+				const next = pagination.next_page ?? (Number(pagination.page_number ?? page) < Number(pagination.total_pages ?? 0) ? page + 1 : undefined);
+				return { items, next: next === undefined || next === null ? undefined : Number(next) };
+			},
+			{ ...options, maxPageSize: pageSize },
+		);
+	}
+
+	eventsPath(source: EventSource, id: string): string {
+		const base = source === 'assistantRun' ? 'assistant-runs' : 'structure-runs';
+		return `/${base}/${encodeURIComponent(id)}/events`;
+	}
+
+	/** One page of events from `offset`; `next_offset` is where the following poll starts. */
+	async listEvents(source: EventSource, id: string, offset: number, limit = MAX_EVENT_PAGE, itemIndex?: number): Promise<EventPage> {
+		const page = await this.call<EventPage>('GET', this.eventsPath(source, id), {
+			qs: { offset, limit: Math.min(limit, MAX_EVENT_PAGE) },
+			itemIndex,
+		});
+		const events = page.events ?? [];
+		return {
+			...page,
+			events,
+			count: Number(page.count ?? events.length),
+			// Clients poll by passing offset = next_offset, falling back to what was read.
+			next_offset: Number(page.next_offset ?? offset + events.length),
+			total_count: Number(page.total_count ?? offset + events.length),
+		};
+	}
+
+	/** The SSE stream of a run's events: the server closes it when the run is over. */
+	async streamEvents(source: EventSource, id: string, itemIndex?: number, idleTimeoutMs?: number): Promise<ByteStream> {
+		const response = await this.api.request<ByteStream>({
+			method: 'GET',
+			url: `${this.baseUrl}${this.eventsPath(source, id)}/stream`,
+			headers: { Accept: 'text/event-stream' },
+			responseType: 'stream',
+			itemIndex,
+			...(idleTimeoutMs ? { retry: { timeoutMs: idleTimeoutMs } } : {}),
+		});
+		return response.body;
+	}
+}
+
+/** Reads the credential and the node's "Request Options" into a client for this execution. */
+export async function createGriptapeClient(this: IExecuteFunctions): Promise<GriptapeClient> {
+	const credentials = (await this.getCredentials(GRIPTAPE_CREDENTIAL)) as unknown as GriptapeCredentials;
+	const options = this.getNodeParameter('requestOptions', 0, {}) as IDataObject;
+	const retry: Partial<RetrySettings> = {};
+	if (options.maxRetries !== undefined) retry.maxRetries = Number(options.maxRetries);
+	if (options.timeout !== undefined) retry.timeoutMs = Number(options.timeout) * 1000;
+	return new GriptapeClient(this, credentials, retry);
+}
+
+/** A finished run's `output` is a serialised artifact, sometimes as a JSON string. */
+export function artifactText(output: unknown): string | undefined {
+	let value = output;
+	if (typeof value === 'string') {
+		try {
+			value = JSON.parse(value);
+		} catch {
+			return value as string;
+		}
+	}
+	if (value && typeof value === 'object' && 'value' in (value as IDataObject)) {
+		const inner = (value as IDataObject).value;
+		return typeof inner === 'string' ? inner : JSON.stringify(inner);
+	}
+	return undefined;
+}

@@ -1,0 +1,113 @@
+import type {
+	IPollFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { searchAssistants } from '../GriptapeCloud/methods/listSearch';
+import type { GriptapeCredentials } from '../GriptapeCloud/transport';
+import { GRIPTAPE_CREDENTIAL, GriptapeClient, TERMINAL_STATUSES } from '../GriptapeCloud/transport';
+import { pollFinishedRuns, pollRunEvents } from './pollers';
+
+export class GriptapeCloudTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Griptape Cloud Trigger',
+		name: 'griptapeCloudTrigger',
+		icon: { light: 'file:../../icons/griptape.svg', dark: 'file:../../icons/griptape.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{$parameter["event"]}}',
+		description: 'Starts the workflow on new events of a Griptape Cloud assistant run, or when its runs finish',
+		defaults: { name: 'Griptape Cloud Trigger' },
+		polling: true,
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'griptapeCloudApi', required: true }],
+		properties: [
+			{
+				displayName: 'Trigger On',
+				name: 'event',
+				type: 'options',
+				options: [
+					{
+						name: 'New Event of an Assistant Run',
+						value: 'runEvent',
+						description: 'Each event of one run, once, in order',
+					},
+					{
+						name: 'Run Finished for an Assistant',
+						value: 'runFinished',
+						description: 'Each run of the assistant once, when it reaches a terminal status',
+					},
+				],
+				default: 'runFinished',
+			},
+			{
+				displayName: 'Assistant Run ID',
+				name: 'assistantRunId',
+				type: 'string',
+				default: '',
+				required: true,
+				displayOptions: { show: { event: ['runEvent'] } },
+			},
+			{
+				displayName: 'Event Types',
+				name: 'eventTypes',
+				type: 'string',
+				default: '',
+				placeholder: 'TextChunkEvent, FinishStructureRunEvent',
+				displayOptions: { show: { event: ['runEvent'] } },
+				description: 'Comma-separated event types to emit; empty emits all',
+			},
+			{
+				displayName: 'Start From',
+				name: 'startFrom',
+				type: 'options',
+				options: [
+					{ name: 'First Event of the Run', value: 'beginning' },
+					{ name: 'Events After Activation', value: 'now' },
+				],
+				default: 'beginning',
+				displayOptions: { show: { event: ['runEvent'] } },
+			},
+			{
+				displayName: 'Assistant',
+				name: 'assistantId',
+				type: 'resourceLocator',
+				default: { mode: 'list', value: '' },
+				required: true,
+				displayOptions: { show: { event: ['runFinished'] } },
+				modes: [
+					{
+						displayName: 'From List',
+						name: 'list',
+						type: 'list',
+						typeOptions: { searchListMethod: 'searchAssistants', searchable: true },
+					},
+					{ displayName: 'ID', name: 'id', type: 'string' },
+				],
+			},
+			{
+				displayName: 'Statuses',
+				name: 'statuses',
+				type: 'multiOptions',
+				options: TERMINAL_STATUSES.map((status) => ({ name: status[0] + status.slice(1).toLowerCase(), value: status })),
+				default: [],
+				displayOptions: { show: { event: ['runFinished'] } },
+				description: 'Only runs that ended in these statuses; none selected emits all',
+			},
+		],
+	};
+
+	methods = { listSearch: { searchAssistants } };
+
+	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+		const credentials = (await this.getCredentials(GRIPTAPE_CREDENTIAL)) as unknown as GriptapeCredentials;
+		const client = new GriptapeClient(this, credentials);
+		return this.getNodeParameter('event') === 'runEvent'
+			? await pollRunEvents.call(this, client)
+			: await pollFinishedRuns.call(this, client);
+	}
+}
