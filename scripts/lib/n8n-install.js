@@ -1,0 +1,114 @@
+// Installs (once) the pinned n8n and the Node.js 24 it needs into .cache/, printing progress.
+// Used by `npm run dev` and the end-to-end tests. A second call finds the install and returns.
+//
+// Why this way: the newest n8n needs Node >= 24 while this machine runs Node 20, so Node 24
+// comes from the registry package that ships its binary. A plain `npm install n8n` fails here
+// (a Kafka client's native build downloads sources), so dependency scripts are skipped and only
+// the SQLite driver, which n8n needs, is rebuilt. It is an N-API addon, so building it with the
+// local toolchain works for Node 24 too.
+'use strict';
+
+const { spawn } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const CACHE = path.join(ROOT, '.cache');
+const N8N_VERSION = '2.41.1';
+const NODE_VERSION = '24.9.0';
+const N8N_DIR = path.join(CACHE, `n8n-${N8N_VERSION}`);
+const NODE_DIR = path.join(CACHE, `node-${NODE_VERSION}`);
+const NODE_PACKAGE = `node-${process.platform}-${process.arch}`;
+
+const log = (message) => console.log(`[n8n-install ${new Date().toISOString().slice(11, 19)}] ${message}`);
+
+function run(command, args, options = {}) {
+	return new Promise((resolve, reject) => {
+		const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...options });
+		let output = '';
+		child.stdout.on('data', (chunk) => (output += chunk));
+		child.stderr.on('data', (chunk) => (output += chunk));
+		child.on('error', reject);
+		child.on('close', (code) =>
+			code === 0 ? resolve(output) : reject(new Error(`${command} ${args.join(' ')} exited with ${code}\n${output.slice(-4000)}`)),
+		);
+	});
+}
+
+/** Counts installed packages now and then, so a long install shows it is moving. */
+function reportProgress(dir, label) {
+	const started = Date.now();
+	const timer = setInterval(() => {
+		let count = 0;
+		try {
+			const modules = path.join(dir, 'node_modules');
+			for (const entry of fs.readdirSync(modules)) {
+				count += entry.startsWith('@') ? fs.readdirSync(path.join(modules, entry)).length : 1;
+			}
+		} catch {
+			// Not there yet.
+		}
+		log(`${label}: ${Math.round((Date.now() - started) / 1000)} s, ${count} packages so far`);
+	}, 20_000);
+	return () => clearInterval(timer);
+}
+
+function npmInstallArgs(spec) {
+	return ['install', spec, '--no-save', '--no-audit', '--no-fund', '--ignore-scripts', '--no-package-lock'];
+}
+
+async function ensureNode() {
+	const binary = path.join(NODE_DIR, 'node_modules', NODE_PACKAGE, 'bin', 'node');
+	if (fs.existsSync(binary)) return binary;
+	log(`installing Node.js ${NODE_VERSION} (${NODE_PACKAGE}) into ${path.relative(ROOT, NODE_DIR)}`);
+	fs.mkdirSync(NODE_DIR, { recursive: true });
+	fs.writeFileSync(path.join(NODE_DIR, 'package.json'), '{"private": true}\n');
+	await run('npm', npmInstallArgs(`${NODE_PACKAGE}@${NODE_VERSION}`), { cwd: NODE_DIR });
+	const version = (await run(binary, ['--version'])).trim();
+	log(`Node.js ${version} ready`);
+	return binary;
+}
+
+async function ensureN8n(nodeBinary) {
+	const marker = path.join(N8N_DIR, '.installed');
+	const main = path.join(N8N_DIR, 'node_modules', 'n8n', 'bin', 'n8n');
+	if (fs.existsSync(marker) && fs.existsSync(main)) return main;
+	log(`installing n8n ${N8N_VERSION} into ${path.relative(ROOT, N8N_DIR)} (about 4 minutes and 3 GB the first time)`);
+	fs.mkdirSync(N8N_DIR, { recursive: true });
+	fs.writeFileSync(path.join(N8N_DIR, 'package.json'), '{"private": true}\n');
+	const started = Date.now();
+	const stop = reportProgress(N8N_DIR, 'n8n install');
+	try {
+		await run('npm', npmInstallArgs(`n8n@${N8N_VERSION}`), { cwd: N8N_DIR });
+	} finally {
+		stop();
+	}
+	log(`n8n installed in ${Math.round((Date.now() - started) / 1000)} s; building its SQLite driver`);
+	const rebuildStarted = Date.now();
+	// Built by the Node 24 binary's npm environment is not needed: an N-API addon loads on any
+	// Node version, so the local toolchain and headers do.
+	await run('npm', ['rebuild', 'sqlite3', '--ignore-scripts=false'], { cwd: N8N_DIR });
+	await run(nodeBinary, ['-e', "require('sqlite3')"], { cwd: N8N_DIR });
+	log(`SQLite driver built in ${Math.round((Date.now() - rebuildStarted) / 1000)} s`);
+	fs.writeFileSync(marker, `${N8N_VERSION}\n`);
+	return main;
+}
+
+/** Both installs, once; returns where the binaries are. */
+async function ensureInstalled() {
+	const started = Date.now();
+	const node = await ensureNode();
+	const n8n = await ensureN8n(node);
+	const seconds = Math.round((Date.now() - started) / 1000);
+	if (seconds > 2) log(`ready after ${seconds} s`);
+	return { node, n8n, n8nDir: N8N_DIR };
+}
+
+module.exports = { ensureInstalled, N8N_VERSION, NODE_VERSION, N8N_DIR, ROOT, CACHE };
+
+if (require.main === module) {
+	ensureInstalled().catch((error) => {
+		console.error(error.message);
+		process.exit(1);
+	});
+}

@@ -1,0 +1,217 @@
+// Starts a real n8n with this package loaded, and talks to its REST API: owner, credentials,
+// workflows, publishing. Shared by `npm run dev` and the end-to-end tests.
+'use strict';
+
+const { spawn } = require('node:child_process');
+const fs = require('node:fs');
+const net = require('node:net');
+const path = require('node:path');
+
+const { ensureInstalled, ROOT } = require('./n8n-install');
+
+const OWNER = {
+	email: 'owner@example.com',
+	firstName: 'Dev',
+	lastName: 'Owner',
+	password: 'Sandbox-Passw0rd',
+};
+
+/** A free TCP port on the loopback interface. */
+async function freePort() {
+	return await new Promise((resolve, reject) => {
+		const server = net.createServer();
+		server.unref();
+		server.on('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const { port } = server.address();
+			server.close(() => resolve(port));
+		});
+	});
+}
+
+/**
+ * n8n loads community packages from <user folder>/.n8n/nodes/node_modules/n8n-nodes-*, with
+ * their full type names (n8n-nodes-assistant-threads.haufeCopilot), as after an install from
+ * the UI. The package is copied, not linked: from a link, `n8n-workflow` would resolve to this
+ * repository's development copy instead of n8n's own.
+ */
+function installPackageInto(userFolder) {
+	const target = path.join(userFolder, '.n8n', 'nodes', 'node_modules', 'n8n-nodes-assistant-threads');
+	if (!fs.existsSync(path.join(ROOT, 'dist'))) throw new Error('dist/ is missing: run `npm run build` first');
+	fs.rmSync(target, { recursive: true, force: true });
+	fs.mkdirSync(target, { recursive: true });
+	fs.copyFileSync(path.join(ROOT, 'package.json'), path.join(target, 'package.json'));
+	fs.cpSync(path.join(ROOT, 'dist'), path.join(target, 'dist'), { recursive: true });
+	return target;
+}
+
+/**
+ * Starts n8n and resolves once it answers its readiness check. Everything it prints goes to
+ * `logFile` (and to the console when `echo` is set).
+ */
+async function startN8n({ userFolder, port, logFile, echo = false, env = {} }) {
+	const { node, n8n } = await ensureInstalled();
+	installPackageInto(userFolder);
+	const brokerPort = await freePort();
+	const child = spawn(node, [n8n, 'start'], {
+		cwd: userFolder,
+		env: {
+			...process.env,
+			N8N_USER_FOLDER: userFolder,
+			N8N_PORT: String(port),
+			N8N_LISTEN_ADDRESS: '127.0.0.1',
+			N8N_HOST: '127.0.0.1',
+			N8N_PROTOCOL: 'http',
+			WEBHOOK_URL: `http://127.0.0.1:${port}/`,
+			N8N_DIAGNOSTICS_ENABLED: 'false',
+			N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+			N8N_TEMPLATES_ENABLED: 'false',
+			N8N_PERSONALIZATION_ENABLED: 'false',
+			N8N_SECURE_COOKIE: 'false',
+			N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
+			N8N_RUNNERS_BROKER_PORT: String(brokerPort),
+			N8N_LOG_LEVEL: process.env.N8N_LOG_LEVEL ?? 'info',
+			DB_SQLITE_POOL_SIZE: '2',
+			...env,
+		},
+		stdio: ['ignore', 'pipe', 'pipe'],
+		detached: false,
+	});
+	const log = fs.createWriteStream(logFile, { flags: 'a' });
+	const forward = (chunk) => {
+		log.write(chunk);
+		if (echo) process.stdout.write(chunk);
+	};
+	child.stdout.on('data', forward);
+	child.stderr.on('data', forward);
+	const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+
+	const baseUrl = `http://127.0.0.1:${port}`;
+	const started = Date.now();
+	let ready = false;
+	let early;
+	exited.then((result) => (early = result));
+	while (!ready) {
+		if (early) {
+			throw new Error(`n8n exited before it was ready (${JSON.stringify(early)}); see ${logFile}`);
+		}
+		if (Date.now() - started > 240_000) {
+			child.kill('SIGKILL');
+			throw new Error(`n8n was not ready after 240 s; see ${logFile}`);
+		}
+		ready = await fetch(`${baseUrl}/healthz/readiness`)
+			.then((response) => response.ok)
+			.catch(() => false);
+		if (!ready) await new Promise((resolve) => setTimeout(resolve, 250));
+	}
+
+	return {
+		baseUrl,
+		startupMs: Date.now() - started,
+		process: child,
+		async stop() {
+			if (early) return;
+			child.kill('SIGTERM');
+			const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+			await exited;
+			clearTimeout(timer);
+			log.end();
+		},
+	};
+}
+
+/** The editor's REST API, logged in as the owner (set up on first use). */
+class N8nApi {
+	constructor(baseUrl) {
+		this.baseUrl = baseUrl;
+		this.cookie = '';
+		// The auth cookie is bound to the browser ID it was issued to.
+		this.browserId = 'b7e1c2d3-0000-4000-8000-00000000d000';
+	}
+
+	async request(method, route, body) {
+		const response = await fetch(`${this.baseUrl}/rest${route}`, {
+			method,
+			headers: {
+				'content-type': 'application/json',
+				'browser-id': this.browserId,
+				...(this.cookie ? { cookie: this.cookie } : {}),
+			},
+			body: body === undefined ? undefined : JSON.stringify(body),
+		});
+		const setCookie = response.headers.get('set-cookie');
+		if (setCookie) this.cookie = setCookie.split(';')[0];
+		const text = await response.text();
+		let parsed;
+		try {
+			parsed = text ? JSON.parse(text) : undefined;
+		} catch {
+			parsed = text;
+		}
+		if (!response.ok) {
+			const error = new Error(`${method} /rest${route} answered ${response.status}: ${text.slice(0, 500)}`);
+			error.status = response.status;
+			throw error;
+		}
+		return parsed && typeof parsed === 'object' && 'data' in parsed ? parsed.data : parsed;
+	}
+
+	/** Sets the owner up on a new instance, or logs in on one that has it. */
+	async signIn() {
+		try {
+			await this.request('POST', '/owner/setup', OWNER);
+		} catch (error) {
+			if (error.status !== 400 && error.status !== 403) throw error;
+			await this.request('POST', '/login', { emailOrLdapLoginId: OWNER.email, password: OWNER.password });
+		}
+		return OWNER;
+	}
+
+	/** Creates the credential, or updates the one of that name and type. */
+	async upsertCredential({ name, type, data }) {
+		const existing = (await this.request('GET', '/credentials')).find((entry) => entry.name === name && entry.type === type);
+		if (existing) {
+			await this.request('PATCH', `/credentials/${existing.id}`, { name, type, data });
+			return existing.id;
+		}
+		return (await this.request('POST', '/credentials', { name, type, data })).id;
+	}
+
+	/** Imports a workflow (replacing one of the same name) and publishes it. */
+	async importAndPublish(workflow, { publish = true } = {}) {
+		const existing = (await this.request('GET', '/workflows')).find((entry) => entry.name === workflow.name);
+		if (existing) {
+			if (existing.active) await this.request('POST', `/workflows/${existing.id}/deactivate`, {});
+			await this.request('POST', `/workflows/${existing.id}/archive`, {});
+			await this.request('DELETE', `/workflows/${existing.id}`);
+		}
+		const created = await this.request('POST', '/workflows', {
+			name: workflow.name,
+			nodes: workflow.nodes,
+			connections: workflow.connections,
+			settings: workflow.settings ?? {},
+		});
+		if (publish) {
+			await this.request('POST', `/workflows/${created.id}/activate`, { versionId: created.versionId });
+		}
+		return created;
+	}
+
+	async executions(workflowId) {
+		const result = await this.request('GET', `/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId }))}&limit=100`);
+		return result.results ?? result;
+	}
+
+	async execution(id) {
+		return await this.request('GET', `/executions/${id}`);
+	}
+}
+
+/** Reads an example workflow and fills in the IDs of this instance. */
+function loadExample(file, replacements) {
+	let text = fs.readFileSync(path.join(ROOT, 'examples', file), 'utf8');
+	for (const [placeholder, value] of Object.entries(replacements)) text = text.split(placeholder).join(value);
+	return JSON.parse(text);
+}
+
+module.exports = { startN8n, N8nApi, freePort, loadExample, installPackageInto, OWNER };
