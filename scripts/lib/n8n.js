@@ -57,6 +57,8 @@ async function startN8n({ userFolder, port, logFile, echo = false, env = {} }) {
 		cwd: userFolder,
 		env: {
 			...process.env,
+			// Under Jest NODE_ENV is "test", in which n8n refuses to load nodes.
+			NODE_ENV: 'production',
 			N8N_USER_FOLDER: userFolder,
 			N8N_PORT: String(port),
 			N8N_LISTEN_ADDRESS: '127.0.0.1',
@@ -84,7 +86,9 @@ async function startN8n({ userFolder, port, logFile, echo = false, env = {} }) {
 	};
 	child.stdout.on('data', forward);
 	child.stderr.on('data', forward);
-	const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+	const exited = new Promise((resolve) =>
+		child.on('exit', (code, signal) => log.end(() => resolve({ code, signal }))),
+	);
 
 	const baseUrl = `http://127.0.0.1:${port}`;
 	const started = Date.now();
@@ -115,7 +119,6 @@ async function startN8n({ userFolder, port, logFile, echo = false, env = {} }) {
 			const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
 			await exited;
 			clearTimeout(timer);
-			log.end();
 		},
 	};
 }
@@ -127,6 +130,15 @@ class N8nApi {
 		this.cookie = '';
 		// The auth cookie is bound to the browser ID it was issued to.
 		this.browserId = 'b7e1c2d3-0000-4000-8000-00000000d000';
+	}
+
+	/** A GET outside /rest that needs the login too (e.g. /types/nodes.json). */
+	async getJson(pathname) {
+		const response = await fetch(`${this.baseUrl}${pathname}`, {
+			headers: { 'browser-id': this.browserId, cookie: this.cookie },
+		});
+		if (!response.ok) throw new Error(`GET ${pathname} answered ${response.status}`);
+		return await response.json();
 	}
 
 	async request(method, route, body) {

@@ -1,0 +1,225 @@
+/**
+ * The package in a real n8n (the pinned version, installed once into .cache/ by
+ * scripts/lib/n8n-install.js): loaded, its example workflows imported and published, and run
+ * by n8n's own webhook server, CLI and poll scheduler against the sandbox.
+ */
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+import type { Sandbox } from '../../sandbox';
+import { startSandbox } from '../../sandbox';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { startN8n, N8nApi, loadExample, freePort } = require('../../scripts/lib/n8n');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { ensureInstalled, N8N_DIR } = require('../../scripts/lib/n8n-install');
+
+const run = promisify(execFile);
+const phases: string[] = [];
+const timed = async <T>(label: string, work: () => Promise<T>): Promise<T> => {
+	const started = Date.now();
+	try {
+		return await work();
+	} finally {
+		phases.push(`${label}: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+	}
+};
+
+let sandbox: Sandbox;
+let n8n: { baseUrl: string; stop(): Promise<void> };
+let api: InstanceType<typeof N8nApi>;
+let userFolder: string;
+let logFile: string;
+const workflows: Record<string, { id: string; name: string }> = {};
+let triggerRunId: string;
+
+beforeAll(async () => {
+	await timed('n8n install (cached after the first time)', async () => await ensureInstalled());
+	sandbox = await startSandbox({
+		port: 0,
+		haufe: { rateLimits: null, streamChunkDelayMs: 40 },
+		// The trigger's run is still going when the workflow is published, and ends before the next poll.
+		griptape: { runStepMs: 500, tokenDelayMs: 150 },
+	});
+	userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-e2e-'));
+	logFile = path.join(userFolder, 'n8n.log');
+	n8n = await timed('n8n start-up', async () => await startN8n({ userFolder, port: await freePort(), logFile }));
+	await timed('owner, credentials and example workflows', async () => {
+		api = new N8nApi(n8n.baseUrl);
+		await api.signIn();
+		const haufe = await api.upsertCredential({
+			name: 'Haufe Copilot (sandbox)',
+			type: 'haufeCopilotApi',
+			data: { apiKey: 'sandbox-haufe-key', baseUrl: sandbox.haufe.baseUrl, licenceId: 'E2E' },
+		});
+		const griptape = await api.upsertCredential({
+			name: 'Griptape Cloud (sandbox)',
+			type: 'griptapeCloudApi',
+			data: { apiKey: 'sandbox-griptape-key', baseUrl: sandbox.griptape.baseUrl },
+		});
+		triggerRunId = String(sandbox.griptape.createRun(sandbox.griptape.ids.assistants[0], { input: 'events for the trigger' }).assistant_run_id);
+		const replacements = {
+			HAUFE_CREDENTIAL_ID: haufe,
+			GRIPTAPE_CREDENTIAL_ID: griptape,
+			GRIPTAPE_ASSISTANT_ID: sandbox.griptape.ids.assistants[0],
+			GRIPTAPE_RUN_ID: triggerRunId,
+		};
+		for (const file of fs.readdirSync(path.resolve(__dirname, '../../examples')).filter((name) => name.endsWith('.json'))) {
+			workflows[file] = await api.importAndPublish(loadExample(file, replacements));
+		}
+	});
+}, 900_000);
+
+afterAll(async () => {
+	await n8n?.stop();
+	await sandbox?.close();
+	console.log(['', 'End-to-end phases', ...phases].join('\n'));
+	// Keep n8n's log where a failed run can be read, then clean up.
+	if (logFile && fs.existsSync(logFile)) fs.copyFileSync(logFile, path.resolve(__dirname, '../../.cache/e2e-n8n.log'));
+	if (userFolder) fs.rmSync(userFolder, { recursive: true, force: true });
+});
+
+/** On failure, the end of n8n's log says why. */
+const logTail = () => (fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').slice(-3000) : '');
+
+it('loads the package: its nodes and credentials are among n8n\'s types', async () => {
+	await timed('test: types', async () => {
+		const nodes = (await api.getJson('/types/nodes.json')) as Array<{ name: string }>;
+		const names = nodes.map((node) => node.name);
+		expect(names).toEqual(
+			expect.arrayContaining([
+				'n8n-nodes-assistant-threads.haufeCopilot',
+				'n8n-nodes-assistant-threads.griptapeCloud',
+				'n8n-nodes-assistant-threads.griptapeCloudTrigger',
+				// usableAsTool: n8n adds the tool variant.
+				'n8n-nodes-assistant-threads.haufeCopilotTool',
+			]),
+		);
+		const credentials = (await api.getJson('/types/credentials.json')) as Array<{ name: string }>;
+		expect(credentials.map((credential) => credential.name)).toEqual(expect.arrayContaining(['haufeCopilotApi', 'griptapeCloudApi']));
+	});
+});
+
+it('answers a POST to the webhook workflow with the sandbox\'s answer', async () => {
+	await timed('test: webhook answer', async () => {
+		const response = await fetch(`${n8n.baseUrl}/webhook/haufe-ask`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ question: 'Wie lang ist die Probezeit?' }),
+		});
+		const body = (await response.json()) as { answer: string; thread_id: string; sources: unknown[] };
+		expect(response.status).toBe(200);
+		const stored = sandbox.haufe.state.messages.get(body.thread_id) ?? [];
+		const answer = stored.find((message) => message.role === 'assistant');
+		expect(body.answer).toBe(answer?.content);
+		expect(body.answer).toMatch(/^Answer to: Wie lang ist die Probezeit\?/);
+		expect(body.sources).toHaveLength(2);
+	}).catch((error) => {
+		throw new Error(`${(error as Error).message}\n${logTail()}`);
+	});
+});
+
+it('streams the answer: the first bytes arrive before the answer is complete', async () => {
+	await timed('test: streamed webhook', async () => {
+		const started = Date.now();
+		const response = await fetch(`${n8n.baseUrl}/webhook/haufe-ask-stream`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ question: 'Was gilt bei Krankheit im Urlaub?' }),
+		});
+		expect(response.status).toBe(200);
+		const decoder = new TextDecoder();
+		let text = '';
+		let firstItemAt: number | undefined;
+		let runsWhenFirstItem = -1;
+		for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+			text += decoder.decode(chunk, { stream: true });
+			if (firstItemAt === undefined && text.includes('"type":"item"')) {
+				firstItemAt = Date.now();
+				// The sandbox stores the answer only when its stream has started; how much of it has
+				// been sent is what matters: the caller has words while the rest is still coming.
+				runsWhenFirstItem = text.split('"type":"item"').length - 1;
+			}
+		}
+		const endedAt = Date.now();
+		const lines = text.trim().split('\n').map((line) => JSON.parse(line) as { type: string; content?: string });
+		const streamed = lines.filter((line) => line.type === 'item').map((line) => line.content).join('');
+		const [threadId] = [...sandbox.haufe.state.threads.keys()].slice(-1);
+		const stored = (sandbox.haufe.state.messages.get(threadId) ?? []).find((message) => message.role === 'assistant');
+		expect(streamed).toBe(stored?.content);
+		const words = streamed.split(' ').length;
+		expect(runsWhenFirstItem).toBeLessThan(words);
+		// The sandbox sends one word every 40 ms: most of the answer was still to come.
+		expect(endedAt - (firstItemAt as number)).toBeGreaterThan((words - 2) * 40 * 0.5);
+		phases.push(`  first streamed bytes after ${(firstItemAt as number) - started} ms, complete after ${endedAt - started} ms`);
+	});
+});
+
+it('runs the batch workflow from the command line: every question answered once', async () => {
+	await timed('test: batch from the CLI', async () => {
+		const { node, n8n: n8nBin } = await ensureInstalled();
+		const before = sandbox.haufe.stats.runs.length;
+		const { stdout } = await run(node, [n8nBin, 'execute', `--id=${workflows['scheduled-batch-questions.json'].id}`, '--rawOutput'], {
+			env: {
+				...process.env,
+				NODE_ENV: 'production',
+				N8N_USER_FOLDER: userFolder,
+				N8N_RUNNERS_BROKER_PORT: String(await freePort()),
+				N8N_DIAGNOSTICS_ENABLED: 'false',
+				N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
+			},
+			cwd: userFolder,
+			maxBuffer: 64 * 1024 * 1024,
+			timeout: 240_000,
+		}).catch((error: Error & { stdout?: string; stderr?: string }) => {
+			throw new Error(`${error.message}\n${String(error.stdout).slice(-3000)}\n${String(error.stderr).slice(-3000)}`);
+		});
+		const result = JSON.parse(stdout.slice(stdout.indexOf('{'))) as {
+			data: { resultData: { runData: Record<string, Array<{ data: { main: Array<Array<{ json: Record<string, string> }>> } }>> } };
+		};
+		const table = result.data.resultData.runData.Table[0].data.main[0].map((item) => item.json);
+		expect(table).toHaveLength(6);
+		table.forEach((row) => {
+			expect(row.answer.startsWith(`Answer to: ${row.question}`)).toBe(true);
+			expect(row.sources).toMatch(/BGB/);
+		});
+		const runs = sandbox.haufe.stats.runs.slice(before);
+		expect(runs).toHaveLength(6);
+		expect(new Set(runs.map((entry) => entry.threadId)).size).toBe(6);
+	});
+});
+
+it('the published trigger workflow produces executions with the run\'s events, none twice', async () => {
+	await timed('test: trigger executions (waits for the next poll, up to a minute)', async () => {
+		// eslint-disable-next-line @typescript-eslint/no-require-imports
+		const { parse } = require(path.join(N8N_DIR, 'node_modules', 'flatted'));
+		const workflowId = workflows['griptape-run-events-trigger.json'].id;
+		const expected = () =>
+			sandbox.griptape.state.events.filter((event) => event.assistant_run_id === triggerRunId).map((event) => event.event_id);
+		const emitted = async () => {
+			const ids: string[] = [];
+			const executions = (await api.executions(workflowId)) as Array<{ id: string }>;
+			for (const { id } of [...executions].reverse()) {
+				const execution = (await api.execution(id)) as { data: string };
+				const data = parse(execution.data) as { resultData: { runData: Record<string, Array<{ data: { main: Array<Array<{ json: { event_id: string } }>> } }>> } };
+				for (const item of data.resultData.runData.Event?.[0]?.data.main[0] ?? []) ids.push(item.json.event_id);
+			}
+			return { ids, executions: executions.length };
+		};
+		const deadline = Date.now() + 150_000;
+		let seen = await emitted();
+		while (Date.now() < deadline) {
+			const done = sandbox.griptape.state.runs.get(triggerRunId)?.status === 'SUCCEEDED';
+			if (done && seen.ids.length >= expected().length) break;
+			await new Promise((resolve) => setTimeout(resolve, 3000));
+			seen = await emitted();
+		}
+		expect(seen.executions).toBeGreaterThanOrEqual(2);
+		expect(seen.ids).toEqual(expected());
+		expect(new Set(seen.ids).size).toBe(seen.ids.length);
+		phases.push(`  ${seen.ids.length} events over ${seen.executions} executions`);
+	});
+}, 240_000);
