@@ -12,9 +12,7 @@ import { promisify } from 'node:util';
 import type { Sandbox } from '../../sandbox';
 import { startSandbox } from '../../sandbox';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { startN8n, N8nApi, loadExample, freePort } = require('../../scripts/lib/n8n');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { ensureInstalled, N8N_DIR } = require('../../scripts/lib/n8n-install');
 
 const run = promisify(execFile);
@@ -194,7 +192,6 @@ it('runs the batch workflow from the command line: every question answered once'
 
 it('the published trigger workflow produces executions with the run\'s events, none twice', async () => {
 	await timed('test: trigger executions (waits for the next poll, up to a minute)', async () => {
-		// eslint-disable-next-line @typescript-eslint/no-require-imports
 		const { parse } = require(path.join(N8N_DIR, 'node_modules', 'flatted'));
 		const workflowId = workflows['griptape-run-events-trigger.json'].id;
 		const expected = () =>
