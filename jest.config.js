@@ -3,6 +3,8 @@ module.exports = {
 	testEnvironment: 'node',
 	roots: ['<rootDir>/test'],
 	testMatch: ['**/*.test.ts'],
+	// The end-to-end suite has its own config and command (npm run test:e2e); benchmarks too.
+	testPathIgnorePatterns: ['/node_modules/', '/test/e2e/', '/test/bench/'],
 	transform: {
 		// Type checking is `tsc`'s job (npm run build); tests only need transpiling.
 		'^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json', diagnostics: false }],

@@ -4,6 +4,7 @@ const base = require('./jest.config');
 module.exports = {
 	...base,
 	testMatch: ['**/e2e/**/*.e2e.test.ts'],
+	testPathIgnorePatterns: ['/node_modules/'],
 	testTimeout: 300_000,
 	maxWorkers: 1,
 };

@@ -22,6 +22,7 @@ export interface RequestContext extends CancellableContext {
 			this: unknown,
 			credentialsType: string,
 			requestOptions: IHttpRequestOptions,
+			additionalCredentialOptions?: { preAuthenticationRetryStatusCode?: number | number[] },
 		): Promise<unknown>;
 		httpRequest?(requestOptions: IHttpRequestOptions): Promise<unknown>;
 	};
@@ -35,6 +36,11 @@ export interface ServiceDefinition {
 	credentialType: string;
 	/** What to do about each of the API's error codes. */
 	hints: ErrorHints;
+	/**
+	 * Statuses that mean "log in again" for credentials that hold a session (their
+	 * `preAuthentication` renews it). n8n then renews the session and repeats the request once.
+	 */
+	reauthenticateOn?: number[];
 }
 
 export interface RetrySettings {
@@ -133,6 +139,19 @@ function errorCode(error: unknown): string | undefined {
 	return undefined;
 }
 
+/** The HTTP response inside an error that n8n's request layer threw for a status, if any. */
+function statusResponseOf(error: unknown): FullResponse | undefined {
+	let current = error as { response?: { status?: number; headers?: FullResponse['headers']; data?: unknown }; cause?: unknown } | undefined;
+	for (let depth = 0; current && depth < 5; depth++) {
+		const status = current.response?.status;
+		if (typeof status === 'number') {
+			return { statusCode: status, headers: current.response?.headers ?? {}, body: current.response?.data };
+		}
+		current = current.cause as typeof current;
+	}
+	return undefined;
+}
+
 function describeTarget(url: string): string {
 	try {
 		const parsed = new URL(url);
@@ -181,6 +200,8 @@ export class ApiClient {
 			} catch (error) {
 				failure = error;
 			}
+			// A status n8n had to see as an error (to renew a session) and that stayed an error.
+			response ??= statusResponseOf(failure);
 			if (!response) {
 				if (isCancelled(this.context)) throw new ExecutionCancelledError();
 				const code = errorCode(failure) ?? 'ENETWORK';
@@ -228,8 +249,11 @@ export class ApiClient {
 			headers: request.headers,
 			json: responseType === 'json' && !isBinaryBody,
 			returnFullResponse: true,
-			// Status handling (retries, error mapping) is ours, not the HTTP layer's.
-			ignoreHttpStatusErrors: true,
+			// Status handling (retries, error mapping) is ours, not the HTTP layer's, except for
+			// the statuses n8n must see as errors to renew a session.
+			ignoreHttpStatusErrors: this.service.reauthenticateOn
+				? { ignore: true, except: this.service.reauthenticateOn }
+				: true,
 			timeout: settings.timeoutMs,
 		};
 		if (responseType === 'stream') options.encoding = 'stream';
@@ -243,6 +267,7 @@ export class ApiClient {
 			this.context,
 			this.service.credentialType,
 			options,
+			this.service.reauthenticateOn ? { preAuthenticationRetryStatusCode: this.service.reauthenticateOn } : undefined,
 		)) as FullResponse;
 	}
 

@@ -1,7 +1,9 @@
 import type { ICredentialType, INodeType } from 'n8n-workflow';
 
+import { AgentChatApi } from '../../credentials/AgentChatApi.credentials';
 import { GriptapeCloudApi } from '../../credentials/GriptapeCloudApi.credentials';
 import { HaufeCopilotApi } from '../../credentials/HaufeCopilotApi.credentials';
+import { AgentChat } from '../../nodes/AgentChat/AgentChat.node';
 import { GriptapeCloud } from '../../nodes/GriptapeCloud/GriptapeCloud.node';
 import { GriptapeCloudTrigger } from '../../nodes/GriptapeCloudTrigger/GriptapeCloudTrigger.node';
 import { HaufeCopilot } from '../../nodes/HaufeCopilot/HaufeCopilot.node';
@@ -10,12 +12,13 @@ import { HaufeCopilot } from '../../nodes/HaufeCopilot/HaufeCopilot.node';
 export function packageNodeTypes(): Record<string, INodeType> {
 	return {
 		'n8n-nodes-assistant-threads.haufeCopilot': new HaufeCopilot(),
+		'n8n-nodes-assistant-threads.agentChat': new AgentChat(),
 		'n8n-nodes-assistant-threads.griptapeCloud': new GriptapeCloud(),
 		'n8n-nodes-assistant-threads.griptapeCloudTrigger': new GriptapeCloudTrigger(),
 	};
 }
 
 export function packageCredentialTypes(): Record<string, ICredentialType> {
-	const types: ICredentialType[] = [new HaufeCopilotApi(), new GriptapeCloudApi()];
+	const types: ICredentialType[] = [new HaufeCopilotApi(), new GriptapeCloudApi(), new AgentChatApi()];
 	return Object.fromEntries(types.map((type) => [type.name, type]));
 }

@@ -1,5 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { requestOptionsField as requestOptionsField_ } from '../../shared/descriptions';
+
 /** Fields that several Haufe Copilot operations share. Each operation sets displayOptions. */
 
 export const assistantLocator: INodeProperties = {
@@ -48,23 +50,7 @@ export const threadLocator: INodeProperties = {
 	description: 'The thread (conversation)',
 };
 
-export const returnAllField: INodeProperties = {
-	displayName: 'Return All',
-	name: 'returnAll',
-	type: 'boolean',
-	default: false,
-	description: 'Whether to return all results or only up to a given limit',
-};
-
-export const limitField: INodeProperties = {
-	displayName: 'Limit',
-	name: 'limit',
-	type: 'number',
-	typeOptions: { minValue: 1 },
-	default: 50,
-	description: 'Max number of results to return',
-	displayOptions: { show: { returnAll: [false] } },
-};
+export { limitField, returnAllField } from '../../shared/descriptions';
 
 export const licenceField: INodeProperties = {
 	displayName: 'Licence ID',
@@ -112,48 +98,24 @@ export const contentField: INodeProperties = {
 };
 
 /** Shown on every operation: how requests behave on failures and how fast answers may be requested. */
-export const requestOptionsField: INodeProperties = {
-	displayName: 'Request Options',
-	name: 'requestOptions',
-	type: 'collection',
-	placeholder: 'Add option',
-	default: {},
-	options: [
-		{
-			displayName: 'Answer Requests per Minute',
-			name: 'answerRequestsPerMinute',
-			type: 'number',
-			typeOptions: { minValue: 0 },
-			default: 60,
-			description:
-				'Client-side cap on run and chat requests per minute (your tier\'s limit; 0 turns the cap off). The lowest tier allows 60.',
-		},
-		{
-			displayName: 'Answer Requests per Second',
-			name: 'answerRequestsPerSecond',
-			type: 'number',
-			typeOptions: { minValue: 0 },
-			default: 15,
-			description: 'Client-side cap on run and chat requests per second (0 turns the cap off). The lowest tier allows 15.',
-		},
-		{
-			displayName: 'Max Retries',
-			name: 'maxRetries',
-			type: 'number',
-			typeOptions: { minValue: 0, maxValue: 10 },
-			default: 3,
-			description:
-				'How often a request is retried after a rate limit (429, honouring Retry-After) or, for reads, a server or network error. Answers are never requested twice.',
-		},
-		{
-			displayName: 'Timeout (Seconds)',
-			name: 'timeout',
-			type: 'number',
-			typeOptions: { minValue: 1 },
-			default: 120,
-			description: 'How long one request may take before it fails',
-		},
-	],
-};
+export const requestOptionsField: INodeProperties = requestOptionsField_([
+	{
+		displayName: 'Answer Requests per Minute',
+		name: 'answerRequestsPerMinute',
+		type: 'number',
+		typeOptions: { minValue: 0 },
+		default: 60,
+		description:
+			"Client-side cap on run and chat requests per minute (your tier's limit; 0 turns the cap off). The lowest tier allows 60.",
+	},
+	{
+		displayName: 'Answer Requests per Second',
+		name: 'answerRequestsPerSecond',
+		type: 'number',
+		typeOptions: { minValue: 0 },
+		default: 15,
+		description: 'Client-side cap on run and chat requests per second (0 turns the cap off). The lowest tier allows 15.',
+	},
+]);
 
 export const MAX_CONTENT_LENGTH = 30_000;

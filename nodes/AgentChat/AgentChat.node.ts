@@ -1,0 +1,49 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { requestOptionsField } from '../shared/descriptions';
+import { resources, router } from './actions/router';
+import { searchModels, searchThreads } from './methods/listSearch';
+
+export class AgentChat implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Agent Chat',
+		name: 'agentChat',
+		icon: { light: 'file:../../icons/agentchat.svg', dark: 'file:../../icons/agentchat.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description: 'Talk to the agents of a self-hosted agent chat system (Grit One SDK)',
+		defaults: { name: 'Agent Chat' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'agentChatApi', required: true }],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'File', value: 'file' },
+					{ name: 'Model', value: 'model' },
+					{ name: 'Run', value: 'run' },
+					{ name: 'Thread', value: 'thread' },
+				],
+				default: 'run',
+			},
+			...resources.file.description,
+			...resources.model.description,
+			...resources.run.description,
+			...resources.thread.description,
+			requestOptionsField(),
+		],
+	};
+
+	methods = { listSearch: { searchModels, searchThreads } };
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

@@ -1,0 +1,58 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { Validator } from '../../shared/validation';
+
+export const threadLocator: INodeProperties = {
+	displayName: 'Thread',
+	name: 'threadId',
+	type: 'resourceLocator',
+	default: { mode: 'list', value: '' },
+	required: true,
+	modes: [
+		{
+			displayName: 'From List',
+			name: 'list',
+			type: 'list',
+			typeOptions: { searchListMethod: 'searchThreads', searchable: true },
+		},
+		{ displayName: 'ID', name: 'id', type: 'string', placeholder: '550e8400-e29b-41d4-a716-446655440000' },
+	],
+};
+
+export const modelLocator: INodeProperties = {
+	displayName: 'Model',
+	name: 'modelId',
+	type: 'resourceLocator',
+	default: { mode: 'list', value: '' },
+	modes: [
+		{
+			displayName: 'From List',
+			name: 'list',
+			type: 'list',
+			typeOptions: { searchListMethod: 'searchModels', searchable: true },
+		},
+		{ displayName: 'ID', name: 'id', type: 'string', placeholder: '123e4567-e89b-12d3-a456-426614174000' },
+	],
+	description: 'The agent to answer. Empty uses the default model. A thread that already ran keeps its own agent.',
+};
+
+/** Send and Upload: into an existing thread, or a new one created first. */
+export const threadChoiceFields: INodeProperties[] = [
+	{
+		displayName: 'Thread',
+		name: 'threadMode',
+		type: 'options',
+		options: [
+			{ name: 'New Thread', value: 'new' },
+			{ name: 'Existing Thread', value: 'existing' },
+		],
+		default: 'new',
+	},
+	{ ...threadLocator, displayOptions: { show: { threadMode: ['existing'] } } },
+];
+
+export function readId(context: IExecuteFunctions, name: string, label: string, itemIndex: number, required = true): string {
+	const value = String(context.getNodeParameter(name, itemIndex, '', { extractValue: true }) ?? '').trim();
+	if (required) new Validator(context.getNode(), itemIndex).required(value, label);
+	return value;
+}

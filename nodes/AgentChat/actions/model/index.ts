@@ -1,0 +1,23 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import * as getAll from './getAll.operation';
+import * as getDefault from './getDefault.operation';
+
+export const operations = { getAll, getDefault };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['model'] } },
+		options: [
+			{ name: 'Get Default Configuration', value: 'getDefault', action: 'Get the default model configuration' },
+			{ name: 'Get Many', value: 'getAll', action: 'Get many models' },
+		],
+		default: 'getAll',
+	},
+	...getAll.description,
+	...getDefault.description,
+];

@@ -1,0 +1,25 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import * as send from './send.operation';
+
+export const operations = { send };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['run'] } },
+		options: [
+			{
+				name: 'Send Message',
+				value: 'send',
+				action: 'Send a message and get the reply',
+				description: 'The streamed reply is collected into one answer, or forwarded as it comes to a streaming webhook',
+			},
+		],
+		default: 'send',
+	},
+	...send.description,
+];

@@ -1,0 +1,13 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import type { AgentChatClient } from '../../transport';
+import { readId, threadLocator } from '../fields';
+
+export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['thread'], operation: ['delete'] } }, [threadLocator]);
+
+export async function execute(this: IExecuteFunctions, itemIndex: number, client: AgentChatClient) {
+	const threadId = readId(this, 'threadId', 'Thread', itemIndex);
+	const result = await client.call<IDataObject>('DELETE', '/api/threads/', { body: { thread_id: threadId }, itemIndex });
+	return { deleted: result.success !== false, thread_id: threadId };
+}
