@@ -99,6 +99,12 @@ export class Validator {
 	}
 }
 
+/** A comma-separated list parameter (or an array) as trimmed strings, empty entries dropped. */
+export function splitList(value: unknown): string[] {
+	const parts = Array.isArray(value) ? value.map(String) : String(value ?? '').split(',');
+	return parts.map((part) => part.trim()).filter(Boolean);
+}
+
 /** Merges user-supplied JSON into a request body; nested objects are merged, not replaced. */
 export function mergeBody(base: IDataObject, extra: IDataObject): IDataObject {
 	const merged: IDataObject = { ...base };

@@ -9,11 +9,4 @@ export function pathId(context: IExecuteFunctions, name: string, label: string, 
 	return encodeURIComponent(value);
 }
 
-/** A comma-separated list parameter as an array, empty entries dropped. */
-export function idList(value: unknown): string[] {
-	if (Array.isArray(value)) return value.map(String).map((id) => id.trim()).filter(Boolean);
-	return String(value ?? '')
-		.split(',')
-		.map((id) => id.trim())
-		.filter(Boolean);
-}
+export { splitList as idList } from '../../shared/validation';

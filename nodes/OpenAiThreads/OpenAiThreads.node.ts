@@ -1,0 +1,47 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { requestOptionsField } from '../shared/descriptions';
+import { resources, router } from './actions/router';
+import { searchAssistants } from './methods/listSearch';
+
+export class OpenAiThreads implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'OpenAI-Compatible Threads',
+		name: 'openAiThreads',
+		icon: { light: 'file:../../icons/threads.svg', dark: 'file:../../icons/threads.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description: 'Threads, messages and runs on any server that speaks the OpenAI Assistants v2 wire format',
+		defaults: { name: 'OpenAI-Compatible Threads' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'openAiThreadsApi', required: true }],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'Message', value: 'message' },
+					{ name: 'Run', value: 'run' },
+					{ name: 'Thread', value: 'thread' },
+				],
+				default: 'run',
+			},
+			...resources.message.description,
+			...resources.run.description,
+			...resources.thread.description,
+			requestOptionsField(),
+		],
+	};
+
+	methods = { listSearch: { searchAssistants } };
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

@@ -1,0 +1,159 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import type { Validator } from '../../shared/validation';
+import { splitList as idList } from '../../shared/validation';
+import { checkMetadata, checkToolResources } from './limits';
+
+export const threadIdField: INodeProperties = { displayName: 'Thread ID', name: 'threadId', type: 'string', default: '', required: true };
+
+export const runIdField: INodeProperties = { displayName: 'Run ID', name: 'runId', type: 'string', default: '', required: true };
+
+export const assistantLocator: INodeProperties = {
+	displayName: 'Assistant',
+	name: 'assistantId',
+	type: 'resourceLocator',
+	default: { mode: 'list', value: '' },
+	required: true,
+	modes: [
+		{
+			displayName: 'From List',
+			name: 'list',
+			type: 'list',
+			typeOptions: { searchListMethod: 'searchAssistants', searchable: true },
+		},
+		{ displayName: 'ID', name: 'id', type: 'string', placeholder: 'asst_abc123' },
+	],
+};
+
+export const metadataField: INodeProperties = {
+	displayName: 'Metadata (JSON)',
+	name: 'metadataJson',
+	type: 'json',
+	default: '{}',
+	description: 'At most 16 pairs; keys up to 64 characters, values up to 512',
+};
+
+/** The messages of a new thread (or of a thread-and-run), with their attachments. */
+export const messagesField: INodeProperties = {
+	displayName: 'Messages',
+	name: 'messages',
+	type: 'fixedCollection',
+	typeOptions: { multipleValues: true, sortable: true },
+	placeholder: 'Add message',
+	default: {},
+	options: [
+		{
+			displayName: 'Message',
+			name: 'values',
+			values: [
+				{
+					displayName: 'Role',
+					name: 'role',
+					type: 'options',
+					options: [
+						{ name: 'Assistant', value: 'assistant' },
+						{ name: 'User', value: 'user' },
+					],
+					default: 'user',
+				},
+				{ displayName: 'Content', name: 'content', type: 'string', typeOptions: { rows: 3 }, default: '' },
+				{
+					displayName: 'Attachment File IDs',
+					name: 'fileIds',
+					type: 'string',
+					default: '',
+					description: 'Comma-separated file IDs attached to the message',
+				},
+				{
+					displayName: 'Attachment Tools',
+					name: 'tools',
+					type: 'multiOptions',
+					options: [
+						{ name: 'Code Interpreter', value: 'code_interpreter' },
+						{ name: 'File Search', value: 'file_search' },
+					],
+					default: ['file_search'],
+					description: 'The tools the attached files are added to',
+				},
+				{ ...metadataField, name: 'metadataJson' },
+			],
+		},
+	],
+};
+
+export const toolResourcesField: INodeProperties = {
+	displayName: 'Tool Resources',
+	name: 'toolResources',
+	type: 'collection',
+	placeholder: 'Add tool resource',
+	default: {},
+	options: [
+		{
+			displayName: 'Code Interpreter File IDs',
+			name: 'codeInterpreterFileIds',
+			type: 'string',
+			default: '',
+			description: 'Comma-separated, at most 20',
+		},
+		{
+			displayName: 'New Vector Store File IDs',
+			name: 'newVectorStoreFileIds',
+			type: 'string',
+			default: '',
+			description: 'Comma-separated file IDs for a vector store created with the thread (at most 10,000)',
+		},
+		{
+			displayName: 'Vector Store IDs',
+			name: 'vectorStoreIds',
+			type: 'string',
+			default: '',
+			description: 'Comma-separated; at most one vector store can be attached',
+		},
+	],
+};
+
+/** Messages of the fixed collection in the wire format, checked against the limits. */
+export function readMessages(context: IExecuteFunctions, validator: Validator, itemIndex: number): IDataObject[] {
+	const values = ((context.getNodeParameter('messages', itemIndex, {}) as IDataObject).values ?? []) as IDataObject[];
+	return values.map((value, index) => {
+		const message: IDataObject = { role: value.role ?? 'user', content: String(value.content ?? '') };
+		validator.required(message.content, `Messages ${index + 1} > Content`);
+		const fileIds = idList(value.fileIds);
+		if (fileIds.length) {
+			const tools = ((value.tools as string[]) ?? ['file_search']).map((type) => ({ type }));
+			message.attachments = fileIds.map((file_id) => ({ file_id, tools }));
+		}
+		const metadata = validator.jsonObject(value.metadataJson, `Messages ${index + 1} > Metadata (JSON)`);
+		if (Object.keys(metadata).length) {
+			checkMetadata(validator, metadata, `Messages ${index + 1} > Metadata (JSON)`);
+			message.metadata = metadata;
+		}
+		return message;
+	});
+}
+
+/** Tool resources in the wire format, checked against the limits. */
+export function readToolResources(context: IExecuteFunctions, validator: Validator, itemIndex: number): IDataObject | undefined {
+	const fields = context.getNodeParameter('toolResources', itemIndex, {}) as IDataObject;
+	const resources: IDataObject = {};
+	const codeFiles = idList(fields.codeInterpreterFileIds);
+	if (codeFiles.length) resources.code_interpreter = { file_ids: codeFiles };
+	const storeIds = idList(fields.vectorStoreIds);
+	const newStoreFiles = idList(fields.newVectorStoreFileIds);
+	if (storeIds.length || newStoreFiles.length) {
+		resources.file_search = {
+			...(storeIds.length ? { vector_store_ids: storeIds } : {}),
+			...(newStoreFiles.length ? { vector_stores: [{ file_ids: newStoreFiles }] } : {}),
+		};
+	}
+	if (!Object.keys(resources).length) return undefined;
+	checkToolResources(validator, resources);
+	return resources;
+}
+
+export function readMetadata(validator: Validator, value: unknown, field = 'Metadata (JSON)'): IDataObject | undefined {
+	const metadata = validator.jsonObject(value, field);
+	if (!Object.keys(metadata).length) return undefined;
+	checkMetadata(validator, metadata, field);
+	return metadata;
+}

@@ -1,0 +1,22 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import type { OpenAiThreadsClient } from '../../transport';
+import { assistantLocator, threadIdField } from '../fields';
+import { pathId } from '../parameters';
+import { runBody, runOptionsField } from './fields';
+import { startRun, waitFields } from './follow';
+
+export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['run'], operation: ['create'] } }, [
+	threadIdField,
+	assistantLocator,
+	...waitFields,
+	runOptionsField,
+]);
+
+export async function execute(this: IExecuteFunctions, itemIndex: number, client: OpenAiThreadsClient) {
+	const threadId = pathId(this, 'threadId', 'Thread ID', itemIndex);
+	const assistantId = decodeURIComponent(pathId(this, 'assistantId', 'Assistant', itemIndex));
+	const body = runBody(this, itemIndex, { assistant_id: assistantId });
+	return await startRun.call(this, client, itemIndex, `/threads/${threadId}/runs`, body);
+}

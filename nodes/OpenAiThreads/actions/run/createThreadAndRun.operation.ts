@@ -1,0 +1,20 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import type { OpenAiThreadsClient } from '../../transport';
+import { assistantLocator, messagesField, metadataField, toolResourcesField } from '../fields';
+import { pathId } from '../parameters';
+import { threadBody } from '../thread/create.operation';
+import { runBody, runOptionsField } from './fields';
+import { startRun, waitFields } from './follow';
+
+export const description: INodeProperties[] = updateDisplayOptions(
+	{ show: { resource: ['run'], operation: ['createThreadAndRun'] } },
+	[assistantLocator, messagesField, metadataField, toolResourcesField, ...waitFields, runOptionsField],
+);
+
+export async function execute(this: IExecuteFunctions, itemIndex: number, client: OpenAiThreadsClient) {
+	const assistantId = decodeURIComponent(pathId(this, 'assistantId', 'Assistant', itemIndex));
+	const body = runBody(this, itemIndex, { assistant_id: assistantId, thread: threadBody(this, itemIndex) });
+	return await startRun.call(this, client, itemIndex, '/threads/runs', body);
+}

@@ -1,0 +1,234 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import { withProgress } from '../../../shared/router';
+import type { ByteStream } from '../../../shared/streams';
+import { parseJsonObject, readChunks, SseParser, StreamError } from '../../../shared/streams';
+import { waitFor } from '../../../shared/wait';
+import type { OpenAiThreadsClient } from '../../transport';
+import { TERMINAL_RUN_STATUSES } from '../../transport';
+
+export type WaitMode = 'no' | 'poll' | 'stream';
+
+/** How a run-starting operation waits for the run: its fields, shared by create, create-with-thread and submit. */
+export const waitFields: INodeProperties[] = [
+	{
+		displayName: 'Wait for Completion',
+		name: 'waitForCompletion',
+		type: 'options',
+		options: [
+			{ name: "Don't Wait", value: 'no', description: 'Output the run as created (queued)' },
+			{ name: 'By Polling', value: 'poll', description: 'Check the run until it ends or needs tool outputs' },
+			{ name: 'By Streaming', value: 'stream', description: 'Run with stream: true and collect the answer as it is generated' },
+		],
+		default: 'poll',
+	},
+	{
+		displayName: 'Wait Options',
+		name: 'waitOptions',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		displayOptions: { hide: { waitForCompletion: ['no'] } },
+		options: [
+			{
+				displayName: 'Poll Interval (Seconds)',
+				name: 'pollInterval',
+				type: 'number',
+				typeOptions: { minValue: 0.05 },
+				default: 1,
+			},
+			{
+				displayName: 'Timeout (Seconds)',
+				name: 'waitTimeout',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: 300,
+				description: 'How long to wait for the run before failing (the run itself goes on)',
+			},
+		],
+	},
+];
+
+interface WaitSettings {
+	mode: WaitMode;
+	pollIntervalMs: number;
+	timeoutMs: number;
+}
+
+export function readWait(context: IExecuteFunctions, itemIndex: number): WaitSettings {
+	const options = context.getNodeParameter('waitOptions', itemIndex, {}) as IDataObject;
+	return {
+		mode: context.getNodeParameter('waitForCompletion', itemIndex, 'poll') as WaitMode,
+		pollIntervalMs: Number(options.pollInterval ?? 1) * 1000,
+		timeoutMs: Number(options.waitTimeout ?? 300) * 1000,
+	};
+}
+
+/** The text of assistant messages, in order. */
+function messageText(messages: IDataObject[]): string {
+	return messages
+		.filter((message) => message.role === 'assistant')
+		.flatMap((message) => (message.content as IDataObject[]) ?? [])
+		.filter((part) => part.type === 'text')
+		.map((part) => String((part.text as IDataObject)?.value ?? ''))
+		.join('\n\n');
+}
+
+/**
+ * Starts a run (`path` + `body`) and, as asked, waits for it: by polling its status, or by
+ * streaming it. Ends at a terminal status or at `requires_action`, whose tool calls are then
+ * in the output for the workflow to answer with Submit Tool Outputs.
+ */
+export async function startRun(
+	this: IExecuteFunctions,
+	client: OpenAiThreadsClient,
+	itemIndex: number,
+	path: string,
+	body: IDataObject,
+): Promise<IDataObject> {
+	const wait = readWait(this, itemIndex);
+	const started = Date.now();
+	const requestsBefore = client.api.requestsSent;
+	let run: IDataObject;
+	let answer: string | undefined;
+	if (wait.mode === 'stream') {
+		({ run, answer } = await streamRun.call(this, await client.stream(path, body, itemIndex), itemIndex));
+	} else {
+		run = await client.call<IDataObject>('POST', path, { body, itemIndex });
+		if (wait.mode === 'no') return run;
+		run = await pollRun.call(this, client, run, wait, itemIndex);
+	}
+	return await finish.call(this, client, run, answer, itemIndex, {
+		mode: wait.mode,
+		requests: client.api.requestsSent - requestsBefore,
+		duration_ms: Date.now() - started,
+	});
+}
+
+async function pollRun(this: IExecuteFunctions, client: OpenAiThreadsClient, created: IDataObject, wait: WaitSettings, itemIndex: number) {
+	const deadline = Date.now() + wait.timeoutMs;
+	let run = created;
+	const path = `/threads/${encodeURIComponent(String(run.thread_id))}/runs/${encodeURIComponent(String(run.id))}`;
+	while (!TERMINAL_RUN_STATUSES.includes(String(run.status)) && run.status !== 'requires_action') {
+		if (Date.now() + wait.pollIntervalMs > deadline) {
+			throw withProgress(
+				new NodeOperationError(
+					this.getNode(),
+					`Run ${String(run.id)} did not finish within ${Math.round(wait.timeoutMs / 1000)} s; it is still ${String(run.status)}`,
+					{
+						itemIndex,
+						description: 'The run goes on: pick it up later with Run > Get, cancel it with Run > Cancel, or raise the timeout.',
+					},
+				),
+				{ run_id: run.id as string, thread_id: run.thread_id as string, status: run.status as string },
+			);
+		}
+		await waitFor(this, wait.pollIntervalMs);
+		run = await client.call<IDataObject>('GET', path, { itemIndex });
+	}
+	return run;
+}
+
+/**
+ * Reads a run's SSE stream: `thread.run.*` events carry the run, `thread.message.delta` the
+ * text, `error` a failure, `done` the end; every other event is ignored, as the format asks.
+ */
+async function streamRun(this: IExecuteFunctions, stream: ByteStream, itemIndex: number): Promise<{ run: IDataObject; answer: string }> {
+	const forward = this.isStreaming?.() === true;
+	const parser = new SseParser();
+	let run: IDataObject | undefined;
+	let answer = '';
+	let failure: IDataObject | undefined;
+	let done = false;
+	const take = (event: string, data: string) => {
+		if (event === 'done') {
+			done = true;
+			return;
+		}
+		const payload = parseJsonObject(data);
+		if (!payload) return;
+		if (event === 'error') failure = (payload.error as IDataObject) ?? payload;
+		else if (event.startsWith('thread.run.') && payload.object === 'thread.run') run = payload;
+		else if (event === 'thread.message.delta') {
+			for (const part of ((payload.delta as IDataObject)?.content as IDataObject[]) ?? []) {
+				const text = (part.text as IDataObject | undefined)?.value;
+				if (part.type === 'text' && typeof text === 'string') {
+					answer += text;
+					if (forward) void this.sendChunk('item', itemIndex, text);
+				}
+			}
+		}
+	};
+	if (forward) void this.sendChunk('begin', itemIndex);
+	let broken: string | undefined;
+	try {
+		for await (const chunk of readChunks(stream)) {
+			parser.push(chunk).forEach((event) => take(event.event, event.data));
+			if (done || failure) break;
+		}
+		if (!done && !failure) parser.end().forEach((event) => take(event.event, event.data));
+	} catch (error) {
+		broken = error instanceof StreamError ? error.message : String(error);
+	} finally {
+		stream.destroy();
+	}
+	const progress = run ? { run_id: run.id as string, thread_id: run.thread_id as string } : {};
+	if (failure) {
+		throw withProgress(
+			new NodeApiError(this.getNode(), { streamFailure: 'error_event' }, {
+				message: `The run stream reported an error: ${String(failure.message ?? JSON.stringify(failure))}`,
+				itemIndex,
+			}),
+			progress,
+		);
+	}
+	if (broken || !run) {
+		throw withProgress(
+			new NodeApiError(this.getNode(), { streamFailure: 'interrupted' }, {
+				message: `The run stream ended before the run did${broken ? `: ${broken}` : ''}`,
+				description: 'The run may still be going: check it with Run > Get before starting it again.',
+				itemIndex,
+			}),
+			progress,
+		);
+	}
+	if (forward) void this.sendChunk('end', itemIndex);
+	return { run, answer };
+}
+
+async function finish(
+	this: IExecuteFunctions,
+	client: OpenAiThreadsClient,
+	run: IDataObject,
+	streamedAnswer: string | undefined,
+	itemIndex: number,
+	wait: IDataObject,
+): Promise<IDataObject> {
+	const status = String(run.status);
+	if (status === 'failed' || status === 'cancelled' || status === 'expired') {
+		const lastError = run.last_error as IDataObject | null;
+		throw withProgress(
+			new NodeApiError(this.getNode(), { runStatus: status }, {
+				message: `Run ${String(run.id)} ended with status ${status}${lastError ? `: ${String(lastError.code)}: ${String(lastError.message)}` : ''}`,
+				description: status === 'failed' ? 'The server could not complete the run; last_error says why.' : 'The run was stopped before it finished.',
+				itemIndex,
+			}),
+			{ run_id: run.id as string, thread_id: run.thread_id as string, status, last_error: lastError },
+		);
+	}
+	if (status === 'requires_action') {
+		const required = (run.required_action as IDataObject | null)?.submit_tool_outputs as IDataObject | undefined;
+		return { ...run, tool_calls: (required?.tool_calls as IDataObject[]) ?? [], wait };
+	}
+	let answer = streamedAnswer;
+	if (answer === undefined) {
+		const messages = await client.paginate(
+			`/threads/${encodeURIComponent(String(run.thread_id))}/messages`,
+			{ run_id: run.id, order: 'asc' },
+			{ returnAll: true, limit: 0, itemIndex },
+		);
+		answer = messageText(messages);
+	}
+	return { ...run, answer, wait };
+}

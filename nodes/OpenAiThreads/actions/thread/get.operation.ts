@@ -1,0 +1,12 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import type { OpenAiThreadsClient } from '../../transport';
+import { threadIdField } from '../fields';
+import { pathId } from '../parameters';
+
+export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['thread'], operation: ['get'] } }, [threadIdField]);
+
+export async function execute(this: IExecuteFunctions, itemIndex: number, client: OpenAiThreadsClient) {
+	return await client.call('GET', `/threads/${pathId(this, 'threadId', 'Thread ID', itemIndex)}`, { itemIndex });
+}
