@@ -34,6 +34,8 @@ export interface SandboxOptions {
 	port?: number;
 	haufe?: HaufeOptions;
 	griptape?: GriptapeOptions;
+	openai?: OpenAiOptions;
+	agentChat?: AgentChatOptions;
 }
 
 export interface RunRecord {
@@ -160,6 +162,182 @@ export interface GriptapeSandbox {
 	createRun(assistantId: string, body?: Record<string, unknown>): GriptapeRun;
 }
 
+export interface OpenAiOptions {
+	/** Bearer tokens accepted. */
+	apiKeys?: string[];
+	/** ms between run statuses (queued -> in_progress -> answer / requires_action / failed; cancelling -> cancelled). */
+	runStepMs?: number;
+	/** ms between thread.message.delta events (one per word). */
+	tokenDelayMs?: number;
+	/** Cap of `limit` for lists (values outside 1..100 are a 400 regardless). */
+	maxPageSize?: number;
+}
+
+export type OpenAiRunStatus =
+	| 'queued'
+	| 'in_progress'
+	| 'requires_action'
+	| 'cancelling'
+	| 'cancelled'
+	| 'failed'
+	| 'completed'
+	| 'incomplete'
+	| 'expired';
+
+export interface OpenAiToolCall {
+	id: string;
+	type: 'function';
+	function: { name: string; arguments: string };
+}
+
+export interface OpenAiRun {
+	id: string;
+	object: 'thread.run';
+	created_at: number;
+	thread_id: string;
+	assistant_id: string;
+	status: OpenAiRunStatus;
+	required_action: { type: 'submit_tool_outputs'; submit_tool_outputs: { tool_calls: OpenAiToolCall[] } } | null;
+	last_error: { code: string; message: string } | null;
+	expires_at: number | null;
+	started_at: number | null;
+	completed_at: number | null;
+	cancelled_at: number | null;
+	failed_at: number | null;
+	model: string;
+	instructions: string;
+	tools: Array<Record<string, any>>;
+	metadata: Record<string, string>;
+	usage: { prompt_tokens: number; completion_tokens: number; total_tokens: number } | null;
+	[field: string]: any;
+}
+
+export interface OpenAiMessage {
+	id: string;
+	object: 'thread.message';
+	created_at: number;
+	thread_id: string;
+	status: 'in_progress' | 'completed' | 'incomplete';
+	role: 'user' | 'assistant';
+	content: Array<Record<string, any>>;
+	attachments: Array<{ file_id: string; tools: Array<{ type: string }> }>;
+	metadata: Record<string, string>;
+	assistant_id: string | null;
+	run_id: string | null;
+	[field: string]: any;
+}
+
+/** Records as stored (the JSON shapes of the API). */
+export interface OpenAiState {
+	assistants: Map<string, Record<string, any>>;
+	threads: Map<string, Record<string, any>>;
+	/** thread id -> messages, oldest first. */
+	messages: Map<string, OpenAiMessage[]>;
+	runs: Map<string, OpenAiRun>;
+	/** run id -> run steps, oldest first. */
+	steps: Map<string, Array<Record<string, any>>>;
+}
+
+export interface OpenAiStats {
+	runsCreated: number;
+	/** Accepted submit_tool_outputs requests. */
+	toolOutputsSubmitted: number;
+	/** Streamed responses started (create run, create thread and run, submit_tool_outputs). */
+	streams: number;
+	/** Accepted cancel requests. */
+	cancelled: number;
+}
+
+export interface OpenAiIds {
+	/** Plain assistant, no tools. */
+	assistant: string;
+	/** Assistant with the get_weather function tool. */
+	toolAssistant: string;
+}
+
+export interface OpenAiSandbox {
+	/** http://127.0.0.1:PORT/openai/v1 */
+	readonly baseUrl: string;
+	ids: OpenAiIds;
+	options: Required<OpenAiOptions>;
+	state: OpenAiState;
+	stats: OpenAiStats;
+	configure(partial: OpenAiOptions): void;
+	/** The newest run of a thread, or null. */
+	runFor(threadId: string): OpenAiRun | null;
+}
+
+export interface AgentChatUser {
+	email: string;
+	password: string;
+	/** Right password -> 302 to <prefix>/auth/mfa/verify/ and no session (MFA is not simulated further). */
+	mfa?: boolean;
+}
+
+export interface AgentChatOptions {
+	users?: AgentChatUser[];
+	/** ms between streamed text deltas (one word each). */
+	chunkDelayMs?: number;
+	/** A session expires this long after login (read at each check, so lowering it expires old sessions too). */
+	sessionTtlMs?: number;
+}
+
+export interface AgentChatMessage {
+	/** 'user' | 'assistant' | 'user_image' (image uploads). */
+	role: string;
+	content: string;
+	metadata: Record<string, any>;
+}
+
+export interface AgentChatThread {
+	id: string;
+	/** The first user message (or "[file] <name>" / "[image] <name>"), whitespace collapsed, cut to 60 chars. */
+	title: string;
+	messages: AgentChatMessage[];
+	model_id: string;
+	/** ISO time. */
+	created: string;
+	/** Email of the user whose session stored it (threads are per user). */
+	owner: string;
+}
+
+export interface AgentChatState {
+	/** sessionid -> session; an expired or invalidated one is dropped at its next use. */
+	sessions: Map<string, { email: string; created: number; expired: boolean }>;
+	/** Stored threads only: threads/create mints an id without storing anything. */
+	threads: Map<string, AgentChatThread>;
+	/** Two models carry `label`, one carries `name` instead. */
+	models: Map<string, Record<string, any>>;
+}
+
+export interface AgentChatStats {
+	logins: number;
+	failedLogins: number;
+	/** threads/runs requests that passed validation ([billing] and [stream-error] included). */
+	runs: number;
+	uploads: number;
+	/** 403s for CSRF (API and login form). */
+	csrfRejections: number;
+}
+
+export interface AgentChatIds {
+	models: readonly [string, string, string];
+	defaultModel: string;
+}
+
+export interface AgentChatSandbox {
+	/** http://127.0.0.1:PORT/agentchat/agent */
+	readonly baseUrl: string;
+	ids: AgentChatIds;
+	/** A copy with passwords shown as '***'. */
+	readonly options: Required<AgentChatOptions>;
+	state: AgentChatState;
+	stats: AgentChatStats;
+	configure(partial: AgentChatOptions): void;
+	/** Every current session becomes invalid: 403 on the API, is_authenticated false. */
+	expireSessions(): void;
+}
+
 export interface RequestLogEntry {
 	method: string;
 	path: string;
@@ -202,6 +380,8 @@ export interface Sandbox extends EventEmitter {
 	port: number;
 	haufe: HaufeSandbox;
 	griptape: GriptapeSandbox;
+	openai: OpenAiSandbox;
+	agentChat: AgentChatSandbox;
 	requests: RequestLogEntry[];
 	faults: FaultRegistry;
 	reset(): void;
@@ -215,3 +395,7 @@ export const HAUFE_ASSISTANT_IDS: { hr: string; tax: string };
 export const HAUFE_ANSWER_TYPE_ID: string;
 export const GRIPTAPE_PREFIX: string;
 export const GRIPTAPE_IDS: GriptapeIds;
+export const OPENAI_PREFIX: string;
+export const OPENAI_IDS: OpenAiIds;
+export const AGENT_CHAT_PREFIX: string;
+export const AGENT_CHAT_IDS: AgentChatIds;

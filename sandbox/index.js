@@ -31,11 +31,15 @@ const { createFaultRegistry, applyFault } = require('./faults');
 const { readBody, parseJsonBody, queryObject, redactHeaders, sendJson, sendEmpty } = require('./http');
 const haufe = require('./haufe');
 const griptape = require('./griptape');
+const openai = require('./openai');
+const agentChat = require('./agentchat');
 
 // Adding an API = one line here plus its module file.
 const API_MODULES = [
 	{ key: 'haufe', create: haufe.createHaufeApi },
 	{ key: 'griptape', create: griptape.createGriptapeApi },
+	{ key: 'openai', create: openai.createOpenAiApi },
+	{ key: 'agentChat', create: agentChat.createAgentChatApi },
 ];
 
 const HOST = '127.0.0.1';
@@ -322,4 +326,8 @@ module.exports = {
 	HAUFE_ANSWER_TYPE_ID: haufe.HAUFE_ANSWER_TYPE_ID,
 	GRIPTAPE_PREFIX: griptape.GRIPTAPE_PREFIX,
 	GRIPTAPE_IDS: griptape.GRIPTAPE_IDS,
+	OPENAI_PREFIX: openai.OPENAI_PREFIX,
+	OPENAI_IDS: openai.OPENAI_IDS,
+	AGENT_CHAT_PREFIX: agentChat.AGENT_CHAT_PREFIX,
+	AGENT_CHAT_IDS: agentChat.AGENT_CHAT_IDS,
 };

@@ -59,6 +59,11 @@ async function main() {
 	console.log(`  Haufe Copilot API key:   ${envKey ? '(from SANDBOX_HAUFE_API_KEY)' : BUILT_IN_HAUFE_KEY}`);
 	console.log(`  Griptape Cloud base URL: ${sandbox.griptape.baseUrl}`);
 	console.log(`  Griptape Cloud API key:  ${griptapeEnvKey ? '(from SANDBOX_GRIPTAPE_API_KEY)' : BUILT_IN_GRIPTAPE_KEY} (Bearer)`);
+	console.log(`  OpenAI Assistants URL:   ${sandbox.openai.baseUrl}`);
+	console.log(`  OpenAI Assistants key:   ${sandbox.openai.options.apiKeys[0]} (Bearer; OpenAI-Beta: assistants=v2)`);
+	console.log(`  Agent chat base URL:     ${sandbox.agentChat.baseUrl}`);
+	// Public fixture login (like the keys above); the MFA user mfa@example.com has the same password.
+	console.log('  Agent chat login:        user@example.com / correct-horse-battery (session cookie + X-CSRFToken)');
 	console.log(`  Control:                 ${sandbox.url}/__sandbox/{reset,faults,stats,config,requests}`);
 
 	if (args.verbose) {

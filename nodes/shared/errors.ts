@@ -115,6 +115,19 @@ function keepMessage(error: NodeApiError, message: string): NodeApiError {
 	return error;
 }
 
+/**
+ * A NodeApiError for a failure the node itself detected (a broken stream, a failed run), with
+ * exactly the message given: `kind` says what failed, for the error's context.
+ */
+export function failureError(
+	node: INode,
+	kind: string,
+	message: string,
+	options: { description?: string; itemIndex?: number } = {},
+): NodeApiError {
+	return keepMessage(new NodeApiError(node, { failure: kind }, { message, ...options }), message);
+}
+
 /** Network failures, by the code Node.js gives them. */
 const NETWORK_HINTS: Record<string, string> = {
 	ECONNREFUSED: 'Nothing answered at that address: check the base URL in the credential and that the service is up.',

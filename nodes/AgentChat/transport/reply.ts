@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
 
+import { failureError } from '../../shared/errors';
 import { withProgress } from '../../shared/router';
 import type { ByteStream } from '../../shared/streams';
 import { readChunks, StreamError, TextDeltaDecoder } from '../../shared/streams';
@@ -60,11 +60,7 @@ export async function collectReply(
 		stream.destroy();
 		const broken = error instanceof StreamError ? error.message : String(error);
 		throw withProgress(
-			new NodeApiError(this.getNode(), { streamFailure: 'interrupted' }, {
-				message: `The agent's reply broke off after ${chunks} chunks; no answer is reported`,
-				description: `${broken}. The message may have been stored in the thread: look at the thread before sending it again.`,
-				itemIndex,
-			}),
+			failureError(this.getNode(), 'interrupted', `The agent's reply broke off after ${chunks} chunks; no answer is reported`, { description: `${broken}. The message may have been stored in the thread: look at the thread before sending it again.`, itemIndex }),
 			progress,
 		);
 	}
@@ -74,22 +70,14 @@ export async function collectReply(
 		stream.destroy();
 		const detail = text.slice(markerAt + STREAM_ERROR_MARKER.length).replace(/^\s*:\s*/, '').trim();
 		throw withProgress(
-			new NodeApiError(this.getNode(), { streamFailure: 'stream_error' }, {
-				message: `The agent reported an error while answering: ${detail || 'no details'}`,
-				description: 'The agent failed mid-answer; the partial text is discarded. Retry later, or pick another model.',
-				itemIndex,
-			}),
+			failureError(this.getNode(), 'stream_error', `The agent reported an error while answering: ${detail || 'no details'}`, { description: 'The agent failed mid-answer; the partial text is discarded. Retry later, or pick another model.', itemIndex }),
 			{ ...progress, partial_answer: text.slice(0, markerAt).trim() },
 		);
 	}
 	const answer = text.trim();
 	if (answer.length < 300 && BILLING_STOP.test(answer)) {
 		throw withProgress(
-			new NodeApiError(this.getNode(), { streamFailure: 'billing' }, {
-				message: `The agent did not answer because of a usage limit: ${answer}`,
-				description: 'The account\'s budget is used up: ask its administrator to raise it.',
-				itemIndex,
-			}),
+			failureError(this.getNode(), 'billing', `The agent did not answer because of a usage limit: ${answer}`, { description: 'The account\'s budget is used up: ask its administrator to raise it.', itemIndex }),
 			progress,
 		);
 	}

@@ -1,7 +1,6 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
 
-import { apiError } from '../../shared/errors';
+import { apiError, failureError } from '../../shared/errors';
 import { withProgress } from '../../shared/router';
 import type { ByteStream } from '../../shared/streams';
 import { NdjsonParser, readChunks, StreamError } from '../../shared/streams';
@@ -126,15 +125,10 @@ function streamFailure(this: IExecuteFunctions, error: Error, itemIndex: number,
 			? `Haufe Copilot sent an unreadable answer stream after ${chunks} chunks: ${error.message}`
 			: `The Haufe Copilot answer stream broke off after ${chunks} chunks; no answer is reported`;
 	return withProgress(
-		new NodeApiError(
-			this.getNode(),
-			{ streamFailure: error instanceof StreamError ? error.kind : 'stream_failed' },
-			{
-				message,
-				description: `The partial text is discarded. The assistant may still have stored a message${where}: look at the thread's messages before running it again.`,
-				itemIndex,
-			},
-		),
+		failureError(this.getNode(), error instanceof StreamError ? error.kind : 'stream_failed', message, {
+			description: `The partial text is discarded. The assistant may still have stored a message${where}: look at the thread's messages before running it again.`,
+			itemIndex,
+		}),
 		{ chunks_received: chunks, ...(answer.thread_id ? { thread_id: answer.thread_id } : {}) },
 	);
 }

@@ -23,6 +23,11 @@ export function checkToolResources(validator: Validator, resources: IDataObject 
 	validator.maxCount(fileSearch?.vector_store_ids as unknown[], 'Vector Store IDs', LIMITS.vectorStoreIds);
 	const stores = fileSearch?.vector_stores as IDataObject[] | undefined;
 	validator.maxCount(stores, 'Vector Stores', LIMITS.vectorStores);
+	// "At most one vector store attached to the thread", whether it exists already or is new.
+	const total = ((fileSearch?.vector_store_ids as unknown[]) ?? []).length + (stores ?? []).length;
+	if (total > LIMITS.vectorStoreIds) {
+		validator.fail(`"Tool Resources" name ${total} vector stores (attached and new); a thread can have at most ${LIMITS.vectorStoreIds}`);
+	}
 	(stores ?? []).forEach((store) => {
 		validator.maxCount(store.file_ids as unknown[], 'New Vector Store File IDs', LIMITS.vectorStoreFiles);
 		checkMetadata(validator, store.metadata as IDataObject | undefined, 'New Vector Store Metadata');

@@ -47,21 +47,29 @@ export class OpenAiThreadsClient {
 		return response.body;
 	}
 
-	/** `{data, has_more, last_id}` lists, paged with `after`. */
+	/**
+	 * `{data, first_id, last_id, has_more}` lists. Paging goes forward with `after`, or, when
+	 * the list is anchored with `before`, backward with `before` (each page then holds the items
+	 * just before the anchor); the result keeps the requested order either way.
+	 */
 	async paginate(path: string, qs: IDataObject, options: ListOptions): Promise<IDataObject[]> {
-		return await collectPages<IDataObject, string>(
+		const backward = Boolean(qs.before) && !qs.after;
+		const cursorKey = backward ? 'before' : 'after';
+		const items = await collectPages<IDataObject, string>(
 			this.api.node,
-			async (after, pageSize) => {
+			async (cursor, pageSize) => {
 				const page = await this.call<IDataObject>('GET', path, {
-					qs: { ...qs, limit: pageSize, ...(after ? { after } : {}) },
+					qs: { ...qs, limit: pageSize, ...(cursor ? { [cursorKey]: cursor } : {}) },
 					itemIndex: options.itemIndex,
 				});
 				const data = (page.data as IDataObject[]) ?? [];
-				const lastId = (page.last_id as string) ?? (data.length ? String(data[data.length - 1].id) : undefined);
-				return { items: data, next: page.has_more ? lastId : undefined };
+				const edge = backward ? (page.first_id ?? data[0]?.id) : (page.last_id ?? data[data.length - 1]?.id);
+				// Backward pages arrive nearest first: reversed here and once more at the end.
+				return { items: backward ? [...data].reverse() : data, next: page.has_more && edge ? String(edge) : undefined };
 			},
 			{ ...options, maxPageSize: MAX_PAGE },
 		);
+		return backward ? items.reverse() : items;
 	}
 
 	/** A run request with `stream: true`: the SSE body. */

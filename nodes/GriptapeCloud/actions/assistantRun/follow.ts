@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { failureError } from '../../../shared/errors';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { withProgress } from '../../../shared/router';
 import { parseJsonObject, readChunks, SseParser, StreamError } from '../../../shared/streams';
@@ -119,18 +120,10 @@ export async function followRun(
 	if (status === 'FAILED' || status === 'ERROR' || status === 'CANCELLED') {
 		const detail = run.status_detail === undefined || run.status_detail === null ? '' : `: ${JSON.stringify(run.status_detail)}`;
 		throw withProgress(
-			new NodeApiError(
-				this.getNode(),
-				{ runStatus: status },
-				{
-					message: `Griptape Cloud run ${runId} ended with status ${status}${detail}`,
-					description:
+			failureError(this.getNode(), status, `Griptape Cloud run ${runId} ended with status ${status}${detail}`, { description:
 						status === 'CANCELLED'
 							? 'The run was cancelled before it finished.'
-							: 'The run failed on Griptape Cloud; status_detail and the run\'s events tell why. Fix the cause, then start a new run.',
-					itemIndex: options.itemIndex,
-				},
-			),
+							: 'The run failed on Griptape Cloud; status_detail and the run\'s events tell why. Fix the cause, then start a new run.', itemIndex: options.itemIndex }),
 			{ ...progress, status_detail: run.status_detail as IDataObject },
 		);
 	}

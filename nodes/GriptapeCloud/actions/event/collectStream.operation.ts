@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeApiError, updateDisplayOptions } from 'n8n-workflow';
+import { failureError } from '../../../shared/errors';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import { parseJsonObject, readChunks, SseParser, StreamError } from '../../../shared/streams';
 import { isCancelled } from '../../../shared/wait';
@@ -46,11 +47,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 	} catch (error) {
 		// A stream that went silent until the time was up ends here; any earlier break is an error.
 		if (!(error instanceof StreamError) || Date.now() < deadline - 250) {
-			throw new NodeApiError(this.getNode(), { streamFailure: 'interrupted' }, {
-				message: `The event stream of ${runId} broke off after ${events.length} events`,
-				description: 'The events collected so far are not reported. Use Event > Get Many with an offset to read them.',
-				itemIndex,
-			});
+			throw failureError(this.getNode(), 'interrupted', `The event stream of ${runId} broke off after ${events.length} events`, { description: 'The events collected so far are not reported. Use Event > Get Many with an offset to read them.', itemIndex });
 		}
 		endedBy = 'duration';
 	} finally {

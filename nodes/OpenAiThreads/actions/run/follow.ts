@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { failureError } from '../../../shared/errors';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { withProgress } from '../../../shared/router';
 import type { ByteStream } from '../../../shared/streams';
@@ -176,20 +177,13 @@ async function streamRun(this: IExecuteFunctions, stream: ByteStream, itemIndex:
 	const progress = run ? { run_id: run.id as string, thread_id: run.thread_id as string } : {};
 	if (failure) {
 		throw withProgress(
-			new NodeApiError(this.getNode(), { streamFailure: 'error_event' }, {
-				message: `The run stream reported an error: ${String(failure.message ?? JSON.stringify(failure))}`,
-				itemIndex,
-			}),
+			failureError(this.getNode(), 'error_event', `The run stream reported an error: ${String(failure.message ?? JSON.stringify(failure))}`, { itemIndex }),
 			progress,
 		);
 	}
 	if (broken || !run) {
 		throw withProgress(
-			new NodeApiError(this.getNode(), { streamFailure: 'interrupted' }, {
-				message: `The run stream ended before the run did${broken ? `: ${broken}` : ''}`,
-				description: 'The run may still be going: check it with Run > Get before starting it again.',
-				itemIndex,
-			}),
+			failureError(this.getNode(), 'interrupted', `The run stream ended before the run did${broken ? `: ${broken}` : ''}`, { description: 'The run may still be going: check it with Run > Get before starting it again.', itemIndex }),
 			progress,
 		);
 	}
@@ -209,11 +203,7 @@ async function finish(
 	if (status === 'failed' || status === 'cancelled' || status === 'expired') {
 		const lastError = run.last_error as IDataObject | null;
 		throw withProgress(
-			new NodeApiError(this.getNode(), { runStatus: status }, {
-				message: `Run ${String(run.id)} ended with status ${status}${lastError ? `: ${String(lastError.code)}: ${String(lastError.message)}` : ''}`,
-				description: status === 'failed' ? 'The server could not complete the run; last_error says why.' : 'The run was stopped before it finished.',
-				itemIndex,
-			}),
+			failureError(this.getNode(), status, `Run ${String(run.id)} ended with status ${status}${lastError ? `: ${String(lastError.code)}: ${String(lastError.message)}` : ''}`, { description: status === 'failed' ? 'The server could not complete the run; last_error says why.' : 'The run was stopped before it finished.', itemIndex }),
 			{ run_id: run.id as string, thread_id: run.thread_id as string, status, last_error: lastError },
 		);
 	}
