@@ -7,7 +7,7 @@ import type {
 } from 'n8n-workflow';
 
 import type { ErrorHints } from './errors';
-import { apiError, networkError } from './errors';
+import { apiError, failureError, networkError } from './errors';
 import type { RateLimiter } from './rate-limiter';
 import type { ByteStream } from './streams';
 import { readStreamToBuffer } from './streams';
@@ -139,6 +139,17 @@ function errorCode(error: unknown): string | undefined {
 	return undefined;
 }
 
+/** The most specific message in a chain of wrapped errors. */
+function innermostMessage(error: unknown): string {
+	let message = String((error as Error)?.message ?? error);
+	let current = (error as { cause?: unknown })?.cause;
+	for (let depth = 0; current && depth < 5; depth++) {
+		if (current instanceof Error && current.message) message = current.message;
+		current = (current as { cause?: unknown }).cause;
+	}
+	return message;
+}
+
 /** The HTTP response inside an error that n8n's request layer threw for a status, if any. */
 function statusResponseOf(error: unknown): FullResponse | undefined {
 	let current = error as { response?: { status?: number; headers?: FullResponse['headers']; data?: unknown }; cause?: unknown } | undefined;
@@ -204,7 +215,14 @@ export class ApiClient {
 			response ??= statusResponseOf(failure);
 			if (!response) {
 				if (isCancelled(this.context)) throw new ExecutionCancelledError();
-				const code = errorCode(failure) ?? 'ENETWORK';
+				const code = errorCode(failure);
+				if (!code) {
+					// Not the network: e.g. the credential could not log in. Its own words say why.
+					throw failureError(this.node, 'request_failed', `${this.service.name}: ${innermostMessage(failure)}`, {
+						itemIndex: request.itemIndex,
+						description: `While sending ${target}`,
+					});
+				}
 				const retryable = NOT_SENT_CODES.has(code) || (idempotent && MAYBE_SENT_CODES.has(code));
 				if (retryable && attempt < settings.maxRetries) {
 					await this.pauseBeforeRetry(target, code, backoffDelay(attempt, settings), attempt);
