@@ -82,6 +82,17 @@ async function main() {
 				data: { apiKey: 'sandbox-griptape-key', baseUrl: sandbox.griptape.baseUrl },
 			}),
 		};
+		// The other two nodes have no example workflow; their credentials are ready to pick.
+		await api.upsertCredential({
+			name: 'Agent Chat (sandbox)',
+			type: 'agentChatApi',
+			data: { baseUrl: sandbox.agentChat.baseUrl, authMethod: 'password', email: 'user@example.com', password: 'correct-horse-battery' },
+		});
+		await api.upsertCredential({
+			name: 'OpenAI-compatible Threads (sandbox)',
+			type: 'openAiThreadsApi',
+			data: { baseUrl: sandbox.openai.baseUrl, apiKey: 'sandbox-openai-key' },
+		});
 		const imported = await importExamples(api, sandbox, credentials);
 
 		console.log(
@@ -90,6 +101,7 @@ async function main() {
 				`n8n is running at ${n8n.baseUrl}  (ready after ${Math.round((Date.now() - started) / 1000)} s)`,
 				`log in as ${owner.email} / ${owner.password}`,
 				'',
+				'Credentials for all four systems point at the sandbox.',
 				'Published example workflows:',
 				...imported.map((name) => `  - ${name}`),
 				'',

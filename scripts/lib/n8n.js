@@ -189,6 +189,12 @@ class N8nApi {
 		return (await this.request('POST', '/credentials', { name, type, data })).id;
 	}
 
+	/** Runs the credential type's test, as the editor's "Test" button does: `{status, message}`. */
+	async testCredential({ name, type, data }) {
+		const id = await this.upsertCredential({ name, type, data });
+		return await this.request('POST', '/credentials/test', { credentials: { id, name, type, data } });
+	}
+
 	/** Imports a workflow (replacing one of the same name) and publishes it. */
 	async importAndPublish(workflow, { publish = true } = {}) {
 		const existing = (await this.request('GET', '/workflows')).find((entry) => entry.name === workflow.name);

@@ -92,12 +92,54 @@ it('loads the package: its nodes and credentials are among n8n\'s types', async 
 				'n8n-nodes-assistant-threads.haufeCopilot',
 				'n8n-nodes-assistant-threads.griptapeCloud',
 				'n8n-nodes-assistant-threads.griptapeCloudTrigger',
+				'n8n-nodes-assistant-threads.agentChat',
+				'n8n-nodes-assistant-threads.openAiThreads',
 				// usableAsTool: n8n adds the tool variant.
 				'n8n-nodes-assistant-threads.haufeCopilotTool',
 			]),
 		);
 		const credentials = (await api.getJson('/types/credentials.json')) as Array<{ name: string }>;
-		expect(credentials.map((credential) => credential.name)).toEqual(expect.arrayContaining(['haufeCopilotApi', 'griptapeCloudApi']));
+		expect(credentials.map((credential) => credential.name)).toEqual(
+			expect.arrayContaining(['haufeCopilotApi', 'griptapeCloudApi', 'agentChatApi', 'openAiThreadsApi']),
+		);
+	});
+});
+
+it('tests credentials as the editor does: a good one passes, and the failures say what is wrong', async () => {
+	await timed('test: credential tests', async () => {
+		const haufe = (data: object) => api.testCredential({ name: 'Haufe test', type: 'haufeCopilotApi', data });
+		expect(await haufe({ apiKey: 'sandbox-haufe-key', baseUrl: sandbox.haufe.baseUrl })).toMatchObject({ status: 'OK' });
+		expect(await haufe({ apiKey: 'wrong', baseUrl: sandbox.haufe.baseUrl })).toEqual({
+			status: 'Error',
+			message: 'The API key was rejected (401 unauthorized): check the key. The base URL was reached.',
+		});
+		const unreachable = await haufe({ apiKey: 'sandbox-haufe-key', baseUrl: 'http://127.0.0.1:9/agents/v1' });
+		expect(unreachable.status).toBe('Error');
+		expect(unreachable.message).toMatch(/refused|ECONNREFUSED/i);
+
+		const agentChat = (data: object) =>
+			api.testCredential({ name: 'Agent chat test', type: 'agentChatApi', data: { baseUrl: sandbox.agentChat.baseUrl, authMethod: 'password', ...data } });
+		expect(await agentChat({ email: 'user@example.com', password: 'correct-horse-battery' })).toMatchObject({ status: 'OK' });
+		const wrongPassword = await agentChat({ email: 'user@example.com', password: 'wrong' });
+		expect(wrongPassword).toMatchObject({ status: 'Error', message: expect.stringContaining('The e-mail or password was not accepted') });
+		const mfa = await agentChat({ email: 'mfa@example.com', password: 'correct-horse-battery' });
+		expect(mfa).toMatchObject({ status: 'Error', message: expect.stringContaining('multi-factor authentication') });
+		const gone = await agentChat({ email: 'user@example.com', password: 'correct-horse-battery', baseUrl: 'http://127.0.0.1:9/agent' });
+		expect(gone.status).toBe('Error');
+		expect(gone.message).toMatch(/refused|ECONNREFUSED/i);
+
+		const griptape = await api.testCredential({
+			name: 'Griptape test',
+			type: 'griptapeCloudApi',
+			data: { apiKey: 'sandbox-griptape-key', baseUrl: sandbox.griptape.baseUrl },
+		});
+		expect(griptape).toMatchObject({ status: 'OK' });
+		const openai = await api.testCredential({
+			name: 'Threads test',
+			type: 'openAiThreadsApi',
+			data: { apiKey: 'sandbox-openai-key', baseUrl: sandbox.openai.baseUrl },
+		});
+		expect(openai).toMatchObject({ status: 'OK' });
 	});
 });
 
