@@ -7,6 +7,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { searchAssistants } from '../GriptapeCloud/methods/listSearch';
+import { resourceLocator } from '../shared/descriptions';
 import type { GriptapeCredentials } from '../GriptapeCloud/transport';
 import { GRIPTAPE_CREDENTIAL, GriptapeClient, TERMINAL_STATUSES } from '../GriptapeCloud/transport';
 import { pollFinishedRuns, pollRunEvents } from './pollers';
@@ -73,21 +74,8 @@ export class GriptapeCloudTrigger implements INodeType {
 				displayOptions: { show: { event: ['runEvent'] } },
 			},
 			{
-				displayName: 'Assistant',
-				name: 'assistantId',
-				type: 'resourceLocator',
-				default: { mode: 'list', value: '' },
-				required: true,
+				...resourceLocator({ displayName: 'Assistant', name: 'assistantId', searchListMethod: 'searchAssistants' }),
 				displayOptions: { show: { event: ['runFinished'] } },
-				modes: [
-					{
-						displayName: 'From List',
-						name: 'list',
-						type: 'list',
-						typeOptions: { searchListMethod: 'searchAssistants', searchable: true },
-					},
-					{ displayName: 'ID', name: 'id', type: 'string' },
-				],
 			},
 			{
 				displayName: 'Statuses',

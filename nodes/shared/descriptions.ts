@@ -50,3 +50,31 @@ export function requestOptionsField(extra: INodeProperties[] = []): INodePropert
 		options: [...extra, maxRetriesOption, timeoutOption].sort((a, b) => a.displayName.localeCompare(b.displayName)),
 	};
 }
+
+/** A resource locator: pick from a searchable list (the node's list search method) or paste an ID. */
+export function resourceLocator(field: {
+	displayName: string;
+	name: string;
+	searchListMethod: string;
+	placeholder?: string;
+	required?: boolean;
+	description?: string;
+}): INodeProperties {
+	return {
+		displayName: field.displayName,
+		name: field.name,
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
+		required: field.required ?? true,
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: { searchListMethod: field.searchListMethod, searchable: true },
+			},
+			{ displayName: 'ID', name: 'id', type: 'string', ...(field.placeholder ? { placeholder: field.placeholder } : {}) },
+		],
+		...(field.description ? { description: field.description } : {}),
+	};
+}

@@ -62,6 +62,14 @@ export const DEFAULT_RETRY: RetrySettings = {
 	maxRetryAfterMs: 120_000,
 };
 
+/** The retry settings a node's "Request Options" collection asks for. */
+export function retrySettingsFrom(options: IDataObject): Partial<RetrySettings> {
+	const retry: Partial<RetrySettings> = {};
+	if (options.maxRetries !== undefined) retry.maxRetries = Number(options.maxRetries);
+	if (options.timeout !== undefined) retry.timeoutMs = Number(options.timeout) * 1000;
+	return retry;
+}
+
 export type ResponseType = 'json' | 'stream' | 'buffer';
 
 export interface ApiRequest {

@@ -1,40 +1,23 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { resourceLocator } from '../../shared/descriptions';
 import { Validator } from '../../shared/validation';
 
-export const threadLocator: INodeProperties = {
+export const threadLocator = resourceLocator({
 	displayName: 'Thread',
 	name: 'threadId',
-	type: 'resourceLocator',
-	default: { mode: 'list', value: '' },
-	required: true,
-	modes: [
-		{
-			displayName: 'From List',
-			name: 'list',
-			type: 'list',
-			typeOptions: { searchListMethod: 'searchThreads', searchable: true },
-		},
-		{ displayName: 'ID', name: 'id', type: 'string', placeholder: '550e8400-e29b-41d4-a716-446655440000' },
-	],
-};
+	searchListMethod: 'searchThreads',
+	placeholder: '550e8400-e29b-41d4-a716-446655440000',
+});
 
-export const modelLocator: INodeProperties = {
+export const modelLocator = resourceLocator({
 	displayName: 'Model',
 	name: 'modelId',
-	type: 'resourceLocator',
-	default: { mode: 'list', value: '' },
-	modes: [
-		{
-			displayName: 'From List',
-			name: 'list',
-			type: 'list',
-			typeOptions: { searchListMethod: 'searchModels', searchable: true },
-		},
-		{ displayName: 'ID', name: 'id', type: 'string', placeholder: '123e4567-e89b-12d3-a456-426614174000' },
-	],
+	searchListMethod: 'searchModels',
+	placeholder: '123e4567-e89b-12d3-a456-426614174000',
+	required: false,
 	description: 'The agent to answer. Empty uses the default model. A thread that already ran keeps its own agent.',
-};
+});
 
 /** Send and Upload: into an existing thread, or a new one created first. */
 export const threadChoiceFields: INodeProperties[] = [

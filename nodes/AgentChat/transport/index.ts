@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, IHttpRequestMethods } from 'n8n-workflow';
 
 import type { RequestContext, RetrySettings, ServiceDefinition } from '../../shared/request';
-import { ApiClient } from '../../shared/request';
+import { ApiClient, retrySettingsFrom } from '../../shared/request';
 import type { ByteStream } from '../../shared/streams';
 
 export const AGENT_CHAT_CREDENTIAL = 'agentChatApi';
@@ -55,8 +55,6 @@ export class AgentChatClient {
 export async function createAgentChatClient(this: IExecuteFunctions): Promise<AgentChatClient> {
 	const credentials = await this.getCredentials(AGENT_CHAT_CREDENTIAL);
 	const options = this.getNodeParameter('requestOptions', 0, {}) as IDataObject;
-	const retry: Partial<RetrySettings> = {};
-	if (options.maxRetries !== undefined) retry.maxRetries = Number(options.maxRetries);
-	if (options.timeout !== undefined) retry.timeoutMs = Number(options.timeout) * 1000;
+	const retry = retrySettingsFrom(options);
 	return new AgentChatClient(this, String(credentials.baseUrl), retry);
 }

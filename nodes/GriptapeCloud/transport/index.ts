@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, IHttpRequestMethods } from 'n8n-wo
 
 import { collectPages } from '../../shared/pagination';
 import type { RequestContext, RetrySettings, ServiceDefinition } from '../../shared/request';
-import { ApiClient } from '../../shared/request';
+import { ApiClient, retrySettingsFrom } from '../../shared/request';
 import type { ByteStream } from '../../shared/streams';
 
 export const GRIPTAPE_CREDENTIAL = 'griptapeCloudApi';
@@ -128,9 +128,7 @@ export class GriptapeClient {
 export async function createGriptapeClient(this: IExecuteFunctions): Promise<GriptapeClient> {
 	const credentials = (await this.getCredentials(GRIPTAPE_CREDENTIAL)) as unknown as GriptapeCredentials;
 	const options = this.getNodeParameter('requestOptions', 0, {}) as IDataObject;
-	const retry: Partial<RetrySettings> = {};
-	if (options.maxRetries !== undefined) retry.maxRetries = Number(options.maxRetries);
-	if (options.timeout !== undefined) retry.timeoutMs = Number(options.timeout) * 1000;
+	const retry = retrySettingsFrom(options);
 	return new GriptapeClient(this, credentials, retry);
 }
 

@@ -1,54 +1,24 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { requestOptionsField as requestOptionsField_ } from '../../shared/descriptions';
+import { requestOptionsField as requestOptionsField_, resourceLocator } from '../../shared/descriptions';
 
 /** Fields that several Haufe Copilot operations share. Each operation sets displayOptions. */
 
-export const assistantLocator: INodeProperties = {
+export const assistantLocator = resourceLocator({
 	displayName: 'Assistant',
 	name: 'assistantId',
-	type: 'resourceLocator',
-	default: { mode: 'list', value: '' },
-	required: true,
-	modes: [
-		{
-			displayName: 'From List',
-			name: 'list',
-			type: 'list',
-			typeOptions: { searchListMethod: 'searchAssistants', searchable: true },
-		},
-		{
-			displayName: 'ID',
-			name: 'id',
-			type: 'string',
-			placeholder: '3fa85f64-5717-4562-b3fc-2c963f66afa6',
-		},
-	],
+	searchListMethod: 'searchAssistants',
+	placeholder: '3fa85f64-5717-4562-b3fc-2c963f66afa6',
 	description: 'The assistant to talk to',
-};
+});
 
-export const threadLocator: INodeProperties = {
+export const threadLocator = resourceLocator({
 	displayName: 'Thread',
 	name: 'threadId',
-	type: 'resourceLocator',
-	default: { mode: 'list', value: '' },
-	required: true,
-	modes: [
-		{
-			displayName: 'From List',
-			name: 'list',
-			type: 'list',
-			typeOptions: { searchListMethod: 'searchThreads', searchable: true },
-		},
-		{
-			displayName: 'ID',
-			name: 'id',
-			type: 'string',
-			placeholder: '1a2b3c4d-5678-9abc-def0-112233445566',
-		},
-	],
+	searchListMethod: 'searchThreads',
+	placeholder: '1a2b3c4d-5678-9abc-def0-112233445566',
 	description: 'The thread (conversation)',
-};
+});
 
 export { limitField, returnAllField } from '../../shared/descriptions';
 

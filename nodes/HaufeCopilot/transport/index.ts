@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, IHttpRequestMethods } from 'n8n-wo
 
 import type { RequestContext, RetrySettings, ServiceDefinition } from '../../shared/request';
 import { collectPages } from '../../shared/pagination';
-import { ApiClient } from '../../shared/request';
+import { ApiClient, retrySettingsFrom } from '../../shared/request';
 import type { ByteStream } from '../../shared/streams';
 import { RateLimiter } from '../../shared/rate-limiter';
 
@@ -161,9 +161,7 @@ export class HaufeClient {
 export async function createHaufeClient(this: IExecuteFunctions): Promise<HaufeClient> {
 	const credentials = (await this.getCredentials(HAUFE_CREDENTIAL)) as unknown as HaufeCredentials;
 	const options = this.getNodeParameter('requestOptions', 0, {}) as IDataObject;
-	const retry: Partial<RetrySettings> = {};
-	if (options.maxRetries !== undefined) retry.maxRetries = Number(options.maxRetries);
-	if (options.timeout !== undefined) retry.timeoutMs = Number(options.timeout) * 1000;
+	const retry = retrySettingsFrom(options);
 	const limits: HaufeLimits = {
 		...DEFAULT_LIMITS,
 		...(options.answerRequestsPerSecond !== undefined && {

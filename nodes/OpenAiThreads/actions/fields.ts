@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { resourceLocator } from '../../shared/descriptions';
 import type { Validator } from '../../shared/validation';
 import { splitList as idList } from '../../shared/validation';
 import { checkMetadata, checkToolResources } from './limits';
@@ -8,22 +9,12 @@ export const threadIdField: INodeProperties = { displayName: 'Thread ID', name: 
 
 export const runIdField: INodeProperties = { displayName: 'Run ID', name: 'runId', type: 'string', default: '', required: true };
 
-export const assistantLocator: INodeProperties = {
+export const assistantLocator = resourceLocator({
 	displayName: 'Assistant',
 	name: 'assistantId',
-	type: 'resourceLocator',
-	default: { mode: 'list', value: '' },
-	required: true,
-	modes: [
-		{
-			displayName: 'From List',
-			name: 'list',
-			type: 'list',
-			typeOptions: { searchListMethod: 'searchAssistants', searchable: true },
-		},
-		{ displayName: 'ID', name: 'id', type: 'string', placeholder: 'asst_abc123' },
-	],
-};
+	searchListMethod: 'searchAssistants',
+	placeholder: 'asst_abc123',
+});
 
 export const metadataField: INodeProperties = {
 	displayName: 'Metadata (JSON)',

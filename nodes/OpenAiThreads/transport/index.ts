@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, IHttpRequestMethods } from 'n8n-wo
 
 import { collectPages } from '../../shared/pagination';
 import type { RequestContext, RetrySettings, ServiceDefinition } from '../../shared/request';
-import { ApiClient } from '../../shared/request';
+import { ApiClient, retrySettingsFrom } from '../../shared/request';
 import type { ByteStream } from '../../shared/streams';
 
 export const OPENAI_THREADS_CREDENTIAL = 'openAiThreadsApi';
@@ -89,8 +89,6 @@ export class OpenAiThreadsClient {
 export async function createOpenAiThreadsClient(this: IExecuteFunctions): Promise<OpenAiThreadsClient> {
 	const credentials = await this.getCredentials(OPENAI_THREADS_CREDENTIAL);
 	const options = this.getNodeParameter('requestOptions', 0, {}) as IDataObject;
-	const retry: Partial<RetrySettings> = {};
-	if (options.maxRetries !== undefined) retry.maxRetries = Number(options.maxRetries);
-	if (options.timeout !== undefined) retry.timeoutMs = Number(options.timeout) * 1000;
+	const retry = retrySettingsFrom(options);
 	return new OpenAiThreadsClient(this, String(credentials.baseUrl), retry);
 }
