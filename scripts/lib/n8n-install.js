@@ -20,7 +20,9 @@ const N8N_DIR = path.join(CACHE, `n8n-${N8N_VERSION}`);
 const NODE_DIR = path.join(CACHE, `node-${NODE_VERSION}`);
 const NODE_PACKAGE = `node-${process.platform}-${process.arch}`;
 
-const log = (message) => console.log(`[n8n-install ${new Date().toISOString().slice(11, 19)}] ${message}`);
+// Straight to stderr: under Jest, console output is held back and decorated, and a long
+// install should show its progress as it goes.
+const log = (message) => process.stderr.write(`[n8n-install ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 
 function run(command, args, options = {}) {
 	return new Promise((resolve, reject) => {
@@ -48,7 +50,8 @@ function reportProgress(dir, label) {
 		} catch {
 			// Not there yet.
 		}
-		log(`${label}: ${Math.round((Date.now() - started) / 1000)} s, ${count} packages so far`);
+		const state = count ? `${count} packages unpacked so far` : 'resolving and downloading';
+		log(`${label}: ${Math.round((Date.now() - started) / 1000)} s, ${state}`);
 	}, 20_000);
 	return () => clearInterval(timer);
 }
