@@ -98,7 +98,10 @@ it('loads the package: its nodes and credentials are among n8n\'s types', async 
 				'n8n-nodes-assistant-threads.haufeCopilotTool',
 			]),
 		);
-		const credentials = (await api.getJson('/types/credentials.json')) as Array<{ name: string }>;
+		const credentials = (await api.getJson('/types/credentials.json')) as Array<{ name: string; httpRequestNode?: { name: string } }>;
+		// Offered to the HTTP Request node as predefined credential types.
+		const offered = credentials.filter((credential) => credential.httpRequestNode).map((credential) => credential.name);
+		expect(offered).toEqual(expect.arrayContaining(['haufeCopilotApi', 'griptapeCloudApi', 'openAiThreadsApi']));
 		expect(credentials.map((credential) => credential.name)).toEqual(
 			expect.arrayContaining(['haufeCopilotApi', 'griptapeCloudApi', 'agentChatApi', 'openAiThreadsApi']),
 		);
