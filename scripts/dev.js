@@ -28,6 +28,9 @@ async function importExamples(api, sandbox, credentials) {
 		GRIPTAPE_CREDENTIAL_ID: credentials.griptape,
 		GRIPTAPE_ASSISTANT_ID: sandbox.griptape.ids.assistants[0],
 		GRIPTAPE_RUN_ID: run.assistant_run_id,
+		AGENT_CHAT_CREDENTIAL_ID: credentials.agentChat,
+		OPENAI_THREADS_CREDENTIAL_ID: credentials.openAiThreads,
+		OPENAI_ASSISTANT_ID: sandbox.openai.ids.assistant,
 	};
 	const imported = [];
 	for (const file of fs.readdirSync(path.join(ROOT, 'examples')).filter((name) => name.endsWith('.json')).sort()) {
@@ -82,13 +85,12 @@ async function main() {
 				data: { apiKey: 'sandbox-griptape-key', baseUrl: sandbox.griptape.baseUrl },
 			}),
 		};
-		// The other two nodes have no example workflow; their credentials are ready to pick.
-		await api.upsertCredential({
+		credentials.agentChat = await api.upsertCredential({
 			name: 'Agent Chat (sandbox)',
 			type: 'agentChatApi',
 			data: { baseUrl: sandbox.agentChat.baseUrl, authMethod: 'password', email: 'user@example.com', password: 'correct-horse-battery' },
 		});
-		await api.upsertCredential({
+		credentials.openAiThreads = await api.upsertCredential({
 			name: 'OpenAI-compatible Threads (sandbox)',
 			type: 'openAiThreadsApi',
 			data: { baseUrl: sandbox.openai.baseUrl, apiKey: 'sandbox-openai-key' },
@@ -109,6 +111,8 @@ async function main() {
 				`  curl -s -X POST ${n8n.baseUrl}/webhook/haufe-ask -H 'content-type: application/json' -d '{"question":"Wie lang ist die Probezeit?"}'`,
 				`  curl -N -X POST ${n8n.baseUrl}/webhook/haufe-ask-stream -H 'content-type: application/json' -d '{"question":"Wie lang ist die Probezeit?"}'`,
 				`  curl -s -X POST ${n8n.baseUrl}/webhook/griptape-run -H 'content-type: application/json' -d '{"input":"Hallo"}'`,
+				`  curl -s -X POST ${n8n.baseUrl}/webhook/agent-chat -H 'content-type: application/json' -d '{"message":"Hallo"}'`,
+				`  curl -s -X POST ${n8n.baseUrl}/webhook/threads-run -H 'content-type: application/json' -d '{"message":"Hallo"}'`,
 				'',
 				'Ctrl-C stops n8n and the sandbox.',
 			].join('\n'),

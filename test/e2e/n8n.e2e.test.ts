@@ -58,12 +58,25 @@ beforeAll(async () => {
 			type: 'griptapeCloudApi',
 			data: { apiKey: 'sandbox-griptape-key', baseUrl: sandbox.griptape.baseUrl },
 		});
+		const agentChat = await api.upsertCredential({
+			name: 'Agent Chat (sandbox)',
+			type: 'agentChatApi',
+			data: { baseUrl: sandbox.agentChat.baseUrl, authMethod: 'password', email: 'user@example.com', password: 'correct-horse-battery' },
+		});
+		const openAiThreads = await api.upsertCredential({
+			name: 'OpenAI-compatible Threads (sandbox)',
+			type: 'openAiThreadsApi',
+			data: { baseUrl: sandbox.openai.baseUrl, apiKey: 'sandbox-openai-key' },
+		});
 		triggerRunId = String(sandbox.griptape.createRun(sandbox.griptape.ids.assistants[0], { input: 'events for the trigger' }).assistant_run_id);
 		const replacements = {
 			HAUFE_CREDENTIAL_ID: haufe,
 			GRIPTAPE_CREDENTIAL_ID: griptape,
 			GRIPTAPE_ASSISTANT_ID: sandbox.griptape.ids.assistants[0],
 			GRIPTAPE_RUN_ID: triggerRunId,
+			AGENT_CHAT_CREDENTIAL_ID: agentChat,
+			OPENAI_THREADS_CREDENTIAL_ID: openAiThreads,
+			OPENAI_ASSISTANT_ID: sandbox.openai.ids.assistant,
 		};
 		for (const file of fs.readdirSync(path.resolve(__dirname, '../../examples')).filter((name) => name.endsWith('.json'))) {
 			workflows[file] = await api.importAndPublish(loadExample(file, replacements));
@@ -162,6 +175,26 @@ it('answers a POST to the webhook workflow with the sandbox\'s answer', async ()
 		expect(body.sources).toHaveLength(2);
 	}).catch((error) => {
 		throw new Error(`${(error as Error).message}\n${logTail()}`);
+	});
+});
+
+it('answers through the Griptape, Agent Chat and OpenAI-compatible example webhooks', async () => {
+	await timed('test: the other example webhooks', async () => {
+		const post = async (route: string, body: object) =>
+			(await (
+				await fetch(`${n8n.baseUrl}/webhook/${route}`, {
+					method: 'POST',
+					headers: { 'content-type': 'application/json' },
+					body: JSON.stringify(body),
+				})
+			).json()) as Record<string, unknown>;
+		const griptape = await post('griptape-run', { input: 'Hallo Griptape' });
+		expect(griptape.answer).toMatch(/^Griptape answer to: Hallo Griptape\./);
+		const agent = await post('agent-chat', { message: 'Hallo Agent' });
+		expect(agent.answer).toMatch(/answers: Hallo Agent/);
+		expect(sandbox.agentChat.stats.logins).toBeGreaterThanOrEqual(1);
+		const threads = await post('threads-run', { message: 'Hallo Threads' });
+		expect(threads).toMatchObject({ status: 'completed', answer: expect.stringMatching(/^OpenAI-style answer to: Hallo Threads/) });
 	});
 });
 
