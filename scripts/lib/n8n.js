@@ -195,24 +195,41 @@ class N8nApi {
 		return await this.request('POST', '/credentials/test', { credentials: { id, name, type, data } });
 	}
 
-	/** Imports a workflow (replacing one of the same name) and publishes it. */
+	/**
+	 * Imports a workflow and publishes it. One of the same name is updated in place (a new
+	 * version, published again), so a second start neither duplicates nor has to wait for an
+	 * unpublish to finish.
+	 */
 	async importAndPublish(workflow, { publish = true } = {}) {
-		const existing = (await this.request('GET', '/workflows')).find((entry) => entry.name === workflow.name);
-		if (existing) {
-			if (existing.active) await this.request('POST', `/workflows/${existing.id}/deactivate`, {});
-			await this.request('POST', `/workflows/${existing.id}/archive`, {});
-			await this.request('DELETE', `/workflows/${existing.id}`);
-		}
-		const created = await this.request('POST', '/workflows', {
+		const body = {
 			name: workflow.name,
 			nodes: workflow.nodes,
 			connections: workflow.connections,
 			settings: workflow.settings ?? {},
-		});
-		if (publish) {
-			await this.request('POST', `/workflows/${created.id}/activate`, { versionId: created.versionId });
+		};
+		const existing = (await this.request('GET', '/workflows')).find((entry) => entry.name === workflow.name);
+		let saved;
+		if (existing) {
+			if (existing.isArchived) await this.request('POST', `/workflows/${existing.id}/unarchive`, {});
+			saved = await this.retryOnConflict(() => this.request('PATCH', `/workflows/${existing.id}`, body));
+		} else {
+			saved = await this.request('POST', '/workflows', body);
 		}
-		return created;
+		if (publish) {
+			await this.retryOnConflict(() => this.request('POST', `/workflows/${saved.id}/activate`, { versionId: saved.versionId }));
+		}
+		return saved;
+	}
+
+	async retryOnConflict(call, attempts = 40) {
+		for (let attempt = 1; ; attempt++) {
+			try {
+				return await call();
+			} catch (error) {
+				if (error.status !== 409 || attempt >= attempts) throw error;
+				await new Promise((resolve) => setTimeout(resolve, 250));
+			}
+		}
 	}
 
 	async executions(workflowId) {
