@@ -78,3 +78,10 @@ export function resourceLocator(field: {
 		...(field.description ? { description: field.description } : {}),
 	};
 }
+
+/** Whether a list-search entry matches what the user typed (case-insensitive, any of its values). */
+export function matchesFilter(filter: string | undefined, ...values: unknown[]): boolean {
+	if (!filter) return true;
+	const needle = filter.toLowerCase();
+	return values.some((value) => String(value ?? '').toLowerCase().includes(needle));
+}

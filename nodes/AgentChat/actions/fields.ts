@@ -1,7 +1,6 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
 import { resourceLocator } from '../../shared/descriptions';
-import { Validator } from '../../shared/validation';
 
 export const threadLocator = resourceLocator({
 	displayName: 'Thread',
@@ -34,8 +33,3 @@ export const threadChoiceFields: INodeProperties[] = [
 	{ ...threadLocator, displayOptions: { show: { threadMode: ['existing'] } } },
 ];
 
-export function readId(context: IExecuteFunctions, name: string, label: string, itemIndex: number, required = true): string {
-	const value = String(context.getNodeParameter(name, itemIndex, '', { extractValue: true }) ?? '').trim();
-	if (required) new Validator(context.getNode(), itemIndex).required(value, label);
-	return value;
-}

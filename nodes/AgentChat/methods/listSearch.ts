@@ -1,5 +1,6 @@
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
+import { matchesFilter } from '../../shared/descriptions';
 import { listModels } from '../actions/model/getAll.operation';
 import { AGENT_CHAT_CREDENTIAL, AgentChatClient } from '../transport';
 
@@ -8,15 +9,11 @@ async function client(context: ILoadOptionsFunctions): Promise<AgentChatClient> 
 	return new AgentChatClient(context, String(credentials.baseUrl), { maxRetries: 1, timeoutMs: 20_000 });
 }
 
-function matches(filter: string | undefined, ...values: unknown[]) {
-	return !filter || values.some((value) => String(value ?? '').toLowerCase().includes(filter.toLowerCase()));
-}
-
 export async function searchModels(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
 	const models = await listModels(await client(this));
 	return {
 		results: models
-			.filter((model) => matches(filter, model.label, model.id))
+			.filter((model) => matchesFilter(filter, model.label, model.id))
 			.map((model) => ({ name: String(model.label), value: String(model.id), description: model.description as string })),
 	};
 }
@@ -25,7 +22,7 @@ export async function searchThreads(this: ILoadOptionsFunctions, filter?: string
 	const list = await (await client(this)).call<IDataObject>('POST', '/api/threads/list');
 	return {
 		results: ((list.memories as IDataObject[]) ?? [])
-			.filter((thread) => matches(filter, thread.title, thread.id))
+			.filter((thread) => matchesFilter(filter, thread.title, thread.id))
 			.map((thread) => ({ name: String(thread.title || thread.id), value: String(thread.id) })),
 	};
 }

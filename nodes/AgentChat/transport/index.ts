@@ -1,7 +1,8 @@
-import type { IDataObject, IExecuteFunctions, IHttpRequestMethods } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { RequestContext, RetrySettings, ServiceDefinition } from '../../shared/request';
-import { ApiClient, retrySettingsFrom } from '../../shared/request';
+import { retrySettingsFrom } from '../../shared/request';
+import { ServiceClient } from '../../shared/service-client';
 import type { ByteStream } from '../../shared/streams';
 
 export const AGENT_CHAT_CREDENTIAL = 'agentChatApi';
@@ -16,23 +17,9 @@ export const AGENT_CHAT_SERVICE: ServiceDefinition = {
 	reauthenticateOn: [401, 403],
 };
 
-export class AgentChatClient {
-	readonly api: ApiClient;
-
-	readonly baseUrl: string;
-
+export class AgentChatClient extends ServiceClient {
 	constructor(context: RequestContext, baseUrl: string, retry: Partial<RetrySettings> = {}) {
-		this.api = new ApiClient(context, AGENT_CHAT_SERVICE, retry);
-		this.baseUrl = String(baseUrl ?? '').trim().replace(/\/+$/, '');
-	}
-
-	async call<T = IDataObject>(
-		method: IHttpRequestMethods,
-		path: string,
-		options: { body?: IDataObject; itemIndex?: number } = {},
-	): Promise<T> {
-		const response = await this.api.request<T>({ method, url: `${this.baseUrl}${path}`, ...options });
-		return response.body;
+		super(context, AGENT_CHAT_SERVICE, baseUrl, retry);
 	}
 
 	/**
@@ -40,15 +27,7 @@ export class AgentChatClient {
 	 * sent twice (the shared client retries a POST only when it was certainly not processed).
 	 */
 	async stream(path: string, body: IDataObject | Buffer, itemIndex: number, headers: IDataObject = {}): Promise<ByteStream> {
-		const response = await this.api.request<ByteStream>({
-			method: 'POST',
-			url: `${this.baseUrl}${path}`,
-			body,
-			headers: { Accept: 'text/event-stream', ...headers },
-			responseType: 'stream',
-			itemIndex,
-		});
-		return response.body;
+		return await this.openStream('POST', path, { body, headers: { Accept: 'text/event-stream', ...headers }, itemIndex });
 	}
 }
 

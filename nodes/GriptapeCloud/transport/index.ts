@@ -1,8 +1,9 @@
-import type { IDataObject, IExecuteFunctions, IHttpRequestMethods } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { collectPages } from '../../shared/pagination';
 import type { RequestContext, RetrySettings, ServiceDefinition } from '../../shared/request';
-import { ApiClient, retrySettingsFrom } from '../../shared/request';
+import { retrySettingsFrom } from '../../shared/request';
+import { ServiceClient } from '../../shared/service-client';
 import type { ByteStream } from '../../shared/streams';
 
 export const GRIPTAPE_CREDENTIAL = 'griptapeCloudApi';
@@ -44,23 +45,9 @@ export type EventSource = 'assistantRun' | 'structureRun';
 const MAX_PAGE_SIZE = 100;
 const MAX_EVENT_PAGE = 100;
 
-export class GriptapeClient {
-	readonly api: ApiClient;
-
-	readonly baseUrl: string;
-
+export class GriptapeClient extends ServiceClient {
 	constructor(context: RequestContext, credentials: GriptapeCredentials, retry: Partial<RetrySettings> = {}) {
-		this.api = new ApiClient(context, GRIPTAPE_SERVICE, retry);
-		this.baseUrl = String(credentials.baseUrl || 'https://cloud.griptape.ai/api').replace(/\/+$/, '');
-	}
-
-	async call<T = IDataObject>(
-		method: IHttpRequestMethods,
-		path: string,
-		options: { qs?: IDataObject; body?: IDataObject; itemIndex?: number } = {},
-	): Promise<T> {
-		const response = await this.api.request<T>({ method, url: `${this.baseUrl}${path}`, ...options });
-		return response.body;
+		super(context, GRIPTAPE_SERVICE, credentials.baseUrl || 'https://cloud.griptape.ai/api', retry);
 	}
 
 	/** Page-numbered lists: `{<key>: [...], pagination: {next_page?, total_pages}}`, pages from 1. */
@@ -112,15 +99,11 @@ export class GriptapeClient {
 
 	/** The SSE stream of a run's events: the server closes it when the run is over. */
 	async streamEvents(source: EventSource, id: string, itemIndex?: number, idleTimeoutMs?: number): Promise<ByteStream> {
-		const response = await this.api.request<ByteStream>({
-			method: 'GET',
-			url: `${this.baseUrl}${this.eventsPath(source, id)}/stream`,
+		return await this.openStream('GET', `${this.eventsPath(source, id)}/stream`, {
 			headers: { Accept: 'text/event-stream' },
-			responseType: 'stream',
 			itemIndex,
 			...(idleTimeoutMs ? { retry: { timeoutMs: idleTimeoutMs } } : {}),
 		});
-		return response.body;
 	}
 }
 

@@ -1,5 +1,6 @@
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
+import { matchesFilter } from '../../shared/descriptions';
 import type { HaufeCredentials } from '../transport';
 import { HAUFE_CREDENTIAL, HaufeClient } from '../transport';
 
@@ -9,17 +10,11 @@ async function client(context: ILoadOptionsFunctions): Promise<HaufeClient> {
 	return new HaufeClient(context, credentials, { maxRetries: 1, timeoutMs: 20_000 });
 }
 
-function matches(filter: string | undefined, ...values: unknown[]): boolean {
-	if (!filter) return true;
-	const needle = filter.toLowerCase();
-	return values.some((value) => String(value ?? '').toLowerCase().includes(needle));
-}
-
 export async function searchAssistants(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
 	const assistants = await (await client(this)).call<IDataObject[]>('GET', '/assistants');
 	return {
 		results: assistants
-			.filter((assistant) => matches(filter, assistant.name, assistant.id))
+			.filter((assistant) => matchesFilter(filter, assistant.name, assistant.id))
 			.map((assistant) => ({ name: String(assistant.name ?? assistant.id), value: String(assistant.id) })),
 	};
 }
@@ -34,7 +29,7 @@ export async function searchThreads(
 	});
 	return {
 		results: (page.items ?? [])
-			.filter((thread) => matches(filter, thread.title, thread.id))
+			.filter((thread) => matchesFilter(filter, thread.title, thread.id))
 			.map((thread) => ({
 				name: String(thread.title || thread.id),
 				value: String(thread.id),

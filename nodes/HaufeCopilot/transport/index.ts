@@ -2,7 +2,9 @@ import type { IDataObject, IExecuteFunctions, IHttpRequestMethods } from 'n8n-wo
 
 import type { RequestContext, RetrySettings, ServiceDefinition } from '../../shared/request';
 import { collectPages } from '../../shared/pagination';
-import { ApiClient, retrySettingsFrom } from '../../shared/request';
+import { retrySettingsFrom } from '../../shared/request';
+import type { CallOptions as ServiceCallOptions } from '../../shared/service-client';
+import { ServiceClient } from '../../shared/service-client';
 import type { ByteStream } from '../../shared/streams';
 import { RateLimiter } from '../../shared/rate-limiter';
 
@@ -68,24 +70,16 @@ export const DEFAULT_LIMITS: HaufeLimits = {
 /** The API's default and largest page. */
 const MAX_PAGE_SIZE = 100;
 
-export interface CallOptions {
-	qs?: IDataObject;
-	body?: IDataObject;
-	headers?: IDataObject;
-	itemIndex?: number;
+export interface CallOptions extends Omit<ServiceCallOptions, 'limiter'> {
 	/** Counts against the answer budget (run, run stream, chat completions). */
 	answer?: boolean;
 }
 
 /** The Haufe Copilot API: its base URL, its two rate-limit budgets, and the shared client. */
-export class HaufeClient {
-	readonly api: ApiClient;
-
+export class HaufeClient extends ServiceClient {
 	private readonly answerLimiter: RateLimiter;
 
 	private readonly generalLimiter: RateLimiter;
-
-	readonly baseUrl: string;
 
 	constructor(
 		context: RequestContext,
@@ -93,8 +87,7 @@ export class HaufeClient {
 		retry: Partial<RetrySettings> = {},
 		limits: HaufeLimits = DEFAULT_LIMITS,
 	) {
-		this.api = new ApiClient(context, HAUFE_SERVICE, retry);
-		this.baseUrl = String(credentials.baseUrl || 'https://api.haufe.ai/agents/v1').replace(/\/+$/, '');
+		super(context, HAUFE_SERVICE, credentials.baseUrl || 'https://api.haufe.ai/agents/v1', retry);
 		this.answerLimiter = new RateLimiter([
 			{ limit: limits.answerPerSecond, windowMs: 1000 },
 			{ limit: limits.answerPerMinute, windowMs: 60_000 },
@@ -105,21 +98,9 @@ export class HaufeClient {
 		]);
 	}
 
-	url(path: string): string {
-		return `${this.baseUrl}${path}`;
-	}
-
 	async call<T = IDataObject>(method: IHttpRequestMethods, path: string, options: CallOptions = {}): Promise<T> {
-		const response = await this.api.request<T>({
-			method,
-			url: this.url(path),
-			qs: options.qs,
-			body: options.body,
-			headers: options.headers,
-			itemIndex: options.itemIndex,
-			limiter: options.answer ? this.answerLimiter : this.generalLimiter,
-		});
-		return response.body;
+		const { answer, ...rest } = options;
+		return await super.call<T>(method, path, { ...rest, limiter: answer ? this.answerLimiter : this.generalLimiter });
 	}
 
 	/** Follows `{cursor, items}` pages (threads, messages); an empty cursor marks the last page. */
@@ -143,17 +124,12 @@ export class HaufeClient {
 
 	/** An answer endpoint that replies with NDJSON: returns the open body stream. */
 	async stream(path: string, options: CallOptions = {}): Promise<ByteStream> {
-		const response = await this.api.request<ByteStream>({
-			method: 'POST',
-			url: this.url(path),
-			qs: options.qs,
-			body: options.body,
-			headers: { Accept: 'application/x-ndjson', ...options.headers },
-			itemIndex: options.itemIndex,
+		const { answer: _answer, ...rest } = options;
+		return await this.openStream('POST', path, {
+			...rest,
+			headers: { Accept: 'application/x-ndjson', ...rest.headers },
 			limiter: this.answerLimiter,
-			responseType: 'stream',
 		});
-		return response.body;
 	}
 }
 

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { resourceLocator } from '../../shared/descriptions';
 import type { Validator } from '../../shared/validation';
-import { splitList as idList } from '../../shared/validation';
+import { splitList } from '../../shared/validation';
 import { checkMetadata, checkToolResources } from './limits';
 
 export const threadIdField: INodeProperties = { displayName: 'Thread ID', name: 'threadId', type: 'string', default: '', required: true };
@@ -109,7 +109,7 @@ export function readMessages(context: IExecuteFunctions, validator: Validator, i
 	return values.map((value, index) => {
 		const message: IDataObject = { role: value.role ?? 'user', content: String(value.content ?? '') };
 		validator.required(message.content, `Messages ${index + 1} > Content`);
-		const fileIds = idList(value.fileIds);
+		const fileIds = splitList(value.fileIds);
 		if (fileIds.length) {
 			const tools = ((value.tools as string[]) ?? ['file_search']).map((type) => ({ type }));
 			message.attachments = fileIds.map((file_id) => ({ file_id, tools }));
@@ -127,10 +127,10 @@ export function readMessages(context: IExecuteFunctions, validator: Validator, i
 export function readToolResources(context: IExecuteFunctions, validator: Validator, itemIndex: number): IDataObject | undefined {
 	const fields = context.getNodeParameter('toolResources', itemIndex, {}) as IDataObject;
 	const resources: IDataObject = {};
-	const codeFiles = idList(fields.codeInterpreterFileIds);
+	const codeFiles = splitList(fields.codeInterpreterFileIds);
 	if (codeFiles.length) resources.code_interpreter = { file_ids: codeFiles };
-	const storeIds = idList(fields.vectorStoreIds);
-	const newStoreFiles = idList(fields.newVectorStoreFileIds);
+	const storeIds = splitList(fields.vectorStoreIds);
+	const newStoreFiles = splitList(fields.newVectorStoreFileIds);
 	if (storeIds.length || newStoreFiles.length) {
 		resources.file_search = {
 			...(storeIds.length ? { vector_store_ids: storeIds } : {}),

@@ -1,8 +1,9 @@
-import type { IDataObject, IExecuteFunctions, IHttpRequestMethods } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { collectPages } from '../../shared/pagination';
 import type { RequestContext, RetrySettings, ServiceDefinition } from '../../shared/request';
-import { ApiClient, retrySettingsFrom } from '../../shared/request';
+import { retrySettingsFrom } from '../../shared/request';
+import { ServiceClient } from '../../shared/service-client';
 import type { ByteStream } from '../../shared/streams';
 
 export const OPENAI_THREADS_CREDENTIAL = 'openAiThreadsApi';
@@ -28,23 +29,9 @@ export interface ListOptions {
 
 const MAX_PAGE = 100;
 
-export class OpenAiThreadsClient {
-	readonly api: ApiClient;
-
-	readonly baseUrl: string;
-
+export class OpenAiThreadsClient extends ServiceClient {
 	constructor(context: RequestContext, baseUrl: string, retry: Partial<RetrySettings> = {}) {
-		this.api = new ApiClient(context, OPENAI_THREADS_SERVICE, retry);
-		this.baseUrl = String(baseUrl ?? '').trim().replace(/\/+$/, '');
-	}
-
-	async call<T = IDataObject>(
-		method: IHttpRequestMethods,
-		path: string,
-		options: { qs?: IDataObject; body?: IDataObject; itemIndex?: number } = {},
-	): Promise<T> {
-		const response = await this.api.request<T>({ method, url: `${this.baseUrl}${path}`, ...options });
-		return response.body;
+		super(context, OPENAI_THREADS_SERVICE, baseUrl, retry);
 	}
 
 	/**
@@ -74,15 +61,7 @@ export class OpenAiThreadsClient {
 
 	/** A run request with `stream: true`: the SSE body. */
 	async stream(path: string, body: IDataObject, itemIndex: number): Promise<ByteStream> {
-		const response = await this.api.request<ByteStream>({
-			method: 'POST',
-			url: `${this.baseUrl}${path}`,
-			body: { ...body, stream: true },
-			headers: { Accept: 'text/event-stream' },
-			responseType: 'stream',
-			itemIndex,
-		});
-		return response.body;
+		return await this.openStream('POST', path, { body: { ...body, stream: true }, headers: { Accept: 'text/event-stream' }, itemIndex });
 	}
 }
 

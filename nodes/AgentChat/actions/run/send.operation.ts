@@ -1,10 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { readId } from '../../../shared/parameters';
 import { Validator } from '../../../shared/validation';
 import type { AgentChatClient } from '../../transport';
 import { collectReply } from '../../transport/reply';
-import { modelLocator, readId, threadChoiceFields } from '../fields';
+import { modelLocator, threadChoiceFields } from '../fields';
 import { createThread } from '../thread/create.operation';
 
 const properties: INodeProperties[] = [
@@ -25,14 +26,14 @@ export const description = updateDisplayOptions({ show: { resource: ['run'], ope
 /** The thread to use: the chosen one, or a new one (created once, before the message). */
 export async function threadFor(this: IExecuteFunctions, client: AgentChatClient, itemIndex: number): Promise<string> {
 	return this.getNodeParameter('threadMode', itemIndex, 'new') === 'existing'
-		? readId(this, 'threadId', 'Thread', itemIndex)
+		? readId(this, 'threadId', itemIndex, 'Thread')
 		: await createThread(client, itemIndex);
 }
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: AgentChatClient) {
 	const message = String(this.getNodeParameter('message', itemIndex, '') ?? '');
 	new Validator(this.getNode(), itemIndex).required(message, 'Message');
-	const modelId = readId(this, 'modelId', 'Model', itemIndex, false);
+	const modelId = readId(this, 'modelId', itemIndex);
 	const threadId = await threadFor.call(this, client, itemIndex);
 	const body: IDataObject = { message, thread_id: threadId };
 	if (modelId) body.model_id = modelId;

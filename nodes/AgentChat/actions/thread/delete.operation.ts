@@ -1,13 +1,14 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { readId } from '../../../shared/parameters';
 import type { AgentChatClient } from '../../transport';
-import { readId, threadLocator } from '../fields';
+import { threadLocator } from '../fields';
 
 export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['thread'], operation: ['delete'] } }, [threadLocator]);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: AgentChatClient) {
-	const threadId = readId(this, 'threadId', 'Thread', itemIndex);
+	const threadId = readId(this, 'threadId', itemIndex, 'Thread');
 	const result = await client.call<IDataObject>('DELETE', '/api/threads/', { body: { thread_id: threadId }, itemIndex });
 	return { deleted: result.success !== false, thread_id: threadId };
 }

@@ -1,13 +1,14 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeApiError, updateDisplayOptions } from 'n8n-workflow';
 
+import { readId } from '../../../shared/parameters';
 import type { AgentChatClient } from '../../transport';
-import { readId, threadLocator } from '../fields';
+import { threadLocator } from '../fields';
 
 export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['thread'], operation: ['get'] } }, [threadLocator]);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: AgentChatClient) {
-	const threadId = readId(this, 'threadId', 'Thread', itemIndex);
+	const threadId = readId(this, 'threadId', itemIndex, 'Thread');
 	const thread = await client
 		.call<IDataObject>('POST', '/api/threads/', { body: { thread_id: threadId }, itemIndex })
 		.catch((error: Error) => error);

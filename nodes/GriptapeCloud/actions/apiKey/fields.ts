@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { pathId } from '../../../shared/parameters';
 import { idField } from '../fields';
-import { pathId } from '../parameters';
 
 export const apiKeyIdField = idField('API Key ID', 'apiKeyId');
 

@@ -1,8 +1,8 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { pathId } from '../../../shared/parameters';
 import type { GriptapeClient } from '../../transport';
-import { pathId } from '../parameters';
 import { apiKeyIdField } from './fields';
 
 export const description = updateDisplayOptions({ show: { resource: ['apiKey'], operation: ['get'] } }, [apiKeyIdField]);

@@ -1,9 +1,9 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { pathId } from '../../../shared/parameters';
 import { Validator } from '../../../shared/validation';
 import type { GriptapeClient } from '../../transport';
-import { pathId } from '../parameters';
 import { apiKeyIdField, nameField } from './fields';
 
 export const description = updateDisplayOptions({ show: { resource: ['apiKey'], operation: ['update'] } }, [apiKeyIdField, nameField]);

@@ -1,10 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { mergeBody, Validator } from '../../../shared/validation';
+import { pathId } from '../../../shared/parameters';
+import { mergeBody, splitList, Validator } from '../../../shared/validation';
 import type { GriptapeClient } from '../../transport';
 import { assistantLocator } from '../fields';
-import { idList, pathId } from '../parameters';
 import type { WaitMode } from './follow';
 import { followRun } from './follow';
 
@@ -152,12 +152,12 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 		validator.required(threadId, 'Thread ID');
 		body.thread_id = threadId;
 	}
-	if (options.args) body.args = idList(options.args);
+	if (options.args) body.args = splitList(options.args);
 	if (options.stream !== undefined) body.stream = options.stream;
 	for (const [name, key] of ID_LISTS) {
 		const additional = `additional${name[0].toUpperCase()}${name.slice(1)}`;
-		if (options[name]) body[key] = idList(options[name]);
-		if (options[additional]) body[`additional_${key}`] = idList(options[additional]);
+		if (options[name]) body[key] = splitList(options[name]);
+		if (options[additional]) body[`additional_${key}`] = splitList(options[additional]);
 	}
 	const merged = mergeBody(body, validator.jsonObject(options.additionalBodyJson, 'Additional Body (JSON)'));
 

@@ -1,9 +1,9 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { pathId } from '../../../shared/parameters';
 import type { GriptapeClient } from '../../transport';
 import { idField } from '../fields';
-import { pathId } from '../parameters';
 
 export const runIdField = idField('Assistant Run ID', 'assistantRunId');
 

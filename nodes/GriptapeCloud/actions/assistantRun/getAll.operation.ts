@@ -1,10 +1,10 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { pathId } from '../../../shared/parameters';
 import type { GriptapeClient } from '../../transport';
 import { RUN_STATUSES } from '../../transport';
 import { assistantLocator, limitField, returnAllField } from '../fields';
-import { pathId } from '../parameters';
 
 const properties: INodeProperties[] = [
 	assistantLocator,

@@ -1,10 +1,10 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { pathId } from '../../../shared/parameters';
 import { Validator } from '../../../shared/validation';
 import type { GriptapeClient } from '../../transport';
 import { idField } from '../fields';
-import { pathId } from '../parameters';
 
 const properties: INodeProperties[] = [
 	idField('Structure Run ID', 'structureRunId'),

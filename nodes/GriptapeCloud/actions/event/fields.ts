@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { readId } from '../../../shared/parameters';
 import type { EventSource } from '../../transport';
-import { pathId } from '../parameters';
 
 export const sourceFields: INodeProperties[] = [
 	{
@@ -26,5 +26,5 @@ export const sourceFields: INodeProperties[] = [
 
 export function readSource(context: IExecuteFunctions, itemIndex: number): { source: EventSource; runId: string } {
 	const source = context.getNodeParameter('source', itemIndex, 'assistantRun') as EventSource;
-	return { source, runId: decodeURIComponent(pathId(context, 'runId', 'Run ID', itemIndex)) };
+	return { source, runId: readId(context, 'runId', itemIndex, 'Run ID') };
 }

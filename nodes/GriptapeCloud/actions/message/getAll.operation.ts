@@ -1,9 +1,9 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { pathId } from '../../../shared/parameters';
 import type { GriptapeClient } from '../../transport';
 import { limitField, returnAllField } from '../fields';
-import { pathId } from '../parameters';
 import { threadIdField } from '../thread/fields';
 
 export const description = updateDisplayOptions({ show: { resource: ['message'], operation: ['getAll'] } }, [

@@ -1,11 +1,11 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { readId } from '../../../shared/parameters';
 import { Validator } from '../../../shared/validation';
 import type { HaufeClient } from '../../transport';
 import { buildAnswerBody, describeRequest, requestAnswer } from '../answers';
 import { MAX_CONTENT_LENGTH } from '../fields';
-import { locatorId } from '../parameters';
 import { chatFields } from './fields';
 
 export const description = updateDisplayOptions(
@@ -16,7 +16,7 @@ export const description = updateDisplayOptions(
 /** Shared by Create and Create Streamed. */
 export async function completeChat(this: IExecuteFunctions, itemIndex: number, client: HaufeClient, streamed: boolean) {
 	const validator = new Validator(this.getNode(), itemIndex);
-	const assistantId = locatorId(this, 'assistantId', itemIndex);
+	const assistantId = readId(this, 'assistantId', itemIndex);
 	validator.required(assistantId, 'Assistant');
 	const messages = ((this.getNodeParameter('messages', itemIndex, {}) as IDataObject).values ?? []) as IDataObject[];
 	if (!messages.length) validator.fail('"Messages" needs at least one message');

@@ -3,7 +3,6 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { Validator } from '../../../shared/validation';
 import type { HaufeClient } from '../../transport';
-import { encodeId } from '../parameters';
 
 export const fileIdField: INodeProperties = {
 	displayName: 'File ID',
@@ -22,5 +21,5 @@ export function readFileId(context: IExecuteFunctions, itemIndex: number): strin
 }
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: HaufeClient) {
-	return await client.call('GET', `/files/${encodeId(readFileId(this, itemIndex))}`, { itemIndex });
+	return await client.call('GET', `/files/${encodeURIComponent(readFileId(this, itemIndex))}`, { itemIndex });
 }

@@ -5,7 +5,6 @@ import { Validator } from '../../../shared/validation';
 import { waitFor } from '../../../shared/wait';
 import type { HaufeClient } from '../../transport';
 import { userIdField } from '../fields';
-import { encodeId } from '../parameters';
 
 /** Documented limits; the signed-URL answer may state its own, which are checked too. */
 export const FILE_LIMITS = { maxSize: 10_485_760, allowedTypes: ['pdf', 'docx', 'xlsx', 'csv', 'txt'] };
@@ -122,7 +121,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 	const timeoutMs = Number(options.processingTimeout ?? 300) * 1000;
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
-		const status = await client.call<IDataObject>('GET', `/files/${encodeId(fileId)}/status`, { itemIndex });
+		const status = await client.call<IDataObject>('GET', `/files/${encodeURIComponent(fileId)}/status`, { itemIndex });
 		result.processing_status = processingStatus(status);
 		if (result.processing_status === 'PROCESSED') return result;
 		if (['FAILED', 'ERROR'].includes(String(result.processing_status))) {

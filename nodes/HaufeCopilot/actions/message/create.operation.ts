@@ -1,10 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { readId } from '../../../shared/parameters';
 import { Validator } from '../../../shared/validation';
 import type { HaufeClient } from '../../transport';
 import { contentField, MAX_CONTENT_LENGTH, threadLocator } from '../fields';
-import { encodeId, locatorId } from '../parameters';
 
 export const ROLES = ['user', 'system', 'assistant', 'tool'] as const;
 
@@ -61,7 +61,7 @@ export async function postMessage(
 	if (message.role === 'system') {
 		// The API allows a system message only first: look before posting, so a misplaced one
 		// fails with a clear message instead of an opaque 400 after the fact.
-		const page = await client.call<{ items?: IDataObject[] }>('GET', `/threads/${encodeId(threadId)}/messages`, {
+		const page = await client.call<{ items?: IDataObject[] }>('GET', `/threads/${encodeURIComponent(threadId)}/messages`, {
 			qs: { limit: 1 },
 			itemIndex,
 		});
@@ -71,12 +71,12 @@ export async function postMessage(
 	}
 	const body: IDataObject = { role: message.role, content: message.content };
 	if (message.toolCallId) body.tool_call_id = message.toolCallId;
-	return await client.call('POST', `/threads/${encodeId(threadId)}/messages`, { body, itemIndex });
+	return await client.call('POST', `/threads/${encodeURIComponent(threadId)}/messages`, { body, itemIndex });
 }
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: HaufeClient) {
 	const role = this.getNodeParameter('role', itemIndex) as string;
-	return await postMessage.call(this, client, itemIndex, locatorId(this, 'threadId', itemIndex), {
+	return await postMessage.call(this, client, itemIndex, readId(this, 'threadId', itemIndex), {
 		role,
 		content: this.getNodeParameter('content', itemIndex, '') as string,
 		toolCallId:

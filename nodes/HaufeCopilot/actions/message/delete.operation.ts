@@ -1,10 +1,10 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { readId } from '../../../shared/parameters';
 import { Validator } from '../../../shared/validation';
 import type { HaufeClient } from '../../transport';
 import { threadLocator } from '../fields';
-import { encodeId, locatorId } from '../parameters';
 
 const properties: INodeProperties[] = [
 	threadLocator,
@@ -20,9 +20,9 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show: { resource: ['message'], operation: ['delete'] } }, properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: HaufeClient) {
-	const threadId = locatorId(this, 'threadId', itemIndex);
+	const threadId = readId(this, 'threadId', itemIndex);
 	const messageId = (this.getNodeParameter('messageId', itemIndex, '') as string).trim();
 	new Validator(this.getNode(), itemIndex).required(messageId, 'Message ID');
-	await client.call('DELETE', `/threads/${encodeId(threadId)}/messages/${encodeId(messageId)}`, { itemIndex });
+	await client.call('DELETE', `/threads/${encodeURIComponent(threadId)}/messages/${encodeURIComponent(messageId)}`, { itemIndex });
 	return { deleted: true, thread_id: threadId, message_id: messageId };
 }

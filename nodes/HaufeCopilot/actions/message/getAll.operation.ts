@@ -1,9 +1,9 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { readId } from '../../../shared/parameters';
 import type { HaufeClient } from '../../transport';
 import { limitField, returnAllField, threadLocator } from '../fields';
-import { encodeId, locatorId } from '../parameters';
 
 const properties: INodeProperties[] = [
 	threadLocator,
@@ -24,12 +24,12 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show: { resource: ['message'], operation: ['getAll'] } }, properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: HaufeClient) {
-	const threadId = locatorId(this, 'threadId', itemIndex);
+	const threadId = readId(this, 'threadId', itemIndex);
 	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
 	const limit = this.getNodeParameter('limit', itemIndex, 50) as number;
 	const oldestFirst = this.getNodeParameter('order', itemIndex, 'newestFirst') === 'oldestFirst';
 	// The API pages newest first only, so the oldest messages are at the end of the full list.
-	const messages = await client.paginate(`/threads/${encodeId(threadId)}/messages`, {}, {
+	const messages = await client.paginate(`/threads/${encodeURIComponent(threadId)}/messages`, {}, {
 		returnAll: returnAll || oldestFirst,
 		limit,
 		itemIndex,

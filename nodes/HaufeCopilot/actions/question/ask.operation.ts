@@ -1,13 +1,13 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { readId } from '../../../shared/parameters';
 import { withProgress } from '../../../shared/router';
 import { Validator } from '../../../shared/validation';
 import type { HaufeClient } from '../../transport';
 import { buildAnswerBody, requestAnswer } from '../answers';
 import { additionalBodyField, assistantLocator, licenceField, MAX_CONTENT_LENGTH, userIdField } from '../fields';
 import { postMessage } from '../message/create.operation';
-import { encodeId, locatorId } from '../parameters';
 import { createThread } from '../thread/create.operation';
 
 export const MAX_CONCURRENCY = 20;
@@ -84,7 +84,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 	const question = String(this.getNodeParameter('question', itemIndex, '') ?? '');
 	validator.required(question, 'Question');
 	validator.maxLength(question, 'Question', MAX_CONTENT_LENGTH);
-	const assistantId = locatorId(this, 'assistantId', itemIndex);
+	const assistantId = readId(this, 'assistantId', itemIndex);
 	validator.required(assistantId, 'Assistant');
 	const userId = (this.getNodeParameter('userId', itemIndex, '') as string).trim();
 	validator.uuid(userId || client.credentials.userId, 'User ID');
@@ -106,7 +106,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 			this,
 			client,
 			itemIndex,
-			`/threads/${encodeId(threadId)}/run`,
+			`/threads/${encodeURIComponent(threadId)}/run`,
 			body,
 			{ streamed: options.streamed === true },
 		);

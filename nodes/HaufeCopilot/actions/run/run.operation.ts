@@ -1,18 +1,18 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { readId } from '../../../shared/parameters';
 import type { HaufeClient } from '../../transport';
 import { buildAnswerBody, describeRequest, requestAnswer } from '../answers';
-import { encodeId, locatorId } from '../parameters';
 import { runFields } from './fields';
 
 export const description = updateDisplayOptions({ show: { resource: ['run'], operation: ['run'] } }, runFields);
 
 /** Shared by Run and Run Streamed: they differ only in how the answer arrives. */
 export async function runThread(this: IExecuteFunctions, itemIndex: number, client: HaufeClient, streamed: boolean) {
-	const threadId = locatorId(this, 'threadId', itemIndex);
+	const threadId = readId(this, 'threadId', itemIndex);
 	const body = buildAnswerBody.call(this, itemIndex, client, {});
-	const path = `/threads/${encodeId(threadId)}/run`;
+	const path = `/threads/${encodeURIComponent(threadId)}/run`;
 	const { answer, figures } = await requestAnswer.call(this, client, itemIndex, path, body, { streamed });
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	return {

@@ -1,10 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { readId } from '../../../shared/parameters';
 import { Validator } from '../../../shared/validation';
 import type { HaufeClient } from '../../transport';
 import { assistantLocator, userIdField } from '../fields';
-import { locatorId } from '../parameters';
 
 const properties: INodeProperties[] = [
 	assistantLocator,
@@ -39,7 +39,7 @@ export async function createThread(
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: HaufeClient) {
 	return await createThread.call(this, client, itemIndex, {
-		assistantId: locatorId(this, 'assistantId', itemIndex),
+		assistantId: readId(this, 'assistantId', itemIndex),
 		title: (this.getNodeParameter('title', itemIndex, '') as string).trim(),
 		userId: (this.getNodeParameter('userId', itemIndex, '') as string).trim(),
 	});

@@ -1,9 +1,9 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { readId } from '../../../shared/parameters';
 import type { HaufeClient } from '../../transport';
 import { threadLocator } from '../fields';
-import { encodeId, locatorId } from '../parameters';
 
 export const description: INodeProperties[] = updateDisplayOptions(
 	{ show: { resource: ['thread'], operation: ['delete'] } },
@@ -11,8 +11,8 @@ export const description: INodeProperties[] = updateDisplayOptions(
 );
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: HaufeClient) {
-	const threadId = locatorId(this, 'threadId', itemIndex);
+	const threadId = readId(this, 'threadId', itemIndex);
 	// A soft delete: the API answers with an empty body.
-	await client.call('DELETE', `/threads/${encodeId(threadId)}`, { itemIndex });
+	await client.call('DELETE', `/threads/${encodeURIComponent(threadId)}`, { itemIndex });
 	return { deleted: true, thread_id: threadId };
 }

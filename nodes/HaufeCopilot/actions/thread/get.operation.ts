@@ -1,9 +1,9 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { readId } from '../../../shared/parameters';
 import type { HaufeClient } from '../../transport';
 import { threadLocator } from '../fields';
-import { encodeId, locatorId } from '../parameters';
 
 export const description: INodeProperties[] = updateDisplayOptions(
 	{ show: { resource: ['thread'], operation: ['get'] } },
@@ -11,5 +11,5 @@ export const description: INodeProperties[] = updateDisplayOptions(
 );
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: HaufeClient) {
-	return await client.call('GET', `/threads/${encodeId(locatorId(this, 'threadId', itemIndex))}`, { itemIndex });
+	return await client.call('GET', `/threads/${encodeURIComponent(readId(this, 'threadId', itemIndex))}`, { itemIndex });
 }

@@ -1,10 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { pathId } from '../../../shared/parameters';
 import { splitList, Validator } from '../../../shared/validation';
 import type { OpenAiThreadsClient } from '../../transport';
 import { metadataField, readMetadata, threadIdField } from '../fields';
-import { pathId } from '../parameters';
 
 export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['message'], operation: ['create'] } }, [
 	threadIdField,

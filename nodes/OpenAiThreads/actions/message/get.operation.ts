@@ -1,9 +1,9 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { pathId } from '../../../shared/parameters';
 import type { OpenAiThreadsClient } from '../../transport';
 import { threadIdField } from '../fields';
-import { pathId } from '../parameters';
 
 export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['message'], operation: ['get'] } }, [
 	threadIdField,

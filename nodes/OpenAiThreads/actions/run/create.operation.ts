@@ -1,9 +1,9 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { pathId, readId } from '../../../shared/parameters';
 import type { OpenAiThreadsClient } from '../../transport';
 import { assistantLocator, threadIdField } from '../fields';
-import { pathId } from '../parameters';
 import { runBody, runOptionsField } from './fields';
 import { startRun, waitFields } from './follow';
 
@@ -16,7 +16,7 @@ export const description: INodeProperties[] = updateDisplayOptions({ show: { res
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: OpenAiThreadsClient) {
 	const threadId = pathId(this, 'threadId', 'Thread ID', itemIndex);
-	const assistantId = decodeURIComponent(pathId(this, 'assistantId', 'Assistant', itemIndex));
+	const assistantId = readId(this, 'assistantId', itemIndex, 'Assistant');
 	const body = runBody(this, itemIndex, { assistant_id: assistantId });
 	return await startRun.call(this, client, itemIndex, `/threads/${threadId}/runs`, body);
 }

@@ -1,9 +1,9 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { readId } from '../../../shared/parameters';
 import type { OpenAiThreadsClient } from '../../transport';
 import { assistantLocator, messagesField, metadataField, toolResourcesField } from '../fields';
-import { pathId } from '../parameters';
 import { threadBody } from '../thread/create.operation';
 import { runBody, runOptionsField } from './fields';
 import { startRun, waitFields } from './follow';
@@ -14,7 +14,7 @@ export const description: INodeProperties[] = updateDisplayOptions(
 );
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: OpenAiThreadsClient) {
-	const assistantId = decodeURIComponent(pathId(this, 'assistantId', 'Assistant', itemIndex));
+	const assistantId = readId(this, 'assistantId', itemIndex, 'Assistant');
 	const body = runBody(this, itemIndex, { assistant_id: assistantId, thread: threadBody(this, itemIndex) });
 	return await startRun.call(this, client, itemIndex, '/threads/runs', body);
 }

@@ -2,9 +2,9 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { limitField, returnAllField } from '../../../shared/descriptions';
+import { pathId } from '../../../shared/parameters';
 import type { OpenAiThreadsClient } from '../../transport';
 import { threadIdField } from '../fields';
-import { pathId } from '../parameters';
 
 export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['run'], operation: ['getAll'] } }, [
 	threadIdField,
