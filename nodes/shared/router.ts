@@ -7,6 +7,7 @@ import type {
 import { NodeOperationError } from 'n8n-workflow';
 
 import { runBatch } from './batching';
+import { NodeRunJournal } from './journal';
 import { ExecutionCancelledError } from './wait';
 
 /** One operation of one resource: its fields, and what it does for one input item. */
@@ -32,15 +33,22 @@ function progressOf(error: Error): IDataObject {
 	return (error as Error & { progress?: IDataObject }).progress ?? {};
 }
 
+/**
+ * A failed item under "Continue On Fail". Its json holds only `error` (the message) and
+ * `details` (advice, HTTP code, what was already done, e.g. the created thread): n8n's engine
+ * sends such an item to the error output under "Continue (using error output)", and keeps it
+ * on the main output under "Continue (regular output)". (An item with `error` set beside
+ * its json would be routed too, but n8n then replaces its json with the bare message.)
+ */
 function errorItem(error: Error, itemIndex: number): INodeExecutionData {
 	const described = error as Error & { description?: string; httpCode?: string | null };
+	const details: IDataObject = {
+		...(described.description ? { description: described.description } : {}),
+		...(described.httpCode ? { httpCode: described.httpCode } : {}),
+		...progressOf(error),
+	};
 	return {
-		json: {
-			error: error.message,
-			...(described.description ? { errorDescription: described.description } : {}),
-			...(described.httpCode ? { httpCode: described.httpCode } : {}),
-			...progressOf(error),
-		},
+		json: { error: error.message, ...(Object.keys(details).length ? { details } : {}) },
 		pairedItem: { item: itemIndex },
 	};
 }
@@ -48,7 +56,8 @@ function errorItem(error: Error, itemIndex: number): INodeExecutionData {
 /**
  * The `execute` of every action node: picks the operation, runs it over the input items
  * (in parallel where the operation allows), keeps output in input order with `pairedItem`,
- * and turns failures into error items under "Continue On Fail".
+ * turns failures into error items under "Continue On Fail", and under "Retry On Fail" reuses
+ * what an earlier try of this execution finished (see journal.ts).
  */
 export async function executeOperation<Client>(
 	this: IExecuteFunctions,
@@ -65,11 +74,18 @@ export async function executeOperation<Client>(
 	const client = await createClient.call(this);
 	const continueOnFail = this.continueOnFail();
 	const concurrency = operation.concurrency?.call(this) ?? 1;
+	const journal = NodeRunJournal.open(this);
 
 	const outcomes = await runBatch(
 		this,
 		items.length,
-		async (itemIndex) => await operation.execute.call(this, itemIndex, client),
+		async (itemIndex) => {
+			const earlier = journal.result(itemIndex);
+			if (earlier !== undefined) return earlier;
+			const result = await operation.execute.call(this, itemIndex, client);
+			journal.saveResult(itemIndex, result);
+			return result;
+		},
 		{ concurrency, continueOnFail },
 	).catch((error) => {
 		if (error instanceof ExecutionCancelledError) {
@@ -80,6 +96,7 @@ export async function executeOperation<Client>(
 
 	const output: INodeExecutionData[] = [];
 	const done = outcomes.filter((outcome) => outcome?.ok).length;
+	if (done === items.length) journal.close();
 	for (let itemIndex = 0; itemIndex < outcomes.length; itemIndex++) {
 		const outcome = outcomes[itemIndex];
 		if (!outcome) continue;

@@ -180,6 +180,10 @@ export interface RunNodeOptions {
 	/** Full input items (with binary data), instead of `input`. */
 	items?: INodeExecutionData[];
 	continueOnFail?: boolean;
+	/** n8n's "On Error" setting; `continueOnFail` is short for `continueRegularOutput`. */
+	onError?: INode['onError'];
+	/** n8n's "Retry On Fail" node settings. */
+	retry?: { maxTries?: number; waitBetweenTries?: number };
 	/** Run as a webhook execution whose response is streamed: enables `isStreaming()`. */
 	streaming?: boolean;
 	mode?: WorkflowExecuteMode;
@@ -192,6 +196,8 @@ export interface RunNodeOptions {
 export interface NodeRunResult {
 	/** Items of the node's first output. */
 	items: INodeExecutionData[];
+	/** Items of every output (with "Continue (using error output)", the last is the error output). */
+	outputs: INodeExecutionData[][];
 	/** The node error, when the node failed. */
 	error?: Error & { description?: string; httpCode?: string | null };
 	chunks: StreamedChunk[];
@@ -200,6 +206,8 @@ export interface NodeRunResult {
 }
 
 const NODE_NAME = 'Node under test';
+
+let executionCount = 0;
 
 interface Setup {
 	node: INode;
@@ -227,6 +235,10 @@ function setUp(options: RunNodeOptions): Setup {
 			Object.keys(options.credentials).map((name) => [name, { id: `${name}-id`, name }]),
 		),
 		...(options.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
+		...(options.onError ? { onError: options.onError } : {}),
+		...(options.retry
+			? { retryOnFail: true, maxTries: options.retry.maxTries ?? 3, waitBetweenTries: options.retry.waitBetweenTries ?? 0 }
+			: {}),
 	};
 	const workflow = new Workflow({
 		id: 'test-workflow',
@@ -239,7 +251,9 @@ function setUp(options: RunNodeOptions): Setup {
 	});
 
 	const mode = options.mode ?? (options.streaming ? 'webhook' : 'manual');
-	const hooks = new ExecutionLifecycleHooks(mode, 'test-execution', {
+	// Each run is its own execution, as in n8n, where execution IDs are never reused.
+	const executionId = `test-execution-${++executionCount}`;
+	const hooks = new ExecutionLifecycleHooks(mode, executionId, {
 		id: 'test-workflow',
 		name: 'test',
 		active: false,
@@ -252,6 +266,7 @@ function setUp(options: RunNodeOptions): Setup {
 	} as never);
 
 	const additionalData = {
+		executionId,
 		hooks,
 		credentialsHelper,
 		streamingEnabled: options.streaming === true,
@@ -347,8 +362,10 @@ export async function runNode(options: RunNodeOptions): Promise<NodeRunResult> {
 	}
 	const run = await finished;
 	const task = run.data.resultData.runData[NODE_NAME]?.[0];
+	const outputs = (task?.data?.main ?? []).map((output) => output ?? []);
 	return {
-		items: task?.data?.main?.[0] ?? [],
+		items: outputs[0] ?? [],
+		outputs,
 		error: (task?.error ?? run.data.resultData.error) as NodeRunResult['error'],
 		chunks,
 		run,

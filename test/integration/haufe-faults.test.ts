@@ -127,7 +127,8 @@ it('keeps what Ask already created in the error item, so nothing is done twice',
 	);
 	const [item] = result.items;
 	const threadId = [...ctx.sandbox.haufe.state.threads.keys()][0];
-	expect(item.json).toMatchObject({ question: 'Frage', thread_id: threadId, user_message_id: expect.any(String) });
+	expect(Object.keys(item.json)).toEqual(['error', 'details']);
+	expect(item.json.details).toMatchObject({ question: 'Frage', thread_id: threadId, user_message_id: expect.any(String), httpCode: '500' });
 	expect(item.json.error).toMatch(/HTTP 500/);
 });
 

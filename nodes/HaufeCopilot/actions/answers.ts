@@ -146,6 +146,32 @@ export function normaliseAnswer(response: IDataObject): Answer {
 	};
 }
 
+/**
+ * The answer the thread already holds to the user message `userMessageId`, if any: the first
+ * assistant message after it. Used before a question is run again, so that an answer the
+ * service stored despite a failed request (connection dropped, stream cut) is not produced twice.
+ */
+export async function storedAnswer(
+	client: HaufeClient,
+	threadId: string,
+	userMessageId: string,
+	itemIndex: number,
+): Promise<{ answer: Answer; figures?: StreamFigures } | undefined> {
+	// Newest first: what came after the question is listed before it.
+	const newestFirst = await client.paginate(`/threads/${encodeURIComponent(threadId)}/messages`, {}, {
+		returnAll: false,
+		limit: 50,
+		itemIndex,
+	});
+	const questionAt = newestFirst.findIndex((message) => String(message.id) === userMessageId);
+	if (questionAt < 0) return undefined;
+	const reply = newestFirst
+		.slice(0, questionAt)
+		.reverse()
+		.find((message) => message.role === 'assistant');
+	return reply ? { answer: normaliseAnswer({ ...reply, thread_id: reply.thread_id ?? threadId }) } : undefined;
+}
+
 /** "Include Request": what was sent, so a run can be seen and reproduced like an HTTP task. */
 export function describeRequest(method: string, url: string, body: IDataObject): IDataObject {
 	return { method, url, body };

@@ -1,11 +1,12 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { itemJournal } from '../../../shared/journal';
 import { readId } from '../../../shared/parameters';
 import { withProgress } from '../../../shared/router';
 import { Validator } from '../../../shared/validation';
 import type { HaufeClient } from '../../transport';
-import { buildAnswerBody, requestAnswer } from '../answers';
+import { buildAnswerBody, requestAnswer, storedAnswer } from '../answers';
 import { additionalBodyField, assistantLocator, licenceField, MAX_CONTENT_LENGTH, userIdField } from '../fields';
 import { postMessage } from '../message/create.operation';
 import { createThread } from '../thread/create.operation';
@@ -77,7 +78,9 @@ export function concurrency(this: IExecuteFunctions): number {
 /**
  * One item, one question: a thread (new or given), the question as a user message, one run.
  * Each step runs once; if a later step fails, the error item says what was already created
- * so that nothing has to be done twice.
+ * so that nothing has to be done twice. Under "Retry On Fail" the retry reuses the finished
+ * steps, and before running the question again it looks whether the failed try's answer was
+ * stored after all (a dropped connection or a cut stream after the model answered).
  */
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: HaufeClient) {
 	const validator = new Validator(this.getNode(), itemIndex);
@@ -91,24 +94,27 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const body = buildAnswerBody.call(this, itemIndex, client, {}, 'licenceId', 'options.additionalBodyJson');
 
+	const journal = itemJournal(this, itemIndex);
 	const progress: IDataObject = {};
 	try {
 		let threadId = (this.getNodeParameter('threadId', itemIndex, '') as string).trim();
 		if (!threadId) {
 			const title = String(options.title || question.replace(/\s+/g, ' ').trim().slice(0, 80));
-			const thread = await createThread.call(this, client, itemIndex, { assistantId, title, userId });
+			const thread = await journal.once('thread', async () => await createThread.call(this, client, itemIndex, { assistantId, title, userId }));
 			threadId = String(thread.id);
 		}
 		progress.thread_id = threadId;
-		const message = await postMessage.call(this, client, itemIndex, threadId, { role: 'user', content: question });
+		const message = await journal.once('message', async () =>
+			await postMessage.call(this, client, itemIndex, threadId, { role: 'user', content: question }),
+		);
 		progress.user_message_id = message.id;
-		const { answer, figures } = await requestAnswer.call(
-			this,
-			client,
-			itemIndex,
-			`/threads/${encodeURIComponent(threadId)}/run`,
-			body,
-			{ streamed: options.streamed === true },
+		const { answer, figures } = await journal.once(
+			'answer',
+			async () =>
+				await requestAnswer.call(this, client, itemIndex, `/threads/${encodeURIComponent(threadId)}/run`, body, {
+					streamed: options.streamed === true,
+				}),
+			async () => await storedAnswer(client, threadId, String(message.id), itemIndex),
 		);
 		return {
 			question,

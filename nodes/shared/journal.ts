@@ -1,0 +1,151 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+/**
+ * What a node already did in this execution, so that n8n's "Retry On Fail" repeats only the
+ * unfinished work.
+ *
+ * Why it is needed: n8n retries a node by calling its `execute` again, in the same execution,
+ * with the same input; every item would be processed again (a question asked twice, a second
+ * thread created). The journal remembers, per item, the finished result and the finished steps
+ * of a multi-step operation (thread created, message posted, run started); the retry reuses
+ * them and does only what is missing.
+ *
+ * Where it lives: in this process's memory, keyed by execution ID, node name and run index.
+ * A retry always happens in the process that ran the first try (in queue mode one worker runs
+ * a whole execution), so nothing else is needed. It is only kept for nodes with "Retry On Fail"
+ * on, removed as soon as a try succeeds for every item, and bounded in count and age, so a
+ * long-running n8n does not accumulate it. Across executions it knows nothing.
+ */
+
+interface StepRecord {
+	/** The step finished with this value. */
+	done: boolean;
+	value?: unknown;
+}
+
+interface ItemRecord {
+	result?: IDataObject | IDataObject[];
+	steps: Map<string, StepRecord>;
+}
+
+interface NodeRunRecord {
+	touchedAt: number;
+	items: Map<number, ItemRecord>;
+}
+
+const MAX_RECORDS = 200;
+const MAX_AGE_MS = 60 * 60 * 1000;
+const records = new Map<string, NodeRunRecord>();
+
+type JournalContext = Pick<IExecuteFunctions, 'getExecutionId' | 'getNode' | 'getWorkflowDataProxy'>;
+
+function keyOf(context: JournalContext): string | undefined {
+	const node = context.getNode();
+	if (node.retryOnFail !== true) return undefined;
+	const executionId = context.getExecutionId();
+	if (executionId === undefined || executionId === null || executionId === '') return undefined;
+	// The run index tells apart the node's runs in a loop, whose inputs differ.
+	return JSON.stringify([String(executionId), node.name, context.getWorkflowDataProxy(0).$runIndex]);
+}
+
+/** Drops records of executions that are long over (or that never came back for a retry). */
+function evict(now: number): void {
+	for (const [key, record] of records) {
+		if (now - record.touchedAt > MAX_AGE_MS || records.size > MAX_RECORDS) records.delete(key);
+	}
+}
+
+/** The journal of one item: its steps, recorded only while the node may be retried. */
+export class ItemJournal {
+	constructor(private readonly record: ItemRecord | undefined) {}
+
+	/** Whether an earlier try already started this step (and did not finish it). */
+	attempted(step: string): boolean {
+		const entry = this.record?.steps.get(step);
+		return entry !== undefined && !entry.done;
+	}
+
+	/**
+	 * Runs `action` once per execution: a retry gets the value of the try that finished it.
+	 * When an earlier try started the step but failed without knowing whether the server acted
+	 * (a reset connection, a cut stream), `recover` looks at the server first and its answer,
+	 * if any, counts as the step's value.
+	 */
+	async once<T>(step: string, action: () => Promise<T>, recover?: () => Promise<T | undefined>): Promise<T> {
+		const entry = this.record?.steps.get(step);
+		if (entry?.done) return entry.value as T;
+		if (entry && recover) {
+			const recovered = await recover();
+			if (recovered !== undefined) {
+				this.record?.steps.set(step, { done: true, value: recovered });
+				return recovered;
+			}
+		}
+		this.record?.steps.set(step, { done: false });
+		const value = await action();
+		this.record?.steps.set(step, { done: true, value });
+		return value;
+	}
+}
+
+/** The journal of one node run (one execution, one node, one run index). */
+export class NodeRunJournal {
+	private constructor(
+		private readonly key: string | undefined,
+		private readonly record: NodeRunRecord | undefined,
+	) {}
+
+	/** The journal of the node run `context` belongs to; inactive without "Retry On Fail". */
+	static open(context: JournalContext): NodeRunJournal {
+		const key = keyOf(context);
+		if (key === undefined) return new NodeRunJournal(undefined, undefined);
+		const now = Date.now();
+		evict(now);
+		let record = records.get(key);
+		if (!record) {
+			record = { touchedAt: now, items: new Map() };
+			records.set(key, record);
+		}
+		record.touchedAt = now;
+		return new NodeRunJournal(key, record);
+	}
+
+	private itemRecord(itemIndex: number): ItemRecord | undefined {
+		if (!this.record) return undefined;
+		let item = this.record.items.get(itemIndex);
+		if (!item) {
+			item = { steps: new Map() };
+			this.record.items.set(itemIndex, item);
+		}
+		return item;
+	}
+
+	/** The result an earlier try produced for this item, if any. */
+	result(itemIndex: number): IDataObject | IDataObject[] | undefined {
+		return this.record?.items.get(itemIndex)?.result;
+	}
+
+	saveResult(itemIndex: number, result: IDataObject | IDataObject[]): void {
+		const item = this.itemRecord(itemIndex);
+		if (item) item.result = result;
+	}
+
+	item(itemIndex: number): ItemJournal {
+		return new ItemJournal(this.itemRecord(itemIndex));
+	}
+
+	/** Every item succeeded: there will be no retry to serve. */
+	close(): void {
+		if (this.key !== undefined) records.delete(this.key);
+	}
+}
+
+/** The journal of one item of the node run `context` belongs to (for an operation's steps). */
+export function itemJournal(context: JournalContext, itemIndex: number): ItemJournal {
+	return NodeRunJournal.open(context).item(itemIndex);
+}
+
+/** How many node runs are remembered now (for tests of the bounds). */
+export function journalSize(): number {
+	return records.size;
+}
