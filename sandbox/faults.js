@@ -104,10 +104,18 @@ function createFaultRegistry() {
 		list() {
 			return faults.map((fault) => ({ ...fault, path: fault.path ? String(fault.path) : null }));
 		},
-		/** Finds the first fault matching the request and uses up one of its `times`. */
+		/**
+		 * Finds the first fault matching the request and uses up one of its `times`. A fault
+		 * with `skip: n` first lets n matching requests through (e.g. to fail the second item of
+		 * a batch rather than the first).
+		 */
 		take(method, path) {
 			const fault = faults.find((f) => (!f.method || f.method === method) && pathMatches(f.path, path));
 			if (!fault) return null;
+			if (fault.skip > 0) {
+				fault.skip -= 1;
+				return null;
+			}
 			fault.remaining -= 1;
 			if (fault.remaining <= 0) this.remove(fault.id);
 			return fault;

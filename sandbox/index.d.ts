@@ -360,6 +360,8 @@ export interface FaultSpec {
 	kind: FaultKind;
 	/** Default 1; -1, 0 or Infinity = until cleared. */
 	times?: number;
+	/** Matching requests let through before the fault fires (default 0). */
+	skip?: number;
 	status?: number;
 	body?: unknown;
 	retryAfter?: number | string;

@@ -59,6 +59,34 @@ function evict(now: number): void {
 export class ItemJournal {
 	constructor(private readonly record: ItemRecord | undefined) {}
 
+	/** The value of a finished step, if an earlier try finished it. */
+	recall<T>(step: string): T | undefined {
+		const entry = this.record?.steps.get(step);
+		return entry?.done ? (entry.value as T) : undefined;
+	}
+
+	/** Records a step as finished (e.g. a run the server started before the request failed). */
+	remember(step: string, value: unknown): void {
+		this.record?.steps.set(step, { done: true, value });
+	}
+
+	/** Forgets a step whose result turned out unusable (a run that failed): a retry does it anew. */
+	forget(step: string): void {
+		this.record?.steps.delete(step);
+	}
+
+	/**
+	 * Runs `work` that builds on a recorded step (waiting for a started run). If it fails
+	 * because the step's value is spent (`spent`: the run failed or was cancelled), the step
+	 * is forgotten, so that a retry does it anew instead of waiting for a dead run again.
+	 */
+	async buildOn<R>(step: string, work: () => Promise<R>, spent: (error: Error) => boolean): Promise<R> {
+		return await work().catch((error: Error) => {
+			if (spent(error)) this.forget(step);
+			throw error;
+		});
+	}
+
 	/** Whether an earlier try already started this step (and did not finish it). */
 	attempted(step: string): boolean {
 		const entry = this.record?.steps.get(step);

@@ -29,7 +29,8 @@ export function withProgress<E extends Error>(error: E, progress: IDataObject): 
 	return error;
 }
 
-function progressOf(error: Error): IDataObject {
+/** What an operation recorded with `withProgress` before it failed. */
+export function progressOf(error: Error): IDataObject {
 	return (error as Error & { progress?: IDataObject }).progress ?? {};
 }
 

@@ -1,9 +1,11 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
 
 import { failureError } from '../../shared/errors';
 import { withProgress } from '../../shared/router';
 import type { ByteStream } from '../../shared/streams';
 import { readChunks, StreamError, TextDeltaDecoder } from '../../shared/streams';
+import type { AgentChatClient } from './index';
 
 /** The app writes errors into the text stream itself. */
 const STREAM_ERROR_MARKER = '[Stream Error]';
@@ -14,11 +16,37 @@ const STREAM_ERROR_MARKER = '[Stream Error]';
  */
 const BILLING_STOP = /\b(usage|budget|billing|credits?|quota)\b[^.]*\b(limit|exceeded|exhausted|reached|used up)\b|\b(limit|exceeded|exhausted|reached)\b[^.]*\b(usage|budget|billing|credits?|quota)\b/i;
 
+function isBillingStop(answer: string): boolean {
+	return answer.length < 300 && BILLING_STOP.test(answer);
+}
+
 export interface Reply extends IDataObject {
 	answer: string;
 	chunks: number;
 	time_to_first_chunk_ms: number | null;
 	duration_ms: number;
+}
+
+/**
+ * The reply the thread already holds to `message`, if the thread's last user message is that
+ * message and an assistant message follows it: used before a message is sent again, so that a
+ * reply the app stored despite a broken stream is not produced twice.
+ */
+export async function storedReply(client: AgentChatClient, threadId: string, message: string, itemIndex: number): Promise<Reply | undefined> {
+	const thread = await client
+		.call<IDataObject>('POST', '/api/threads/', { body: { thread_id: threadId }, itemIndex })
+		.catch((error: Error) => error);
+	// Never stored: the message did not arrive.
+	if (thread instanceof NodeApiError && thread.httpCode === '404') return undefined;
+	if (thread instanceof Error) throw thread;
+	const messages = Array.isArray(thread.messages) ? (thread.messages as IDataObject[]) : [];
+	const asked = messages.map((entry) => entry.role).lastIndexOf('user');
+	if (asked < 0 || messages[asked].content !== message) return undefined;
+	const reply = messages.slice(asked + 1).find((entry) => entry.role === 'assistant' && typeof entry.content === 'string');
+	const answer = String(reply?.content ?? '').trim();
+	// An error or a usage stop stored as the reply is no answer: sending again reports it as such.
+	if (!answer || answer.includes(STREAM_ERROR_MARKER) || isBillingStop(answer)) return undefined;
+	return { answer, chunks: 0, time_to_first_chunk_ms: null, duration_ms: 0 };
 }
 
 /**
@@ -75,7 +103,7 @@ export async function collectReply(
 		);
 	}
 	const answer = text.trim();
-	if (answer.length < 300 && BILLING_STOP.test(answer)) {
+	if (isBillingStop(answer)) {
 		throw withProgress(
 			failureError(this.getNode(), 'billing', `The agent did not answer because of a usage limit: ${answer}`, { description: 'The account\'s budget is used up: ask its administrator to raise it.', itemIndex }),
 			progress,

@@ -1,10 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { itemJournal } from '../../../shared/journal';
 import { readId } from '../../../shared/parameters';
 import { Validator } from '../../../shared/validation';
 import type { AgentChatClient } from '../../transport';
-import { collectReply } from '../../transport/reply';
+import { collectReply, storedReply } from '../../transport/reply';
 import { modelLocator, threadChoiceFields } from '../fields';
 import { createThread } from '../thread/create.operation';
 
@@ -23,11 +24,14 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['run'], operation: ['send'] } }, properties);
 
-/** The thread to use: the chosen one, or a new one (created once, before the message). */
+/**
+ * The thread to use: the chosen one, or a new one (created once, before the message; under
+ * "Retry On Fail" the retry reuses the thread the failed try created).
+ */
 export async function threadFor(this: IExecuteFunctions, client: AgentChatClient, itemIndex: number): Promise<string> {
 	return this.getNodeParameter('threadMode', itemIndex, 'new') === 'existing'
 		? readId(this, 'threadId', itemIndex, 'Thread')
-		: await createThread(client, itemIndex);
+		: await itemJournal(this, itemIndex).once('thread', async () => await createThread(client, itemIndex));
 }
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: AgentChatClient) {
@@ -37,8 +41,15 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 	const threadId = await threadFor.call(this, client, itemIndex);
 	const body: IDataObject = { message, thread_id: threadId };
 	if (modelId) body.model_id = modelId;
-	const started = Date.now();
-	const stream = await client.stream('/api/threads/runs', body, itemIndex);
-	const reply = await collectReply.call(this, stream, itemIndex, { thread_id: threadId }, started);
+	// A retry after a broken reply first looks whether the app stored the reply after all.
+	const reply = await itemJournal(this, itemIndex).once(
+		'reply',
+		async () => {
+			const started = Date.now();
+			const stream = await client.stream('/api/threads/runs', body, itemIndex);
+			return await collectReply.call(this, stream, itemIndex, { thread_id: threadId }, started);
+		},
+		async () => await storedReply(client, threadId, message, itemIndex),
+	);
 	return { thread_id: threadId, message, ...(modelId ? { model_id: modelId } : {}), ...reply };
 }

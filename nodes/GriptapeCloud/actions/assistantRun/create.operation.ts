@@ -1,7 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { itemJournal } from '../../../shared/journal';
 import { pathId } from '../../../shared/parameters';
+import { progressOf } from '../../../shared/router';
 import { mergeBody, splitList, Validator } from '../../../shared/validation';
 import type { GriptapeClient } from '../../transport';
 import { assistantLocator } from '../fields';
@@ -162,15 +164,28 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 	const merged = mergeBody(body, validator.jsonObject(options.additionalBodyJson, 'Additional Body (JSON)'));
 
 	// A run is work on Griptape's side: created once, never re-sent after an unclear failure.
-	const run = await client.call<IDataObject>('POST', `/assistants/${assistantId}/runs`, { body: merged, itemIndex });
+	// Under "Retry On Fail" a retry follows the run the failed try started, unless it ended.
+	const journal = itemJournal(this, itemIndex);
+	const run = await journal.once(
+		'run',
+		async () => await client.call<IDataObject>('POST', `/assistants/${assistantId}/runs`, { body: merged, itemIndex }),
+	);
 	const mode = this.getNodeParameter('waitForCompletion', itemIndex, 'events') as string;
 	if (mode === 'no') return run;
-	return await followRun.call(this, client, String(run.assistant_run_id), {
-		mode: mode as WaitMode,
-		pollIntervalMs: Number(options.pollInterval ?? 1) * 1000,
-		timeoutMs: Number(options.waitTimeout ?? 300) * 1000,
-		cancelOnTimeout: options.cancelOnTimeout === true,
-		includeEvents: options.includeEvents === true,
-		itemIndex,
-	});
+	return await journal.buildOn(
+		'run',
+		async () =>
+			await followRun.call(this, client, String(run.assistant_run_id), {
+				mode: mode as WaitMode,
+				pollIntervalMs: Number(options.pollInterval ?? 1) * 1000,
+				timeoutMs: Number(options.waitTimeout ?? 300) * 1000,
+				cancelOnTimeout: options.cancelOnTimeout === true,
+				includeEvents: options.includeEvents === true,
+				itemIndex,
+			}),
+		(error) => ENDED_STATUSES.includes(String(progressOf(error).status)),
+	);
 }
+
+/** A run in one of these states will not answer any more: a retry has to start a new one. */
+const ENDED_STATUSES = ['FAILED', 'ERROR', 'CANCELLED'];

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
+import { itemJournal } from '../../../shared/journal';
 import { Validator } from '../../../shared/validation';
 import { waitFor } from '../../../shared/wait';
 import type { HaufeClient } from '../../transport';
@@ -92,26 +93,30 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 	validator.uuid(userId, 'User ID');
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 
-	const signed = await client.call<IDataObject>('GET', '/files/signed-url', {
-		qs: { filename: fileName, persist: this.getNodeParameter('persist', itemIndex, true) as boolean },
-		headers: userId ? { 'user-id': userId } : undefined,
-		itemIndex,
-	});
-	const limits = signed.file_limits as { max_size?: number; allowed_types?: string[] } | undefined;
-	checkLimits({
-		maxSize: Number(limits?.max_size ?? FILE_LIMITS.maxSize),
-		allowedTypes: (limits?.allowed_types ?? FILE_LIMITS.allowedTypes).map((type) => type.toLowerCase()),
-	});
-	const fileId = String(signed.file_id);
-
-	// The signed URL carries its own authorisation; the API key must not travel to the storage host.
-	await client.api.request({
-		method: 'PUT',
-		url: String(signed.file_url),
-		body: data,
-		headers: { 'Content-Type': binary.mimeType || 'application/octet-stream' },
-		anonymous: true,
-		itemIndex,
+	// Under "Retry On Fail" a retry waits for the file the failed try uploaded, unless its
+	// processing failed.
+	const journal = itemJournal(this, itemIndex);
+	const fileId = await journal.once('upload', async () => {
+		const signed = await client.call<IDataObject>('GET', '/files/signed-url', {
+			qs: { filename: fileName, persist: this.getNodeParameter('persist', itemIndex, true) as boolean },
+			headers: userId ? { 'user-id': userId } : undefined,
+			itemIndex,
+		});
+		const limits = signed.file_limits as { max_size?: number; allowed_types?: string[] } | undefined;
+		checkLimits({
+			maxSize: Number(limits?.max_size ?? FILE_LIMITS.maxSize),
+			allowedTypes: (limits?.allowed_types ?? FILE_LIMITS.allowedTypes).map((type) => type.toLowerCase()),
+		});
+		// The signed URL carries its own authorisation; the API key must not travel to the storage host.
+		await client.api.request({
+			method: 'PUT',
+			url: String(signed.file_url),
+			body: data,
+			headers: { 'Content-Type': binary.mimeType || 'application/octet-stream' },
+			anonymous: true,
+			itemIndex,
+		});
+		return String(signed.file_id);
 	});
 
 	const result: IDataObject = { file_id: fileId, file_name: fileName, size: data.length, processing_status: 'UPLOADED' };
@@ -125,6 +130,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 		result.processing_status = processingStatus(status);
 		if (result.processing_status === 'PROCESSED') return result;
 		if (['FAILED', 'ERROR'].includes(String(result.processing_status))) {
+			journal.forget('upload');
 			throw new NodeOperationError(this.getNode(), `Processing of file ${fileId} ("${fileName}") failed`, {
 				itemIndex,
 				description: 'The upload arrived but the service could not process it: check the file, then upload it again.',

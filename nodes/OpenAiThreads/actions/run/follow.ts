@@ -2,7 +2,8 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { failureError } from '../../../shared/errors';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { withProgress } from '../../../shared/router';
+import { itemJournal } from '../../../shared/journal';
+import { progressOf, withProgress } from '../../../shared/router';
 import type { ByteStream } from '../../../shared/streams';
 import { parseJsonObject, readChunks, SseParser, StreamError } from '../../../shared/streams';
 import { waitFor } from '../../../shared/wait';
@@ -91,21 +92,41 @@ export async function startRun(
 	const wait = readWait(this, itemIndex);
 	const started = Date.now();
 	const requestsBefore = client.api.requestsSent;
-	let run: IDataObject;
-	let answer: string | undefined;
-	if (wait.mode === 'stream') {
-		({ run, answer } = await streamRun.call(this, await client.stream(path, body, itemIndex), itemIndex));
-	} else {
-		run = await client.call<IDataObject>('POST', path, { body, itemIndex });
-		if (wait.mode === 'no') return run;
-		run = await pollRun.call(this, client, run, wait, itemIndex);
-	}
-	return await finish.call(this, client, run, answer, itemIndex, {
-		mode: wait.mode,
-		requests: client.api.requestsSent - requestsBefore,
-		duration_ms: Date.now() - started,
-	});
+	// Under "Retry On Fail" a retry waits for the run the failed try started (known from the
+	// create response, or from the stream before it broke) instead of starting another.
+	const journal = itemJournal(this, itemIndex);
+	const recorded = journal.recall<IDataObject>('run');
+	return await journal.buildOn(
+		'run',
+		async () => {
+			let run: IDataObject;
+			let answer: string | undefined;
+			if (!recorded && wait.mode === 'stream') {
+				({ run, answer } = await streamRun
+					.call(this, await client.stream(path, body, itemIndex), itemIndex)
+					.catch((error: Error) => {
+						// Its state is unknown: the retry asks the run itself (a failed one is then forgotten).
+						const { run_id: id, thread_id: threadId } = progressOf(error);
+						if (id) journal.remember('run', { id, thread_id: threadId, status: 'in_progress' });
+						throw error;
+					}));
+			} else {
+				run = recorded ?? (await journal.once('run', async () => await client.call<IDataObject>('POST', path, { body, itemIndex })));
+				if (wait.mode === 'no') return run;
+				run = await pollRun.call(this, client, run, wait, itemIndex);
+			}
+			return await finish.call(this, client, run, answer, itemIndex, {
+				mode: wait.mode,
+				requests: client.api.requestsSent - requestsBefore,
+				duration_ms: Date.now() - started,
+			});
+		},
+		(error) => ENDED_STATUSES.includes(String(progressOf(error).status)),
+	);
 }
+
+/** A run in one of these states will not answer any more: a retry has to start a new one. */
+const ENDED_STATUSES = ['failed', 'cancelled', 'expired'];
 
 async function pollRun(this: IExecuteFunctions, client: OpenAiThreadsClient, created: IDataObject, wait: WaitSettings, itemIndex: number) {
 	const deadline = Date.now() + wait.timeoutMs;
