@@ -30,7 +30,14 @@ interface ItemRecord {
 
 interface NodeRunRecord {
 	touchedAt: number;
+	/** Tries of the node so far (n8n's loop runs the node at most `maxTries` times). */
+	tries: number;
 	items: Map<number, ItemRecord>;
+}
+
+/** How many times n8n runs a node with "Retry On Fail" (its engine clamps Max Tries to 2..5). */
+function triesAllowed(maxTries: number | undefined): number {
+	return Math.min(5, Math.max(2, maxTries || 3));
 }
 
 const MAX_RECORDS = 200;
@@ -121,21 +128,33 @@ export class NodeRunJournal {
 	private constructor(
 		private readonly key: string | undefined,
 		private readonly record: NodeRunRecord | undefined,
+		/** No retry can follow this try: whatever happens, the record is not needed afterwards. */
+		readonly lastTry: boolean,
 	) {}
 
 	/** The journal of the node run `context` belongs to; inactive without "Retry On Fail". */
 	static open(context: JournalContext): NodeRunJournal {
+		return NodeRunJournal.find(context, false);
+	}
+
+	/** Opens the journal for a new try of the node (the router calls it once per `execute`). */
+	static beginTry(context: JournalContext): NodeRunJournal {
+		return NodeRunJournal.find(context, true);
+	}
+
+	private static find(context: JournalContext, newTry: boolean): NodeRunJournal {
 		const key = keyOf(context);
-		if (key === undefined) return new NodeRunJournal(undefined, undefined);
+		if (key === undefined) return new NodeRunJournal(undefined, undefined, true);
 		const now = Date.now();
 		evict(now);
 		let record = records.get(key);
 		if (!record) {
-			record = { touchedAt: now, items: new Map() };
+			record = { touchedAt: now, tries: 0, items: new Map() };
 			records.set(key, record);
 		}
 		record.touchedAt = now;
-		return new NodeRunJournal(key, record);
+		if (newTry) record.tries++;
+		return new NodeRunJournal(key, record, record.tries >= triesAllowed(context.getNode().maxTries));
 	}
 
 	private itemRecord(itemIndex: number): ItemRecord | undefined {
@@ -162,7 +181,7 @@ export class NodeRunJournal {
 		return new ItemJournal(this.itemRecord(itemIndex));
 	}
 
-	/** Every item succeeded: there will be no retry to serve. */
+	/** Every item succeeded, or this was the last try: there will be no retry to serve. */
 	close(): void {
 		if (this.key !== undefined) records.delete(this.key);
 	}

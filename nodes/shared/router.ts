@@ -75,7 +75,7 @@ export async function executeOperation<Client>(
 	const client = await createClient.call(this);
 	const continueOnFail = this.continueOnFail();
 	const concurrency = operation.concurrency?.call(this) ?? 1;
-	const journal = NodeRunJournal.open(this);
+	const journal = NodeRunJournal.beginTry(this);
 
 	const outcomes = await runBatch(
 		this,
@@ -89,6 +89,7 @@ export async function executeOperation<Client>(
 		},
 		{ concurrency, continueOnFail },
 	).catch((error) => {
+		journal.close();
 		if (error instanceof ExecutionCancelledError) {
 			throw new NodeOperationError(this.getNode(), 'The execution was cancelled');
 		}
@@ -97,7 +98,7 @@ export async function executeOperation<Client>(
 
 	const output: INodeExecutionData[] = [];
 	const done = outcomes.filter((outcome) => outcome?.ok).length;
-	if (done === items.length) journal.close();
+	if (done === items.length || journal.lastTry) journal.close();
 	for (let itemIndex = 0; itemIndex < outcomes.length; itemIndex++) {
 		const outcome = outcomes[itemIndex];
 		if (!outcome) continue;

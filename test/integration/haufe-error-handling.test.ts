@@ -4,6 +4,7 @@
  * makes n8n call the node again in the same execution. Every question is answered exactly
  * once, counted at the sandbox.
  */
+import { journalSize } from '../../nodes/shared/journal';
 import { json, locator, seedThread, useHaufeSandbox } from '../helpers/haufe';
 
 const ctx = useHaufeSandbox();
@@ -106,6 +107,8 @@ describe('Retry On Fail', () => {
 			answers: questions.length,
 			runsPerThread: questions.map(() => 1),
 		});
+		// Nothing is kept once the node has succeeded.
+		expect(journalSize()).toBe(0);
 	});
 
 	it('reuses an answer the service stored although the stream was cut, instead of asking again', async () => {
@@ -133,5 +136,13 @@ describe('Retry On Fail', () => {
 		expect(result.error?.message).toMatch(/HTTP 500/);
 		expect(counted()).toMatchObject({ threads: 1, questions: [questions[0]], answers: 0 });
 		expect(ctx.sandbox.requests.filter((entry) => /\/run$/.test(entry.path))).toHaveLength(3);
+		// After the last try there is nothing left to retry: nothing is kept.
+		expect(journalSize()).toBe(0);
+	});
+
+	it('keeps nothing for nodes without Retry On Fail', async () => {
+		ctx.sandbox.faults.add({ method: 'POST', path: /\/run$/, kind: 'status', status: 500 });
+		expect((await ctx.run(ask(), { input: [{ question: questions[0] }] })).error?.message).toMatch(/HTTP 500/);
+		expect(journalSize()).toBe(0);
 	});
 });
