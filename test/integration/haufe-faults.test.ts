@@ -104,21 +104,6 @@ it('reports a malformed NDJSON line with its line number', async () => {
 	expect(result.error?.message).toMatch(/^Haufe Copilot sent an unreadable answer stream after 2 chunks: Line 3 of the stream is not valid JSON/);
 });
 
-it('with Continue On Fail, yields an error item for the failed input and keeps going', async () => {
-	const threadId = await seedThread(ctx.sandbox, ctx.hr, ['Frage']);
-	const result = await ctx.run(
-		{ resource: 'thread', operation: 'get', threadId: locator('={{ $json.id }}') },
-		{ input: [{ id: threadId }, { id: 'a0000000-0000-4000-8000-000000000000' }, { id: threadId }], continueOnFail: true },
-	);
-	expect(result.error).toBeUndefined();
-	expect(result.items.map((item) => item.json.id ?? item.json.error)).toEqual([
-		threadId,
-		'Haufe Copilot error thread_not_found (HTTP 404): Thread not found',
-		threadId,
-	]);
-	expect(result.items[1].pairedItem).toEqual({ item: 1 });
-});
-
 it('keeps what Ask already created in the error item, so nothing is done twice', async () => {
 	ctx.sandbox.faults.add({ method: 'POST', path: /\/run$/, kind: 'status', status: 500 });
 	const result = await ctx.run(
