@@ -160,6 +160,15 @@ export function networkError(
 }
 
 /** Input that is wrong before anything is sent: names the field and the rule. */
+/** Errors about the node's input: they fail the same way on every try, so retrying is pointless. */
+const inputErrors = new WeakSet<Error>();
+
 export function inputError(node: INode, message: string, itemIndex?: number, description?: string) {
-	return new NodeOperationError(node, message, { itemIndex, description });
+	const error = new NodeOperationError(node, message, { itemIndex, description });
+	inputErrors.add(error);
+	return error;
+}
+
+export function isInputError(error: Error): boolean {
+	return inputErrors.has(error);
 }

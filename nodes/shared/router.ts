@@ -7,6 +7,7 @@ import type {
 import { NodeOperationError } from 'n8n-workflow';
 
 import { runBatch } from './batching';
+import { isInputError } from './errors';
 import { NodeRunJournal } from './journal';
 import { ExecutionCancelledError } from './wait';
 
@@ -99,6 +100,18 @@ export async function executeOperation<Client>(
 	const output: INodeExecutionData[] = [];
 	const done = outcomes.filter((outcome) => outcome?.ok).length;
 	if (done === items.length || journal.lastTry) journal.close();
+	// n8n retries a node only when it throws, or when its *first* item is an error item: under
+	// "Continue On Fail" a later failed item would never be retried. So while a retry is still
+	// to come, a failure that may pass (not bad input) fails this try; the retry reuses every
+	// finished item and redoes only the failed ones. The last try outputs the error items.
+	const retryable = continueOnFail && !journal.lastTry ? outcomes.find((outcome) => outcome && !outcome.ok && !isInputError(outcome.error)) : undefined;
+	if (retryable && !retryable.ok) {
+		const error = retryable.error as Error & { description?: string };
+		error.description = [error.description, `${done} of ${items.length} items succeeded and are kept; n8n retries the others.`]
+			.filter(Boolean)
+			.join(' ');
+		throw error;
+	}
 	for (let itemIndex = 0; itemIndex < outcomes.length; itemIndex++) {
 		const outcome = outcomes[itemIndex];
 		if (!outcome) continue;

@@ -298,3 +298,86 @@ it('the published trigger workflow produces executions with the run\'s events, n
 		phases.push(`  ${seen.ids.length} events over ${seen.executions} executions`);
 	});
 }, 240_000);
+
+describe('n8n\'s node settings in a real n8n: Retry On Fail and the error output', () => {
+	let workflowId: string;
+	const questions = ['Wie lang ist die Probezeit?', 'Wann beginnt der Mutterschutz?', 'Was gilt bei Krankheit im Urlaub?', 'Wie viele Urlaubstage gibt es?'];
+	type RunData = Record<string, Array<{ data: { main: Array<Array<{ json: Record<string, unknown>; pairedItem?: unknown }>> } }>>;
+
+	beforeAll(async () => {
+		let text = fs.readFileSync(path.resolve(__dirname, 'workflows/ask-error-settings.json'), 'utf8');
+		const credential = await api.upsertCredential({
+			name: 'Haufe Copilot (sandbox)',
+			type: 'haufeCopilotApi',
+			data: { apiKey: 'sandbox-haufe-key', baseUrl: sandbox.haufe.baseUrl, licenceId: 'E2E' },
+		});
+		for (const [placeholder, value] of Object.entries({ HAUFE_CREDENTIAL_ID: credential, HAUFE_ASSISTANT_ID: sandbox.haufe.assistantIds.hr })) {
+			text = text.split(placeholder).join(value);
+		}
+		workflowId = (await api.importAndPublish(JSON.parse(text))).id;
+		// n8n registers a published webhook a moment after answering: wait until it is there.
+		for (let attempt = 0; attempt < 40; attempt++) {
+			const probe = await fetch(`${n8n.baseUrl}/webhook/e2e-ask-settings`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify({ questions: [] }),
+			});
+			if (probe.status !== 404) break;
+			await new Promise((resolve) => setTimeout(resolve, 250));
+		}
+	});
+
+	/** Posts the questions to the workflow's webhook and returns the Ask node's outputs from the saved execution. */
+	async function ask(list: string[]) {
+		const { parse } = require(path.join(N8N_DIR, 'node_modules', 'flatted'));
+		const before = ((await api.executions(workflowId)) as unknown[]).length;
+		const response = await fetch(`${n8n.baseUrl}/webhook/e2e-ask-settings`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ questions: list }),
+		});
+		expect(response.status).toBe(200);
+		let executions = (await api.executions(workflowId)) as Array<{ id: string }>;
+		for (let attempt = 0; executions.length === before && attempt < 40; attempt++) {
+			await new Promise((resolve) => setTimeout(resolve, 250));
+			executions = (await api.executions(workflowId)) as Array<{ id: string }>;
+		}
+		const newest = executions.reduce((a, b) => (Number(a.id) > Number(b.id) ? a : b));
+		const execution = (await api.execution(newest.id)) as { data: string };
+		const runData = (parse(execution.data) as { resultData: { runData: RunData } }).resultData.runData;
+		const [success, failed] = runData.Ask[0].data.main;
+		return { success: success ?? [], failed: failed ?? [] };
+	}
+
+	it('Retry On Fail: a 500 on one question is retried, and every question is answered exactly once', async () => {
+		await timed('test: Retry On Fail in n8n', async () => {
+			const runsBefore = sandbox.haufe.stats.runs.length;
+			sandbox.faults.add({ method: 'POST', path: /\/run$/, kind: 'status', status: 500, skip: 1 });
+			const { success, failed } = await ask(questions);
+			expect(failed).toHaveLength(0);
+			expect(success.map((item) => item.json.question)).toEqual(questions);
+			success.forEach((item) => expect(String(item.json.answer)).toMatch(/^Answer to: /));
+			const runs = sandbox.haufe.stats.runs.slice(runsBefore);
+			expect(runs).toHaveLength(questions.length);
+			expect(new Set(runs.map((entry) => entry.threadId)).size).toBe(questions.length);
+		}).catch((error) => {
+			throw new Error(`${(error as Error).message}\n${logTail()}`);
+		});
+	});
+
+	it('the error output: a question past the limit leaves by the error output with its pairedItem, the others are answered', async () => {
+		await timed('test: error output in n8n', async () => {
+			const runsBefore = sandbox.haufe.stats.runs.length;
+			const tooLong = 'x'.repeat(30_001);
+			const { success, failed } = await ask([questions[0], tooLong, questions[1]]);
+			expect(success.map((item) => item.json.question)).toEqual([questions[0], questions[1]]);
+			expect(failed).toHaveLength(1);
+			expect(failed[0].pairedItem).toEqual({ item: 1 });
+			// n8n adds the input item's fields to the error item.
+			expect(failed[0].json).toMatchObject({ question: tooLong, error: '"Question" is 30001 characters long; the limit is 30000' });
+			expect(sandbox.haufe.stats.runs.length - runsBefore).toBe(2);
+		}).catch((error) => {
+			throw new Error(`${(error as Error).message}\n${logTail()}`);
+		});
+	});
+});

@@ -130,6 +130,32 @@ describe('Retry On Fail', () => {
 		expect(counted()).toMatchObject({ threads: 3, answers: 3, runsPerThread: [1, 1, 1] });
 	});
 
+	it('with the error output, a later failed item is retried too (n8n itself would retry only a failed first item)', async () => {
+		ctx.sandbox.faults.add({ method: 'POST', path: /\/run$/, kind: 'status', status: 500, skip: 1 });
+		const input = questions.slice(0, 3).map((question) => ({ question }));
+		const result = await ctx.run(ask(), { input, retry: { maxTries: 2 }, onError: 'continueErrorOutput' });
+		const [success, failed] = result.outputs;
+		expect(failed).toHaveLength(0);
+		expect(success.map((item) => item.json.question)).toEqual(questions.slice(0, 3));
+		expect(counted()).toMatchObject({ threads: 3, answers: 3, runsPerThread: [1, 1, 1] });
+	});
+
+	it('after the last try, what still fails leaves by the error output; bad input is not retried', async () => {
+		ctx.sandbox.faults.add({ method: 'POST', path: /\/run$/, kind: 'status', status: 500, skip: 1, times: 2 });
+		const input = [{ question: questions[0] }, { question: questions[1] }, { question: 'x'.repeat(30_001) }];
+		const result = await ctx.run(ask(), { input, retry: { maxTries: 2 }, onError: 'continueErrorOutput' });
+		const [success, failed] = result.outputs;
+		expect(success.map((item) => item.json.question)).toEqual([questions[0]]);
+		expect(failed.map((item) => [item.pairedItem, item.json.error])).toEqual([
+			[{ item: 1 }, 'Haufe Copilot error internal_server_error (HTTP 500): Internal server error'],
+			[{ item: 2 }, '"Question" is 30001 characters long; the limit is 30000'],
+		]);
+		// Two tries of the second question, both refused; its thread and message were made once.
+		expect(ctx.sandbox.requests.filter((entry) => /\/run$/.test(entry.path)).map((entry) => entry.status)).toEqual([200, 500, 500]);
+		expect(counted()).toMatchObject({ threads: 2, answers: 1 });
+		expect(journalSize()).toBe(0);
+	});
+
 	it('still fails clearly when every try fails, and each try reuses the thread and message', async () => {
 		ctx.sandbox.faults.add({ method: 'POST', path: /\/run$/, kind: 'status', status: 500, times: 3 });
 		const result = await ctx.run(ask(), { input: [{ question: questions[0] }], retry: { maxTries: 3 } });
