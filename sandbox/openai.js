@@ -14,7 +14,10 @@
  *
  * Last user message markers: "[fail]" -> failed, "[hang]" -> in_progress
  * forever, "weather" (with a get_weather function tool) -> requires_action.
- * Checked in that order.
+ * Checked in that order. Files attached to it for file_search, on a run that
+ * has the file_search tool, are cited: a marker per file at the end of the
+ * answer, with its file_citation annotation (spec: MessageContentTextAnnotations-
+ * FileCitationObject, MessageDeltaContentTextAnnotationsFileCitationObject).
  */
 
 const crypto = require('crypto');
@@ -852,7 +855,20 @@ function runOutcome(api, thread, tools) {
 	if (text.includes('[fail]')) return { kind: 'fail', text };
 	if (text.includes('[hang]')) return { kind: 'hang', text };
 	if (hasWeatherTool(tools) && /weather/i.test(text)) return { kind: 'tool', text };
-	return { kind: 'answer', text };
+	return { kind: 'answer', text, cited: citedFiles(lastUser, tools) };
+}
+
+/**
+ * Files the answer cites: those attached to the last user message for `file_search`, when the
+ * run may use that tool (file_search among its tools). The real model decides itself whether
+ * to search; here it always does, so that citations are predictable (sandbox choice).
+ */
+function citedFiles(lastUser, tools) {
+	if (!lastUser || !tools.some((t) => t.type === 'file_search')) return [];
+	const ids = (lastUser.attachments || [])
+		.filter((attachment) => attachment.tools.some((tool) => tool.type === 'file_search'))
+		.map((attachment) => attachment.file_id);
+	return [...new Set(ids)];
 }
 
 /** Validated run fields (thread not touched yet), so a bad request leaves no trace. */
@@ -1108,8 +1124,24 @@ function startWork(api, run) {
 	} else if (outcome.kind === 'tool') {
 		schedule(api, run, api.options.runStepMs, () => requestToolCall(api, run));
 	} else {
-		schedule(api, run, api.options.runStepMs, () => writeAnswer(api, run, composeAnswer(outcome.text)));
+		schedule(api, run, api.options.runStepMs, () => searchFiles(api, run, outcome.cited, () =>
+			writeAnswer(api, run, composeAnswer(outcome.text), outcome.cited),
+		));
 	}
+}
+
+/** With cited files, a completed file_search tool_calls step comes first, as real runs show it. */
+function searchFiles(api, run, fileIds, next) {
+	if (!fileIds.length) {
+		next();
+		return;
+	}
+	const step = insertStep(api, run, {
+		type: 'tool_calls',
+		tool_calls: [{ id: newId('call'), type: 'file_search', file_search: {} }],
+	});
+	completeStep(api, run, step);
+	next();
 }
 
 function requestToolCall(api, run) {
@@ -1133,30 +1165,56 @@ function requestToolCall(api, run) {
  * The answer message is stored when it is created (empty, in_progress) and
  * grows with each delta, so state read mid-stream matches what was streamed.
  */
-function writeAnswer(api, run, text) {
+function writeAnswer(api, run, text, citedFileIds = []) {
 	const thread = api.state.threads.get(run.thread_id);
 	const message = insertMessage(api, thread, { role: 'assistant', content: [], status: 'in_progress' }, run);
 	run._message = message;
 	insertStep(api, run, { type: 'message_creation', message_creation: { message_id: message.id } });
 	emitRunEvent(api, run, 'thread.message.created', message);
 	emitRunEvent(api, run, 'thread.message.in_progress', message);
-	writeDeltas(api, run, message, splitWords(text), 0);
+	// Each cited file: a marker at the end of the text, the file_citation annotation that explains it.
+	const pieces = [
+		...splitWords(text).map((value) => ({ value })),
+		...citedFileIds.map((fileId, i) => ({ value: `【4:${i}†source】`, fileId })),
+	];
+	writeDeltas(api, run, message, pieces, 0);
 }
 
-function writeDeltas(api, run, message, words, index) {
+/** Length in characters (code points), as the API's start_index / end_index count them. */
+function charLength(text) {
+	return Array.from(text).length;
+}
+
+function writeDeltas(api, run, message, pieces, index) {
 	schedule(api, run, api.options.tokenDelayMs, () => {
-		if (index >= words.length) {
-			completeAnswer(api, run, message, words.length);
+		if (index >= pieces.length) {
+			completeAnswer(api, run, message, pieces.length);
 			return;
 		}
 		if (message.content.length === 0) message.content.push({ type: 'text', text: { value: '', annotations: [] } });
-		message.content[0].text.value += words[index];
+		const text = message.content[0].text;
+		const { value, fileId } = pieces[index];
+		const delta = { value };
+		if (fileId) {
+			const start = charLength(text.value);
+			const annotation = {
+				type: 'file_citation',
+				text: value,
+				start_index: start,
+				end_index: start + charLength(value),
+				file_citation: { file_id: fileId },
+			};
+			// The delta numbers its annotations within the text part; the stored message does not.
+			delta.annotations = [{ index: text.annotations.length, ...annotation }];
+			text.annotations.push(annotation);
+		}
+		text.value += value;
 		emitRunEvent(api, run, 'thread.message.delta', {
 			id: message.id,
 			object: 'thread.message.delta',
-			delta: { content: [{ index: 0, type: 'text', text: { value: words[index] } }] },
+			delta: { content: [{ index: 0, type: 'text', text: delta }] },
 		});
-		writeDeltas(api, run, message, words, index + 1);
+		writeDeltas(api, run, message, pieces, index + 1);
 	});
 }
 

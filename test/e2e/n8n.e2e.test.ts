@@ -222,7 +222,11 @@ it('streams the answer: the first bytes arrive before the answer is complete', a
 		}
 		const endedAt = Date.now();
 		const lines = text.trim().split('\n').map((line) => JSON.parse(line) as { type: string; content?: string });
-		const streamed = lines.filter((line) => line.type === 'item').map((line) => line.content).join('');
+		const items = lines.filter((line) => line.type === 'item').map((line) => line.content);
+		// The answer's text, then one more item: its sources and "Powered by Haufe" (Ask's option
+		// Stream Sources After Answer, on by default).
+		expect(items.at(-1)).toMatch(/^\n\nSources:\n(\d+\. [^\n]+\n)+\nPowered by Haufe$/);
+		const streamed = items.slice(0, -1).join('');
 		const [threadId] = [...sandbox.haufe.state.threads.keys()].slice(-1);
 		const stored = (sandbox.haufe.state.messages.get(threadId) ?? []).find((message) => message.role === 'assistant');
 		expect(streamed).toBe(stored?.content);

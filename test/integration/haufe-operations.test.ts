@@ -220,7 +220,9 @@ describe('Run', () => {
 
 	it('forwards the chunks when the workflow streams its webhook response', async () => {
 		const threadId = await seedThread(ctx.sandbox, ctx.hr, ['Was gilt bei Krankheit?']);
-		const result = await ctx.run({ resource: 'run', operation: 'stream', threadId: locator(threadId) }, { streaming: true });
+		// The text alone; what follows it by default (sources, attribution): stream-sources.test.ts.
+		const parameters = { resource: 'run', operation: 'stream', threadId: locator(threadId), options: { streamSources: false } };
+		const result = await ctx.run(parameters, { streaming: true });
 		const [answer] = json(result);
 		expect(result.chunks[0].type).toBe('begin');
 		expect(result.chunks[result.chunks.length - 1].type).toBe('end');

@@ -2,6 +2,8 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { apiError, failureError } from '../../shared/errors';
 import { withProgress } from '../../shared/router';
+import type { SourceLine } from '../../shared/sources';
+import { excerpt, formatSources, sendSources } from '../../shared/sources';
 import type { ByteStream } from '../../shared/streams';
 import { NdjsonParser, readChunks, StreamError } from '../../shared/streams';
 import { mergeBody, Validator } from '../../shared/validation';
@@ -48,7 +50,8 @@ export function buildAnswerBody(
  * Reads an NDJSON answer stream into one answer. Lines carry `delta.content`; the final
  * line (end marker unverified in the docs) may carry the sources and `meta_data`; a line
  * with an `error_code` is an error raised mid-stream. When the workflow streams its webhook
- * response, each piece of text is forwarded as it arrives.
+ * response, each piece of text is forwarded as it arrives and, once the stream ended well,
+ * the sources and Haufe's attribution follow (option "Stream Sources After Answer").
  */
 export async function collectAnswerStream(
 	this: IExecuteFunctions,
@@ -92,6 +95,10 @@ export async function collectAnswerStream(
 		stream.destroy();
 		throw streamFailure.call(this, error as Error, itemIndex, chunks, answer);
 	}
+	if (forward && this.getNodeParameter('options.streamSources', itemIndex, true) !== false) {
+		const trailer = formatSources([{ heading: 'Sources', lines: sourceLines(answer.sources) }], HAUFE_ATTRIBUTION);
+		sendSources(this, itemIndex, trailer, answer.content !== '');
+	}
 	if (forward) void this.sendChunk('end', itemIndex);
 	const now = Date.now();
 	return {
@@ -102,6 +109,30 @@ export async function collectAnswerStream(
 			duration_ms: now - started,
 		},
 	};
+}
+
+/**
+ * Haufe's usage guidelines ("Brand Visibility", docs.haufe.ai/usage-guidelines) require every
+ * answer to be visibly attributed to Haufe and name "Powered by Haufe" as acceptable wording.
+ */
+export const HAUFE_ATTRIBUTION = 'Powered by Haufe';
+
+/**
+ * A source as the API returns it (`{content, meta_data: {document_title, section}}`): its
+ * document title and section; an excerpt of its text when it has no title; a URL only if the
+ * source carries one (the API returns document identifiers, not links).
+ */
+function sourceLines(sources: IDataObject[]): SourceLine[] {
+	return sources.map((source) => {
+		const meta = (source.meta_data as IDataObject | undefined) ?? {};
+		const text = (value: unknown) => (typeof value === 'string' ? value : '');
+		const url = [source.url, meta.url].map(text).find((value) => /^https?:\/\//i.test(value));
+		return {
+			title: text(meta.document_title) || text(source.title) || text(meta.title) || excerpt(source.content),
+			detail: text(meta.section),
+			url,
+		};
+	});
 }
 
 /** A failed stream is an error, never a partial answer reported as success. */

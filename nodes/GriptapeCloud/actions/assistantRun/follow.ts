@@ -113,7 +113,6 @@ export async function followRun(
 		await waitFor(this, options.pollIntervalMs);
 	}
 	if (collector.finished || !run) run = await getRun();
-	if (forward) void this.sendChunk('end', options.itemIndex);
 
 	const status = String(run.status);
 	const progress = { assistant_run_id: runId, status, event_count: collector.events.length };
@@ -127,6 +126,9 @@ export async function followRun(
 			{ ...progress, status_detail: run.status_detail as IDataObject },
 		);
 	}
+	// Only now, so that a failed run's stream never looks finished. Griptape returns no sources
+	// for an answer (the output is a TextArtifact with its text), so nothing follows the text.
+	if (forward) void this.sendChunk('end', options.itemIndex);
 	const answer = artifactText(run.output) ?? artifactText(collector.finishOutput) ?? collector.chunks.join('');
 	return {
 		...run,

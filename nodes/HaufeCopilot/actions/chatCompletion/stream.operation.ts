@@ -1,13 +1,14 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { streamSourcesOption, withOption } from '../../../shared/sources';
 import type { HaufeClient } from '../../transport';
 import { completeChat } from './create.operation';
 import { chatFields } from './fields';
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['chatCompletion'], operation: ['stream'] } },
-	chatFields,
+	withOption(chatFields, streamSourcesOption),
 );
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: HaufeClient) {

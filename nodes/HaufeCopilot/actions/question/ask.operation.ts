@@ -4,6 +4,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { itemJournal } from '../../../shared/journal';
 import { readId } from '../../../shared/parameters';
 import { withProgress } from '../../../shared/router';
+import { streamSourcesOption } from '../../../shared/sources';
 import { Validator } from '../../../shared/validation';
 import type { HaufeClient } from '../../transport';
 import { buildAnswerBody, requestAnswer, storedAnswer } from '../answers';
@@ -55,6 +56,11 @@ const properties: INodeProperties[] = [
 				type: 'boolean',
 				default: false,
 				description: 'Whether to use the streaming endpoint; when the workflow streams its webhook response, the answer is forwarded as it is generated',
+			},
+			{
+				...streamSourcesOption,
+				description:
+					'Whether, with Stream Answer on and a streamed webhook response, the answer is followed by its sources and "Powered by Haufe" (as Haufe\'s terms require), sent after the text as plain text. The text itself is never changed.',
 			},
 			{
 				displayName: 'Thread Title',

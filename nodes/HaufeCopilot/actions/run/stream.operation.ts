@@ -1,11 +1,15 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { streamSourcesOption, withOption } from '../../../shared/sources';
 import type { HaufeClient } from '../../transport';
 import { runFields } from './fields';
 import { runThread } from './run.operation';
 
-export const description = updateDisplayOptions({ show: { resource: ['run'], operation: ['stream'] } }, runFields);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['run'], operation: ['stream'] } },
+	withOption(runFields, streamSourcesOption),
+);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: HaufeClient) {
 	return await runThread.call(this, itemIndex, client, true);

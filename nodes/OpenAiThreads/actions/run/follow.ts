@@ -6,6 +6,8 @@ import { itemJournal } from '../../../shared/journal';
 import { progressOf, withProgress } from '../../../shared/router';
 import type { ByteStream } from '../../../shared/streams';
 import { parseJsonObject, readChunks, SseParser, StreamError } from '../../../shared/streams';
+import type { SourceLine, SourceSection } from '../../../shared/sources';
+import { formatSources, sendSources, streamSourcesOption } from '../../../shared/sources';
 import { waitFor } from '../../../shared/wait';
 import type { OpenAiThreadsClient } from '../../transport';
 import { TERMINAL_RUN_STATUSES } from '../../transport';
@@ -39,6 +41,12 @@ export const waitFields: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 0.05 },
 				default: 1,
+			},
+			{
+				...streamSourcesOption,
+				description:
+					'Whether a streamed webhook response ends with the files the answer cites (file_citation and file_path annotations: file ID and the marker it replaces), sent after the text as plain text. The text itself, markers included, is never changed.',
+				displayOptions: { show: { '/waitForCompletion': ['stream'] } },
 			},
 			{
 				displayName: 'Timeout (Seconds)',
@@ -153,8 +161,39 @@ async function pollRun(this: IExecuteFunctions, client: OpenAiThreadsClient, cre
 }
 
 /**
+ * The files an answer cites, from its text annotations: `file_citation` (file_search) under
+ * "Sources", `file_path` (files code_interpreter wrote) under "Files", one line per file with
+ * the marker(s) that stand for it in the text. Annotations carry file IDs only, no names.
+ */
+function annotationSections(annotations: IDataObject[]): SourceSection[] {
+	const byFile = (type: string, key: string, verb: string): SourceLine[] => {
+		const markers = new Map<string, string[]>();
+		for (const annotation of annotations.filter((entry) => entry.type === type)) {
+			const fileId = (annotation[key] as IDataObject | undefined)?.file_id;
+			if (typeof fileId !== 'string' || !fileId) continue;
+			const list = markers.get(fileId) ?? [];
+			if (typeof annotation.text === 'string' && annotation.text && !list.includes(annotation.text)) list.push(annotation.text);
+			markers.set(fileId, list);
+		}
+		return [...markers].map(([fileId, texts]) => ({ title: fileId, detail: texts.length ? `${verb} ${texts.join(', ')}` : '' }));
+	};
+	return [
+		{ heading: 'Sources', lines: byFile('file_citation', 'file_citation', 'cited as') },
+		{ heading: 'Files', lines: byFile('file_path', 'file_path', 'linked as') },
+	];
+}
+
+/** The annotations of the text parts of a message or message delta. */
+function partAnnotations(content: unknown): IDataObject[] {
+	return ((Array.isArray(content) ? content : []) as IDataObject[])
+		.filter((part) => part.type === 'text')
+		.flatMap((part) => ((part.text as IDataObject | undefined)?.annotations as IDataObject[] | undefined) ?? []);
+}
+
+/**
  * Reads a run's SSE stream: `thread.run.*` events carry the run, `thread.message.delta` the
- * text, `error` a failure, `done` the end; every other event is ignored, as the format asks.
+ * text (and annotations as they appear), `thread.message.completed` a message's final
+ * annotations, `error` a failure, `done` the end; every other event is ignored, as the format asks.
  */
 async function streamRun(this: IExecuteFunctions, stream: ByteStream, itemIndex: number): Promise<{ run: IDataObject; answer: string }> {
 	const forward = this.isStreaming?.() === true;
@@ -163,6 +202,8 @@ async function streamRun(this: IExecuteFunctions, stream: ByteStream, itemIndex:
 	let answer = '';
 	let failure: IDataObject | undefined;
 	let done = false;
+	// Per message, in order: annotations from its deltas, replaced by its completed version.
+	const annotations = new Map<string, IDataObject[]>();
 	const take = (event: string, data: string) => {
 		if (event === 'done') {
 			done = true;
@@ -172,7 +213,11 @@ async function streamRun(this: IExecuteFunctions, stream: ByteStream, itemIndex:
 		if (!payload) return;
 		if (event === 'error') failure = (payload.error as IDataObject) ?? payload;
 		else if (event.startsWith('thread.run.') && payload.object === 'thread.run') run = payload;
-		else if (event === 'thread.message.delta') {
+		else if (event === 'thread.message.completed' && payload.role === 'assistant') {
+			annotations.set(String(payload.id), partAnnotations(payload.content));
+		} else if (event === 'thread.message.delta') {
+			const found = partAnnotations((payload.delta as IDataObject)?.content);
+			if (found.length) annotations.set(String(payload.id), [...(annotations.get(String(payload.id)) ?? []), ...found]);
 			for (const part of ((payload.delta as IDataObject)?.content as IDataObject[]) ?? []) {
 				const text = (part.text as IDataObject | undefined)?.value;
 				if (part.type === 'text' && typeof text === 'string') {
@@ -208,7 +253,13 @@ async function streamRun(this: IExecuteFunctions, stream: ByteStream, itemIndex:
 			progress,
 		);
 	}
-	if (forward) void this.sendChunk('end', itemIndex);
+	if (!forward) return { run, answer };
+	// A run that failed or was stopped is reported as an error next: its stream must not look finished.
+	if (['failed', 'cancelled', 'expired'].includes(String(run.status))) return { run, answer };
+	if (run.status === 'completed' && this.getNodeParameter('waitOptions.streamSources', itemIndex, true) !== false) {
+		sendSources(this, itemIndex, formatSources(annotationSections([...annotations.values()].flat())), answer !== '');
+	}
+	void this.sendChunk('end', itemIndex);
 	return { run, answer };
 }
 

@@ -1,0 +1,89 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+/**
+ * What a streamed answer is followed by: its sources (or other references the API returned)
+ * and, where the service's terms ask for one, an attribution line. Sent as one more plain
+ * `item` chunk after the last piece of text, so that any streaming client shows it (n8n's
+ * chat, a `curl` reading JSON lines); the answer text itself is never changed.
+ */
+
+/** One entry of a list: "1. Title, detail — https://…". */
+export interface SourceLine {
+	title: string;
+	detail?: string;
+	url?: string;
+}
+
+export interface SourceSection {
+	/** e.g. "Sources" */
+	heading: string;
+	lines: SourceLine[];
+}
+
+/** The option the streamed operations offer; on unless the user turns it off. */
+export const streamSourcesOption: INodeProperties = {
+	displayName: 'Stream Sources After Answer',
+	name: 'streamSources',
+	type: 'boolean',
+	default: true,
+	description:
+		'Whether a streamed webhook response ends with the answer\'s sources (and any attribution the service requires), sent after the text as plain text. The text itself is never changed; the output item is the same either way.',
+};
+
+/** Whitespace (line breaks included) collapsed, so that one source stays on one line. */
+function oneLine(value: string): string {
+	return value.replace(/\s+/g, ' ').trim();
+}
+
+function renderLine(line: SourceLine): string {
+	let text = oneLine(line.title);
+	if (line.detail && oneLine(line.detail)) text += `, ${oneLine(line.detail)}`;
+	if (line.url && oneLine(line.url)) text += ` — ${oneLine(line.url)}`;
+	return text;
+}
+
+/**
+ * The trailing text: each non-empty section as a heading and a numbered list (identical lines
+ * listed once), then the attribution; sections and attribution separated by a blank line.
+ * Empty when there is nothing to add.
+ */
+export function formatSources(sections: SourceSection[], attribution = ''): string {
+	const blocks: string[] = [];
+	for (const section of sections) {
+		const lines = [...new Set(section.lines.filter((line) => oneLine(line.title)).map(renderLine))];
+		const numbered = lines.map((line, index) => `${index + 1}. ${line}`);
+		if (numbered.length) blocks.push([`${section.heading}:`, ...numbered].join('\n'));
+	}
+	if (oneLine(attribution)) blocks.push(oneLine(attribution));
+	return blocks.join('\n\n');
+}
+
+/**
+ * Sends the trailing text as one more `item` chunk, separated from the answer by a blank line
+ * (no separator when no text was streamed). Call it only after the stream ended well and
+ * before the `end` chunk: a failed stream must never look finished, so nothing follows it.
+ */
+export function sendSources(context: IExecuteFunctions, itemIndex: number, trailer: string, answerWasStreamed: boolean): void {
+	if (!trailer) return;
+	void context.sendChunk('item', itemIndex, answerWasStreamed ? `\n\n${trailer}` : trailer);
+}
+
+/** A short, single-line excerpt, for a source that carries no title. */
+export function excerpt(value: unknown, length = 80): string {
+	const text = typeof value === 'string' ? oneLine(value) : '';
+	return text.length > length ? `${text.slice(0, length - 1).trimEnd()}…` : text;
+}
+
+/** The given fields with `option` added to their options collection (kept in alphabetical order). */
+export function withOption(properties: INodeProperties[], option: INodeProperties, collection = 'options'): INodeProperties[] {
+	return properties.map((property) =>
+		property.name === collection && property.type === 'collection'
+			? {
+					...property,
+					options: [...((property.options as INodeProperties[] | undefined) ?? []), option].sort((a, b) =>
+						a.displayName.localeCompare(b.displayName),
+					),
+				}
+			: property,
+	);
+}
