@@ -93,6 +93,26 @@ afterAll(async () => {
 	if (userFolder) fs.rmSync(userFolder, { recursive: true, force: true });
 });
 
+/**
+ * The first JSON object in `text`: the CLI prints log lines before the execution's JSON, and
+ * may print more after it (a shutdown notice).
+ */
+function firstJsonObject(text: string): string {
+	const start = text.indexOf('{');
+	let depth = 0;
+	let inString = false;
+	for (let index = start; index >= 0 && index < text.length; index++) {
+		const char = text[index];
+		if (inString) {
+			if (char === '\\') index++;
+			else if (char === '"') inString = false;
+		} else if (char === '"') inString = true;
+		else if (char === '{') depth++;
+		else if (char === '}' && --depth === 0) return text.slice(start, index + 1);
+	}
+	throw new Error(`No JSON object in the CLI's output:\n${text.slice(-3000)}`);
+}
+
 /** On failure, the end of n8n's log says why. */
 const logTail = () => (fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').slice(-3000) : '');
 
@@ -257,7 +277,7 @@ it('runs the batch workflow from the command line: every question answered once'
 		}).catch((error: Error & { stdout?: string; stderr?: string }) => {
 			throw new Error(`${error.message}\n${String(error.stdout).slice(-3000)}\n${String(error.stderr).slice(-3000)}`);
 		});
-		const result = JSON.parse(stdout.slice(stdout.indexOf('{'))) as {
+		const result = JSON.parse(firstJsonObject(stdout)) as {
 			data: { resultData: { runData: Record<string, Array<{ data: { main: Array<Array<{ json: Record<string, string> }>> } }>> } };
 		};
 		const table = result.data.resultData.runData.Table[0].data.main[0].map((item) => item.json);
