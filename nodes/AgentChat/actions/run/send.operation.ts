@@ -39,6 +39,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 	if (modelId) body.model_id = modelId;
 	const started = Date.now();
 	const stream = await client.stream('/api/threads/runs', body, itemIndex);
-	const reply = await collectReply.call(this, stream, itemIndex, { thread_id: threadId }, started);
-	return { thread_id: threadId, message, ...(modelId ? { model_id: modelId } : {}), ...reply };
+	const { answer, ...figures } = await collectReply.call(this, stream, itemIndex, { thread_id: threadId }, started);
+	// The answer first: the editor's table and JSON views show an item's keys in order.
+	return { answer, thread_id: threadId, message, ...(modelId ? { model_id: modelId } : {}), ...figures };
 }

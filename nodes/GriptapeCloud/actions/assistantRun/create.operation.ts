@@ -1,12 +1,14 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { pathId } from '../../../shared/parameters';
+import { simplified } from '../../../shared/output';
+import { pathId, readId } from '../../../shared/parameters';
 import { mergeBody, splitList, Validator } from '../../../shared/validation';
 import type { GriptapeClient } from '../../transport';
-import { assistantLocator } from '../fields';
+import { assistantLocator, simplifyField, threadLocator } from '../fields';
 import type { WaitMode } from './follow';
 import { followRun } from './follow';
+import { simplifyRun } from './simplify';
 
 /** The id lists a run accepts, each also in an "additional" variant that adds to the assistant's own. */
 const ID_LISTS = [
@@ -55,14 +57,7 @@ const properties: INodeProperties[] = [
 		],
 		default: 'none',
 	},
-	{
-		displayName: 'Thread ID',
-		name: 'threadId',
-		type: 'string',
-		default: '',
-		required: true,
-		displayOptions: { show: { threadMode: ['existing'] } },
-	},
+	{ ...threadLocator, displayOptions: { show: { threadMode: ['existing'] } } },
 	{
 		displayName: 'Wait for Completion',
 		name: 'waitForCompletion',
@@ -75,6 +70,7 @@ const properties: INodeProperties[] = [
 		default: 'events',
 		description: 'Whether to wait for the answer in this execution, and how',
 	},
+	simplifyField,
 	{
 		displayName: 'Options',
 		name: 'options',
@@ -148,9 +144,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 	const threadMode = this.getNodeParameter('threadMode', itemIndex, 'none') as string;
 	if (threadMode === 'new') body.new_thread = true;
 	if (threadMode === 'existing') {
-		const threadId = (this.getNodeParameter('threadId', itemIndex, '') as string).trim();
-		validator.required(threadId, 'Thread ID');
-		body.thread_id = threadId;
+		body.thread_id = readId(this, 'threadId', itemIndex, 'Thread');
 	}
 	if (options.args) body.args = splitList(options.args);
 	if (options.stream !== undefined) body.stream = options.stream;
@@ -164,8 +158,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 	// A run is work on Griptape's side: created once, never re-sent after an unclear failure.
 	const run = await client.call<IDataObject>('POST', `/assistants/${assistantId}/runs`, { body: merged, itemIndex });
 	const mode = this.getNodeParameter('waitForCompletion', itemIndex, 'events') as string;
-	if (mode === 'no') return run;
-	return await followRun.call(this, client, String(run.assistant_run_id), {
+	if (mode === 'no') return simplified(this, itemIndex, run, simplifyRun);
+	const finished = await followRun.call(this, client, String(run.assistant_run_id), {
 		mode: mode as WaitMode,
 		pollIntervalMs: Number(options.pollInterval ?? 1) * 1000,
 		timeoutMs: Number(options.waitTimeout ?? 300) * 1000,
@@ -173,4 +167,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 		includeEvents: options.includeEvents === true,
 		itemIndex,
 	});
+	return simplified(this, itemIndex, finished, simplifyRun);
 }

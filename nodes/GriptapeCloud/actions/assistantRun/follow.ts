@@ -128,9 +128,10 @@ export async function followRun(
 		);
 	}
 	const answer = artifactText(run.output) ?? artifactText(collector.finishOutput) ?? collector.chunks.join('');
+	// The answer first: the editor's table and JSON views show an item's keys in order.
 	return {
-		...run,
 		answer,
+		...run,
 		text_chunks: collector.chunks,
 		event_count: collector.events.length,
 		...(options.includeEvents ? { events: collector.events } : {}),

@@ -110,9 +110,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 			body,
 			{ streamed: options.streamed === true },
 		);
+		// The answer first: the editor's table and JSON views show an item's keys in order.
 		return {
-			question,
 			answer: answer.content,
+			question,
 			sources: answer.sources,
 			meta_data: answer.meta_data,
 			thread_id: threadId,
