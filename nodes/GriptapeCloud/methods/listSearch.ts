@@ -1,4 +1,4 @@
-import type { IDataObject, ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
+import type { ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
 
 import { matchesFilter } from '../../shared/descriptions';
 import type { GriptapeCredentials } from '../transport';
@@ -86,7 +86,7 @@ export async function searchAssistantRuns(
 		.flat()
 		.filter(({ run, assistantName }) => matchesFilter(filter, run.input, run.status, run.assistant_run_id, assistantName))
 		.sort((a, b) => String(b.run.created_at ?? '').localeCompare(String(a.run.created_at ?? '')))
-		.map(({ run, assistantName }: { run: IDataObject; assistantName: string }) => ({
+		.map(({ run, assistantName }) => ({
 			name: `${shorten(run.input) || String(run.assistant_run_id)} (${String(run.status)})`,
 			value: String(run.assistant_run_id),
 			description: `${assistantName}, created ${String(run.created_at)}`,
