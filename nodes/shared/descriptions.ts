@@ -111,7 +111,7 @@ function lookupExpression(texts: Record<string, string>, parameters: string[]): 
 /**
  * The canvas subtitle of a resource/operation node: the chosen operation's action, in words
  * ("Ask a question"), instead of the raw values ("ask: question"). Built from the operation
- * options of each resource's description, so a new operation's action shows without more ado.
+ * options of each resource's description, so a new operation's action shows up by itself.
  */
 export function actionSubtitle(resources: Record<string, { description: INodeProperties[] }>): string {
 	const actions: Record<string, string> = {};
