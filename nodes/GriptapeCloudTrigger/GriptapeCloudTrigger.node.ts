@@ -1,4 +1,5 @@
 import type {
+	INodeProperties,
 	IPollFunctions,
 	INodeExecutionData,
 	INodeType,
@@ -6,11 +7,31 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { searchAssistants } from '../GriptapeCloud/methods/listSearch';
-import { resourceLocator } from '../shared/descriptions';
+import { assistantLocator, assistantRunLocator } from '../GriptapeCloud/actions/fields';
+import { searchAssistantRuns, searchAssistants } from '../GriptapeCloud/methods/listSearch';
+import { optionSubtitle } from '../shared/descriptions';
 import type { GriptapeCredentials } from '../GriptapeCloud/transport';
 import { GRIPTAPE_CREDENTIAL, GriptapeClient, TERMINAL_STATUSES } from '../GriptapeCloud/transport';
 import { pollFinishedRuns, pollRunEvents } from './pollers';
+
+const triggerOnField: INodeProperties = {
+	displayName: 'Trigger On',
+	name: 'event',
+	type: 'options',
+	options: [
+		{
+			name: 'New Event of an Assistant Run',
+			value: 'runEvent',
+			description: 'Each event of one run, once, in order',
+		},
+		{
+			name: 'Run Finished for an Assistant',
+			value: 'runFinished',
+			description: 'Each run of the assistant once, when it reaches a terminal status',
+		},
+	],
+	default: 'runFinished',
+};
 
 export class GriptapeCloudTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -19,7 +40,7 @@ export class GriptapeCloudTrigger implements INodeType {
 		icon: { light: 'file:../../icons/griptape.svg', dark: 'file:../../icons/griptape.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{$parameter["event"]}}',
+		subtitle: optionSubtitle(triggerOnField),
 		description: 'Starts the workflow on new events of a Griptape Cloud assistant run, or when its runs finish',
 		defaults: { name: 'Griptape Cloud Trigger' },
 		polling: true,
@@ -27,32 +48,8 @@ export class GriptapeCloudTrigger implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'griptapeCloudApi', required: true }],
 		properties: [
-			{
-				displayName: 'Trigger On',
-				name: 'event',
-				type: 'options',
-				options: [
-					{
-						name: 'New Event of an Assistant Run',
-						value: 'runEvent',
-						description: 'Each event of one run, once, in order',
-					},
-					{
-						name: 'Run Finished for an Assistant',
-						value: 'runFinished',
-						description: 'Each run of the assistant once, when it reaches a terminal status',
-					},
-				],
-				default: 'runFinished',
-			},
-			{
-				displayName: 'Assistant Run ID',
-				name: 'assistantRunId',
-				type: 'string',
-				default: '',
-				required: true,
-				displayOptions: { show: { event: ['runEvent'] } },
-			},
+			triggerOnField,
+			{ ...assistantRunLocator, displayOptions: { show: { event: ['runEvent'] } } },
 			{
 				displayName: 'Event Types',
 				name: 'eventTypes',
@@ -73,10 +70,7 @@ export class GriptapeCloudTrigger implements INodeType {
 				default: 'beginning',
 				displayOptions: { show: { event: ['runEvent'] } },
 			},
-			{
-				...resourceLocator({ displayName: 'Assistant', name: 'assistantId', searchListMethod: 'searchAssistants' }),
-				displayOptions: { show: { event: ['runFinished'] } },
-			},
+			{ ...assistantLocator, displayOptions: { show: { event: ['runFinished'] } } },
 			{
 				displayName: 'Statuses',
 				name: 'statuses',
@@ -89,7 +83,7 @@ export class GriptapeCloudTrigger implements INodeType {
 		],
 	};
 
-	methods = { listSearch: { searchAssistants } };
+	methods = { listSearch: { searchAssistantRuns, searchAssistants } };
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		const credentials = (await this.getCredentials(GRIPTAPE_CREDENTIAL)) as unknown as GriptapeCredentials;

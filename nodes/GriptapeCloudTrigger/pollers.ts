@@ -37,7 +37,7 @@ function toItems(records: IDataObject[]): INodeExecutionData[][] | null {
 
 /** "New event of an assistant run": every event once, in order, filtered by type. */
 export async function pollRunEvents(this: IPollFunctions, client: GriptapeClient): Promise<INodeExecutionData[][] | null> {
-	const runId = String(this.getNodeParameter('assistantRunId', '')).trim();
+	const runId = String(this.getNodeParameter('assistantRunId', '', { extractValue: true }) ?? '').trim();
 	const types = String(this.getNodeParameter('eventTypes', '') ?? '')
 		.split(',')
 		.map((type) => type.trim())

@@ -1,25 +1,28 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { actionSubtitle } from '../shared/descriptions';
 import * as assistant from './actions/assistant';
 import * as chatCompletion from './actions/chatCompletion';
 import { requestOptionsField } from './actions/fields';
 import * as file from './actions/file';
 import * as message from './actions/message';
 import * as question from './actions/question';
-import { router } from './actions/router';
+import { resources, router } from './actions/router';
 import * as run from './actions/run';
 import * as thread from './actions/thread';
 import { searchAssistants, searchThreads } from './methods/listSearch';
 
 export class HaufeCopilot implements INodeType {
+	// The subtitle is there, built from the operations' actions (actionSubtitle); the rule only sees string literals.
+	// eslint-disable-next-line n8n-nodes-base/node-class-description-missing-subtitle
 	description: INodeTypeDescription = {
 		displayName: 'Haufe Copilot',
 		name: 'haufeCopilot',
 		icon: { light: 'file:../../icons/haufe.svg', dark: 'file:../../icons/haufe.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		subtitle: actionSubtitle(resources),
 		description: 'Ask Haufe Copilot assistants: threads, messages, runs, chat completions and files',
 		defaults: { name: 'Haufe Copilot' },
 		usableAsTool: true,

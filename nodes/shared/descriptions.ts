@@ -1,4 +1,4 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 /** Fields every node shares. Operations add their own displayOptions. */
 
@@ -84,4 +84,52 @@ export function matchesFilter(filter: string | undefined, ...values: unknown[]):
 	if (!filter) return true;
 	const needle = filter.toLowerCase();
 	return values.some((value) => String(value ?? '').toLowerCase().includes(needle));
+}
+
+/**
+ * The "Simplify" switch of operations whose objects have more than 10 fields, worded and
+ * defaulted as n8n's own nodes do. What the simplified object keeps is the operation's choice.
+ */
+export const simplifyField: INodeProperties = {
+	displayName: 'Simplify',
+	name: 'simplify',
+	type: 'boolean',
+	default: true,
+	description: 'Whether to return a simplified version of the response instead of the raw data',
+};
+
+/**
+ * An editor expression that shows a text for the current value of one or more parameters,
+ * e.g. `question:ask` → "Ask a question"; unknown values show the last parameter's raw value.
+ * The canvas evaluates a node's `subtitle` with `$parameter`; the texts are inlined as JSON.
+ */
+function lookupExpression(texts: Record<string, string>, parameters: string[]): string {
+	const key = parameters.map((name) => `$parameter["${name}"]`).join(' + ":" + ');
+	return `={{ (${JSON.stringify(texts)})[${key}] || $parameter["${parameters[parameters.length - 1]}"] }}`;
+}
+
+/**
+ * The canvas subtitle of a resource/operation node: the chosen operation's action, in words
+ * ("Ask a question"), instead of the raw values ("ask: question"). Built from the operation
+ * options of each resource's description, so a new operation's action shows up by itself.
+ */
+export function actionSubtitle(resources: Record<string, { description: INodeProperties[] }>): string {
+	const actions: Record<string, string> = {};
+	for (const property of Object.values(resources).flatMap((resource) => resource.description)) {
+		if (property.name !== 'operation' || property.type !== 'options') continue;
+		const shownFor = (property.displayOptions?.show?.resource ?? []) as string[];
+		for (const option of (property.options ?? []) as INodePropertyOptions[]) {
+			if (!option.action) continue;
+			for (const resource of shownFor) actions[`${resource}:${String(option.value)}`] = option.action;
+		}
+	}
+	return lookupExpression(actions, ['resource', 'operation']);
+}
+
+/** The canvas subtitle of a node with one choice (e.g. a trigger's event): the chosen option's name. */
+export function optionSubtitle(property: INodeProperties): string {
+	const names = Object.fromEntries(
+		((property.options ?? []) as INodePropertyOptions[]).map((option) => [String(option.value), option.name]),
+	);
+	return lookupExpression(names, [property.name]);
 }

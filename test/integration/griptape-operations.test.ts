@@ -71,7 +71,7 @@ describe('Assistant Run', () => {
 	});
 
 	it('waits for completion by polling events and returns the answer', async () => {
-		const [run] = json(await ctx.run(createRun('Wie geht es?', { waitForCompletion: 'events', options: { pollInterval: 0.05 } })));
+		const [run] = json(await ctx.run(createRun('Wie geht es?', { waitForCompletion: 'events', simplify: false, options: { pollInterval: 0.05 } })));
 		expect(run.status).toBe('SUCCEEDED');
 		expect(run.answer).toMatch(/^Griptape answer to: Wie geht es\?/);
 		expect((run.text_chunks as string[]).join('')).toBe(run.answer);
@@ -92,7 +92,7 @@ describe('Assistant Run', () => {
 
 	it('falls back to polling when the event stream breaks, losing and repeating nothing', async () => {
 		ctx.sandbox.faults.add({ method: 'GET', path: /\/events\/stream$/, kind: 'cutStream', afterChunks: 3 });
-		const [run] = json(await ctx.run(createRun('Unterbrochen', { waitForCompletion: 'stream', options: { pollInterval: 0.05, includeEvents: true } })));
+		const [run] = json(await ctx.run(createRun('Unterbrochen', { waitForCompletion: 'stream', simplify: false, options: { pollInterval: 0.05, includeEvents: true } })));
 		expect(run.status).toBe('SUCCEEDED');
 		const ids = (run.events as IDataObject[]).map((event) => event.event_id);
 		expect(ids).toEqual(eventsOf(run.assistant_run_id as string).map((event) => event.event_id));

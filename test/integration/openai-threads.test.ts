@@ -117,7 +117,7 @@ describe('Message', () => {
 			json(await ctx.run({ resource: 'message', operation: 'create', threadId, role: 'user', content, fileIds: 'file-9' }));
 		}
 		ctx.sandbox.openai.configure({ maxPageSize: 2 });
-		const newest = json(await ctx.run({ resource: 'message', operation: 'getAll', threadId, returnAll: true }));
+		const newest = json(await ctx.run({ resource: 'message', operation: 'getAll', threadId, returnAll: true, simplify: false }));
 		expect(newest.map((message) => ((message.content as IDataObject[])[0].text as IDataObject).value)).toEqual(['vier', 'drei', 'zwei', 'eins']);
 		const oldest = json(await ctx.run({ resource: 'message', operation: 'getAll', threadId, returnAll: false, limit: 3, options: { order: 'asc' } }));
 		expect(oldest.map((message) => message.id)).toEqual(newest.slice(1).reverse().map((message) => message.id));

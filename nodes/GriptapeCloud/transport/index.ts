@@ -50,7 +50,23 @@ export class GriptapeClient extends ServiceClient {
 		super(context, GRIPTAPE_SERVICE, credentials.baseUrl || 'https://cloud.griptape.ai/api', retry);
 	}
 
-	/** Page-numbered lists: `{<key>: [...], pagination: {next_page?, total_pages}}`, pages from 1. */
+	/** One page of a page-numbered list: `{<key>: [...], pagination: {next_page?, total_pages}}`, pages from 1. */
+	async page(
+		path: string,
+		key: string,
+		qs: IDataObject,
+		page: number,
+		pageSize: number,
+		itemIndex?: number,
+	): Promise<{ items: IDataObject[]; next?: number }> {
+		const response = await this.call<IDataObject>('GET', path, { qs: { ...qs, page, page_size: pageSize }, itemIndex });
+		const items = (response[key] as IDataObject[]) ?? [];
+		const pagination = (response.pagination as IDataObject) ?? {};
+		const next = pagination.next_page ?? (Number(pagination.page_number ?? page) < Number(pagination.total_pages ?? 0) ? page + 1 : undefined);
+		return { items, next: next === undefined || next === null ? undefined : Number(next) };
+	}
+
+	/** A whole page-numbered list, or up to a limit. */
 	async paginate(
 		path: string,
 		key: string,
@@ -61,16 +77,7 @@ export class GriptapeClient extends ServiceClient {
 		const pageSize = options.returnAll ? MAX_PAGE_SIZE : Math.min(MAX_PAGE_SIZE, Math.max(1, options.limit));
 		return await collectPages<IDataObject, number>(
 			this.api.node,
-			async (page = 1) => {
-				const response = await this.call<IDataObject>('GET', path, {
-					qs: { ...qs, page, page_size: pageSize },
-					itemIndex: options.itemIndex,
-				});
-				const items = (response[key] as IDataObject[]) ?? [];
-				const pagination = (response.pagination as IDataObject) ?? {};
-				const next = pagination.next_page ?? (Number(pagination.page_number ?? page) < Number(pagination.total_pages ?? 0) ? page + 1 : undefined);
-				return { items, next: next === undefined || next === null ? undefined : Number(next) };
-			},
+			async (page = 1) => await this.page(path, key, qs, page, pageSize, options.itemIndex),
 			{ ...options, maxPageSize: pageSize },
 		);
 	}

@@ -12,15 +12,11 @@ import * as question from './question';
 import * as run from './run';
 import * as thread from './thread';
 
-export const operations: OperationMap<HaufeClient> = {
-	assistant: assistant.operations,
-	chatCompletion: chatCompletion.operations,
-	file: file.operations,
-	message: message.operations,
-	question: question.operations,
-	run: run.operations,
-	thread: thread.operations,
-};
+export const resources = { assistant, chatCompletion, file, message, question, run, thread };
+
+export const operations: OperationMap<HaufeClient> = Object.fromEntries(
+	Object.entries(resources).map(([name, resource]) => [name, resource.operations]),
+);
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	return await executeOperation.call(this, operations, createHaufeClient);

@@ -5,9 +5,23 @@ import type { Validator } from '../../shared/validation';
 import { splitList } from '../../shared/validation';
 import { checkMetadata, checkToolResources } from './limits';
 
+// A plain ID: the Assistants API has no endpoint that lists threads.
 export const threadIdField: INodeProperties = { displayName: 'Thread ID', name: 'threadId', type: 'string', default: '', required: true };
 
-export const runIdField: INodeProperties = { displayName: 'Run ID', name: 'runId', type: 'string', default: '', required: true };
+/**
+ * Runs are listed per thread (the API lists no threads): the list shows the runs of the Thread
+ * ID above, and a run picked from it is cleared when the thread changes.
+ */
+export const runLocator: INodeProperties = {
+	...resourceLocator({
+		displayName: 'Run',
+		name: 'runId',
+		searchListMethod: 'searchRuns',
+		placeholder: 'run_abc123',
+		description: 'The run, from the runs of the thread above, or by ID',
+	}),
+	typeOptions: { loadOptionsDependsOn: ['threadId'] },
+};
 
 export const assistantLocator = resourceLocator({
 	displayName: 'Assistant',

@@ -51,6 +51,6 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 	});
 	const started = Date.now();
 	const stream = await client.stream('/api/files/upload', body, itemIndex, { 'Content-Type': contentType });
-	const reply = await collectReply.call(this, stream, itemIndex, { thread_id: threadId, file_name: fileName }, started);
-	return { thread_id: threadId, file_name: fileName, size: data.length, ...reply };
+	const { answer, ...figures } = await collectReply.call(this, stream, itemIndex, { thread_id: threadId, file_name: fileName }, started);
+	return { answer, thread_id: threadId, file_name: fileName, size: data.length, ...figures };
 }

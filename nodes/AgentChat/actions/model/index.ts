@@ -13,8 +13,13 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['model'] } },
 		options: [
-			{ name: 'Get Default Configuration', value: 'getDefault', action: 'Get the default model configuration' },
-			{ name: 'Get Many', value: 'getAll', action: 'Get many models' },
+			{
+				name: 'Get Default Configuration',
+				value: 'getDefault',
+				action: 'Get the default model configuration',
+				description: 'The model and system prompt new threads use when no model is chosen',
+			},
+			{ name: 'Get Many', value: 'getAll', action: 'Get many models', description: 'List the agents (models) a message can be sent to' },
 		],
 		default: 'getAll',
 	},

@@ -42,7 +42,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 	const body: IDataObject = { message, thread_id: threadId };
 	if (modelId) body.model_id = modelId;
 	// A retry after a broken reply first looks whether the app stored the reply after all.
-	const reply = await itemJournal(this, itemIndex).once(
+	const { answer, ...figures } = await itemJournal(this, itemIndex).once(
 		'reply',
 		async () => {
 			const started = Date.now();
@@ -51,5 +51,6 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 		},
 		async () => await storedReply(client, threadId, message, itemIndex),
 	);
-	return { thread_id: threadId, message, ...(modelId ? { model_id: modelId } : {}), ...reply };
+	// The answer first: the editor's table and JSON views show an item's keys in order.
+	return { answer, thread_id: threadId, message, ...(modelId ? { model_id: modelId } : {}), ...figures };
 }

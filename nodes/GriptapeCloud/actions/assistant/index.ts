@@ -11,7 +11,9 @@ export const description: INodeProperties[] = [
 		type: 'options',
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['assistant'] } },
-		options: [{ name: 'Get Many', value: 'getAll', action: 'Get many assistants' }],
+		options: [
+			{ name: 'Get Many', value: 'getAll', action: 'Get many assistants', description: 'List the assistants of your organization' },
+		],
 		default: 'getAll',
 	},
 	...getAll.description,

@@ -1,13 +1,19 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { simplified } from '../../../shared/output';
 import { pathId } from '../../../shared/parameters';
 import type { GriptapeClient } from '../../transport';
-import { runIdField } from './get.operation';
+import { assistantRunLocator, simplifyField } from '../fields';
+import { simplifyRun } from './simplify';
 
-export const description = updateDisplayOptions({ show: { resource: ['assistantRun'], operation: ['cancel'] } }, [runIdField]);
+export const description = updateDisplayOptions({ show: { resource: ['assistantRun'], operation: ['cancel'] } }, [
+	assistantRunLocator,
+	simplifyField,
+]);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: GriptapeClient) {
-	const runId = pathId(this, 'assistantRunId', 'Assistant Run ID', itemIndex);
-	return await client.call('POST', `/assistant-runs/${runId}/cancel`, { itemIndex });
+	const runId = pathId(this, 'assistantRunId', 'Assistant Run', itemIndex);
+	const run = await client.call<IDataObject>('POST', `/assistant-runs/${runId}/cancel`, { itemIndex });
+	return simplified(this, itemIndex, run, simplifyRun);
 }

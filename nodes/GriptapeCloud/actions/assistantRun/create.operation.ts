@@ -2,13 +2,15 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { itemJournal } from '../../../shared/journal';
-import { pathId } from '../../../shared/parameters';
+import { simplified } from '../../../shared/output';
+import { pathId, readId } from '../../../shared/parameters';
 import { progressOf } from '../../../shared/router';
 import { mergeBody, splitList, Validator } from '../../../shared/validation';
 import type { GriptapeClient } from '../../transport';
-import { assistantLocator } from '../fields';
+import { assistantLocator, simplifyField, threadLocator } from '../fields';
 import type { WaitMode } from './follow';
 import { followRun } from './follow';
+import { simplifyRun } from './simplify';
 
 /** The id lists a run accepts, each also in an "additional" variant that adds to the assistant's own. */
 const ID_LISTS = [
@@ -57,14 +59,7 @@ const properties: INodeProperties[] = [
 		],
 		default: 'none',
 	},
-	{
-		displayName: 'Thread ID',
-		name: 'threadId',
-		type: 'string',
-		default: '',
-		required: true,
-		displayOptions: { show: { threadMode: ['existing'] } },
-	},
+	{ ...threadLocator, displayOptions: { show: { threadMode: ['existing'] } } },
 	{
 		displayName: 'Wait for Completion',
 		name: 'waitForCompletion',
@@ -77,6 +72,7 @@ const properties: INodeProperties[] = [
 		default: 'events',
 		description: 'Whether to wait for the answer in this execution, and how',
 	},
+	simplifyField,
 	{
 		displayName: 'Options',
 		name: 'options',
@@ -150,9 +146,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 	const threadMode = this.getNodeParameter('threadMode', itemIndex, 'none') as string;
 	if (threadMode === 'new') body.new_thread = true;
 	if (threadMode === 'existing') {
-		const threadId = (this.getNodeParameter('threadId', itemIndex, '') as string).trim();
-		validator.required(threadId, 'Thread ID');
-		body.thread_id = threadId;
+		body.thread_id = readId(this, 'threadId', itemIndex, 'Thread');
 	}
 	if (options.args) body.args = splitList(options.args);
 	if (options.stream !== undefined) body.stream = options.stream;
@@ -171,8 +165,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 		async () => await client.call<IDataObject>('POST', `/assistants/${assistantId}/runs`, { body: merged, itemIndex }),
 	);
 	const mode = this.getNodeParameter('waitForCompletion', itemIndex, 'events') as string;
-	if (mode === 'no') return run;
-	return await journal.buildOn(
+	if (mode === 'no') return simplified(this, itemIndex, run, simplifyRun);
+	const finished = await journal.buildOn(
 		'run',
 		async () =>
 			await followRun.call(this, client, String(run.assistant_run_id), {
@@ -185,6 +179,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 			}),
 		(error) => ENDED_STATUSES.includes(String(progressOf(error).status)),
 	);
+	return simplified(this, itemIndex, finished, simplifyRun);
 }
 
 /** A run in one of these states will not answer any more: a retry has to start a new one. */

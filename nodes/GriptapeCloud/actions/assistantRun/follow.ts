@@ -130,9 +130,10 @@ export async function followRun(
 	// for an answer (the output is a TextArtifact with its text), so nothing follows the text.
 	if (forward) void this.sendChunk('end', options.itemIndex);
 	const answer = artifactText(run.output) ?? artifactText(collector.finishOutput) ?? collector.chunks.join('');
+	// The answer first: the editor's table and JSON views show an item's keys in order.
 	return {
-		...run,
 		answer,
+		...run,
 		text_chunks: collector.chunks,
 		event_count: collector.events.length,
 		...(options.includeEvents ? { events: collector.events } : {}),

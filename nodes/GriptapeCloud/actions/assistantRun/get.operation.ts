@@ -1,17 +1,18 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { simplified } from '../../../shared/output';
 import { pathId } from '../../../shared/parameters';
 import type { GriptapeClient } from '../../transport';
-import { idField } from '../fields';
-
-export const runIdField = idField('Assistant Run ID', 'assistantRunId');
+import { assistantRunLocator, simplifyField } from '../fields';
+import { simplifyRun } from './simplify';
 
 export const description: INodeProperties[] = updateDisplayOptions(
 	{ show: { resource: ['assistantRun'], operation: ['get'] } },
-	[runIdField],
+	[assistantRunLocator, simplifyField],
 );
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: GriptapeClient) {
-	return await client.call('GET', `/assistant-runs/${pathId(this, 'assistantRunId', 'Assistant Run ID', itemIndex)}`, { itemIndex });
+	const run = await client.call<IDataObject>('GET', `/assistant-runs/${pathId(this, 'assistantRunId', 'Assistant Run', itemIndex)}`, { itemIndex });
+	return simplified(this, itemIndex, run, simplifyRun);
 }

@@ -1,10 +1,12 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { simplified } from '../../../shared/output';
 import { pathId } from '../../../shared/parameters';
 import type { GriptapeClient } from '../../transport';
 import { RUN_STATUSES } from '../../transport';
-import { assistantLocator, limitField, returnAllField } from '../fields';
+import { assistantLocator, limitField, returnAllField, simplifyField } from '../fields';
+import { simplifyRun } from './simplify';
 
 const properties: INodeProperties[] = [
 	assistantLocator,
@@ -18,6 +20,7 @@ const properties: INodeProperties[] = [
 		default: [],
 		description: 'Only runs in these statuses; none selected lists all',
 	},
+	simplifyField,
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['assistantRun'], operation: ['getAll'] } }, properties);
@@ -25,9 +28,10 @@ export const description = updateDisplayOptions({ show: { resource: ['assistantR
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: GriptapeClient) {
 	const assistantId = pathId(this, 'assistantId', 'Assistant', itemIndex);
 	const statuses = this.getNodeParameter('statuses', itemIndex, []) as string[];
-	return await client.paginate(`/assistants/${assistantId}/runs`, 'assistant_runs', statuses.length ? { status: statuses.join(',') } : {}, {
+	const runs = await client.paginate(`/assistants/${assistantId}/runs`, 'assistant_runs', statuses.length ? { status: statuses.join(',') } : {}, {
 		returnAll: this.getNodeParameter('returnAll', itemIndex, false) as boolean,
 		limit: this.getNodeParameter('limit', itemIndex, 50) as number,
 		itemIndex,
 	});
+	return simplified(this, itemIndex, runs, simplifyRun);
 }

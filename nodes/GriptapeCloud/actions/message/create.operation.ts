@@ -51,7 +51,7 @@ export function asArtifact(text: string): string {
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: GriptapeClient) {
 	const validator = new Validator(this.getNode(), itemIndex);
-	const threadId = pathId(this, 'threadId', 'Thread ID', itemIndex);
+	const threadId = pathId(this, 'threadId', 'Thread', itemIndex);
 	const input = this.getNodeParameter('input', itemIndex, '') as string;
 	const output = this.getNodeParameter('output', itemIndex, '') as string;
 	validator.required(input, 'Input');

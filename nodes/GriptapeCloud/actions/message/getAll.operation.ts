@@ -13,7 +13,7 @@ export const description = updateDisplayOptions({ show: { resource: ['message'],
 ]);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: GriptapeClient) {
-	const threadId = pathId(this, 'threadId', 'Thread ID', itemIndex);
+	const threadId = pathId(this, 'threadId', 'Thread', itemIndex);
 	return await client.paginate(`/threads/${threadId}/messages`, 'messages', {}, {
 		returnAll: this.getNodeParameter('returnAll', itemIndex, false) as boolean,
 		limit: this.getNodeParameter('limit', itemIndex, 50) as number,

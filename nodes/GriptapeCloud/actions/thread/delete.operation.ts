@@ -8,7 +8,7 @@ import { threadIdField } from './fields';
 export const description = updateDisplayOptions({ show: { resource: ['thread'], operation: ['delete'] } }, [threadIdField]);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: GriptapeClient) {
-	const threadId = pathId(this, 'threadId', 'Thread ID', itemIndex);
+	const threadId = pathId(this, 'threadId', 'Thread', itemIndex);
 	await client.call('DELETE', `/threads/${threadId}`, { itemIndex });
 	return { deleted: true, thread_id: decodeURIComponent(threadId) };
 }

@@ -1,8 +1,8 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { idField } from '../fields';
+import { threadLocator } from '../fields';
 
-export const threadIdField = idField('Thread ID', 'threadId');
+export const threadIdField = threadLocator;
 
 export const metadataField: INodeProperties = {
 	displayName: 'Metadata (JSON)',

@@ -8,5 +8,5 @@ import { threadIdField } from './fields';
 export const description = updateDisplayOptions({ show: { resource: ['thread'], operation: ['get'] } }, [threadIdField]);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: GriptapeClient) {
-	return await client.call('GET', `/threads/${pathId(this, 'threadId', 'Thread ID', itemIndex)}`, { itemIndex });
+	return await client.call('GET', `/threads/${pathId(this, 'threadId', 'Thread', itemIndex)}`, { itemIndex });
 }

@@ -33,7 +33,7 @@ export const description = updateDisplayOptions({ show: { resource: ['thread'], 
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: GriptapeClient) {
 	const validator = new Validator(this.getNode(), itemIndex);
-	const threadId = pathId(this, 'threadId', 'Thread ID', itemIndex);
+	const threadId = pathId(this, 'threadId', 'Thread', itemIndex);
 	const fields = this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject;
 	const body: IDataObject = {};
 	if (fields.name !== undefined) body.name = fields.name;

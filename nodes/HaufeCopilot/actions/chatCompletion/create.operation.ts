@@ -40,8 +40,11 @@ export async function completeChat(this: IExecuteFunctions, itemIndex: number, c
 	const { answer, figures } = await requestAnswer.call(this, client, itemIndex, '/chat/completions', body, { streamed, qs });
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const path = streamed ? '/chat/completions/stream' : '/chat/completions';
+	const { content, ...message } = answer;
+	// The answer's text first: the editor's table and JSON views show an item's keys in order.
 	return {
-		...answer,
+		content,
+		...message,
 		...(figures ?? {}),
 		...(options.includeRequest
 			? { request: describeRequest('POST', client.url(path) + (threadId ? `?thread_id=${encodeURIComponent(threadId)}` : ''), body) }

@@ -16,8 +16,13 @@ export const description: INodeProperties[] = [
 		displayOptions: { show: { resource: ['file'] } },
 		options: [
 			{ name: 'Get', value: 'get', action: 'Get a file', description: 'Get a file with its extracted text' },
-			{ name: 'Get Many', value: 'getAll', action: 'Get many files' },
-			{ name: 'Get Status', value: 'getStatus', action: 'Get the processing status of a file' },
+			{ name: 'Get Many', value: 'getAll', action: 'Get many files', description: 'List the files you have uploaded' },
+			{
+				name: 'Get Status',
+				value: 'getStatus',
+				action: 'Get the processing status of a file',
+				description: 'Whether an uploaded file is processed and ready to be used',
+			},
 			{ name: 'Upload', value: 'upload', action: 'Upload a file', description: 'Upload a binary file and wait until it is processed' },
 		],
 		default: 'upload',

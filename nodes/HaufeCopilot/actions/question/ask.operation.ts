@@ -122,9 +122,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 				}),
 			async () => await storedAnswer(client, threadId, String(message.id), itemIndex),
 		);
+		// The answer first: the editor's table and JSON views show an item's keys in order.
 		return {
-			question,
 			answer: answer.content,
+			question,
 			sources: answer.sources,
 			meta_data: answer.meta_data,
 			thread_id: threadId,

@@ -15,8 +15,11 @@ export async function runThread(this: IExecuteFunctions, itemIndex: number, clie
 	const path = `/threads/${encodeURIComponent(threadId)}/run`;
 	const { answer, figures } = await requestAnswer.call(this, client, itemIndex, path, body, { streamed });
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const { content, ...message } = answer;
+	// The answer's text first: the editor's table and JSON views show an item's keys in order.
 	return {
-		...answer,
+		content,
+		...message,
 		thread_id: answer.thread_id ?? threadId,
 		...(figures ?? {}),
 		...(options.includeRequest

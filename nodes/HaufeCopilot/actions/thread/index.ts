@@ -17,7 +17,7 @@ export const description: INodeProperties[] = [
 		options: [
 			{ name: 'Create', value: 'create', action: 'Create a thread', description: 'Start a conversation with an assistant' },
 			{ name: 'Delete', value: 'delete', action: 'Delete a thread', description: 'Soft-delete a thread' },
-			{ name: 'Get', value: 'get', action: 'Get a thread' },
+			{ name: 'Get', value: 'get', action: 'Get a thread', description: 'Get a thread\'s title, assistant and user' },
 			{ name: 'Get Many', value: 'getAll', action: 'Get many threads', description: 'List threads, following the cursor' },
 		],
 		default: 'create',

@@ -1,10 +1,13 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { simplifyField } from '../../../shared/descriptions';
+import { simplified } from '../../../shared/output';
 import { pathId } from '../../../shared/parameters';
 import { splitList, Validator } from '../../../shared/validation';
 import type { OpenAiThreadsClient } from '../../transport';
 import { metadataField, readMetadata, threadIdField } from '../fields';
+import { simplifyMessage } from './simplify';
 
 export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['message'], operation: ['create'] } }, [
 	threadIdField,
@@ -27,6 +30,7 @@ export const description: INodeProperties[] = updateDisplayOptions({ show: { res
 		description: 'Comma-separated file IDs, added to the file search tool',
 	},
 	metadataField,
+	simplifyField,
 ]);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: OpenAiThreadsClient) {
@@ -39,5 +43,6 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 	if (fileIds.length) body.attachments = fileIds.map((file_id) => ({ file_id, tools: [{ type: 'file_search' }] }));
 	const metadata = readMetadata(validator, this.getNodeParameter('metadataJson', itemIndex, '{}'));
 	if (metadata) body.metadata = metadata;
-	return await client.call('POST', `/threads/${threadId}/messages`, { body, itemIndex });
+	const message = await client.call<IDataObject>('POST', `/threads/${threadId}/messages`, { body, itemIndex });
+	return simplified(this, itemIndex, message, simplifyMessage);
 }

@@ -1,15 +1,18 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { limitField, returnAllField } from '../../../shared/descriptions';
+import { limitField, returnAllField, simplifyField } from '../../../shared/descriptions';
+import { simplified } from '../../../shared/output';
 import { pathId } from '../../../shared/parameters';
 import type { OpenAiThreadsClient } from '../../transport';
 import { threadIdField } from '../fields';
+import { simplifyMessage } from './simplify';
 
 export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['message'], operation: ['getAll'] } }, [
 	threadIdField,
 	returnAllField,
 	limitField,
+	simplifyField,
 	{
 		displayName: 'Options',
 		name: 'options',
@@ -42,9 +45,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 	if (options.runId) qs.run_id = options.runId;
 	// `after` is where paging starts; later pages continue from each page's last ID.
 	const first = options.after ? String(options.after) : undefined;
-	return await client.paginate(`/threads/${threadId}/messages`, { ...qs, ...(first ? { after: first } : {}) }, {
+	const messages = await client.paginate(`/threads/${threadId}/messages`, { ...qs, ...(first ? { after: first } : {}) }, {
 		returnAll: this.getNodeParameter('returnAll', itemIndex, false) as boolean,
 		limit: this.getNodeParameter('limit', itemIndex, 50) as number,
 		itemIndex,
 	});
+	return simplified(this, itemIndex, messages, simplifyMessage);
 }

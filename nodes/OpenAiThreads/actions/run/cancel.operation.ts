@@ -1,12 +1,20 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { simplifyField } from '../../../shared/descriptions';
+import { simplified } from '../../../shared/output';
 import type { OpenAiThreadsClient } from '../../transport';
-import { runIdField, threadIdField } from '../fields';
+import { runLocator, threadIdField } from '../fields';
 import { runPath } from './get.operation';
+import { simplifyRun } from './simplify';
 
-export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['run'], operation: ['cancel'] } }, [threadIdField, runIdField]);
+export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['run'], operation: ['cancel'] } }, [
+	threadIdField,
+	runLocator,
+	simplifyField,
+]);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: OpenAiThreadsClient) {
-	return await client.call('POST', `${runPath(this, itemIndex)}/cancel`, { itemIndex });
+	const run = await client.call<IDataObject>('POST', `${runPath(this, itemIndex)}/cancel`, { itemIndex });
+	return simplified(this, itemIndex, run, simplifyRun);
 }

@@ -11,6 +11,8 @@ import { formatSources, sendSources, streamSourcesOption } from '../../../shared
 import { waitFor } from '../../../shared/wait';
 import type { OpenAiThreadsClient } from '../../transport';
 import { TERMINAL_RUN_STATUSES } from '../../transport';
+import { contentText } from '../message/simplify';
+import { pendingToolCalls } from './simplify';
 
 export type WaitMode = 'no' | 'poll' | 'stream';
 
@@ -79,9 +81,8 @@ export function readWait(context: IExecuteFunctions, itemIndex: number): WaitSet
 function messageText(messages: IDataObject[]): string {
 	return messages
 		.filter((message) => message.role === 'assistant')
-		.flatMap((message) => (message.content as IDataObject[]) ?? [])
-		.filter((part) => part.type === 'text')
-		.map((part) => String((part.text as IDataObject)?.value ?? ''))
+		.map(contentText)
+		.filter(Boolean)
 		.join('\n\n');
 }
 
@@ -279,10 +280,8 @@ async function finish(
 			{ run_id: run.id as string, thread_id: run.thread_id as string, status, last_error: lastError },
 		);
 	}
-	if (status === 'requires_action') {
-		const required = (run.required_action as IDataObject | null)?.submit_tool_outputs as IDataObject | undefined;
-		return { ...run, tool_calls: (required?.tool_calls as IDataObject[]) ?? [], wait };
-	}
+	// What the workflow reads next comes first: the editor shows an item's keys in order.
+	if (status === 'requires_action') return { tool_calls: pendingToolCalls(run) ?? [], ...run, wait };
 	let answer = streamedAnswer;
 	if (answer === undefined) {
 		const messages = await client.paginate(
@@ -292,5 +291,5 @@ async function finish(
 		);
 		answer = messageText(messages);
 	}
-	return { ...run, answer, wait };
+	return { answer, ...run, wait };
 }

@@ -1,16 +1,23 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { simplifyField } from '../../../shared/descriptions';
+import { simplified } from '../../../shared/output';
 import { pathId } from '../../../shared/parameters';
 import type { OpenAiThreadsClient } from '../../transport';
-import { runIdField, threadIdField } from '../fields';
+import { runLocator, threadIdField } from '../fields';
+import { simplifyRun } from './simplify';
 
-export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['run'], operation: ['get'] } }, [threadIdField, runIdField]);
+export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['run'], operation: ['get'] } }, [
+	threadIdField,
+	runLocator,
+	simplifyField,
+]);
 
 export function runPath(context: IExecuteFunctions, itemIndex: number): string {
-	return `/threads/${pathId(context, 'threadId', 'Thread ID', itemIndex)}/runs/${pathId(context, 'runId', 'Run ID', itemIndex)}`;
+	return `/threads/${pathId(context, 'threadId', 'Thread ID', itemIndex)}/runs/${pathId(context, 'runId', 'Run', itemIndex)}`;
 }
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: OpenAiThreadsClient) {
-	return await client.call('GET', runPath(this, itemIndex), { itemIndex });
+	return simplified(this, itemIndex, await client.call<IDataObject>('GET', runPath(this, itemIndex), { itemIndex }), simplifyRun);
 }

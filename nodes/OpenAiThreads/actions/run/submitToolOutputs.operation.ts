@@ -1,17 +1,20 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { simplifyField } from '../../../shared/descriptions';
+import { simplified } from '../../../shared/output';
 import { Validator } from '../../../shared/validation';
 import type { OpenAiThreadsClient } from '../../transport';
-import { runIdField, threadIdField } from '../fields';
+import { runLocator, threadIdField } from '../fields';
 import { startRun, waitFields } from './follow';
 import { runPath } from './get.operation';
+import { simplifyRun } from './simplify';
 
 export const description: INodeProperties[] = updateDisplayOptions(
 	{ show: { resource: ['run'], operation: ['submitToolOutputs'] } },
 	[
 		threadIdField,
-		runIdField,
+		runLocator,
 		{
 			displayName: 'Tool Outputs',
 			name: 'toolOutputs',
@@ -32,6 +35,7 @@ export const description: INodeProperties[] = updateDisplayOptions(
 			description: 'One output per tool call of the run\'s required_action (its tool_calls are in the output of the run that stopped)',
 		},
 		...waitFields,
+		simplifyField,
 	],
 );
 
@@ -43,5 +47,6 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 		validator.required(value.toolCallId, `Tool Outputs ${index + 1} > Tool Call ID`);
 		return { tool_call_id: String(value.toolCallId).trim(), output: String(value.output ?? '') };
 	});
-	return await startRun.call(this, client, itemIndex, `${runPath(this, itemIndex)}/submit_tool_outputs`, { tool_outputs: toolOutputs });
+	const run = await startRun.call(this, client, itemIndex, `${runPath(this, itemIndex)}/submit_tool_outputs`, { tool_outputs: toolOutputs });
+	return simplified(this, itemIndex, run, simplifyRun);
 }

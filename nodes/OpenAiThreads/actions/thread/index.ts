@@ -16,8 +16,8 @@ export const description: INodeProperties[] = [
 		displayOptions: { show: { resource: ['thread'] } },
 		options: [
 			{ name: 'Create', value: 'create', action: 'Create a thread', description: 'With initial messages, metadata and tool resources' },
-			{ name: 'Delete', value: 'delete', action: 'Delete a thread' },
-			{ name: 'Get', value: 'get', action: 'Get a thread' },
+			{ name: 'Delete', value: 'delete', action: 'Delete a thread', description: 'Delete a thread with its messages and runs' },
+			{ name: 'Get', value: 'get', action: 'Get a thread', description: 'Get a thread\'s metadata and tool resources' },
 			{ name: 'Update', value: 'update', action: 'Update a thread', description: 'Change its metadata or tool resources' },
 		],
 		default: 'create',
