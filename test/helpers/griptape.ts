@@ -21,7 +21,8 @@ export interface GriptapeTestContext {
 /** One sandbox per test file: started before its tests, closed after, reset between tests. */
 export function useGriptapeSandbox(options: GriptapeOptions = {}): GriptapeTestContext {
 	const context = {} as GriptapeTestContext;
-	const defaults = { runStepMs: 5, tokenDelayMs: 2, ...options };
+	// Every option a test may change is set back after each test (reset() keeps options).
+	const defaults = { runStepMs: 5, tokenDelayMs: 2, maxPageSize: 100, ...options };
 	const credentials = () => ({ griptapeCloudApi: { apiKey: GRIPTAPE_KEY, baseUrl: griptape().baseUrl } });
 	const griptape = () => context.sandbox.griptape;
 	beforeAll(async () => {

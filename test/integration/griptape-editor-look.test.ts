@@ -10,8 +10,6 @@ import { json, locator } from '../helpers/haufe';
 import { runListSearch } from '../helpers/n8n-harness';
 
 const ctx = useGriptapeSandbox();
-// Tests here shrink the sandbox's pages; the shared reset keeps the size otherwise.
-afterEach(() => ctx.sandbox.griptape.configure({ maxPageSize: 100 }));
 const assistants = () => ctx.sandbox.griptape.ids.assistants;
 
 const search = async (method: string, filter?: string, paginationToken?: string, type = 'griptapeCloud') =>
