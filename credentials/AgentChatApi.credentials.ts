@@ -1,4 +1,5 @@
 import type {
+	IAuthenticateRuleResponseCode,
 	ICredentialDataDecryptedObject,
 	ICredentialTestRequest,
 	ICredentialType,
@@ -9,19 +10,18 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { agentChatUrls, API_URL_EXPRESSION, DEFAULT_API_PATH } from '../nodes/AgentChat/transport/urls';
+import { htmlPageSummary, isHtmlPage } from '../nodes/shared/html';
+
 /** The session as kept in the credential's hidden, expirable field. */
 interface Session {
 	sessionid: string;
 	csrftoken: string;
 }
 
-function baseUrlOf(credentials: ICredentialDataDecryptedObject): string {
-	return String(credentials.baseUrl ?? '').trim().replace(/\/+$/, '');
-}
-
 function addPair(cookies: Record<string, string>, pair: string) {
 	const index = pair.indexOf('=');
-	if (index > 0) cookies[pair.slice(0, index).trim()] = pair.slice(index + 1).trim();
+	if (index > 0) cookies[pair.slice(0, index).trim()] = pair.slice(index + 1).trim().replace(/^"(.*)"$/, '$1');
 }
 
 /** The cookies set by Set-Cookie headers: each line's first `name=value`, before its attributes. */
@@ -45,13 +45,44 @@ interface FullResponse {
 	body: unknown;
 }
 
+function textOf(body: unknown): string {
+	if (typeof body === 'string') return body;
+	if (Buffer.isBuffer(body)) return body.toString('utf8');
+	return body === undefined || body === null ? '' : JSON.stringify(body);
+}
+
+/** ` ("<page title>")` for an HTML answer, else the start of the body: for messages. */
+function answerNote(body: unknown): string {
+	const text = textOf(body).trim();
+	if (!text) return '';
+	return ` (${isHtmlPage(text) ? `page “${htmlPageSummary(text)}”` : text.slice(0, 200)})`;
+}
+
+/** The `detail` or `error` of a JSON answer (Django REST framework, or the app's own views). */
+function jsonDetail(body: unknown): string {
+	try {
+		const parsed = (typeof body === 'object' && body !== null && !Buffer.isBuffer(body) ? body : JSON.parse(textOf(body))) as IDataObject;
+		return String(parsed.detail ?? parsed.error ?? '');
+	} catch {
+		return '';
+	}
+}
+
+const SITE_URL_HELP =
+	'the Site URL is the address where the login page /auth/login/ is (in the SDK\'s layout the site\'s root, without /agent: that goes into Agent API Path)';
+
+const PASTE_COOKIE =
+	'log in in a browser, then set Authentication to Session Cookie and paste the browser\'s sessionid cookie (and csrftoken)';
+
 /**
- * Logs in like a browser: the login page sets the `csrftoken` cookie, the form POST with that
- * token answers 302 and sets `sessionid`. Every failure names its cause without echoing the
- * password.
+ * Logs in like a browser (`grit/auth/views.py` `custom_login_view`): the login page sets the
+ * `csrftoken` cookie, the form POST with that token answers 302 and sets `sessionid`. What the
+ * app answers otherwise is told apart: the form again (200: wrong e-mail or password), a
+ * redirect to the MFA page (an account with MFA: that session is not logged in), a redirect
+ * back to the login page (its CSRF failure view). Messages never echo the password.
  */
 async function logIn(helper: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): Promise<Session> {
-	const loginUrl = `${baseUrlOf(credentials)}/auth/login/`;
+	const loginUrl = `${agentChatUrls(credentials).site}/auth/login/`;
 	const page = (await helper.helpers.httpRequest({
 		method: 'GET',
 		url: loginUrl,
@@ -59,11 +90,12 @@ async function logIn(helper: IHttpRequestHelper, credentials: ICredentialDataDec
 		ignoreHttpStatusErrors: true,
 	})) as FullResponse;
 	if (page.statusCode >= 400) {
-		throw new Error(`The login page ${loginUrl} answered ${page.statusCode}: check the base URL (including any prefix such as /agent)`);
+		throw new Error(`The login page ${loginUrl} answered ${page.statusCode}${answerNote(page.body)}: ${SITE_URL_HELP}`);
 	}
 	const { csrftoken } = readSetCookies(page.headers['set-cookie']);
-	if (!csrftoken) throw new Error(`The login page ${loginUrl} set no csrftoken cookie: check the base URL`);
+	if (!csrftoken) throw new Error(`${loginUrl} set no csrftoken cookie, so it is not the app's login page: ${SITE_URL_HELP}`);
 
+	// Django accepts the cookie's value as the form token (it also takes the masked form of it).
 	const form = new URLSearchParams({
 		email: String(credentials.email ?? ''),
 		password: String(credentials.password ?? ''),
@@ -76,6 +108,7 @@ async function logIn(helper: IHttpRequestHelper, credentials: ICredentialDataDec
 		headers: {
 			'Content-Type': 'application/x-www-form-urlencoded',
 			Cookie: `csrftoken=${csrftoken}`,
+			// Django checks the Referer of HTTPS requests against the site.
 			Referer: loginUrl,
 		},
 		returnFullResponse: true,
@@ -84,35 +117,98 @@ async function logIn(helper: IHttpRequestHelper, credentials: ICredentialDataDec
 	})) as FullResponse;
 	const cookies = readSetCookies(answer.headers['set-cookie']);
 	const location = String(answer.headers.location ?? '');
-	if (answer.statusCode >= 300 && answer.statusCode < 400 && cookies.sessionid) {
-		return { sessionid: cookies.sessionid, csrftoken: cookies.csrftoken ?? csrftoken };
+	const redirected = answer.statusCode >= 300 && answer.statusCode < 400;
+	// An account with MFA gets a session too, but one that is not logged in until the code is entered.
+	if (redirected && /\/mfa\//i.test(location)) {
+		throw new Error(
+			`This account uses multi-factor authentication: the app sent the login on to its MFA page (${location}), where a workflow cannot enter the code. Instead, ${PASTE_COOKIE}.`,
+		);
 	}
-	if (/mfa|otp|two.?factor|verify/i.test(location)) {
-		throw new Error('This account requires multi-factor authentication: log in in a browser and paste the session cookie instead');
+	if (redirected && /\/auth\/login\/?(\?|$)/.test(location)) {
+		throw new Error(
+			'The login was refused by the app\'s CSRF check (it redirected back to the login page): the Site URL must be the address the app is served at, as browsers see it (Django compares it with the request)',
+		);
 	}
-	if (answer.statusCode === 403) throw new Error('The login was refused by the CSRF check (403): check the base URL');
-	throw new Error('The e-mail or password was not accepted');
+	if (redirected && cookies.sessionid) return { sessionid: cookies.sessionid, csrftoken: cookies.csrftoken ?? csrftoken };
+	if (answer.statusCode === 200) throw new Error('The e-mail or password was not accepted (the app showed its login form again)');
+	throw new Error(`The login answered ${answer.statusCode}${location ? ` (redirect to ${location})` : ''}${answerNote(answer.body)} without starting a session`);
 }
 
-/** A pasted cookie: `sessionid=…; csrftoken=…`, or the bare session ID. */
+/**
+ * A pasted cookie: `sessionid=…; csrftoken=…`, or the bare session ID. It is checked with the
+ * app's `/auth/is-authenticated/` (which answers 403 to a session that is not logged in), so a
+ * stale cookie is reported as such rather than as a failed operation.
+ */
 async function pastedSession(helper: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): Promise<Session> {
+	const { site } = agentChatUrls(credentials);
 	const text = String(credentials.sessionCookieToken ?? '').trim();
 	const cookies = text.includes('=') ? readCookieHeader(text) : { sessionid: text };
 	if (!cookies.sessionid) throw new Error('The session cookie holds no sessionid');
-	if (cookies.csrftoken) return { sessionid: cookies.sessionid, csrftoken: cookies.csrftoken };
-	// Django hands out a CSRF token with any page it renders.
-	const page = (await helper.helpers.httpRequest({
-		method: 'GET',
-		url: `${baseUrlOf(credentials)}/auth/login/`,
-		headers: { Cookie: `sessionid=${cookies.sessionid}` },
+	let { csrftoken } = cookies;
+	if (!csrftoken) {
+		// Django hands out a CSRF token with any page that has a form.
+		const page = (await helper.helpers.httpRequest({
+			method: 'GET',
+			url: `${site}/auth/login/`,
+			headers: { Cookie: `sessionid=${cookies.sessionid}` },
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			disableFollowRedirect: true,
+		})) as FullResponse;
+		csrftoken = readSetCookies(page.headers['set-cookie']).csrftoken;
+		if (!csrftoken) {
+			throw new Error(`No CSRF token could be obtained from ${site}/auth/login/ (${page.statusCode}): check the Site URL, or paste the cookie with its csrftoken`);
+		}
+	}
+	const session = { sessionid: cookies.sessionid, csrftoken };
+	const check = (await helper.helpers.httpRequest({
+		method: 'POST',
+		url: `${site}/auth/is-authenticated/`,
+		headers: { ...sessionHeaders(session, site), Accept: 'application/json' },
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
 		disableFollowRedirect: true,
 	})) as FullResponse;
-	const { csrftoken } = readSetCookies(page.headers['set-cookie']);
-	if (!csrftoken) throw new Error('No CSRF token could be obtained: paste the cookie with its csrftoken too');
-	return { sessionid: cookies.sessionid, csrftoken };
+	if (check.statusCode === 200) return session;
+	const detail = jsonDetail(check.body);
+	if (check.statusCode === 403 && /^CSRF Failed/i.test(detail)) {
+		throw new Error(`The app's CSRF check refused the pasted session (${detail}): paste the csrftoken cookie of the same browser, and check that the Site URL is the address the browser uses`);
+	}
+	if (check.statusCode === 403) {
+		throw new Error(`The pasted session cookie is not logged in (expired, logged out, or an MFA login that was not finished): ${PASTE_COOKIE} again`);
+	}
+	throw new Error(`${site}/auth/is-authenticated/ answered ${check.statusCode}${answerNote(check.body)}: ${SITE_URL_HELP}`);
 }
+
+/**
+ * Django wants both cookies on every request and, on unsafe methods, the CSRF token in
+ * X-CSRFToken; over HTTPS also a Referer of the same site.
+ */
+function sessionHeaders(session: Partial<Session>, site: string, unsafe = true): IDataObject {
+	const headers: IDataObject = { Cookie: `sessionid=${session.sessionid ?? ''}; csrftoken=${session.csrftoken ?? ''}` };
+	if (unsafe) {
+		headers['X-CSRFToken'] = session.csrftoken ?? '';
+		headers.Referer = `${site}/`;
+	}
+	return headers;
+}
+
+/** What the test's answers mean; n8n shows the first rule that matches. */
+const TEST_RULES = [
+	{
+		type: 'responseCode',
+		properties: { value: 403, message: 'Logged in, but the agent API refused the session (403): check that Site URL and Agent API Path belong to the same app' },
+	},
+	{
+		type: 'responseCode',
+		properties: { value: 404, message: 'Logged in, but there is no agent API under the Agent API Path (404): the SDK\'s layout uses /agent; leave it empty if the app serves /api/threads/list at the site\'s root' },
+	},
+	{
+		type: 'responseSuccessBody',
+		properties: { key: 'memories', value: undefined, message: 'Logged in, but <Site URL><Agent API Path>/api/threads/list did not answer like the agent API: check the Agent API Path' },
+	},
+	// n8n types the rules as one kind or the other; its tester reads each rule by its type.
+] as unknown as IAuthenticateRuleResponseCode[];
 
 export class AgentChatApi implements ICredentialType {
 	name = 'agentChatApi';
@@ -125,13 +221,24 @@ export class AgentChatApi implements ICredentialType {
 
 	properties: INodeProperties[] = [
 		{
-			displayName: 'Base URL',
-			name: 'baseUrl',
+			displayName: 'Site URL',
+			name: 'siteUrl',
 			type: 'string',
 			default: '',
 			required: true,
-			placeholder: 'https://chat.example.com/agent',
-			description: 'Where the agent chat app is served, including any mount prefix such as /agent',
+			placeholder: 'https://chat.example.com',
+			description:
+				'The address of the app\'s site: where its login page /auth/login/ is, without /auth/login/. In the SDK\'s standard layout this is the site\'s root.',
+		},
+		{
+			displayName: 'Agent API Path',
+			name: 'apiPath',
+			type: 'string',
+			default: DEFAULT_API_PATH,
+			placeholder: '/agent',
+			description:
+				'Where the site serves the agent API, as a path after the Site URL. The SDK\'s chat page calls /agent/api/…, so the standard layout is /agent. Empty if the app answers /api/threads/list at the site\'s root.',
+			hint: 'Site URL + this path + /api/models should be the agent API; Site URL + /auth/login/ the login page',
 		},
 		{
 			displayName: 'Authentication',
@@ -170,6 +277,13 @@ export class AgentChatApi implements ICredentialType {
 			displayOptions: { show: { authMethod: ['sessionCookie'] } },
 		},
 		{
+			// The one URL of credentials saved before Site URL and Agent API Path existed (see agentChatUrls).
+			displayName: 'Base URL (Old)',
+			name: 'baseUrl',
+			type: 'hidden',
+			default: '',
+		},
+		{
 			// Filled by the login below; n8n keeps it and asks for a new one when it expires.
 			displayName: 'Session',
 			name: 'sessionToken',
@@ -185,10 +299,6 @@ export class AgentChatApi implements ICredentialType {
 		return { sessionToken: JSON.stringify(session) };
 	}
 
-	/**
-	 * Django wants both cookies on every request and, on unsafe methods, the CSRF token in
-	 * X-CSRFToken with a Referer of the same site.
-	 */
 	async authenticate(
 		credentials: ICredentialDataDecryptedObject,
 		requestOptions: IHttpRequestOptions,
@@ -199,31 +309,22 @@ export class AgentChatApi implements ICredentialType {
 		} catch {
 			session = {};
 		}
-		const headers: IDataObject = { ...(requestOptions.headers ?? {}) };
-		headers.Cookie = `sessionid=${session.sessionid ?? ''}; csrftoken=${session.csrftoken ?? ''}`;
 		const method = String(requestOptions.method ?? 'GET').toUpperCase();
-		if (!['GET', 'HEAD', 'OPTIONS'].includes(method)) {
-			headers['X-CSRFToken'] = session.csrftoken ?? '';
-			headers.Referer = `${baseUrlOf(credentials)}/`;
-		}
+		const unsafe = !['GET', 'HEAD', 'OPTIONS'].includes(method);
+		const headers: IDataObject = { ...(requestOptions.headers ?? {}), ...sessionHeaders(session, agentChatUrls(credentials).site, unsafe) };
 		return { ...requestOptions, headers };
 	}
 
+	/**
+	 * Logs in (preAuthentication) and lists the threads: a passing test means the login works
+	 * and the agent API answers that session, with its CSRF check, at the configured path.
+	 */
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
-			url: '/auth/is-authenticated/',
+			baseURL: API_URL_EXPRESSION,
+			url: '/api/threads/list',
 			method: 'POST',
 		},
-		rules: [
-			{
-				type: 'responseSuccessBody',
-				properties: {
-					key: 'is_authenticated',
-					value: false,
-					message: 'Logged in, but the session is not accepted: check the base URL and its prefix',
-				},
-			},
-		],
+		rules: TEST_RULES,
 	};
 }

@@ -1,64 +1,83 @@
 'use strict';
 
 /**
- * Sandbox module for the "agent chat system" of the Grit One SDK (a Django
- * app), mounted at /agentchat/agent (the "/agent" part imitates the mount
- * prefix of a real deployment, so clients must keep any prefix in their base URL).
+ * Sandbox module for the agent chat app of the Grit One SDK (a Django app), rebuilt from the
+ * app's own source: gritholdings/grit-one-sdk-python at a35603e (2026-07-13). Each behaviour
+ * names the file it comes from; sandbox/README.md lists them, and where the seed page says
+ * otherwise, the app's source wins. Only the language model is a stub (a fixed reply).
  *
- * Auth is a Django session, not an API key: GET /auth/login/ hands out a
- * csrftoken cookie, POST /auth/login/ (form-encoded) answers 302 with a
- * sessionid cookie, and every POST/DELETE under /api/ needs both cookies plus
- * X-CSRFToken (checked after authentication, as DRF's SessionAuthentication
- * does). Behaviour follows /work/shared/api-notes.md section 3 and seed 003;
- * choices the documentation does not settle are marked "(sandbox choice)".
+ * Layout (grit/core/urls.py): the site is mounted at /agentchat (its "root"); login and the
+ * other auth pages are at <site>/auth/..., the agent API (grit/agent/urls.py) at
+ * <site><apiPath>/api/..., apiPath "/agent" by default as the SDK's own frontend calls it.
+ * Django resolves exact paths: /auth/login/ and /api/threads/ end in a slash, the other API
+ * paths do not; CommonMiddleware's APPEND_SLASH redirects a GET that lacks the slash.
  *
- * Messages that steer a run (for tests): "[billing]" -> the usage-limit
- * sentence as the whole body, nothing stored; "[stream-error]" -> a few words,
- * then the inline "[Stream Error]" line, no assistant message stored.
+ * Stub model triggers (the stand-in for the language model): a message containing
+ * "[stream-error]" fails mid-answer. Billing: a user with `unitsRemaining <= 0` gets the
+ * app's sentence instead of any answer (or upload).
  */
 
 const crypto = require('crypto');
-const { parseJsonBody, sendJson, sendEmpty, openStream } = require('./http');
+const { sendJson, sendEmpty, openStream } = require('./http');
 
-const PREFIX = '/agentchat/agent';
+const SITE_PREFIX = '/agentchat';
 
-// Fixed ids (UUID v4 shape) so tests can name the models.
+// Fixed ids (UUID v4 shape) so tests can name the agents.
 const MODEL_IDS = Object.freeze([
 	'9b1f6c3e-0001-4a7d-8c11-00000000a001',
 	'9b1f6c3e-0002-4a7d-8c11-00000000a002',
 	'9b1f6c3e-0003-4a7d-8c11-00000000a003',
 ]);
-const IDS = Object.freeze({ models: MODEL_IDS, defaultModel: MODEL_IDS[0] });
+// grit/agent/constants/default_system_prompt.json: default-config names the agent whose
+// metadata.model_name is this one.
+const DEFAULT_MODEL_NAME = 'claude-sonnet-4-5';
+const DEFAULT_SYSTEM_PROMPT = 'If you do not know the answer to a question, you will answer with "I don\'t know".';
+// upload_files picks Agent.objects.all().first(): here the first agent stored.
+const IDS = Object.freeze({ models: MODEL_IDS, defaultModel: MODEL_IDS[0], firstModel: MODEL_IDS[0] });
 
-const SYSTEM_PROMPT = 'You are a helpful assistant.';
 const FIXED_SENTENCE = 'This fixed reply comes from the local agent chat sandbox for tests.';
-const BILLING_SENTENCE =
-	'You have reached your usage limit for this billing period. Please contact your administrator to increase your budget.';
-const STREAM_ERROR_LINE = '\n[Stream Error]: Simulated model failure\n';
-// Words sent before the simulated failure, so clients see a partial answer first.
+// grit/agent/openai_agent.py and claude_agent.py, process_chat.
+const BILLING_SENTENCE = 'You have run out of units. Please purchase more units to continue using the service.';
+const STREAM_FAILURE = 'Simulated model failure';
 const WORDS_BEFORE_ERROR = 3;
-const TITLE_CHARS = 60;
-// Long messages are shortened inside the reply so a stream stays short.
 const MAX_ECHO_CHARS = 300;
-const CSRF_CHARS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+// grit/agent/store.py list_memories: .order_by('-updated_at')[:20]
+const THREAD_LIST_MAX = 20;
+
+const TOKEN_CHARS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+const CSRF_SECRET_LENGTH = 32;
 const CSRF_TOKEN_LENGTH = 64;
-const SESSION_ID_LENGTH = 32;
-const MFA_PENDING_MAX_AGE_S = 300;
+const CSRF_COOKIE_AGE_S = 31449600;
+const SESSION_KEY_CHARS = 'abcdefghijklmnopqrstuvwxyz0123456789';
+// grit/core/settings.py CSRF_TRUSTED_ORIGINS (the ones that apply without a DOMAIN_NAME).
+const CSRF_TRUSTED_ORIGINS = ['http://127.0.0.1:3000'];
+// A 1×1 PNG: what a stored page image holds here (the app stores each page as a PNG data URL).
+const PAGE_PNG =
+	'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
 
 const DEFAULT_OPTIONS = Object.freeze({
 	users: [
-		{ email: 'user@example.com', password: 'correct-horse-battery', mfa: false },
+		{ email: 'user@example.com', password: 'correct-horse-battery' },
+		// grit/auth/views.py custom_login_view: a user with an active MFA device.
 		{ email: 'mfa@example.com', password: 'correct-horse-battery', mfa: true },
+		// A Stripe customer whose units are used up (user.stripecustomer.units_remaining).
+		{ email: 'nounits@example.com', password: 'correct-horse-battery', unitsRemaining: 0 },
 	],
+	// Where the deployment mounts grit.agent.urls; '' = the site's root.
+	apiPath: '/agent',
+	// Django's DEBUG: technical 404/500 pages instead of the production ones.
+	debug: false,
 	chunkDelayMs: 20,
-	sessionTtlMs: 3600000,
+	// SESSION_COOKIE_AGE: Django's default two weeks.
+	sessionTtlMs: 1209600000,
 });
 
 // ---------------------------------------------------------------------------
-// Errors: {error} for the app's own views, {detail} for DRF's auth and CSRF
+// Errors: what ends a request early
 // ---------------------------------------------------------------------------
 
-class ApiError extends Error {
+/** A JSON answer: {detail} from REST framework, {error} (and {success}) from the app's views. */
+class JsonAnswer extends Error {
 	constructor(status, body) {
 		super(body.error || body.detail);
 		this.status = status;
@@ -66,86 +85,75 @@ class ApiError extends Error {
 	}
 }
 
-const appError = (status, message) => new ApiError(status, { error: message });
+/** An exception no view catches: Django's 500 page (DEBUG: the technical one). */
+class ServerError extends Error {
+	constructor(type, message) {
+		super(message);
+		this.type = type;
+	}
+}
+
+const appError = (status, message) => new JsonAnswer(status, { error: message });
+const drfError = (status, detail) => new JsonAnswer(status, { detail });
 const NOT_AUTHENTICATED = 'Authentication credentials were not provided.';
 
-const STATUS_TEXT = {
-	400: 'Bad request',
-	403: 'Forbidden',
-	404: 'Not found',
-	405: 'Method not allowed',
-	413: 'Request body too large',
-	429: 'Too many requests',
-	500: 'Internal server error',
-	502: 'Bad gateway',
-	503: 'Service unavailable',
-	504: 'Gateway timeout',
-};
+/** Django's UUIDField.to_python: a ValidationError whose str() is the list of messages. */
+function invalidUuid(value) {
+	return new ServerError('ValidationError', `['“${value}” is not a valid UUID.']`);
+}
+
+/** uuid.UUID(hex=...) as Django calls it: braces, "urn:uuid:" and dashes are allowed. */
+function parseUuid(value) {
+	if (typeof value === 'number' && Number.isInteger(value) && value >= 0) {
+		return formatUuid(value.toString(16).padStart(32, '0'));
+	}
+	const hex = String(value).replace(/urn:/g, '').replace(/uuid:/g, '').replace(/^\{+|\}+$/g, '').replace(/-/g, '');
+	if (!/^[0-9a-fA-F]{32}$/.test(hex)) throw invalidUuid(value);
+	return formatUuid(hex.toLowerCase());
+}
+
+function formatUuid(hex) {
+	return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
 
 function errorBody(status, message) {
-	return { error: message || STATUS_TEXT[status] || `HTTP ${status}` };
+	return { error: message || `HTTP ${status}` };
 }
 
 // ---------------------------------------------------------------------------
-// Small pure helpers
+// Small helpers
 // ---------------------------------------------------------------------------
-
-function now() {
-	return new Date().toISOString();
-}
 
 function isPlainObject(value) {
 	return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-function withSeq(record, seq) {
-	Object.defineProperty(record, '_seq', { value: seq, enumerable: false });
-	return record;
-}
-
-/** Django's token alphabet ([a-zA-Z0-9]); rejection sampling keeps it unbiased. */
-function randomToken(length) {
+function randomString(length, alphabet) {
 	let token = '';
 	while (token.length < length) {
 		for (const byte of crypto.randomBytes(length)) {
-			if (byte < 248 && token.length < length) token += CSRF_CHARS[byte % CSRF_CHARS.length];
+			// Rejection sampling keeps the alphabet unbiased.
+			if (byte < 256 - (256 % alphabet.length) && token.length < length) token += alphabet[byte % alphabet.length];
 		}
 	}
 	return token;
 }
 
-/** Words with their trailing whitespace: the chunks joined give the reply back exactly. */
 function splitWords(text) {
 	return text.match(/\S+\s*/g) || [];
-}
-
-function collapse(text) {
-	return String(text).replace(/\s+/g, ' ').trim();
 }
 
 function escapeHtml(text) {
 	return String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-function modelLabel(model) {
-	return model.label || model.name;
-}
-
-/** Deterministic reply: depends only on the model and the message. */
-function composeReply(model, message) {
-	let text = collapse(message);
+/** The stub model's reply: depends only on the agent and the message. */
+function composeReply(agent, message) {
+	let text = String(message).replace(/\s+/g, ' ').trim();
 	if (text.length > MAX_ECHO_CHARS) text = `${text.slice(0, MAX_ECHO_CHARS).trimEnd()}…`;
 	if (!/[.?!…]$/.test(text)) text += '.';
-	return `Agent ${modelLabel(model)} answers: ${text} ${FIXED_SENTENCE}`;
+	return `Agent ${agent.name} answers: ${text} ${FIXED_SENTENCE}`;
 }
-
-function composeUploadReply(filename, size) {
-	return `I received ${filename} (${size} bytes). ${FIXED_SENTENCE}`;
-}
-
-// ---------------------------------------------------------------------------
-// Cookies, forms and multipart bodies (parsed here: the mount takes raw bodies)
-// ---------------------------------------------------------------------------
 
 function parseCookies(header) {
 	const cookies = {};
@@ -153,15 +161,9 @@ function parseCookies(header) {
 		const index = part.indexOf('=');
 		if (index < 0) continue;
 		const name = part.slice(0, index).trim();
-		// Later duplicates win, as with Python's SimpleCookie.
 		if (name) cookies[name] = part.slice(index + 1).trim();
 	}
 	return cookies;
-}
-
-function csrfCookie(token) {
-	// Not HttpOnly: the page's JavaScript copies it into X-CSRFToken, as Django's docs describe.
-	return `csrftoken=${token}; Path=/; SameSite=Lax; Max-Age=31449600`;
 }
 
 function mediaType(ctx) {
@@ -171,16 +173,12 @@ function mediaType(ctx) {
 		.toLowerCase();
 }
 
-/** Header parameter such as boundary="x" or filename="a.png" (quotes optional). */
 function headerParam(header, name) {
 	const match = new RegExp(`(?:^|;)\\s*${name}=(?:"([^"]*)"|([^;]*))`, 'i').exec(header || '');
 	return match ? (match[1] ?? match[2]).trim() : null;
 }
 
-/**
- * multipart/form-data -> [{name, filename, contentType, data}]. A broken body
- * yields the parts found so far; the caller then reports missing fields.
- */
+/** multipart/form-data -> [{name, filename, contentType, data}]; a broken body yields the parts found so far. */
 function parseMultipart(buffer, contentType) {
 	const boundary = headerParam(contentType, 'boundary');
 	if (!boundary) return [];
@@ -189,60 +187,31 @@ function parseMultipart(buffer, contentType) {
 	let start = buffer.indexOf(delimiter);
 	while (start >= 0) {
 		const afterDelimiter = start + delimiter.length;
-		if (buffer.subarray(afterDelimiter, afterDelimiter + 2).toString() === '--') break; // closing delimiter
+		if (buffer.subarray(afterDelimiter, afterDelimiter + 2).toString() === '--') break;
 		const headerEnd = buffer.indexOf('\r\n\r\n', afterDelimiter);
 		const next = buffer.indexOf(delimiter, afterDelimiter);
 		if (headerEnd < 0 || next < 0 || headerEnd > next) break;
-		const headers = buffer.subarray(afterDelimiter, headerEnd).toString('utf8');
-		// The part's data ends with the CRLF that belongs to the next delimiter.
-		const data = buffer.subarray(headerEnd + 4, next - 2 >= headerEnd + 4 ? next - 2 : headerEnd + 4);
-		parts.push(multipartPart(headers, data));
+		const headers = {};
+		for (const line of buffer.subarray(afterDelimiter, headerEnd).toString('utf8').split('\r\n')) {
+			const index = line.indexOf(':');
+			if (index > 0) headers[line.slice(0, index).trim().toLowerCase()] = line.slice(index + 1).trim();
+		}
+		const disposition = headers['content-disposition'] || '';
+		parts.push({
+			name: headerParam(disposition, 'name'),
+			filename: headerParam(disposition, 'filename'),
+			contentType: headers['content-type'] || 'application/octet-stream',
+			data: buffer.subarray(headerEnd + 4, Math.max(headerEnd + 4, next - 2)),
+		});
 		start = next;
 	}
 	return parts;
 }
 
-function multipartPart(headerText, data) {
-	const headers = {};
-	for (const line of headerText.split('\r\n')) {
-		const index = line.indexOf(':');
-		if (index > 0) headers[line.slice(0, index).trim().toLowerCase()] = line.slice(index + 1).trim();
-	}
-	const disposition = headers['content-disposition'] || '';
-	const encodedName = headerParam(disposition, 'filename\\*');
-	let filename = headerParam(disposition, 'filename');
-	if (encodedName && /^utf-8''/i.test(encodedName)) filename = decodeURIComponent(encodedName.slice(7));
-	return {
-		name: headerParam(disposition, 'name'),
-		filename,
-		contentType: headers['content-type'] || 'application/octet-stream',
-		data,
-	};
-}
-
-/** Form fields of a urlencoded or multipart body (Django accepts both for forms). */
-function formFields(ctx) {
-	if (mediaType(ctx) === 'multipart/form-data') {
-		const fields = {};
-		for (const part of parseMultipart(ctx.rawBody, ctx.headers['content-type'])) {
-			if (part.filename === null && part.name) fields[part.name] = part.data.toString('utf8');
-		}
-		return fields;
-	}
-	return Object.fromEntries(new URLSearchParams(ctx.rawBody.toString('utf8')));
-}
-
-function jsonBody(ctx) {
-	const parsed = parseJsonBody(ctx.rawBody);
-	if (!parsed.ok) throw appError(400, 'Invalid JSON');
-	return isPlainObject(parsed.value) ? parsed.value : {};
-}
-
 // ---------------------------------------------------------------------------
-// HTML pages (Django templates in the real app)
+// HTML pages (Django templates and Django's own error pages)
 // ---------------------------------------------------------------------------
 
-/** Sends HTML; under a cutStream fault half of it, then the socket is destroyed. */
 function sendHtml(ctx, status, html, headers = {}) {
 	if (ctx.res.destroyed || ctx.res.writableEnded) return;
 	const payload = Buffer.from(html);
@@ -254,64 +223,62 @@ function sendHtml(ctx, status, html, headers = {}) {
 	ctx.res.end(payload);
 }
 
+/** home/templates/base_generic.html: the page's title is the template's `title` block (empty if none). */
 function page(title, body) {
-	return `<!DOCTYPE html>\n<html lang="en">\n<head><meta charset="utf-8"><title>${title}</title></head>\n<body>\n${body}\n</body>\n</html>\n`;
+	return `<!DOCTYPE html>\n<html lang="en" class="h-full">\n<head>\n  <meta charset="UTF-8">\n  <title>${escapeHtml(title)}</title>\n</head>\n<body class="h-full">\n${body}\n</body>\n</html>\n`;
 }
 
-function loginPage(csrfToken, { error, email, next } = {}) {
+/** grit/auth/templates/customauth/login.html: no title block, no error list (a failed login shows the same form). */
+function loginPage(formToken) {
 	return page(
-		'Log in',
+		'',
 		[
-			'<h1>Log in</h1>',
-			error ? `<ul class="errorlist nonfield"><li>${escapeHtml(error)}</li></ul>` : '',
-			`<form method="post" action="${PREFIX}/auth/login/">`,
-			`  <input type="hidden" name="csrfmiddlewaretoken" value="${csrfToken}">`,
-			next ? `  <input type="hidden" name="next" value="${escapeHtml(next)}">` : '',
-			`  <label>Email <input type="email" name="email" value="${escapeHtml(email || '')}" required></label>`,
+			'<h1>Sign in</h1>',
+			'<form method="post">',
+			`  <input type="hidden" name="csrfmiddlewaretoken" value="${formToken}">`,
+			'  <label>Email address <input type="email" name="email" required></label>',
 			'  <label>Password <input type="password" name="password" required></label>',
-			'  <button type="submit">Log in</button>',
+			'  <button type="submit">Sign in</button>',
 			'</form>',
-		]
-			.filter(Boolean)
-			.join('\n'),
+		].join('\n'),
 	);
 }
 
-function csrfFailurePage(reason) {
-	return page(
-		'403 Forbidden',
-		`<h1>Forbidden <span>(403)</span></h1>\n<p>CSRF verification failed. Request aborted.</p>\n<p>${escapeHtml(reason)}</p>`,
-	);
+/** 404: home/templates/404.html in production; DEBUG shows Django's technical page. */
+function notFound(api, ctx) {
+	if (api.options.debug) {
+		const body = `<h1>Page not found <small>(404)</small></h1>\n<p>The current path, <code>${escapeHtml(ctx.rawPath.slice(1))}</code>, didn’t match any of these.</p>`;
+		return sendHtml(ctx, 404, page(`Page not found at ${ctx.rawPath}`, body));
+	}
+	const body = '<h1>404</h1>\n<p>We\'re sorry!</p>\n<p>This URL does not exist or is no longer available.</p>';
+	return sendHtml(ctx, 404, page('404 Not Found', body));
+}
+
+/** 500: Django's default server_error page (no 500.html in the SDK); DEBUG: the technical page. */
+function serverError(api, ctx, error) {
+	if (api.options.debug) {
+		const body = `<h1>${escapeHtml(error.type)} at ${escapeHtml(ctx.rawPath)}</h1>\n<pre class="exception_value">${escapeHtml(error.message)}</pre>`;
+		return sendHtml(ctx, 500, page(`${error.type} at ${ctx.rawPath}`, body));
+	}
+	return sendHtml(ctx, 500, '<!doctype html>\n<html lang="en">\n<head>\n  <title>Server Error (500)</title>\n</head>\n<body>\n  <h1>Server Error (500)</h1><p></p>\n</body>\n</html>\n');
 }
 
 // ---------------------------------------------------------------------------
 // Seed data
 // ---------------------------------------------------------------------------
 
-function seedModels() {
+function seedAgents() {
+	const agent = (id, name, modelName, description, suggested) => ({
+		id,
+		name,
+		// AgentConfig.record_usage_for_payment defaults to True (grit/agent/dataclasses.py).
+		recordUsageForPayment: true,
+		metadata: { model_name: modelName, description, suggested_messages: suggested, overview_html: `<p>The <strong>${name}</strong>. ${description}</p>` },
+	});
 	return [
-		{
-			id: MODEL_IDS[0],
-			label: 'General Assistant',
-			description: 'Answers everyday questions.',
-			suggested_messages: ['What can you do?', 'Summarise a text for me.'],
-			overview_html: '<p>The <strong>General Assistant</strong> answers everyday questions.</p>',
-		},
-		{
-			id: MODEL_IDS[1],
-			label: 'Research Agent',
-			description: 'Digs into a topic and reports back.',
-			suggested_messages: ['Research the history of HTTP cookies.', 'Compare two frameworks.'],
-			overview_html: '<p>The <strong>Research Agent</strong> reports on a topic.</p>',
-		},
-		// `name` instead of `label`: the docs disagree on the field, so clients must accept both.
-		{
-			id: MODEL_IDS[2],
-			name: 'Support Agent',
-			description: 'Helps with product support questions.',
-			suggested_messages: ['How do I reset my password?'],
-			overview_html: '<p>The <strong>Support Agent</strong> helps with support questions.</p>',
-		},
+		agent(MODEL_IDS[0], 'General Assistant', DEFAULT_MODEL_NAME, 'Answers everyday questions.', ['What can you do?', 'Summarise a text for me.']),
+		agent(MODEL_IDS[1], 'Research Agent', 'gpt-4.1', 'Digs into a topic and reports back.', ['Research the history of HTTP cookies.']),
+		agent(MODEL_IDS[2], 'Support Agent', 'gpt-4.1-mini', 'Helps with product support questions.', ['How do I reset my password?']),
 	];
 }
 
@@ -319,41 +286,49 @@ function seedModels() {
 // The module
 // ---------------------------------------------------------------------------
 
-/**
- * Creates the agent chat module. `env` comes from the generic server:
- * { url (getter: sandbox base URL), sleep(ms) (cancelled on close) }.
- */
 function createAgentChatApi(userOptions, env) {
 	const options = mergeOptions(structuredClone(DEFAULT_OPTIONS), userOptions || {});
 	const state = {
-		sessions: new Map(), // sessionid -> {email, created (ms), expired}
-		threads: new Map(), // id -> {id, title, messages, model_id, created, owner}
-		models: new Map(),
+		/** session key -> {data, expiresAt} (django.contrib.sessions, database backend) */
+		sessions: new Map(),
+		/** `${userId} ${threadId}` -> ConversationMemory (grit/agent/models.py) */
+		memories: new Map(),
+		/** id -> Agent, in the order they were stored */
+		agents: new Map(),
 	};
-	const stats = { logins: 0, failedLogins: 0, runs: 0, uploads: 0, csrfRejections: 0 };
+	const stats = { logins: 0, mfaLogins: 0, failedLogins: 0, csrfRejections: 0, notAcceptable: 0, runs: 0, uploads: 0 };
 	let seq = 0;
-
 	const api = { options, state, stats, env, nextSeq: () => ++seq };
 
 	function reset() {
 		state.sessions.clear();
-		state.threads.clear();
-		state.models.clear();
-		for (const model of seedModels()) state.models.set(model.id, model);
-		Object.assign(stats, { logins: 0, failedLogins: 0, runs: 0, uploads: 0, csrfRejections: 0 });
+		state.memories.clear();
+		state.agents.clear();
+		for (const agent of seedAgents()) state.agents.set(agent.id, agent);
+		for (const key of Object.keys(stats)) stats[key] = 0;
 	}
 	reset();
 
 	async function handle(ctx) {
+		const url = new URL(ctx.req.url, 'http://sandbox');
+		ctx.rawPath = url.pathname;
+		ctx.sitePath = url.pathname.slice(SITE_PREFIX.length) || '/';
+		ctx.session = loadSession(api, ctx);
 		try {
-			const match = findRoute(ctx.method, ctx.subpath);
-			if (!match) throw appError(404, 'Not found');
-			if (match.methodNotAllowed) throw appError(405, `Method "${ctx.method}" not allowed.`);
-			const user = authorize(api, ctx, match.auth);
-			await match.handler(api, ctx, user);
+			const view = resolve(api, ctx.sitePath);
+			if (view) return await view(api, ctx);
+			// django.middleware.common.CommonMiddleware, APPEND_SLASH.
+			if (!ctx.sitePath.endsWith('/') && resolve(api, `${ctx.sitePath}/`)) {
+				if (api.options.debug && ['POST', 'PUT', 'PATCH'].includes(ctx.method)) {
+					throw new ServerError('RuntimeError', `You called this URL via ${ctx.method}, but the URL doesn’t end in a slash and you have APPEND_SLASH set.`);
+				}
+				return sendEmpty(ctx, 301, { Location: `${ctx.rawPath}/${url.search}`, 'Content-Type': 'text/html; charset=utf-8' });
+			}
+			return notFound(api, ctx);
 		} catch (error) {
-			if (!(error instanceof ApiError)) throw error; // a sandbox bug: the server answers 500
-			sendJson(ctx, error.status, error.body);
+			if (error instanceof JsonAnswer) return sendJson(ctx, error.status, error.body, ctx.responseHeaders);
+			if (error instanceof ServerError) return serverError(api, ctx, error);
+			throw error; // a sandbox bug: the server answers 500
 		}
 	}
 
@@ -361,35 +336,53 @@ function createAgentChatApi(userOptions, env) {
 		mergeOptions(options, partial || {});
 	};
 
+	const site = () => `${env.url}${SITE_PREFIX}`;
+	const userByEmail = (email) => options.users.findIndex((user) => user.email === email) + 1;
+	function threadsOf(email = DEFAULT_OPTIONS.users[0].email) {
+		const userId = userByEmail(email);
+		const threads = new Map();
+		for (const memory of state.memories.values()) if (memory.user_id === userId) threads.set(memory.thread_id, memory);
+		return threads;
+	}
+
 	return {
 		key: 'agentChat',
-		// Raw bodies: logins are form-encoded and uploads multipart; JSON is parsed per route.
-		mounts: [{ prefix: PREFIX, body: 'raw', handle }],
+		mounts: [{ prefix: SITE_PREFIX, body: 'raw', handle }],
 		reset,
 		configure,
 		errorBody,
 		statsJson: () => ({ ...stats }),
 		publicApi: {
-			get baseUrl() {
-				return `${env.url}${PREFIX}`;
+			/** The site's root: <siteUrl>/auth/login/ is the login page. */
+			get siteUrl() {
+				return site();
+			},
+			/** Where the agent API is mounted under the site ('/agent' unless configured). */
+			get apiPath() {
+				return normaliseApiPath(options.apiPath);
+			},
+			/** <siteUrl><apiPath>: <apiUrl>/api/threads/list is the thread list. */
+			get apiUrl() {
+				return `${site()}${normaliseApiPath(options.apiPath)}`;
 			},
 			ids: IDS,
-			// A copy without passwords: POST /__sandbox/config echoes options over HTTP.
 			get options() {
-				return { ...options, users: options.users.map((u) => ({ ...u, password: '***' })) };
+				return { ...options, users: options.users.map((user) => ({ ...user, password: '***' })) };
 			},
 			state,
 			stats,
 			configure,
-			/** Every current session becomes invalid (its cookie then gets 403), to test renewal. */
+			/** Every session ends (as when SESSION_COOKIE_AGE passed): the API answers 403, to test renewal. */
 			expireSessions() {
-				for (const session of state.sessions.values()) session.expired = true;
+				state.sessions.clear();
 			},
+			/** The stored threads (ConversationMemory rows) of one user, by thread id. */
+			threadsOf,
+			thread: (threadId, email) => threadsOf(email).get(threadId),
 		},
 	};
 }
 
-/** Shallow merge; users are copied so later changes to the caller's array do not leak in. */
 function mergeOptions(target, partial) {
 	for (const [key, value] of Object.entries(partial)) {
 		if (value === undefined) continue;
@@ -398,356 +391,569 @@ function mergeOptions(target, partial) {
 	return target;
 }
 
+function normaliseApiPath(value) {
+	const path = String(value ?? '').replace(/^\/+|\/+$/g, '');
+	return path ? `/${path}` : '';
+}
+
 // ---------------------------------------------------------------------------
-// Sessions, authentication and CSRF
+// URL configuration (grit/core/urls.py, grit/auth/urls.py, grit/agent/urls.py)
 // ---------------------------------------------------------------------------
 
-/** The session behind the request's sessionid cookie, or null (unknown, expired or invalidated). */
-function currentSession(api, ctx) {
-	const id = parseCookies(ctx.headers.cookie).sessionid;
-	const session = id ? api.state.sessions.get(id) : null;
-	if (!session) return null;
-	// The TTL is read at each check, so configure({sessionTtlMs}) also shortens existing sessions.
-	if (session.expired || Date.now() - session.created >= api.options.sessionTtlMs) {
-		api.state.sessions.delete(id);
-		return null;
+function resolve(api, path) {
+	const agent = normaliseApiPath(api.options.apiPath);
+	const routes = {
+		'/': indexView,
+		'/auth/login/': loginView,
+		'/auth/logout/': logoutView,
+		'/auth/is-authenticated/': restView(['POST'], isAuthenticated),
+		'/auth/mfa/verify/': mfaVerifyView,
+		[`${agent}/chat/`]: chatView,
+		[`${agent}/api/threads/create`]: restView(['POST'], createThread),
+		[`${agent}/api/threads/`]: restView(['POST', 'DELETE'], threadDetail),
+		[`${agent}/api/files/upload`]: restView(['POST'], uploadFiles),
+		[`${agent}/api/threads/runs`]: restView(['POST'], threadsRuns),
+		[`${agent}/api/threads/list`]: restView(['POST'], threadsList),
+		[`${agent}/api/models`]: restView(['POST'], modelsList),
+		[`${agent}/api/default-config`]: restView(['GET'], defaultConfig),
+	};
+	return Object.prototype.hasOwnProperty.call(routes, path) ? routes[path] : null;
+}
+
+/** A URL of the site, as Django's reverse() gives it (the site's prefix included). */
+const siteUrl = (path) => `${SITE_PREFIX}${path}`;
+
+// ---------------------------------------------------------------------------
+// Sessions (django.contrib.sessions) and users
+// ---------------------------------------------------------------------------
+
+function loadSession(api, ctx) {
+	const key = parseCookies(ctx.headers.cookie).sessionid;
+	const stored = key ? api.state.sessions.get(key) : undefined;
+	const live = stored && stored.expiresAt > Date.now() ? stored : undefined;
+	if (stored && !live) api.state.sessions.delete(key);
+	return { key: live ? key : null, cookieSent: Boolean(key), data: live ? { ...live.data } : {}, modified: false };
+}
+
+/** SessionMiddleware.process_response: saves a changed session and sets (or deletes) the cookie. */
+function sessionCookie(api, session) {
+	if (!session.modified) return null;
+	if (Object.keys(session.data).length === 0) {
+		if (session.key) api.state.sessions.delete(session.key);
+		return session.cookieSent ? 'sessionid=""; expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/' : null;
 	}
-	return session;
+	session.key ??= randomString(32, SESSION_KEY_CHARS);
+	const maxAge = Math.max(1, Math.ceil(api.options.sessionTtlMs / 1000));
+	api.state.sessions.set(session.key, { data: { ...session.data }, expiresAt: Date.now() + api.options.sessionTtlMs });
+	return `sessionid=${session.key}; expires=${new Date(Date.now() + maxAge * 1000).toUTCString()}; HttpOnly; Max-Age=${maxAge}; Path=/; SameSite=Lax`;
 }
 
-function createSession(api, email) {
-	const id = randomToken(SESSION_ID_LENGTH).toLowerCase();
-	api.state.sessions.set(id, { email, created: Date.now(), expired: false });
-	return id;
+/** The logged-in user of the request (AuthenticationMiddleware), or null. */
+function sessionUser(api, session) {
+	const id = Number(session.data._auth_user_id);
+	const user = id > 0 ? api.options.users[id - 1] : undefined;
+	return user && user.active !== false ? { ...user, id } : null;
 }
 
-/** Origin the Referer must match: the Host the client used (as Django compares), else the sandbox's. */
-function expectedOrigin(ctx) {
-	return ctx.headers.host ? `http://${ctx.headers.host}` : ctx.sandboxUrl;
+/** django.contrib.auth.login: a new session key, the user in it, a new CSRF secret. */
+function logIn(ctx, userId) {
+	if (ctx.session.key) ctx.session.oldKey = ctx.session.key;
+	ctx.session.key = null;
+	ctx.session.data = { _auth_user_id: String(userId), _auth_user_backend: 'grit.auth.backends.EmailBackend' };
+	ctx.session.modified = true;
+	ctx.csrfSecret = randomString(CSRF_SECRET_LENGTH, TOKEN_CHARS);
+	ctx.csrfCookieNeedsUpdate = true;
 }
 
-/** Django's checks in its order: Referer (if sent), then the cookie, then the token. Returns a reason or null. */
-function csrfFailure(ctx, submittedToken) {
-	const referer = ctx.headers.referer;
-	if (referer !== undefined) {
-		let origin = null;
-		try {
-			origin = new URL(referer).origin;
-		} catch {
-			return 'Referer checking failed - Referer is malformed.';
-		}
-		if (origin !== expectedOrigin(ctx)) {
-			return `Referer checking failed - ${referer} does not match any trusted origins.`;
-		}
+function flushSession(ctx) {
+	ctx.session.data = {};
+	ctx.session.modified = true;
+}
+
+/** The response's cookies: the session's and, when it changed, the CSRF cookie. */
+function responseCookies(api, ctx) {
+	if (ctx.session.oldKey) api.state.sessions.delete(ctx.session.oldKey);
+	const cookies = [];
+	if (ctx.csrfCookieNeedsUpdate) {
+		const expires = new Date(Date.now() + CSRF_COOKIE_AGE_S * 1000).toUTCString();
+		cookies.push(`csrftoken=${ctx.csrfSecret}; expires=${expires}; Max-Age=${CSRF_COOKIE_AGE_S}; Path=/; SameSite=Lax`);
 	}
-	const cookie = parseCookies(ctx.headers.cookie).csrftoken;
-	if (!cookie) return 'CSRF cookie not set.';
-	if (!submittedToken) return 'CSRF token missing.';
-	if (submittedToken !== cookie) return 'CSRF token incorrect.';
+	const session = sessionCookie(api, ctx.session);
+	if (session) cookies.push(session);
+	return cookies.length ? { 'Set-Cookie': cookies } : {};
+}
+
+function redirect(api, ctx, location, status = 302) {
+	sendEmpty(ctx, status, { Location: location, 'Content-Type': 'text/html; charset=utf-8', ...responseCookies(api, ctx) });
+}
+
+function render(api, ctx, status, html) {
+	sendHtml(ctx, status, html, responseCookies(api, ctx));
+}
+
+// ---------------------------------------------------------------------------
+// CSRF (django.middleware.csrf, Django 4.1+: the cookie holds the secret, forms a masked token)
+// ---------------------------------------------------------------------------
+
+function tokenFormatProblem(token) {
+	if (token.length !== CSRF_SECRET_LENGTH && token.length !== CSRF_TOKEN_LENGTH) return 'has incorrect length';
+	if (![...token].every((c) => TOKEN_CHARS.includes(c))) return 'has invalid characters';
 	return null;
 }
 
-/**
- * auth: 'none' (pages), 'optional' (is-authenticated: no session is an
- * answer, not an error), 'session'. Authentication is checked before CSRF, as
- * DRF's SessionAuthentication does; GET needs the session only.
- */
-function authorize(api, ctx, auth) {
-	if (auth === 'none') return null;
-	const session = currentSession(api, ctx);
-	if (!session) {
-		if (auth === 'optional') return null;
-		throw new ApiError(403, { detail: NOT_AUTHENTICATED });
-	}
-	if (ctx.method !== 'GET' && ctx.method !== 'HEAD') {
-		const reason = csrfFailure(ctx, ctx.headers['x-csrftoken']);
-		if (reason) {
-			api.stats.csrfRejections += 1;
-			throw new ApiError(403, { detail: `CSRF Failed: ${reason}` });
+/** _mask_cipher_secret: a random mask, and the secret shifted by it. */
+function maskSecret(secret) {
+	const mask = randomString(CSRF_SECRET_LENGTH, TOKEN_CHARS);
+	const cipher = [...secret].map((c, i) => TOKEN_CHARS[(TOKEN_CHARS.indexOf(c) + TOKEN_CHARS.indexOf(mask[i])) % TOKEN_CHARS.length]).join('');
+	return mask + cipher;
+}
+
+function unmask(token) {
+	if (token.length === CSRF_SECRET_LENGTH) return token;
+	const mask = token.slice(0, CSRF_SECRET_LENGTH);
+	return [...token.slice(CSRF_SECRET_LENGTH)]
+		.map((c, i) => TOKEN_CHARS[(TOKEN_CHARS.indexOf(c) - TOKEN_CHARS.indexOf(mask[i]) + TOKEN_CHARS.length) % TOKEN_CHARS.length])
+		.join('');
+}
+
+/** The request's CSRF secret from its cookie, if well-formed. */
+function cookieSecret(ctx) {
+	const cookie = parseCookies(ctx.headers.cookie).csrftoken;
+	if (!cookie || tokenFormatProblem(cookie)) return null;
+	return unmask(cookie);
+}
+
+/** get_token: the form's masked token; a new secret (and cookie) when the request has none. */
+function getToken(ctx) {
+	if (!ctx.csrfSecret) {
+		ctx.csrfSecret = cookieSecret(ctx);
+		if (!ctx.csrfSecret) {
+			ctx.csrfSecret = randomString(CSRF_SECRET_LENGTH, TOKEN_CHARS);
+			ctx.csrfCookieNeedsUpdate = true;
 		}
 	}
-	return session;
-}
-
-// ---------------------------------------------------------------------------
-// Routing (the generic server strips trailing slashes: /auth/login/ -> /auth/login)
-// ---------------------------------------------------------------------------
-
-const ROUTES = [
-	{ method: 'GET', path: '/', auth: 'none', handler: homePage },
-	{ method: 'GET', path: '/auth/login', auth: 'none', handler: showLogin },
-	{ method: 'POST', path: '/auth/login', auth: 'none', handler: login },
-	{ method: 'GET', path: '/auth/mfa/verify', auth: 'none', handler: mfaPage },
-	{ method: 'POST', path: '/auth/is-authenticated', auth: 'optional', handler: isAuthenticated },
-	{ method: 'POST', path: '/api/threads/create', auth: 'session', handler: createThread },
-	{ method: 'POST', path: '/api/threads', auth: 'session', handler: getThread },
-	{ method: 'DELETE', path: '/api/threads', auth: 'session', handler: deleteThread },
-	{ method: 'POST', path: '/api/threads/list', auth: 'session', handler: listThreads },
-	{ method: 'POST', path: '/api/threads/runs', auth: 'session', handler: runThread },
-	{ method: 'POST', path: '/api/files/upload', auth: 'session', handler: uploadFile },
-	{ method: 'POST', path: '/api/models', auth: 'session', handler: listModels },
-	{ method: 'GET', path: '/api/default-config', auth: 'session', handler: defaultConfig },
-];
-
-/** The route, {methodNotAllowed} for a known path with another method, or null. */
-function findRoute(method, subpath) {
-	const sameMethod = method === 'HEAD' ? 'GET' : method;
-	const onPath = ROUTES.filter((r) => r.path === subpath);
-	if (onPath.length === 0) return null;
-	return onPath.find((r) => r.method === sameMethod) || { methodNotAllowed: true };
-}
-
-// ---------------------------------------------------------------------------
-// Pages and login
-// ---------------------------------------------------------------------------
-
-/** Where a login redirects to: a local `next` path, else the app's root (as Django's LoginView). */
-function safeNext(next) {
-	return typeof next === 'string' && next.startsWith('/') && !next.startsWith('//') ? next : `${PREFIX}/`;
-}
-
-function homePage(api, ctx) {
-	const session = currentSession(api, ctx);
-	if (!session) return sendEmpty(ctx, 302, { Location: `${PREFIX}/auth/login/?next=${encodeURIComponent(`${PREFIX}/`)}` });
-	return sendHtml(ctx, 200, page('Agent chat', `<h1>Agent chat</h1>\n<p>Logged in as ${escapeHtml(session.email)}.</p>`));
-}
-
-/** Keeps a well-formed csrftoken the client already has (Django does not rotate on GET). */
-function showLogin(api, ctx) {
-	const existing = parseCookies(ctx.headers.cookie).csrftoken;
-	const token = existing && /^[a-zA-Z0-9]{64}$/.test(existing) ? existing : randomToken(CSRF_TOKEN_LENGTH);
-	sendHtml(ctx, 200, loginPage(token, { next: ctx.query.next }), { 'Set-Cookie': csrfCookie(token) });
-}
-
-function mfaPage(api, ctx) {
-	const body = [
-		'<h1>Two-factor authentication</h1>',
-		'<p>Enter the code from your authenticator app.</p>',
-		'<form method="post"><input type="text" name="code" autocomplete="one-time-code"></form>',
-	].join('\n');
-	sendHtml(ctx, 200, page('Two-factor authentication', body));
-}
-
-function findUser(api, email) {
-	const wanted = String(email || '')
-		.trim()
-		.toLowerCase();
-	return wanted ? api.options.users.find((u) => String(u.email).toLowerCase() === wanted) : undefined;
+	return maskSecret(ctx.csrfSecret);
 }
 
 /**
- * Form login. CSRF failure -> 403 HTML; wrong credentials -> 200 with the form
- * again (Django re-renders); MFA users -> 302 to the MFA step with no session.
+ * CsrfViewMiddleware.process_view for an unsafe method: the Origin (when sent; the Referer is
+ * only checked over HTTPS, which the sandbox does not serve), then the cookie, then the token
+ * from the form field or the X-CSRFToken header. Returns the reason of a failure, or null.
  */
-function login(api, ctx) {
-	const fields = formFields(ctx);
-	const cookieToken = parseCookies(ctx.headers.cookie).csrftoken;
-	// The form field, or the header Django also accepts on forms.
-	const reason = csrfFailure(ctx, fields.csrfmiddlewaretoken || ctx.headers['x-csrftoken']);
-	if (reason) {
-		api.stats.csrfRejections += 1;
-		return sendHtml(ctx, 403, csrfFailurePage(reason));
+function csrfFailure(ctx, formToken) {
+	if (['GET', 'HEAD', 'OPTIONS', 'TRACE'].includes(ctx.method)) return null;
+	const origin = ctx.headers.origin;
+	if (origin !== undefined && origin !== `http://${ctx.headers.host}` && !CSRF_TRUSTED_ORIGINS.includes(origin)) {
+		return `Origin checking failed - ${origin} does not match any trusted origins.`;
 	}
-	const next = fields.next || ctx.query.next;
-	const user = findUser(api, fields.email);
-	if (!user || typeof fields.password !== 'string' || fields.password !== user.password) {
+	const cookie = parseCookies(ctx.headers.cookie).csrftoken;
+	if (!cookie) return 'CSRF cookie not set.';
+	const cookieProblem = tokenFormatProblem(cookie);
+	if (cookieProblem) return `CSRF cookie ${cookieProblem}.`;
+	let token = formToken || '';
+	let source = 'POST';
+	if (!token) {
+		token = String(ctx.headers['x-csrftoken'] || '');
+		source = "the 'HTTP_X_CSRFTOKEN' HTTP header";
+	}
+	if (!token) return 'CSRF token missing.';
+	const tokenProblem = tokenFormatProblem(token);
+	if (tokenProblem) return `CSRF token from ${source} ${tokenProblem}.`;
+	if (unmask(token) !== unmask(cookie)) return `CSRF token from ${source} incorrect.`;
+	return null;
+}
+
+// ---------------------------------------------------------------------------
+// Django views: pages and login (grit/auth/views.py)
+// ---------------------------------------------------------------------------
+
+function formFields(ctx) {
+	if (mediaType(ctx) === 'multipart/form-data') {
+		const fields = {};
+		for (const part of parseMultipart(ctx.rawBody, ctx.headers['content-type'])) {
+			if (part.filename === null && part.name) fields[part.name] = part.data.toString('utf8');
+		}
+		return fields;
+	}
+	if (mediaType(ctx) === 'application/x-www-form-urlencoded') return Object.fromEntries(new URLSearchParams(ctx.rawBody.toString('utf8')));
+	return {};
+}
+
+/**
+ * A non-REST view behind CsrfViewMiddleware: a CSRF failure goes to CSRF_FAILURE_VIEW
+ * (grit/core/views.py custom_csrf_failure_view): the session is flushed and the browser sent
+ * back to the login page.
+ */
+function csrfProtected(api, ctx, fields) {
+	const reason = csrfFailure(ctx, fields.csrfmiddlewaretoken);
+	if (!reason) return true;
+	api.stats.csrfRejections += 1;
+	flushSession(ctx);
+	redirect(api, ctx, siteUrl('/auth/login/'));
+	return false;
+}
+
+function indexView(api, ctx) {
+	const user = sessionUser(api, ctx.session);
+	render(api, ctx, 200, page('Home', user ? `<h1>Welcome</h1>\n<p>Signed in as ${escapeHtml(user.email)}.</p>` : '<h1>Welcome</h1>'));
+}
+
+/** grit/auth/views.py custom_login_view. */
+function loginView(api, ctx) {
+	if (ctx.method !== 'POST') return render(api, ctx, 200, loginPage(getToken(ctx)));
+	const fields = formFields(ctx);
+	if (!csrfProtected(api, ctx, fields)) return;
+	// EmailAuthenticationForm: a valid e-mail and a password; EmailBackend: the user by e-mail.
+	const email = String(fields.email || '').trim();
+	const index = /^[^\s@]+@[^\s@]+$/.test(email) ? api.options.users.findIndex((u) => u.email === email) : -1;
+	const user = index >= 0 ? api.options.users[index] : undefined;
+	if (!user || !fields.password || fields.password !== user.password || user.active === false) {
 		api.stats.failedLogins += 1;
-		const html = loginPage(cookieToken, { error: 'Please enter a correct email and password.', email: fields.email, next });
-		return sendHtml(ctx, 200, html);
+		return render(api, ctx, 200, loginPage(getToken(ctx)));
 	}
 	if (user.mfa) {
-		// A pre-auth marker only: it authenticates nothing (the MFA step is not simulated).
-		const pending = `mfa_pending=${randomToken(SESSION_ID_LENGTH)}; HttpOnly; Path=/; SameSite=Lax; Max-Age=${MFA_PENDING_MAX_AGE_S}`;
-		return sendEmpty(ctx, 302, { Location: `${PREFIX}/auth/mfa/verify/`, 'Set-Cookie': pending });
+		// A session that remembers who is logging in, not a logged-in one.
+		api.stats.mfaLogins += 1;
+		ctx.session.data = { ...ctx.session.data, _mfa_user_id: String(index + 1), _mfa_backend: 'grit.auth.backends.EmailBackend' };
+		ctx.session.modified = true;
+		return redirect(api, ctx, siteUrl('/auth/mfa/verify/'));
 	}
 	api.stats.logins += 1;
-	const sessionId = createSession(api, user.email);
-	const maxAge = Math.max(1, Math.ceil(api.options.sessionTtlMs / 1000));
-	sendEmpty(ctx, 302, {
-		Location: safeNext(next),
-		// Django rotates the CSRF token at login, so a client must pick up the new cookie.
-		'Set-Cookie': [
-			`sessionid=${sessionId}; HttpOnly; Path=/; SameSite=Lax; Max-Age=${maxAge}`,
-			csrfCookie(randomToken(CSRF_TOKEN_LENGTH)),
-		],
-	});
+	logIn(ctx, index + 1);
+	// LOGIN_REDIRECT_URL = '/' (grit/core/settings.py).
+	redirect(api, ctx, siteUrl('/'));
 }
 
-function isAuthenticated(api, ctx, session) {
-	sendJson(ctx, 200, session ? { is_authenticated: true, email: session.email } : { is_authenticated: false });
+/** grit/auth/views.py mfa_verify_view: the page, for a session in the middle of an MFA login. Codes are not simulated. */
+function mfaVerifyView(api, ctx) {
+	if (!ctx.session.data._mfa_user_id) return redirect(api, ctx, siteUrl('/auth/login/'));
+	if (ctx.method === 'POST' && !csrfProtected(api, ctx, formFields(ctx))) return;
+	const body = '<h1>Two-factor authentication</h1>\n<p>Enter the 6-digit code sent to your email, or use a backup code.</p>';
+	render(api, ctx, 200, page('Verify Your Identity', body));
+}
+
+/** grit/auth/views.py custom_logout_view. */
+function logoutView(api, ctx) {
+	if (ctx.method === 'POST' && !csrfProtected(api, ctx, formFields(ctx))) return;
+	flushSession(ctx);
+	redirect(api, ctx, siteUrl('/'));
+}
+
+/** grit/agent/views.py chat_view: @login_required. */
+function chatView(api, ctx) {
+	if (!sessionUser(api, ctx.session)) {
+		return redirect(api, ctx, `${siteUrl('/auth/login/')}?next=${encodeURIComponent(ctx.rawPath)}`);
+	}
+	render(api, ctx, 200, page('Chat', '<div id="chat"></div>'));
 }
 
 // ---------------------------------------------------------------------------
-// Threads
+// Django REST framework views (@api_view; settings: SessionAuthentication, IsAuthenticated, JSONRenderer)
 // ---------------------------------------------------------------------------
 
-/** Only mints an id: the thread is stored by its first run or upload. */
+/**
+ * DefaultContentNegotiation with JSONRenderer only: some media range of the Accept header must
+ * match application/json (`*\/*`, `application/*`); no header at all counts as `*\/*`.
+ */
+function acceptsJson(header) {
+	if (header === undefined) return true;
+	return String(header)
+		.split(',')
+		.some((range) => {
+			const [type, sub = ''] = range.split(';')[0].trim().toLowerCase().split('/');
+			return (type === '*' || type === 'application') && (sub === '*' || sub === 'json');
+		});
+}
+
+/**
+ * APIView.initial, then the view: content negotiation (406), authentication with its CSRF
+ * check for a logged-in session (403 "CSRF Failed: …"), the permission (403 "Authentication
+ * credentials were not provided."), then the method (405).
+ */
+function restView(methods, view) {
+	return async (api, ctx) => {
+		if (!acceptsJson(ctx.headers.accept)) {
+			api.stats.notAcceptable += 1;
+			throw drfError(406, 'Could not satisfy the request Accept header.');
+		}
+		const user = sessionUser(api, ctx.session);
+		if (user) {
+			const reason = csrfFailure(ctx, '');
+			if (reason) {
+				api.stats.csrfRejections += 1;
+				throw drfError(403, `CSRF Failed: ${reason}`);
+			}
+		}
+		if (!user) throw drfError(403, NOT_AUTHENTICATED);
+		if (!methods.includes(ctx.method)) throw drfError(405, `Method "${ctx.method}" not allowed.`);
+		ctx.responseHeaders = responseCookies(api, ctx);
+		await view(api, ctx, user);
+	};
+}
+
+/** request.data and request.FILES as DRF's JSON, form and multipart parsers give them. */
+function requestData(ctx) {
+	if (ctx.rawBody.length === 0) return { data: {}, files: {} };
+	const type = mediaType(ctx);
+	if (type === 'application/json') {
+		try {
+			const value = JSON.parse(ctx.rawBody.toString('utf8'));
+			return { data: isPlainObject(value) ? value : {}, files: {} };
+		} catch (error) {
+			throw drfError(400, `JSON parse error - ${error.message}`);
+		}
+	}
+	if (type === 'multipart/form-data') {
+		const data = {};
+		const files = {};
+		for (const part of parseMultipart(ctx.rawBody, ctx.headers['content-type'])) {
+			if (!part.name) continue;
+			if (part.filename === null) data[part.name] = part.data.toString('utf8');
+			else files[part.name] = part;
+		}
+		return { data, files };
+	}
+	if (type === 'application/x-www-form-urlencoded') return { data: formFields(ctx), files: {} };
+	throw drfError(415, `Unsupported media type "${ctx.headers['content-type'] || ''}" in request.`);
+}
+
+/** grit/auth/views.py is_authenticated: behind the default IsAuthenticated, so never `false`. */
+function isAuthenticated(api, ctx, user) {
+	sendJson(ctx, 200, { is_authenticated: true, user_id: user.id, email: user.email, is_email_verified: true }, ctx.responseHeaders);
+}
+
 function createThread(api, ctx) {
-	sendJson(ctx, 201, { thread_id: crypto.randomUUID() });
+	sendJson(ctx, 201, { thread_id: crypto.randomUUID() }, ctx.responseHeaders);
 }
 
-/** A stored thread of this user; other users' threads look unknown (sandbox choice). */
-function findThread(api, threadId, session) {
-	const thread = typeof threadId === 'string' ? api.state.threads.get(threadId) : undefined;
-	return thread && thread.owner === session.email ? thread : null;
+// --- ConversationMemory (grit/agent/store.py MemoryStoreService) ---
+
+const memoryKey = (userId, threadId) => `${userId} ${threadId}`;
+
+/** get_memory: a thread ID that is no UUID raises (ValidationError), one never stored is None. */
+function getMemory(api, user, threadId) {
+	return api.state.memories.get(memoryKey(user.id, parseUuid(threadId))) || null;
 }
 
-function requireThreadId(body) {
-	if (typeof body.thread_id !== 'string' || body.thread_id === '') throw appError(400, 'thread_id is required');
-	return body.thread_id;
+/** upsert_memory / set_current_agent_id: get_or_create, then a new updated_at. */
+function touchMemory(api, user, threadId) {
+	const id = parseUuid(threadId);
+	const key = memoryKey(user.id, id);
+	let memory = api.state.memories.get(key);
+	if (!memory) {
+		memory = { thread_id: id, user_id: user.id, owner: user.email, current_agent_id: null, conversation_history: [] };
+		api.state.memories.set(key, memory);
+	}
+	memory.updated = api.nextSeq();
+	return memory;
 }
 
-function getThread(api, ctx, session) {
-	const thread = findThread(api, requireThreadId(jsonBody(ctx)), session);
-	if (!thread) throw appError(404, 'Thread not found');
-	sendJson(ctx, 200, { messages: structuredClone(thread.messages) });
+/** grit/agent/views.py thread_detail: POST reads, DELETE deletes. */
+function threadDetail(api, ctx, user) {
+	const { data } = requestData(ctx);
+	const threadId = data.thread_id;
+	if (!threadId) throw appError(400, 'Thread ID is required');
+	if (ctx.method === 'DELETE') {
+		let memory;
+		try {
+			memory = getMemory(api, user, threadId);
+		} catch {
+			throw new JsonAnswer(500, { success: false, error: 'Failed to delete thread' });
+		}
+		if (!memory) throw new JsonAnswer(404, { success: false, error: 'Thread not found' });
+		api.state.memories.delete(memoryKey(user.id, memory.thread_id));
+		return sendJson(ctx, 200, { success: true, message: 'Thread deleted successfully' }, ctx.responseHeaders);
+	}
+	// No try here in the app: a malformed ID ends in Django's 500 page.
+	const memory = getMemory(api, user, threadId);
+	if (!memory) throw appError(404, 'Thread not found');
+	const messages = memory.conversation_history.map((entry, index) => {
+		const metadata = entry.metadata || {};
+		if (entry.role === 'user_image' && metadata.filename) {
+			return { role: entry.role, content: `[File uploaded: ${metadata.filename}]`, metadata: { ...metadata, file_index: index } };
+		}
+		return { role: entry.role, content: entry.content, metadata };
+	});
+	sendJson(ctx, 200, { messages }, ctx.responseHeaders);
 }
 
-function deleteThread(api, ctx, session) {
-	const thread = findThread(api, requireThreadId(jsonBody(ctx)), session);
-	if (!thread) throw appError(404, 'Thread not found');
-	api.state.threads.delete(thread.id);
-	sendJson(ctx, 200, { success: true, message: 'Thread deleted successfully' });
+/** grit/agent/views.py threads_list: the 20 most recently updated, titled by their first user message. */
+function threadsList(api, ctx, user) {
+	const memories = [...api.state.memories.values()]
+		.filter((memory) => memory.user_id === user.id)
+		.sort((a, b) => b.updated - a.updated)
+		.slice(0, THREAD_LIST_MAX)
+		.map((memory) => {
+			const first = memory.conversation_history.find((entry) => entry.role === 'user');
+			return { id: memory.thread_id, title: first ? first.content : ' - ' };
+		});
+	sendJson(ctx, 200, { memories }, ctx.responseHeaders);
 }
 
-function listThreads(api, ctx, session) {
-	const memories = [...api.state.threads.values()]
-		.filter((t) => t.owner === session.email && t.messages.length > 0)
-		.sort((a, b) => b._seq - a._seq)
-		.map((t) => ({ id: t.id, title: t.title }));
-	sendJson(ctx, 200, { memories });
+/** grit/agent/models.py AgentManager.get_user_agents: AgentResponse, with `label`. */
+function modelsList(api, ctx) {
+	const models = [...api.state.agents.values()].map((agent) => ({
+		id: agent.id,
+		label: agent.name,
+		description: agent.metadata.description || '',
+		suggested_messages: agent.metadata.suggested_messages || [],
+		overview_html: agent.metadata.overview_html || '',
+	}));
+	sendJson(ctx, 200, { models }, ctx.responseHeaders);
 }
 
-function storeThread(api, { id, firstMessage, modelId, owner }) {
-	const thread = withSeq(
-		{
-			id,
-			title: collapse(firstMessage).slice(0, TITLE_CHARS),
-			messages: [],
-			model_id: modelId,
-			created: now(),
-			owner,
-		},
-		api.nextSeq(),
-	);
-	api.state.threads.set(id, thread);
-	return thread;
+/** grit/agent/views.py default_config. */
+function defaultConfig(api, ctx) {
+	const agent = [...api.state.agents.values()].find((a) => a.metadata.model_name === DEFAULT_MODEL_NAME);
+	if (!agent) throw appError(404, `No agent found with model_name: ${DEFAULT_MODEL_NAME}`);
+	sendJson(ctx, 200, { model: agent.id, model_name: DEFAULT_MODEL_NAME, system_prompt: DEFAULT_SYSTEM_PROMPT }, ctx.responseHeaders);
 }
+
+/** Agent.objects.get(id=...): a malformed ID raises ValidationError, an unknown one DoesNotExist. */
+function getAgent(api, agentId) {
+	const agent = api.state.agents.get(parseUuid(agentId));
+	if (!agent) throw new ServerError('DoesNotExist', 'Agent matching query does not exist.');
+	return agent;
+}
+
+/** The app's own try/except around the view's work: any exception becomes 500 {"error": str(e)}. */
+function caughtAsJson(work, prefix = '') {
+	try {
+		return work();
+	} catch (error) {
+		if (error instanceof ServerError) throw appError(500, `${prefix}${error.message}`);
+		throw error;
+	}
+}
+
+// --- Streaming: StreamingHttpResponse over a token generator ---
 
 /**
- * The model a run uses: the stored thread's model wins over model_id (as the
- * real system does). model_id is only checked when it is used (sandbox choice).
+ * Streams what `generate` yields, one piece per chunkDelayMs. The view wraps the generator:
+ * an exception inside it becomes the inline line "\n[Stream Error]: <message>\n"
+ * (grit/agent/aviews.py). Returns false when the client left or a cutStream fault cut it.
  */
-function resolveModel(api, thread, modelId) {
-	if (thread) return api.state.models.get(thread.model_id) || api.state.models.get(IDS.defaultModel);
-	if (modelId === undefined || modelId === null || modelId === '') return api.state.models.get(IDS.defaultModel);
-	const model = api.state.models.get(modelId);
-	if (!model) throw appError(404, 'Model not found');
-	return model;
-}
-
-/** A thread id that is another user's is refused rather than shared (sandbox choice). */
-function checkNotForeign(api, threadId, session) {
-	const stored = api.state.threads.get(threadId);
-	if (stored && stored.owner !== session.email) throw appError(404, 'Thread not found');
-	return stored || null;
-}
-
-// ---------------------------------------------------------------------------
-// Runs and uploads: raw text deltas on text/event-stream, no framing, no end event
-// ---------------------------------------------------------------------------
-
-/**
- * Streams `chunks` (the first at once, then one per chunkDelayMs). Returns
- * true when everything was sent, false when the client left or a cutStream
- * fault cut the stream. malformedLine sends invalid UTF-8: the raw-text
- * counterpart of a broken line.
- */
-async function streamChunks(api, ctx, chunks) {
-	const stream = openStream(ctx, { contentType: 'text/event-stream', malformedChunk: Buffer.from([0xff, 0xfe, 0xfd]) });
-	for (let i = 0; i < chunks.length; i++) {
-		if (i > 0) await api.env.sleep(api.options.chunkDelayMs);
-		if (!stream.write(chunks[i])) return false;
+async function streamTokens(api, ctx, contentType, generate) {
+	const stream = openStream(ctx, { contentType, malformedChunk: Buffer.from([0xff, 0xfe, 0xfd]) });
+	let first = true;
+	const send = async (piece) => {
+		if (!first) await api.env.sleep(api.options.chunkDelayMs);
+		first = false;
+		return stream.write(piece);
+	};
+	let complete = true;
+	try {
+		complete = await generate(send);
+	} catch (error) {
+		if (!(error instanceof ServerError)) throw error;
+		await send(`\n[Stream Error]: ${error.message}\n`);
 	}
 	if (stream.closed) return false;
 	stream.end();
+	return complete !== false;
+}
+
+/**
+ * process_chat of grit/agent/openai_agent.py (claude_agent.py does the same): the billing stop
+ * first (nothing stored), then the thread's agent is set, then text or pages are stored.
+ */
+async function processChat(api, user, agent, request, send) {
+	if (agent.recordUsageForPayment && typeof user.unitsRemaining === 'number' && user.unitsRemaining <= 0) {
+		await send(BILLING_SENTENCE);
+		return true;
+	}
+	const memory = touchMemory(api, user, request.threadId);
+	memory.current_agent_id = agent.id;
+	if (request.file) return storePages(api, memory, request.file);
+
+	memory.conversation_history.push({ role: 'user', content: request.message });
+	memory.updated = api.nextSeq();
+	const words = splitWords(composeReply(agent, request.message));
+	if (request.message.includes('[stream-error]')) {
+		for (const word of words.slice(0, WORDS_BEFORE_ERROR)) if (!(await send(word))) return false;
+		await send(`\n[Stream Error]: ${STREAM_FAILURE}\n`);
+		// on_agent_end stores result.final_output, which a failed run never set.
+		memory.conversation_history.push({ role: 'assistant', content: null });
+		return true;
+	}
+	for (const word of words) if (!(await send(word))) return false;
+	memory.conversation_history.push({ role: 'assistant', content: words.join('') });
+	memory.updated = api.nextSeq();
 	return true;
 }
 
-async function runThread(api, ctx, session) {
-	const body = jsonBody(ctx);
-	if (typeof body.message !== 'string' || body.message.trim() === '') throw appError(400, 'message is required');
-	const threadId = requireThreadId(body);
-	const existing = checkNotForeign(api, threadId, session);
-	const model = resolveModel(api, existing, body.model_id);
+/**
+ * The pages of an uploaded file (grit/agent/utils.py get_page_count / pdf_page_to_base64, i.e.
+ * PyMuPDF): PDFs by their page objects, images as one page, plain text as one page per 3000
+ * characters; anything else PyMuPDF cannot open.
+ */
+function pageCount(file) {
+	const data = file.data;
+	const name = String(file.filename || '');
+	if (data.subarray(0, 5).toString('latin1') === '%PDF-') {
+		const pages = (data.toString('latin1').match(/\/Type\s*\/Page(?![a-zA-Z])/g) || []).length;
+		if (pages > 0) return pages;
+		throw new ServerError('FileDataError', 'Failed to open file: broken document.');
+	}
+	const head = data.subarray(0, 12);
+	const isImage =
+		head.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) ||
+		head.subarray(0, 3).equals(Buffer.from([0xff, 0xd8, 0xff])) ||
+		head.subarray(0, 4).toString('latin1') === 'GIF8' ||
+		head.subarray(0, 2).toString('latin1') === 'BM' ||
+		(head.subarray(0, 4).toString('latin1') === 'RIFF' && head.subarray(8, 12).toString('latin1') === 'WEBP');
+	if (isImage) return 1;
+	if (/\.txt$/i.test(name)) return Math.max(1, Math.ceil(data.length / 3000));
+	throw new ServerError('FileDataError', `Failed to open file '.tmp/${name}'.`);
+}
+
+function storePages(api, memory, file) {
+	const pages = pageCount(file);
+	for (let index = 0; index < pages; index++) {
+		memory.conversation_history.push({
+			role: 'user_image',
+			content: `data:image/png;base64,${PAGE_PNG}`,
+			metadata: { filename: file.filename, pageCount: `${pages} page${pages > 1 ? 's' : ''}`, media_type: 'image/png' },
+		});
+	}
+	memory.updated = api.nextSeq();
+	// The image branch yields nothing: the answer's body stays empty.
+	return true;
+}
+
+/** grit/agent/aviews.py threads_runs (THREADS_RUNS_AVIEW). */
+async function threadsRuns(api, ctx, user) {
+	const { data } = requestData(ctx);
+	if (!data.message) throw appError(400, 'Message is required');
+	if (!data.thread_id) throw appError(400, 'Thread ID is required');
+	if (!data.model_id) throw appError(400, 'Model ID is required');
+	// The thread's stored agent wins over model_id (get_current_agent_id).
+	const agent = caughtAsJson(() => {
+		const stored = api.state.memories.get(memoryKey(user.id, parseUuid(data.thread_id)));
+		return getAgent(api, (stored && stored.current_agent_id) || data.model_id);
+	});
 	api.stats.runs += 1;
-
-	if (body.message.includes('[billing]')) {
-		await streamChunks(api, ctx, [BILLING_SENTENCE]);
-		return;
-	}
-	const thread = existing || storeThread(api, { id: threadId, firstMessage: body.message, modelId: model.id, owner: session.email });
-	thread.messages.push({ role: 'user', content: body.message, metadata: {} });
-	const words = splitWords(composeReply(model, body.message));
-
-	if (body.message.includes('[stream-error]')) {
-		await streamChunks(api, ctx, [...words.slice(0, WORDS_BEFORE_ERROR), STREAM_ERROR_LINE]);
-		return;
-	}
-	// Stored once fully sent, like a generator that saves after its last token:
-	// a cut or abandoned stream leaves no assistant message.
-	if (await streamChunks(api, ctx, words)) {
-		thread.messages.push({ role: 'assistant', content: words.join(''), metadata: { model_id: model.id } });
-	}
+	const request = { threadId: data.thread_id, message: String(data.message) };
+	await streamTokens(api, ctx, 'text/event-stream', (send) => processChat(api, user, agent, request, send));
 }
 
-async function uploadFile(api, ctx, session) {
-	const parts = mediaType(ctx) === 'multipart/form-data' ? parseMultipart(ctx.rawBody, ctx.headers['content-type']) : [];
-	const file = parts.find((p) => p.name === 'file' && p.filename !== null);
-	const threadPart = parts.find((p) => p.name === 'thread_id' && p.filename === null);
-	const threadId = threadPart ? threadPart.data.toString('utf8').trim() : '';
-	if (!file || !threadId) throw appError(400, 'file and thread_id are required');
-	const modelPart = parts.find((p) => p.name === 'model_id' && p.filename === null);
-
-	const existing = checkNotForeign(api, threadId, session);
-	const model = resolveModel(api, existing, modelPart ? modelPart.data.toString('utf8').trim() : undefined);
+/** grit/agent/aviews.py upload_files: the file's pages are stored with the app's first agent; the answer is empty. */
+async function uploadFiles(api, ctx, user) {
+	const { data, files } = requestData(ctx);
+	if (!files.file) throw appError(400, 'File is required');
+	if (!data.thread_id) throw appError(400, 'Thread ID is required');
+	const agent = [...api.state.agents.values()][0];
+	if (!agent) throw appError(404, 'No agents available. Please configure an agent first.');
 	api.stats.uploads += 1;
-
-	const filename = file.filename || 'upload';
-	const isImage = file.contentType.toLowerCase().startsWith('image/');
-	// An image is stored by name, not as a data URL, so thread details stay small (sandbox choice).
-	const message = {
-		role: isImage ? 'user_image' : 'user',
-		content: `${isImage ? '[image]' : '[file]'} ${filename}`,
-		metadata: { filename, content_type: file.contentType, size: file.data.length },
-	};
-	const thread = existing || storeThread(api, { id: threadId, firstMessage: message.content, modelId: model.id, owner: session.email });
-	thread.messages.push(message);
-
-	const words = splitWords(composeUploadReply(filename, file.data.length));
-	if (await streamChunks(api, ctx, words)) {
-		thread.messages.push({ role: 'assistant', content: words.join(''), metadata: { model_id: model.id } });
-	}
-}
-
-// ---------------------------------------------------------------------------
-// Models and configuration
-// ---------------------------------------------------------------------------
-
-function listModels(api, ctx) {
-	sendJson(ctx, 200, { models: structuredClone([...api.state.models.values()]) });
-}
-
-function defaultConfig(api, ctx) {
-	const model = api.state.models.get(IDS.defaultModel);
-	if (!model) throw appError(404, 'Configuration or agent not found');
-	sendJson(ctx, 200, { model: model.id, model_name: modelLabel(model), system_prompt: SYSTEM_PROMPT });
+	const request = { threadId: data.thread_id, file: files.file };
+	await streamTokens(api, ctx, 'text/plain', (send) => processChat(api, user, agent, request, send));
 }
 
 module.exports = {
 	createAgentChatApi,
-	AGENT_CHAT_PREFIX: PREFIX,
+	AGENT_CHAT_PREFIX: SITE_PREFIX,
 	AGENT_CHAT_IDS: IDS,
+	AGENT_CHAT_BILLING_SENTENCE: BILLING_SENTENCE,
 	composeReply,
 	parseMultipart,
 };

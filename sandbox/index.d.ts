@@ -270,72 +270,94 @@ export interface OpenAiSandbox {
 export interface AgentChatUser {
 	email: string;
 	password: string;
-	/** Right password -> 302 to <prefix>/auth/mfa/verify/ and no session (MFA is not simulated further). */
+	/** An active MFA device: the right password answers 302 to <site>/auth/mfa/verify/ with a session that is not logged in. */
 	mfa?: boolean;
+	/** A Stripe customer's units; 0 or less: every message and upload gets the billing sentence. Undefined: not billed. */
+	unitsRemaining?: number;
+	/** false: the login form is shown again, as for a wrong password. */
+	active?: boolean;
 }
 
 export interface AgentChatOptions {
 	users?: AgentChatUser[];
+	/** Where grit.agent.urls is mounted under the site: '/agent' (default), '' for the site's root. */
+	apiPath?: string;
+	/** Django's DEBUG: technical 404/500 pages ("Page not found at …", "<Exception> at …"). */
+	debug?: boolean;
 	/** ms between streamed text deltas (one word each). */
 	chunkDelayMs?: number;
-	/** A session expires this long after login (read at each check, so lowering it expires old sessions too). */
+	/** SESSION_COOKIE_AGE in ms (two weeks); read at each request. */
 	sessionTtlMs?: number;
 }
 
-export interface AgentChatMessage {
-	/** 'user' | 'assistant' | 'user_image' (image uploads). */
+export interface AgentChatHistoryEntry {
+	/** 'user' | 'assistant' | 'user_image' (one per page of an uploaded file). */
 	role: string;
-	content: string;
-	metadata: Record<string, any>;
+	/** null for the assistant message stored after a stream error. */
+	content: string | null;
+	metadata?: Record<string, any>;
 }
 
-export interface AgentChatThread {
-	id: string;
-	/** The first user message (or "[file] <name>" / "[image] <name>"), whitespace collapsed, cut to 60 chars. */
-	title: string;
-	messages: AgentChatMessage[];
-	model_id: string;
-	/** ISO time. */
-	created: string;
-	/** Email of the user whose session stored it (threads are per user). */
+/** A ConversationMemory row: stored by a thread's first run or upload, per user. */
+export interface AgentChatMemory {
+	thread_id: string;
+	user_id: number;
 	owner: string;
+	/** The agent that answers in this thread, whatever model_id a run names. */
+	current_agent_id: string | null;
+	conversation_history: AgentChatHistoryEntry[];
+	/** Order of last change (updated_at). */
+	updated: number;
 }
 
 export interface AgentChatState {
-	/** sessionid -> session; an expired or invalidated one is dropped at its next use. */
-	sessions: Map<string, { email: string; created: number; expired: boolean }>;
-	/** Stored threads only: threads/create mints an id without storing anything. */
-	threads: Map<string, AgentChatThread>;
-	/** Two models carry `label`, one carries `name` instead. */
-	models: Map<string, Record<string, any>>;
+	sessions: Map<string, { data: Record<string, string>; expiresAt: number }>;
+	/** `${userId} ${threadId}` -> memory. */
+	memories: Map<string, AgentChatMemory>;
+	/** Agents by id, in the order stored (the first one takes uploads). */
+	agents: Map<string, { id: string; name: string; recordUsageForPayment: boolean; metadata: Record<string, any> }>;
 }
 
 export interface AgentChatStats {
 	logins: number;
+	/** Logins that were sent on to the MFA page. */
+	mfaLogins: number;
 	failedLogins: number;
-	/** threads/runs requests that passed validation ([billing] and [stream-error] included). */
+	/** CSRF failures: 403 on the API, the redirect back to the login page on forms. */
+	csrfRejections: number;
+	/** 406 answers to an Accept header without JSON. */
+	notAcceptable: number;
+	/** threads/runs requests that reached the stream. */
 	runs: number;
 	uploads: number;
-	/** 403s for CSRF (API and login form). */
-	csrfRejections: number;
 }
 
 export interface AgentChatIds {
 	models: readonly [string, string, string];
+	/** The agent default-config names. */
 	defaultModel: string;
+	/** The agent uploads use (Agent.objects.all().first()). */
+	firstModel: string;
 }
 
 export interface AgentChatSandbox {
-	/** http://127.0.0.1:PORT/agentchat/agent */
-	readonly baseUrl: string;
+	/** http://127.0.0.1:PORT/agentchat: <siteUrl>/auth/login/ is the login page. */
+	readonly siteUrl: string;
+	/** '/agent' unless configured. */
+	readonly apiPath: string;
+	/** <siteUrl><apiPath>: <apiUrl>/api/threads/list lists the threads. */
+	readonly apiUrl: string;
 	ids: AgentChatIds;
 	/** A copy with passwords shown as '***'. */
 	readonly options: Required<AgentChatOptions>;
 	state: AgentChatState;
 	stats: AgentChatStats;
 	configure(partial: AgentChatOptions): void;
-	/** Every current session becomes invalid: 403 on the API, is_authenticated false. */
+	/** Every session ends: the API answers 403 until the client logs in again. */
 	expireSessions(): void;
+	/** The stored threads of one user (default user@example.com), by thread id. */
+	threadsOf(email?: string): Map<string, AgentChatMemory>;
+	thread(threadId: string, email?: string): AgentChatMemory | undefined;
 }
 
 export interface RequestLogEntry {

@@ -88,7 +88,7 @@ async function main() {
 		credentials.agentChat = await api.upsertCredential({
 			name: 'Agent Chat (sandbox)',
 			type: 'agentChatApi',
-			data: { baseUrl: sandbox.agentChat.baseUrl, authMethod: 'password', email: 'user@example.com', password: 'correct-horse-battery' },
+			data: { siteUrl: sandbox.agentChat.siteUrl, authMethod: 'password', email: 'user@example.com', password: 'correct-horse-battery' },
 		});
 		credentials.openAiThreads = await api.upsertCredential({
 			name: 'OpenAI-compatible Threads (sandbox)',

@@ -61,8 +61,8 @@ async function main() {
 	console.log(`  Griptape Cloud API key:  ${griptapeEnvKey ? '(from SANDBOX_GRIPTAPE_API_KEY)' : BUILT_IN_GRIPTAPE_KEY} (Bearer)`);
 	console.log(`  OpenAI Assistants URL:   ${sandbox.openai.baseUrl}`);
 	console.log(`  OpenAI Assistants key:   ${sandbox.openai.options.apiKeys[0]} (Bearer; OpenAI-Beta: assistants=v2)`);
-	console.log(`  Agent chat base URL:     ${sandbox.agentChat.baseUrl}`);
-	// Public fixture login (like the keys above); the MFA user mfa@example.com has the same password.
+	console.log(`  Agent chat site URL:     ${sandbox.agentChat.siteUrl} (Agent API Path ${sandbox.agentChat.apiPath})`);
+	// Public fixture login (like the keys above); mfa@example.com and nounits@example.com have the same password.
 	console.log('  Agent chat login:        user@example.com / correct-horse-battery (session cookie + X-CSRFToken)');
 	console.log(`  Control:                 ${sandbox.url}/__sandbox/{reset,faults,stats,config,requests}`);
 

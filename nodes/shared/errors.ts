@@ -1,6 +1,8 @@
 import type { IDataObject, INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { htmlPageSummary, isHtmlPage } from './html';
+
 /** The error as the API described it, whatever shape its body had. */
 export interface ApiErrorInfo {
 	code?: string;
@@ -18,12 +20,14 @@ function isObject(value: unknown): value is IDataObject {
  * Reads every error body shape the four APIs use:
  * `{error_code, detail}` (Haufe), `{message}` (gateways), `{detail: [{loc, msg}]}` (FastAPI
  * validation), `{type, errors: [...]}` (Griptape), `{detail}` / `{error}` (Django) and
- * `{error: {code, message}}` (OpenAI-style).
+ * `{error: {code, message}}` (OpenAI-style). An HTML page (a framework's or a proxy's error
+ * page) is named by its title, not quoted.
  */
 export function readApiError(body: unknown): ApiErrorInfo | undefined {
 	if (typeof body === 'string') {
 		const text = body.trim();
 		if (!text) return undefined;
+		if (isHtmlPage(text)) return { code: 'html_page', detail: `an HTML page instead of data: “${htmlPageSummary(text)}”` };
 		try {
 			return readApiError(JSON.parse(text));
 		} catch {
@@ -82,14 +86,16 @@ export interface ApiErrorContext {
 	itemIndex?: number;
 	/** What the node was doing, e.g. "POST /threads/{id}/run". */
 	operation?: string;
+	/** Names an error the API reports without a code (see ServiceDefinition.codeFor). */
+	codeFor?: (status: number, detail: string) => string | undefined;
 }
 
 /** One NodeApiError whose message names the service, the code and the status, and says what to do. */
 export function apiError(node: INode, context: ApiErrorContext): NodeApiError {
 	const info = readApiError(context.body) ?? { detail: `HTTP ${context.status}` };
-	const code = info.code ?? `http_${context.status}`;
+	const code = info.code ?? context.codeFor?.(context.status, info.detail) ?? `http_${context.status}`;
 	const hint =
-		(info.code && context.hints[info.code]) ||
+		(Object.prototype.hasOwnProperty.call(context.hints, code) ? context.hints[code] : undefined) ||
 		STATUS_HINTS[context.status] ||
 		(context.status >= 500
 			? 'The service failed on its side: retry later; if it persists, contact its support.'

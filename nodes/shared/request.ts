@@ -41,6 +41,11 @@ export interface ServiceDefinition {
 	 * `preAuthentication` renews it). n8n then renews the session and repeats the request once.
 	 */
 	reauthenticateOn?: number[];
+	/**
+	 * A code for an error the API reports as plain text (`{"error": "…"}`), so that `hints` can
+	 * say what to do about it.
+	 */
+	codeFor?(status: number, detail: string): string | undefined;
 }
 
 export interface RetrySettings {
@@ -260,6 +265,7 @@ export class ApiClient {
 				hints: this.service.hints,
 				itemIndex: request.itemIndex,
 				operation: target,
+				codeFor: this.service.codeFor,
 			});
 		}
 	}

@@ -61,7 +61,7 @@ beforeAll(async () => {
 		const agentChat = await api.upsertCredential({
 			name: 'Agent Chat (sandbox)',
 			type: 'agentChatApi',
-			data: { baseUrl: sandbox.agentChat.baseUrl, authMethod: 'password', email: 'user@example.com', password: 'correct-horse-battery' },
+			data: { siteUrl: sandbox.agentChat.siteUrl, authMethod: 'password', email: 'user@example.com', password: 'correct-horse-battery' },
 		});
 		const openAiThreads = await api.upsertCredential({
 			name: 'OpenAI-compatible Threads (sandbox)',
@@ -154,13 +154,13 @@ it('tests credentials as the editor does: a good one passes, and the failures sa
 		expect(unreachable.message).toMatch(/refused|ECONNREFUSED/i);
 
 		const agentChat = (data: object) =>
-			api.testCredential({ name: 'Agent chat test', type: 'agentChatApi', data: { baseUrl: sandbox.agentChat.baseUrl, authMethod: 'password', ...data } });
+			api.testCredential({ name: 'Agent chat test', type: 'agentChatApi', data: { siteUrl: sandbox.agentChat.siteUrl, authMethod: 'password', ...data } });
 		expect(await agentChat({ email: 'user@example.com', password: 'correct-horse-battery' })).toMatchObject({ status: 'OK' });
 		const wrongPassword = await agentChat({ email: 'user@example.com', password: 'wrong' });
 		expect(wrongPassword).toMatchObject({ status: 'Error', message: expect.stringContaining('The e-mail or password was not accepted') });
 		const mfa = await agentChat({ email: 'mfa@example.com', password: 'correct-horse-battery' });
 		expect(mfa).toMatchObject({ status: 'Error', message: expect.stringContaining('multi-factor authentication') });
-		const gone = await agentChat({ email: 'user@example.com', password: 'correct-horse-battery', baseUrl: 'http://127.0.0.1:9/agent' });
+		const gone = await agentChat({ email: 'user@example.com', password: 'correct-horse-battery', siteUrl: 'http://127.0.0.1:9' });
 		expect(gone.status).toBe('Error');
 		expect(gone.message).toMatch(/refused|ECONNREFUSED/i);
 

@@ -5,9 +5,10 @@
  * normally provide (where node and credential types come from, where credentials are
  * stored) are supplied here, in the spirit of n8n's own `nodes-testing` harness.
  */
-import { ExecutionLifecycleHooks, LoadOptionsContext, PollContext, WorkflowExecute } from 'n8n-core';
+import { ExecuteContext, ExecutionLifecycleHooks, LoadOptionsContext, PollContext, RoutingNode, WorkflowExecute } from 'n8n-core';
 import type {
 	ICredentialDataDecryptedObject,
+	ICredentialTestRequest,
 	ICredentialType,
 	IDataObject,
 	IHttpRequestHelper,
@@ -23,7 +24,7 @@ import type {
 	IWorkflowExecuteAdditionalData,
 	WorkflowExecuteMode,
 } from 'n8n-workflow';
-import { createRunExecutionData, ICredentialsHelper, isExpression, Workflow } from 'n8n-workflow';
+import { createEmptyRunExecutionData, createRunExecutionData, ICredentialsHelper, isExpression, NodeConnectionTypes, Workflow } from 'n8n-workflow';
 
 import { packageCredentialTypes, packageNodeTypes } from './package-types';
 
@@ -191,6 +192,8 @@ export interface RunNodeOptions {
 	staticData?: IDataObject;
 	/** Lets a test cancel the execution, as the editor's stop button does. */
 	onStart?: (cancel: () => void) => void;
+	/** Node types besides the package's (e.g. the throwaway node of a credential test). */
+	extraNodeTypes?: Record<string, INodeType>;
 }
 
 export interface NodeRunResult {
@@ -220,7 +223,7 @@ interface Setup {
 
 /** What n8n's server would provide around one node: workflow, hooks, credentials, URLs. */
 function setUp(options: RunNodeOptions): Setup {
-	const nodeTypes = new PackageNodeTypes(packageNodeTypes());
+	const nodeTypes = new PackageNodeTypes({ ...packageNodeTypes(), ...(options.extraNodeTypes ?? {}) });
 	const credentialsHelper = new InMemoryCredentialsHelper(packageCredentialTypes(), {
 		...options.credentials,
 	} as Record<string, ICredentialDataDecryptedObject>);
@@ -371,4 +374,79 @@ export async function runNode(options: RunNodeOptions): Promise<NodeRunResult> {
 		run,
 		credentialsHelper,
 	};
+}
+
+export interface CredentialTestResult {
+	status: 'OK' | 'Error';
+	message: string;
+	credentialsHelper: InMemoryCredentialsHelper;
+}
+
+/**
+ * Tests a credential as the editor's "Test" button does, following n8n's
+ * `CredentialsTester.runRequestTest` (packages/cli, which n8n-core does not ship): the
+ * credential's test request becomes the routing of a throwaway node that n8n-core's
+ * `RoutingNode` runs, through `httpRequestWithAuthentication` with the credential's
+ * `preAuthentication` and `authenticate`; the test's rules then read the answer.
+ */
+export async function runCredentialTest(type: string, data: ICredentialDataDecryptedObject): Promise<CredentialTestResult> {
+	const test = packageCredentialTypes()[type]?.test as ICredentialTestRequest | undefined;
+	if (!test) throw new Error(`The credential ${type} has no test request`);
+	const nodeType: INodeType = {
+		description: {
+			displayName: 'Temp',
+			name: 'credentialTest',
+			group: ['transform'],
+			version: 1,
+			description: '',
+			defaults: {},
+			inputs: [NodeConnectionTypes.Main],
+			outputs: [NodeConnectionTypes.Main],
+			credentials: [{ name: type, required: true }],
+			properties: [{ displayName: 'Temp', name: 'temp', type: 'string', routing: { request: test.request }, default: '' }],
+		},
+	};
+	const { node, workflow, additionalData, credentialsHelper } = setUp({
+		type: 'credentialTest',
+		parameters: {},
+		credentials: { [type]: data },
+		extraNodeTypes: { [`${PACKAGE}.credentialTest`]: nodeType },
+	});
+	const credentialsDecrypted = {
+		id: `${type}-id`,
+		name: type,
+		type,
+		data: await credentialsHelper.getDecrypted(additionalData, { id: `${type}-id`, name: type }, type),
+	};
+	const inputData = { main: [[{ json: {} }]] };
+	const context = new ExecuteContext(workflow, node, additionalData, 'internal', createEmptyRunExecutionData(), 0, [], inputData, { node, data: {}, source: null }, []);
+	const rules = (test.rules ?? []) as Array<{ type: string; properties: { value?: unknown; key?: string; message: string } }>;
+	let response: INodeExecutionData[][] | null | undefined;
+	try {
+		response = await new RoutingNode(context, nodeType, credentialsDecrypted).runNode();
+	} catch (caught) {
+		const error = caught as Error & { cause?: { code?: string; response?: { status: number; statusText?: string } } };
+		const failed = error.cause?.response;
+		if (failed) {
+			const rule = rules.find((entry) => entry.type === 'responseCode' && entry.properties.value === failed.status);
+			if (rule) return { status: 'Error', message: rule.properties.message, credentialsHelper };
+			if (failed.status < 199 || failed.status > 299) {
+				return { status: 'Error', message: failed.statusText || `Received HTTP status code: ${failed.status}`, credentialsHelper };
+			}
+		} else if (error.cause?.code) {
+			return { status: 'Error', message: error.cause.code, credentialsHelper };
+		}
+		return { status: 'Error', message: error.message, credentialsHelper };
+	}
+	const body = response?.[0]?.[0]?.json as IDataObject | undefined;
+	for (const rule of rules) {
+		// lodash's get, as n8n reads the key: a dotted path.
+		const value = String(rule.properties.key)
+			.split('.')
+			.reduce<unknown>((current, key) => (current !== null && typeof current === 'object' ? (current as Record<string, unknown>)[key] : undefined), body);
+		if (rule.type === 'responseSuccessBody' && value === rule.properties.value) {
+			return { status: 'Error', message: rule.properties.message, credentialsHelper };
+		}
+	}
+	return { status: 'OK', message: 'Connection successful!', credentialsHelper };
 }

@@ -93,7 +93,7 @@ describe('With the sandbox', () => {
 		griptapeCloud: { griptapeCloudApi: { apiKey: 'sandbox-griptape-key', baseUrl: sandbox.griptape.baseUrl } },
 		openAiThreads: { openAiThreadsApi: { apiKey: 'sandbox-openai-key', baseUrl: sandbox.openai.baseUrl } },
 		agentChat: {
-			agentChatApi: { baseUrl: sandbox.agentChat.baseUrl, authMethod: 'password', email: 'user@example.com', password: 'correct-horse-battery', sessionToken: '' },
+			agentChatApi: { siteUrl: sandbox.agentChat.siteUrl, authMethod: 'password', email: 'user@example.com', password: 'correct-horse-battery', sessionToken: '' },
 		},
 	});
 	const run = async (type: string, parameters: IDataObject) => json(await runNode({ type, parameters, credentials: credentials()[type] }));

@@ -136,18 +136,18 @@ describe('Agent Chat', () => {
 	const ctx = useNodeSandbox(
 		'agentChat',
 		'agentChatApi',
-		(sandbox) => ({ baseUrl: sandbox.agentChat.baseUrl, authMethod: 'password', email: 'user@example.com', password: 'correct-horse-battery', sessionToken: '' }),
+		(sandbox) => ({ siteUrl: sandbox.agentChat.siteUrl, authMethod: 'password', email: 'user@example.com', password: 'correct-horse-battery', sessionToken: '' }),
 		{ agentChat: { chunkDelayMs: 2 } },
 	);
 	const send = { resource: 'run', operation: 'send', message: '={{ $json.question }}' };
 	/** Per question: how often it was stored as a user message, and how many replies followed. */
 	const stored = () => {
 		const counts: Record<string, number> = {};
-		for (const thread of ctx.sandbox.agentChat.state.threads.values()) {
-			for (const message of thread.messages) {
-				if (message.role === 'user') counts[message.content] = (counts[message.content] ?? 0) + 1;
+		for (const thread of ctx.sandbox.agentChat.threadsOf().values()) {
+			for (const message of thread.conversation_history) {
+				if (message.role === 'user') counts[String(message.content)] = (counts[String(message.content)] ?? 0) + 1;
 			}
-			expect(thread.messages.filter((message) => message.role === 'assistant')).toHaveLength(1);
+			expect(thread.conversation_history.filter((message) => message.role === 'assistant')).toHaveLength(1);
 		}
 		return counts;
 	};
@@ -177,7 +177,7 @@ describe('Agent Chat', () => {
 		// The app stores a reply only once fully sent: the cut one left the question without a
 		// reply, so it is sent again in the same thread; each thread ends with exactly one reply.
 		expect(stored()).toEqual({ ...once, [questions[0]]: 2 });
-		expect(ctx.sandbox.agentChat.state.threads.size).toBe(3);
+		expect(ctx.sandbox.agentChat.threadsOf().size).toBe(3);
 		const looked = ctx.sandbox.requests.filter((entry) => entry.method === 'POST' && /\/api\/threads\/?$/.test(entry.path));
 		expect(looked).toHaveLength(1);
 		expect(ctx.sandbox.agentChat.stats.runs).toBe(4);

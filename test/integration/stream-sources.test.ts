@@ -35,7 +35,7 @@ const credentialsFor = (): Record<string, Record<string, IDataObject>> => ({
 	},
 	agentChat: {
 		agentChatApi: {
-			baseUrl: sandbox.agentChat.baseUrl,
+			siteUrl: sandbox.agentChat.siteUrl,
 			authMethod: 'password',
 			email: 'user@example.com',
 			password: 'correct-horse-battery',

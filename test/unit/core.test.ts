@@ -30,7 +30,15 @@ describe('readApiError', () => {
 		[{ error: 'Thread not found' }, { code: undefined, detail: 'Thread not found' }],
 		[{ error: { code: 'invalid_request', message: 'Bad metadata' } }, { code: 'invalid_request', detail: 'Bad metadata' }],
 		['{"error_code":"api_error","detail":"boom"}', { code: 'api_error', detail: 'boom' }],
-		['<html>Bad Gateway</html>', { detail: '<html>Bad Gateway</html>' }],
+		['<html>Bad Gateway</html>', { code: 'html_page', detail: 'an HTML page instead of data: “Bad Gateway”' }],
+		[
+			'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>ValidationError at /agent/api/threads/</title></head><body><h1>ValidationError</h1></body></html>',
+			{ code: 'html_page', detail: 'an HTML page instead of data: “ValidationError at /agent/api/threads/”' },
+		],
+		[
+			'<!doctype html><html><head><title></title></head><body><h1>Sign &amp; in</h1><form></form></body></html>',
+			{ code: 'html_page', detail: 'an HTML page instead of data: “Sign & in”' },
+		],
 	])('reads %j', (body, expected) => {
 		expect(readApiError(body)).toEqual(expected);
 	});
@@ -53,6 +61,20 @@ describe('apiError', () => {
 		expect(error.message).toBe('Haufe Copilot error thread_not_found (HTTP 404): Thread not found');
 		expect(error.description).toBe('Check the thread ID. [GET /threads/x]');
 		expect(error.httpCode).toBe('404');
+	});
+
+	it('names a code-less error by the service\'s codeFor, so that its hint applies', () => {
+		const error = apiError(node, {
+			service: 'Agent Chat',
+			status: 500,
+			body: { error: 'Agent matching query does not exist.' },
+			hints: { unknown_model: 'Pick another model.' },
+			codeFor: (status, detail) => (/matching query/.test(detail) ? 'unknown_model' : undefined),
+		});
+		expect(error.message).toBe('Agent Chat error unknown_model (HTTP 500): Agent matching query does not exist.');
+		expect(error.description).toBe('Pick another model.');
+		// A code that is also an Object property name is no hint.
+		expect(apiError(node, { service: 'X', status: 404, body: { error_code: 'constructor', detail: 'x' }, hints: {} }).description).toMatch(/Nothing was found/);
 	});
 
 	it('falls back to a hint by status when the code is unknown', () => {

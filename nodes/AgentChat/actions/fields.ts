@@ -15,7 +15,8 @@ export const modelLocator = resourceLocator({
 	searchListMethod: 'searchModels',
 	placeholder: '123e4567-e89b-12d3-a456-426614174000',
 	required: false,
-	description: 'The agent to answer. Empty uses the default model. A thread that already ran keeps its own agent.',
+	description:
+		'The agent to answer. Empty asks the app for its default model. A thread that already ran keeps its own agent, and an upload gives the thread the app\'s first agent: the app then ignores this.',
 });
 
 /** Send and Upload: into an existing thread, or a new one created first. */

@@ -3,10 +3,11 @@ import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from '
 import { matchesFilter } from '../../shared/descriptions';
 import { listModels } from '../actions/model/getAll.operation';
 import { AGENT_CHAT_CREDENTIAL, AgentChatClient } from '../transport';
+import { agentChatUrls } from '../transport/urls';
 
 async function client(context: ILoadOptionsFunctions): Promise<AgentChatClient> {
 	const credentials = await context.getCredentials(AGENT_CHAT_CREDENTIAL);
-	return new AgentChatClient(context, String(credentials.baseUrl), { maxRetries: 1, timeoutMs: 20_000 });
+	return new AgentChatClient(context, agentChatUrls(credentials).api, { maxRetries: 1, timeoutMs: 20_000 });
 }
 
 export async function searchModels(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {

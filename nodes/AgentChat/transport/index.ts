@@ -1,25 +1,62 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
 
+import { failureError } from '../../shared/errors';
 import type { RequestContext, RetrySettings, ServiceDefinition } from '../../shared/request';
 import { retrySettingsFrom } from '../../shared/request';
 import { ServiceClient } from '../../shared/service-client';
 import type { ByteStream } from '../../shared/streams';
+import { agentChatUrls } from './urls';
 
 export const AGENT_CHAT_CREDENTIAL = 'agentChatApi';
 
-/** Django answers `{detail}` (REST framework) or `{error}` (the app's own views). */
+/**
+ * The app's views are Django REST framework views whose only renderer is JSON: a request that
+ * accepts nothing but `text/event-stream` is refused with 406 before the view runs. `*\/*` lets
+ * the negotiation pass; the view then streams anyway.
+ */
+export const STREAM_ACCEPT = 'text/event-stream, */*';
+
+/**
+ * Django answers `{detail}` (REST framework: login, CSRF, negotiation) or `{error}` (the app's
+ * own views), never with a code; `codeFor` names the answers the app is known to give, so
+ * that each gets its advice.
+ */
 export const AGENT_CHAT_SERVICE: ServiceDefinition = {
 	name: 'Agent Chat',
 	credentialType: AGENT_CHAT_CREDENTIAL,
-	hints: {},
-	// Not logged in reads 403 in Django REST framework (the docs say 401): both mean "log in
-	// again", which n8n does through the credential before one more try.
+	hints: {
+		not_authenticated:
+			'The app did not accept the session, even after logging in again: with a pasted cookie, paste a fresh one; otherwise check that Site URL and Agent API Path in the credential belong to the same app.',
+		csrf_failed: 'The app\'s CSRF check refused the request: the Site URL in the credential must be the address the app is served at, as browsers see it.',
+		unknown_model: 'This Model ID is not an agent of this app: pick one from the list (Model › Get Many), or leave Model empty for the app\'s default.',
+		invalid_uuid: 'The app\'s thread and model IDs are UUIDs: check the ID.',
+		thread_not_found: 'Nothing is stored under this thread ID: the app stores a thread with its first message (or upload).',
+		no_default_model: 'The app\'s default configuration names a model that has no agent: pick a Model in the node.',
+		not_acceptable: 'The app refused the request\'s Accept header (its API answers JSON only).',
+		html_page:
+			'The app answered with a web page instead of data. A 404 page means there is nothing at this address: check Site URL and Agent API Path in the credential. A 500 page is a failure inside the app.',
+	},
+	// Not logged in reads 403 in Django REST framework with session authentication (the docs
+	// say 401): both mean "log in again", which n8n does through the credential before one more try.
 	reauthenticateOn: [401, 403],
+	codeFor(status, detail) {
+		if (/^Authentication credentials were not provided/i.test(detail)) return 'not_authenticated';
+		if (/^CSRF Failed/i.test(detail)) return 'csrf_failed';
+		if (/^Agent matching query does not exist/i.test(detail)) return 'unknown_model';
+		if (/is not a valid UUID/i.test(detail)) return 'invalid_uuid';
+		if (/^Thread not found/i.test(detail)) return 'thread_not_found';
+		if (/^No agent found with model_name/i.test(detail)) return 'no_default_model';
+		if (status === 406) return 'not_acceptable';
+		return undefined;
+	},
 };
 
 export class AgentChatClient extends ServiceClient {
-	constructor(context: RequestContext, baseUrl: string, retry: Partial<RetrySettings> = {}) {
-		super(context, AGENT_CHAT_SERVICE, baseUrl, retry);
+	private defaultModelRequest?: Promise<string>;
+
+	constructor(context: RequestContext, apiUrl: string, retry: Partial<RetrySettings> = {}) {
+		super(context, AGENT_CHAT_SERVICE, apiUrl, retry);
 	}
 
 	/**
@@ -27,7 +64,39 @@ export class AgentChatClient extends ServiceClient {
 	 * sent twice (the shared client retries a POST only when it was certainly not processed).
 	 */
 	async stream(path: string, body: IDataObject | Buffer, itemIndex: number, headers: IDataObject = {}): Promise<ByteStream> {
-		return await this.openStream('POST', path, { body, headers: { Accept: 'text/event-stream', ...headers }, itemIndex });
+		return await this.openStream('POST', path, { body, headers: { Accept: STREAM_ACCEPT, ...headers }, itemIndex });
+	}
+
+	/** A thread's messages, or undefined when nothing is stored under its ID (404). */
+	async threadMessages(threadId: string, itemIndex?: number): Promise<IDataObject[] | undefined> {
+		const thread = await this.call<IDataObject>('POST', '/api/threads/', { body: { thread_id: threadId }, itemIndex }).catch(
+			(error: Error) => error,
+		);
+		if (thread instanceof NodeApiError && thread.httpCode === '404') return undefined;
+		if (thread instanceof Error) throw thread;
+		return Array.isArray(thread.messages) ? (thread.messages as IDataObject[]) : [];
+	}
+
+	/**
+	 * The app's default model (`GET <api>/api/default-config`): a message must name a model
+	 * (the app answers 400 "Model ID is required" otherwise), so an empty Model means this one.
+	 * Asked once per node run.
+	 */
+	async defaultModel(itemIndex: number): Promise<string> {
+		this.defaultModelRequest ??= this.call<IDataObject>('GET', '/api/default-config', { itemIndex }).then((config) => {
+			const model = String(config.model ?? '').trim();
+			if (!model) {
+				throw failureError(this.api.node, 'no_default_model', 'The app\'s default configuration names no model', {
+					description: 'Pick a Model in the node.',
+					itemIndex,
+				});
+			}
+			return model;
+		});
+		return await this.defaultModelRequest.catch((error: Error) => {
+			this.defaultModelRequest = undefined;
+			throw error;
+		});
 	}
 }
 
@@ -35,5 +104,5 @@ export async function createAgentChatClient(this: IExecuteFunctions): Promise<Ag
 	const credentials = await this.getCredentials(AGENT_CHAT_CREDENTIAL);
 	const options = this.getNodeParameter('requestOptions', 0, {}) as IDataObject;
 	const retry = retrySettingsFrom(options);
-	return new AgentChatClient(this, String(credentials.baseUrl), retry);
+	return new AgentChatClient(this, agentChatUrls(credentials).api, retry);
 }

@@ -1,5 +1,4 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, NodeApiError } from 'n8n-workflow';
 
 import { failureError } from '../../shared/errors';
 import { withProgress } from '../../shared/router';
@@ -7,17 +6,41 @@ import type { ByteStream } from '../../shared/streams';
 import { readChunks, StreamError, TextDeltaDecoder } from '../../shared/streams';
 import type { AgentChatClient } from './index';
 
-/** The app writes errors into the text stream itself. */
+/**
+ * The app writes errors into the text stream itself: `"\n[Stream Error]: <error>\n"`
+ * (`grit/agent/aviews.py`, and the agents' `process_chat` in `openai_agent.py` and
+ * `claude_agent.py`).
+ */
 const STREAM_ERROR_MARKER = '[Stream Error]';
 
 /**
- * An exhausted budget arrives as a plain sentence instead of an answer (its exact wording is
- * unverified): a short reply that is only about usage limits is read as that stop.
+ * An exhausted budget is this sentence, sent as the whole reply instead of an answer
+ * (`process_chat` in `grit/agent/openai_agent.py` and `claude_agent.py`); nothing is stored.
  */
-const BILLING_STOP = /\b(usage|budget|billing|credits?|quota)\b[^.]*\b(limit|exceeded|exhausted|reached|used up)\b|\b(limit|exceeded|exhausted|reached)\b[^.]*\b(usage|budget|billing|credits?|quota)\b/i;
+export const BILLING_SENTENCE = 'You have run out of units. Please purchase more units to continue using the service.';
 
-function isBillingStop(answer: string): boolean {
-	return answer.length < 300 && BILLING_STOP.test(answer);
+/** What makes a reply no answer: the inline error marker, or the billing sentence. */
+export type ReplyProblem =
+	| { kind: 'stream_error'; detail: string; partial: string }
+	| { kind: 'billing'; sentence: string };
+
+export function replyProblem(text: string): ReplyProblem | undefined {
+	const markerAt = text.indexOf(STREAM_ERROR_MARKER);
+	if (markerAt !== -1) {
+		const detail = text.slice(markerAt + STREAM_ERROR_MARKER.length).replace(/^\s*:\s*/, '').trim();
+		return { kind: 'stream_error', detail, partial: text.slice(0, markerAt).trim() };
+	}
+	if (text.trim() === BILLING_SENTENCE) return { kind: 'billing', sentence: BILLING_SENTENCE };
+	return undefined;
+}
+
+/**
+ * How much of a reply received so far may go to a streaming webhook: nothing while the reply
+ * could still be the billing sentence, and never text that could be the start of the marker.
+ */
+function forwardable(text: string): number {
+	if (BILLING_SENTENCE.startsWith(text.trimStart())) return 0;
+	return Math.max(0, text.length - STREAM_ERROR_MARKER.length);
 }
 
 export interface Reply extends IDataObject {
@@ -29,30 +52,59 @@ export interface Reply extends IDataObject {
 
 /**
  * The reply the thread already holds to `message`, if the thread's last user message is that
- * message and an assistant message follows it: used before a message is sent again, so that a
- * reply the app stored despite a broken stream is not produced twice.
+ * message and an assistant message with text follows it: used before a message is sent again,
+ * so that a reply the app stored despite a broken stream is not produced twice. After a stream
+ * error the app stores an assistant message with `content: null`: that is no answer.
  */
 export async function storedReply(client: AgentChatClient, threadId: string, message: string, itemIndex: number): Promise<Reply | undefined> {
-	const thread = await client
-		.call<IDataObject>('POST', '/api/threads/', { body: { thread_id: threadId }, itemIndex })
-		.catch((error: Error) => error);
+	const messages = await client.threadMessages(threadId, itemIndex);
 	// Never stored: the message did not arrive.
-	if (thread instanceof NodeApiError && thread.httpCode === '404') return undefined;
-	if (thread instanceof Error) throw thread;
-	const messages = Array.isArray(thread.messages) ? (thread.messages as IDataObject[]) : [];
+	if (!messages) return undefined;
 	const asked = messages.map((entry) => entry.role).lastIndexOf('user');
 	if (asked < 0 || messages[asked].content !== message) return undefined;
 	const reply = messages.slice(asked + 1).find((entry) => entry.role === 'assistant' && typeof entry.content === 'string');
 	const answer = String(reply?.content ?? '').trim();
-	// An error or a usage stop stored as the reply is no answer: sending again reports it as such.
-	if (!answer || answer.includes(STREAM_ERROR_MARKER) || isBillingStop(answer)) return undefined;
+	if (!answer || replyProblem(answer)) return undefined;
 	return { answer, chunks: 0, time_to_first_chunk_ms: null, duration_ms: 0 };
+}
+
+/** A node error for a reply that is no answer, with what was done before it. */
+function problemError(this: IExecuteFunctions, problem: ReplyProblem, itemIndex: number, progress: IDataObject, upload = false): NodeApiError {
+	if (problem.kind === 'billing') {
+		return withProgress(
+			failureError(
+				this.getNode(),
+				'billing',
+				`${upload ? 'The app did not take the file' : 'The agent did not answer'} because the account ran out of units: “${problem.sentence}”`,
+				{ description: 'The app refuses every message and upload of this user until more units are purchased; nothing was stored in the thread.', itemIndex },
+			),
+			progress,
+		);
+	}
+	const detail = problem.detail || 'no details';
+	if (upload) {
+		return withProgress(
+			failureError(this.getNode(), 'stream_error', `The app could not read the file: ${detail}`, {
+				description: 'The app stores PDFs and images, page by page, as images in the thread; a file it cannot open is refused like this. Convert other documents to PDF first.',
+				itemIndex,
+			}),
+			progress,
+		);
+	}
+	return withProgress(
+		failureError(this.getNode(), 'stream_error', `The agent reported an error while answering: ${detail}`, {
+			description: 'The agent failed mid-answer; the partial text is discarded (the app stores the reply as empty). Retry later, or pick another model.',
+			itemIndex,
+		}),
+		{ ...progress, partial_answer: problem.partial },
+	);
 }
 
 /**
  * Collects a raw-text reply into one answer, forwarding the text as it arrives when the
  * workflow streams its webhook response. Text that could be the start of the inline error
- * marker is held back until it is clear, so an error never reaches the caller as answer text.
+ * marker, or of the billing sentence, is held back until it is clear, so neither ever reaches
+ * the caller as answer text.
  */
 export async function collectReply(
 	this: IExecuteFunctions,
@@ -81,7 +133,7 @@ export async function collectReply(
 			firstChunkAt ??= Date.now();
 			text += piece;
 			if (text.includes(STREAM_ERROR_MARKER)) break;
-			flush(Math.max(0, text.length - STREAM_ERROR_MARKER.length));
+			flush(forwardable(text));
 		}
 		text += decoder.end();
 	} catch (error) {
@@ -93,28 +145,42 @@ export async function collectReply(
 		);
 	}
 
-	const markerAt = text.indexOf(STREAM_ERROR_MARKER);
-	if (markerAt !== -1) {
+	const problem = replyProblem(text);
+	if (problem) {
 		stream.destroy();
-		const detail = text.slice(markerAt + STREAM_ERROR_MARKER.length).replace(/^\s*:\s*/, '').trim();
-		throw withProgress(
-			failureError(this.getNode(), 'stream_error', `The agent reported an error while answering: ${detail || 'no details'}`, { description: 'The agent failed mid-answer; the partial text is discarded. Retry later, or pick another model.', itemIndex }),
-			{ ...progress, partial_answer: text.slice(0, markerAt).trim() },
-		);
-	}
-	const answer = text.trim();
-	if (isBillingStop(answer)) {
-		throw withProgress(
-			failureError(this.getNode(), 'billing', `The agent did not answer because of a usage limit: ${answer}`, { description: 'The account\'s budget is used up: ask its administrator to raise it.', itemIndex }),
-			progress,
-		);
+		throw problemError.call(this, problem, itemIndex, progress);
 	}
 	flush(text.length);
 	if (forward) void this.sendChunk('end', itemIndex);
 	return {
-		answer,
+		answer: text.trim(),
 		chunks,
 		time_to_first_chunk_ms: firstChunkAt === undefined ? null : firstChunkAt - started,
 		duration_ms: Date.now() - started,
 	};
+}
+
+/**
+ * The answer to a file upload. The app stores the file in the thread and answers `text/plain`
+ * with an empty body (`upload_files` in `grit/agent/aviews.py`): there is no reply to collect.
+ * The inline error marker or the billing sentence instead is an error; any other text (an app
+ * with its own agent class may write some) is returned as it is.
+ */
+export async function readUploadAnswer(this: IExecuteFunctions, stream: ByteStream, itemIndex: number, progress: IDataObject): Promise<string> {
+	const decoder = new TextDeltaDecoder();
+	let text = '';
+	try {
+		for await (const chunk of readChunks(stream)) text += decoder.push(chunk);
+		text += decoder.end();
+	} catch (error) {
+		stream.destroy();
+		const broken = error instanceof StreamError ? error.message : String(error);
+		throw withProgress(
+			failureError(this.getNode(), 'interrupted', 'The app\'s answer to the upload broke off', { description: `${broken}. The file may have been stored: look at the thread before uploading it again.`, itemIndex }),
+			progress,
+		);
+	}
+	const problem = replyProblem(text);
+	if (problem) throw problemError.call(this, problem, itemIndex, progress, true);
+	return text.trim();
 }

@@ -16,7 +16,7 @@ export const description: INodeProperties[] = [
 				name: 'Upload',
 				value: 'upload',
 				action: 'Upload a file to a thread',
-				description: 'Attach a binary file to a thread and collect the agent\'s reply',
+				description: 'Store a file (a PDF or an image) in a thread, page by page; optionally send a message about it',
 			},
 		],
 		default: 'upload',

@@ -1,12 +1,14 @@
 import { randomBytes } from 'crypto';
 
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { itemJournal } from '../../../shared/journal';
+import { Validator } from '../../../shared/validation';
 import type { AgentChatClient } from '../../transport';
-import { collectReply } from '../../transport/reply';
-import { threadChoiceFields } from '../fields';
-import { threadFor } from '../run/send.operation';
+import { readUploadAnswer } from '../../transport/reply';
+import { modelLocator, threadChoiceFields } from '../fields';
+import { modelFor, sendMessage, threadFor } from '../run/send.operation';
 
 const properties: INodeProperties[] = [
 	{
@@ -18,6 +20,24 @@ const properties: INodeProperties[] = [
 		hint: 'The name of the input binary field containing the file to upload',
 	},
 	...threadChoiceFields,
+	{
+		displayName: 'Send a Message About the File',
+		name: 'followUp',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to send a message into the thread once the file is stored, and collect the agent\'s reply. The app itself does not answer an upload.',
+	},
+	{
+		displayName: 'Message',
+		name: 'followUpMessage',
+		type: 'string',
+		typeOptions: { rows: 3 },
+		default: '',
+		required: true,
+		placeholder: 'Summarise the file I just uploaded',
+		displayOptions: { show: { followUp: [true] } },
+	},
+	{ ...modelLocator, displayOptions: { show: { followUp: [true] } } },
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['file'], operation: ['upload'] } }, properties);
@@ -38,19 +58,47 @@ function multipart(fields: Record<string, string>, file: { name: string; type: s
 	return { body: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` };
 }
 
+/**
+ * How many pages of the file the thread holds: the app stores each page as a `user_image`
+ * message whose metadata names the file and its page count (`"3 pages"`).
+ */
+async function storedPages(client: AgentChatClient, threadId: string, fileName: string, itemIndex: number): Promise<number | null> {
+	const messages = (await client.threadMessages(threadId, itemIndex)) ?? [];
+	const last = messages.filter((entry) => entry.role === 'user_image' && (entry.metadata as IDataObject | undefined)?.filename === fileName).at(-1);
+	const count = parseInt(String((last?.metadata as IDataObject | undefined)?.pageCount ?? ''), 10);
+	return Number.isFinite(count) ? count : null;
+}
+
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: AgentChatClient) {
 	const propertyName = this.getNodeParameter('binaryPropertyName', itemIndex) as string;
 	const binary = this.helpers.assertBinaryData(itemIndex, propertyName);
 	const data = await this.helpers.getBinaryDataBuffer(itemIndex, propertyName);
+	const followUp = this.getNodeParameter('followUp', itemIndex, false) as boolean;
+	const message = followUp ? String(this.getNodeParameter('followUpMessage', itemIndex, '') ?? '') : '';
+	if (followUp) new Validator(this.getNode(), itemIndex).required(message, 'Message');
+	const modelId = followUp ? await modelFor.call(this, client, itemIndex) : '';
 	const threadId = await threadFor.call(this, client, itemIndex);
 	const fileName = binary.fileName ?? `upload.${binary.fileExtension ?? 'bin'}`;
-	const { body, contentType } = multipart({ thread_id: threadId }, {
-		name: fileName,
-		type: binary.mimeType || 'application/octet-stream',
-		data,
+	const mimeType = binary.mimeType || 'application/octet-stream';
+	const progress = { thread_id: threadId, file_name: fileName };
+
+	// Sent once: a retry (of the follow-up message, say) does not store the file twice.
+	const appReply = await itemJournal(this, itemIndex).once('upload', async () => {
+		const { body, contentType } = multipart({ thread_id: threadId }, { name: fileName, type: mimeType, data });
+		const stream = await client.stream('/api/files/upload', body, itemIndex, { 'Content-Type': contentType });
+		return await readUploadAnswer.call(this, stream, itemIndex, progress);
 	});
-	const started = Date.now();
-	const stream = await client.stream('/api/files/upload', body, itemIndex, { 'Content-Type': contentType });
-	const { answer, ...figures } = await collectReply.call(this, stream, itemIndex, { thread_id: threadId, file_name: fileName }, started);
-	return { answer, thread_id: threadId, file_name: fileName, size: data.length, ...figures };
+	const upload: IDataObject = {
+		file_name: fileName,
+		thread_id: threadId,
+		stored: true,
+		pages: await storedPages(client, threadId, fileName, itemIndex),
+		size: data.length,
+		mime_type: mimeType,
+		...(appReply ? { app_reply: appReply } : {}),
+	};
+	if (!followUp) return upload;
+
+	const { answer, ...figures } = await sendMessage.call(this, client, itemIndex, { threadId, message, modelId }, { ...progress, uploaded: true });
+	return { answer, ...upload, message, model_id: modelId, ...figures };
 }

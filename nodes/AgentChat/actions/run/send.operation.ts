@@ -5,6 +5,7 @@ import { itemJournal } from '../../../shared/journal';
 import { readId } from '../../../shared/parameters';
 import { Validator } from '../../../shared/validation';
 import type { AgentChatClient } from '../../transport';
+import type { Reply } from '../../transport/reply';
 import { collectReply, storedReply } from '../../transport/reply';
 import { modelLocator, threadChoiceFields } from '../fields';
 import { createThread } from '../thread/create.operation';
@@ -24,33 +25,60 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['run'], operation: ['send'] } }, properties);
 
+/** A thread ID parameter: the app's thread IDs are UUIDs (anything else makes it fail with a 500 page). */
+export function readThreadId(context: IExecuteFunctions, itemIndex: number): string {
+	const threadId = readId(context, 'threadId', itemIndex, 'Thread');
+	new Validator(context.getNode(), itemIndex).uuid(threadId, 'Thread');
+	return threadId;
+}
+
 /**
  * The thread to use: the chosen one, or a new one (created once, before the message; under
  * "Retry On Fail" the retry reuses the thread the failed try created).
  */
 export async function threadFor(this: IExecuteFunctions, client: AgentChatClient, itemIndex: number): Promise<string> {
 	return this.getNodeParameter('threadMode', itemIndex, 'new') === 'existing'
-		? readId(this, 'threadId', itemIndex, 'Thread')
+		? readThreadId(this, itemIndex)
 		: await itemJournal(this, itemIndex).once('thread', async () => await createThread(client, itemIndex));
+}
+
+/** The model to name: the chosen one, or the app's default (the app requires one). */
+export async function modelFor(this: IExecuteFunctions, client: AgentChatClient, itemIndex: number): Promise<string> {
+	const chosen = readId(this, 'modelId', itemIndex);
+	if (!chosen) return await client.defaultModel(itemIndex);
+	new Validator(this.getNode(), itemIndex).uuid(chosen, 'Model');
+	return chosen;
+}
+
+/**
+ * Sends a message into a thread and collects the reply. A retry after a broken reply first
+ * looks whether the app stored the reply after all.
+ */
+export async function sendMessage(
+	this: IExecuteFunctions,
+	client: AgentChatClient,
+	itemIndex: number,
+	request: { threadId: string; message: string; modelId: string },
+	progress: IDataObject,
+): Promise<Reply> {
+	const body: IDataObject = { message: request.message, thread_id: request.threadId, model_id: request.modelId };
+	return await itemJournal(this, itemIndex).once(
+		'reply',
+		async () => {
+			const started = Date.now();
+			const stream = await client.stream('/api/threads/runs', body, itemIndex);
+			return await collectReply.call(this, stream, itemIndex, progress, started);
+		},
+		async () => await storedReply(client, request.threadId, request.message, itemIndex),
+	);
 }
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: AgentChatClient) {
 	const message = String(this.getNodeParameter('message', itemIndex, '') ?? '');
 	new Validator(this.getNode(), itemIndex).required(message, 'Message');
-	const modelId = readId(this, 'modelId', itemIndex);
+	const modelId = await modelFor.call(this, client, itemIndex);
 	const threadId = await threadFor.call(this, client, itemIndex);
-	const body: IDataObject = { message, thread_id: threadId };
-	if (modelId) body.model_id = modelId;
-	// A retry after a broken reply first looks whether the app stored the reply after all.
-	const { answer, ...figures } = await itemJournal(this, itemIndex).once(
-		'reply',
-		async () => {
-			const started = Date.now();
-			const stream = await client.stream('/api/threads/runs', body, itemIndex);
-			return await collectReply.call(this, stream, itemIndex, { thread_id: threadId }, started);
-		},
-		async () => await storedReply(client, threadId, message, itemIndex),
-	);
+	const { answer, ...figures } = await sendMessage.call(this, client, itemIndex, { threadId, message, modelId }, { thread_id: threadId });
 	// The answer first: the editor's table and JSON views show an item's keys in order.
-	return { answer, thread_id: threadId, message, ...(modelId ? { model_id: modelId } : {}), ...figures };
+	return { answer, thread_id: threadId, message, model_id: modelId, ...figures };
 }

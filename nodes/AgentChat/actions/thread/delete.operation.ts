@@ -1,14 +1,30 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
+import { NodeApiError, updateDisplayOptions } from 'n8n-workflow';
 
-import { readId } from '../../../shared/parameters';
 import type { AgentChatClient } from '../../transport';
 import { threadLocator } from '../fields';
+import { readThreadId } from '../run/send.operation';
 
 export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['thread'], operation: ['delete'] } }, [threadLocator]);
 
+/**
+ * The app answers 404 "Thread not found" when nothing is stored under the ID: a thread created
+ * but never run (the app stores a thread with its first message), or one deleted already.
+ * Either way the thread is gone afterwards, which is what Delete is for: not an error.
+ */
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: AgentChatClient) {
-	const threadId = readId(this, 'threadId', itemIndex, 'Thread');
-	const result = await client.call<IDataObject>('DELETE', '/api/threads/', { body: { thread_id: threadId }, itemIndex });
-	return { deleted: result.success !== false, thread_id: threadId };
+	const threadId = readThreadId(this, itemIndex);
+	const result = await client
+		.call<IDataObject>('DELETE', '/api/threads/', { body: { thread_id: threadId }, itemIndex })
+		.catch((error: Error) => error);
+	if (result instanceof NodeApiError && result.httpCode === '404') {
+		return {
+			deleted: false,
+			thread_id: threadId,
+			status: 'not_stored',
+			note: 'Nothing was stored under this thread ID (never run, or deleted already): there was nothing to delete.',
+		};
+	}
+	if (result instanceof Error) throw result;
+	return { deleted: true, thread_id: threadId, status: 'deleted' };
 }

@@ -1,19 +1,15 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeApiError, updateDisplayOptions } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
-import { readId } from '../../../shared/parameters';
 import type { AgentChatClient } from '../../transport';
 import { threadLocator } from '../fields';
+import { readThreadId } from '../run/send.operation';
 
 export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['thread'], operation: ['get'] } }, [threadLocator]);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: AgentChatClient) {
-	const threadId = readId(this, 'threadId', itemIndex, 'Thread');
-	const thread = await client
-		.call<IDataObject>('POST', '/api/threads/', { body: { thread_id: threadId }, itemIndex })
-		.catch((error: Error) => error);
+	const threadId = readThreadId(this, itemIndex);
+	const messages = await client.threadMessages(threadId, itemIndex);
 	// A thread that was created but never run is stored nowhere yet: it is empty, not missing.
-	if (thread instanceof NodeApiError && thread.httpCode === '404') return { thread_id: threadId, messages: [], empty: true };
-	if (thread instanceof Error) throw thread;
-	return { thread_id: threadId, messages: (thread.messages as IDataObject[]) ?? [] };
+	return messages ? { thread_id: threadId, messages } : { thread_id: threadId, messages: [], empty: true };
 }
