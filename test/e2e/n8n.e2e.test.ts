@@ -160,6 +160,8 @@ it('tests credentials as the editor does: a good one passes, and the failures sa
 		expect(wrongPassword).toMatchObject({ status: 'Error', message: expect.stringContaining('The e-mail or password was not accepted') });
 		const mfa = await agentChat({ email: 'mfa@example.com', password: 'correct-horse-battery' });
 		expect(mfa).toMatchObject({ status: 'Error', message: expect.stringContaining('multi-factor authentication') });
+		const wrongApiPath = await agentChat({ email: 'user@example.com', password: 'correct-horse-battery', apiPath: '/chat' });
+		expect(wrongApiPath).toMatchObject({ status: 'Error', message: expect.stringContaining('no agent API under the Agent API Path') });
 		const gone = await agentChat({ email: 'user@example.com', password: 'correct-horse-battery', siteUrl: 'http://127.0.0.1:9' });
 		expect(gone.status).toBe('Error');
 		expect(gone.message).toMatch(/refused|ECONNREFUSED/i);

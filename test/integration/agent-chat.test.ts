@@ -7,7 +7,7 @@ import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
 import { BILLING_SENTENCE } from '../../nodes/AgentChat/transport/reply';
 import { json, locator } from '../helpers/haufe';
-import { runCredentialTest } from '../helpers/n8n-harness';
+import { runCredentialTest, runListSearch } from '../helpers/n8n-harness';
 import { useNodeSandbox } from '../helpers/node-context';
 
 const EMAIL = 'user@example.com';
@@ -349,6 +349,18 @@ describe('Thread', () => {
 		} finally {
 			ctx.sandbox.agentChat.configure({ debug: false });
 		}
+	});
+});
+
+describe('Lists in the editor (resource locators)', () => {
+	it('lists models and threads through the credential\'s URLs', async () => {
+		const search = async (method: string, filter?: string) =>
+			await runListSearch({ type: 'agentChat', parameters: {}, credentials: { agentChatApi: ctx.credentials() as ICredentialDataDecryptedObject }, method, filter });
+		expect((await search('searchModels', 'research')).results).toEqual([
+			{ name: 'Research Agent', value: ctx.sandbox.agentChat.ids.models[1], description: 'Digs into a topic and reports back.' },
+		]);
+		const [reply] = json(await ctx.run(send('Eine Frage für die Liste')));
+		expect((await search('searchThreads')).results).toEqual([{ name: 'Eine Frage für die Liste', value: reply.thread_id }]);
 	});
 });
 
