@@ -349,6 +349,20 @@ export interface RequestLogEntry {
 	fault?: FaultKind;
 	aborted?: boolean;
 	durationMs?: number;
+	/** What the check against the vendor's document found (OpenAI-style, Griptape, Haufe mounts; see spec.js). */
+	spec?: SpecCheck;
+}
+
+export interface SpecCheck {
+	/** The document's operationId, or null when the request matched none. */
+	operation: string | null;
+	/** Whether the request was refused for what the document does not allow. */
+	rejected: boolean;
+	errors: Array<{ in: string; path: string; keyword: string; message: string }>;
+	/** Query parameters and body fields the document does not name (accepted). */
+	undocumented: string[];
+	/** Where the sandbox's answer or streamed events differ from the document's response schemas. */
+	responseErrors: string[];
 }
 
 export type FaultKind = 'status' | 'slow' | 'reset' | 'cutStream' | 'malformedLine';
