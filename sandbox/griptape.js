@@ -18,6 +18,7 @@
 const crypto = require('crypto');
 const { EventEmitter } = require('events');
 const { sendJson, sendEmpty, openStream } = require('./http');
+const { checkContext, checkAnswers, primaryError, formatPath, recordResponseErrors } = require('./spec');
 
 const PREFIX = '/griptape/api';
 
@@ -95,6 +96,68 @@ class ApiError extends Error {
 const badRequest = (message, field) => new ApiError(400, message, field ? { field } : {});
 const invalidField = (field, message) => new ApiError(422, message, { field });
 const notFound = (what, id) => new ApiError(404, `${what} ${id} not found`);
+
+// ---------------------------------------------------------------------------
+// The vendor's document: every request checked, every answer and streamed event recorded
+// against it (specs/griptape-openapi.json, see spec.js)
+// ---------------------------------------------------------------------------
+
+const UUID_PATTERN_HINT = '{8}-[0-9(a-f|A-F)]{4}-4';
+
+/** One document error in Griptape's words: {message, field}. */
+function specErrorItem(e) {
+	const field = formatPath(e.path) || 'body';
+	const where = e.in === 'query' ? 'Query parameter' : e.in === 'path' ? 'Path parameter' : 'Field';
+	let text;
+	switch (e.keyword) {
+		case 'required':
+			text = e.path.length ? 'is required' : 'a JSON body is required';
+			break;
+		case 'type':
+			text = `must be of type ${[].concat(e.params.type).join(' or ')}`;
+			break;
+		case 'pattern':
+			text = String(e.params.pattern).includes(UUID_PATTERN_HINT) ? 'must be a UUID (version 4)' : `must match ${e.params.pattern}`;
+			break;
+		case 'enum':
+			text = `must be one of ${e.params.allowedValues.join(', ')}`;
+			break;
+		case 'minLength':
+		case 'maxLength':
+			text = `must be ${e.keyword === 'minLength' ? 'at least' : 'at most'} ${e.params.limit} characters long`;
+			break;
+		default:
+			text = e.message;
+	}
+	return { message: `${where} '${field}' ${text}`, field };
+}
+
+/**
+ * Checks the request against the document: a request it does not allow is a 400 {type,
+ * errors} listing every problem (the document's ClientError), before any state changes.
+ * Every JSON answer is checked against the operation's response schema (errors against its
+ * 400/500 schema) and every streamed event against the event schema of its list operation;
+ * findings go to the request log (`spec`).
+ */
+function checkAgainstSpec(ctx) {
+	const { spec, check } = checkContext(ctx, 'griptape');
+	if (!check) return;
+	checkAnswers(ctx, spec, check, (status) => spec.responseSchema(check.operation, status >= 500 ? 500 : status >= 400 ? 400 : status));
+	const listOperation = { GetAssistantRunEventsSSE: 'ListAssistantEvents', GetStructureRunEventsSSE: 'ListEvents' }[check.operation];
+	if (listOperation) {
+		const list = spec.responseSchema(listOperation, 200);
+		ctx.onStreamEvent = (event) =>
+			recordResponseErrors(ctx, 'streamed event', spec.checkAgainst(`${list.key}:item`, list.schema.properties.events.items, event));
+	}
+	if (check.errors.length > 0) {
+		const first = primaryError(check.errors);
+		const rest = check.errors.filter((e) => e !== first && !['oneOf', 'anyOf', 'allOf'].includes(e.keyword));
+		const items = [first, ...rest].map(specErrorItem).filter((item, i, all) => all.findIndex((o) => o.message === item.message) === i);
+		const error = new ApiError(400, items[0].message);
+		error.body = { type: ERROR_TYPES[400], errors: items };
+		throw error;
+	}
+}
 
 // ---------------------------------------------------------------------------
 // Small pure helpers
@@ -384,6 +447,7 @@ function createGriptapeApi(userOptions, env) {
 			const match = findRoute(ctx.method, ctx.subpath);
 			if (!match) throw new ApiError(404, `No route for ${ctx.method} ${ctx.path}`);
 			if (ctx.bodyError) throw badRequest('Request body is not valid JSON');
+			checkAgainstSpec(ctx);
 			await match.handler(api, ctx, match.params);
 		} catch (error) {
 			if (!(error instanceof ApiError)) throw error; // a sandbox bug: the server answers 500
@@ -571,7 +635,8 @@ function createRunRecord(api, assistantId, rawBody) {
 			status: 'QUEUED',
 			status_detail: null,
 			stream: body.stream ?? false,
-			thread_id: threadId,
+			// A string when the run has a thread; absent otherwise (the document has no null here).
+			...(threadId ? { thread_id: threadId } : {}),
 			...runIdLists(assistant, body),
 			output: null,
 			created_at: timestamp,
@@ -583,6 +648,11 @@ function createRunRecord(api, assistantId, rawBody) {
 	);
 	// The request body as sent, for tests; not part of the JSON.
 	Object.defineProperty(run, 'body', { value: structuredClone(body), enumerable: false });
+	// The structure run that does the work: its id is on every event of the run (GET /events/{id}
+	// requires structure_run_id), and its events can be read as a structure run's too.
+	const structureRunId = crypto.randomUUID();
+	Object.defineProperty(run, 'structure_run_id', { value: structureRunId, enumerable: false });
+	api.state.structureRuns.set(structureRunId, { structure_run_id: structureRunId, created_at: timestamp, assistant_run_id: run.assistant_run_id });
 	api.state.runs.set(run.assistant_run_id, run);
 	api.stats.runsCreated += 1;
 	startLifecycle(api, run);
@@ -754,7 +824,7 @@ function makeEvent(type, origin, payload, owner, timestampSeconds) {
 function emitRunEvent(api, run, type, origin, details) {
 	// Payloads of the assistant's own events repeat the event type, as serialised Griptape events do.
 	const payload = origin === 'ASSISTANT' ? { type, ...details } : details;
-	const event = makeEvent(type, origin, payload, { assistant_run_id: run.assistant_run_id });
+	const event = makeEvent(type, origin, payload, { assistant_run_id: run.assistant_run_id, structure_run_id: run.structure_run_id });
 	api.state.events.push(event);
 	api.bus.emit('event', event);
 	return event;
@@ -846,7 +916,10 @@ function streamEvents(api, ctx, { existing, belongs, isDone, endsOn }) {
 	// Written around the counter, so cutStream's afterChunks counts events only.
 	if (!stream.closed) ctx.res.write(': connected\n\n');
 	let index = 0;
-	const send = (event) => stream.write(sseChunk(event, index++));
+	const send = (event) => {
+		if (ctx.onStreamEvent) ctx.onStreamEvent(event);
+		return stream.write(sseChunk(event, index++));
+	};
 
 	for (const event of existing) if (!send(event)) return;
 	if (isDone()) {
@@ -928,7 +1001,8 @@ function insertThread(api, { name, alias = null, metadata = {} }) {
 		{
 			thread_id: crypto.randomUUID(),
 			name,
-			alias,
+			// A string when set; absent otherwise (the document has no null here).
+			...(alias === null || alias === undefined ? {} : { alias }),
 			metadata,
 			created_at: timestamp,
 			updated_at: timestamp,
@@ -1100,9 +1174,9 @@ function createUserApiKey(api, ctx, { userId }) {
 	insertApiKey(api, ctx, { createdBy: userId, organizationId: user.organizations[0] });
 }
 
+/** The document's ListUsers takes no parameters and answers `{users}`: one unpaged list. */
 function listUsers(api, ctx) {
-	const users = bySeq(api.state.users.values(), { newestFirst: false });
-	sendJson(ctx, 200, pagedBody('users', users, ctx.query, api.options.maxPageSize));
+	sendJson(ctx, 200, { users: bySeq(api.state.users.values(), { newestFirst: false }) });
 }
 
 module.exports = {

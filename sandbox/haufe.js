@@ -17,6 +17,7 @@
 const crypto = require('crypto');
 const { sendJson, sendEmpty, openStream } = require('./http');
 const { createRateLimiter } = require('./rate-limit');
+const { checkContext, checkAnswers } = require('./spec');
 
 const PREFIX = '/haufe/agents/v1';
 const UPLOAD_PREFIX = '/haufe-upload';
@@ -144,6 +145,69 @@ const notFound = {
 	message: () => new ApiError(404, 'message_not_found', 'Message not found'),
 	file: () => new ApiError(404, 'file_not_found', 'File not found'),
 };
+
+// ---------------------------------------------------------------------------
+// The documented shapes (specs/haufe-documented.json, written from the docs; see spec.js):
+// every request checked, every JSON answer recorded against them
+// ---------------------------------------------------------------------------
+
+const TYPE_ERRORS = {
+	string: ['Input should be a valid string', 'string_type'],
+	integer: ['Input should be a valid integer, unable to parse string as an integer', 'int_parsing'],
+	number: ['Input should be a valid number', 'float_parsing'],
+	boolean: ['Input should be a valid boolean, unable to interpret input', 'bool_parsing'],
+	object: ['Input should be a valid dictionary', 'dict_type'],
+	array: ['Input should be a valid list', 'list_type'],
+};
+
+/** A document error as FastAPI (pydantic v2) words it: {loc, msg, type}. */
+function docErrorItem(e) {
+	const loc = [e.in === 'response' ? 'body' : e.in, ...e.path];
+	switch (e.keyword) {
+		case 'required':
+			return invalid(loc, 'Field required', 'missing');
+		case 'additionalProperties':
+			return invalid(loc, 'Extra inputs are not permitted', 'extra_forbidden');
+		case 'type': {
+			const [msg, type] = TYPE_ERRORS[[].concat(e.params.type)[0]] || [e.message, 'type_error'];
+			return invalid(loc, msg, type);
+		}
+		case 'format':
+			return e.params.format === 'uuid' ? invalid(loc, 'Input should be a valid UUID', 'uuid_parsing') : invalid(loc, e.message, 'value_error');
+		case 'enum':
+			return invalid(
+				loc,
+				`Input should be ${e.params.allowedValues.map((v) => `'${v}'`).join(', ').replace(/, ([^,]*)$/, ' or $1')}`,
+				'enum',
+			);
+		case 'maxLength':
+			return invalid(loc, `String should have at most ${e.params.limit} characters`, 'string_too_long');
+		case 'minItems':
+			return invalid(loc, `List should have at least ${e.params.limit} item after validation, not 0`, 'too_short');
+		case 'minimum':
+			return invalid(loc, `Input should be greater than or equal to ${e.params.limit}`, 'greater_than_equal');
+		case 'maximum':
+			return invalid(loc, `Input should be less than or equal to ${e.params.limit}`, 'less_than_equal');
+		default:
+			return invalid(loc, e.message, 'value_error');
+	}
+}
+
+/**
+ * Checks the request against the documented shapes: unknown fields, types and required
+ * fields give FastAPI's 422 {detail: [{loc, msg, type}]}, every problem listed, before any
+ * state changes. Every JSON answer is checked against the documented response shape.
+ */
+function checkAgainstDocs(ctx) {
+	const { spec, check } = checkContext(ctx, 'haufe');
+	if (!check) return;
+	checkAnswers(ctx, spec, check, (status) => spec.responseSchema(check.operation, status));
+	const shown = check.errors.filter((e) => !['oneOf', 'anyOf', 'allOf'].includes(e.keyword) && !(e.keyword === 'type' && e.params.type === 'null'));
+	const items = (shown.length ? shown : check.errors)
+		.map(docErrorItem)
+		.filter((item, i, all) => all.findIndex((o) => o.loc.join('.') === item.loc.join('.') && o.type === item.type) === i);
+	if (items.length > 0) throw new ValidationError(items);
+}
 
 // ---------------------------------------------------------------------------
 // Small pure helpers
@@ -449,6 +513,7 @@ function createHaufeApi(userOptions, env) {
 			if (ctx.bodyError) {
 				throw new ValidationError([invalid(['body', 0], 'JSON decode error', 'json_invalid')]);
 			}
+			checkAgainstDocs(ctx);
 			await match.handler(api, ctx, match.params);
 		} catch (error) {
 			sendError(ctx, error);

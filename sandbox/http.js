@@ -77,6 +77,8 @@ function isGone(ctx) {
  */
 function sendJson(ctx, status, body, headers = {}) {
 	if (isGone(ctx)) return;
+	// A module may check what it answers (against its API's response schemas); see spec.js.
+	if (ctx.onJson) ctx.onJson(status, body);
 	const payload = Buffer.from(JSON.stringify(body));
 	ctx.res.writeHead(status, {
 		'Content-Type': 'application/json',

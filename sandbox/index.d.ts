@@ -88,7 +88,8 @@ export interface GriptapeRun {
 	status: GriptapeRunStatus;
 	status_detail: Record<string, any> | null;
 	stream: boolean;
-	thread_id: string | null;
+	/** Absent when the run has no thread (the document types it as a string, never null). */
+	thread_id?: string;
 	knowledge_base_ids: string[];
 	ruleset_ids: string[];
 	structure_ids: string[];
@@ -101,6 +102,8 @@ export interface GriptapeRun {
 	created_by: string;
 	/** The request body as sent (not part of the JSON). */
 	readonly body: Record<string, any>;
+	/** The structure run doing the work, on every event of the run (not part of the JSON). */
+	readonly structure_run_id: string;
 }
 
 export interface GriptapeEvent {
@@ -112,8 +115,10 @@ export interface GriptapeEvent {
 	/** Epoch seconds (float). */
 	timestamp: number;
 	created_at: string;
+	/** Only on an assistant run's events. */
 	assistant_run_id?: string;
-	structure_run_id?: string;
+	/** On every event (an assistant run's events name the run's own structure run). */
+	structure_run_id: string;
 }
 
 /** Records as stored (the JSON shapes of the API; `any` keeps test code short). */
@@ -127,7 +132,8 @@ export interface GriptapeState {
 	messages: Map<string, Array<Record<string, any>>>;
 	apiKeys: Map<string, Record<string, any>>;
 	users: Map<string, Record<string, any>>;
-	structureRuns: Map<string, { structure_run_id: string; created_at: string }>;
+	/** The seeded structure run, and one per assistant run (with its assistant_run_id). */
+	structureRuns: Map<string, { structure_run_id: string; created_at: string; assistant_run_id?: string }>;
 }
 
 export interface GriptapeStats {
@@ -371,6 +377,20 @@ export interface RequestLogEntry {
 	fault?: FaultKind;
 	aborted?: boolean;
 	durationMs?: number;
+	/** What the check against the vendor's document found (OpenAI-style, Griptape, Haufe mounts; see spec.js). */
+	spec?: SpecCheck;
+}
+
+export interface SpecCheck {
+	/** The document's operationId, or null when the request matched none. */
+	operation: string | null;
+	/** Whether the request was refused for what the document does not allow. */
+	rejected: boolean;
+	errors: Array<{ in: string; path: string; keyword: string; message: string }>;
+	/** Query parameters and body fields the document does not name (accepted). */
+	undocumented: string[];
+	/** Where the sandbox's answer or streamed events differ from the document's response schemas. */
+	responseErrors: string[];
 }
 
 export type FaultKind = 'status' | 'slow' | 'reset' | 'cutStream' | 'malformedLine';

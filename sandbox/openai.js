@@ -23,6 +23,7 @@
 const crypto = require('crypto');
 const { EventEmitter } = require('events');
 const { sendJson, openStream } = require('./http');
+const { checkContext, checkAnswers, primaryError, formatPath, valueAt, recordResponseErrors } = require('./spec');
 
 const PREFIX = '/openai/v1';
 
@@ -136,6 +137,117 @@ const arrayTooLong = (param, max, length) =>
 		param,
 		'array_above_max_length',
 	);
+
+// ---------------------------------------------------------------------------
+// The vendor's document: every request checked, every answer and streamed event recorded
+// against it (specs/openai-assistants.yaml, see spec.js)
+// ---------------------------------------------------------------------------
+
+function expectedTypes(types) {
+	const names = { string: 'a string', integer: 'an integer', number: 'a number', boolean: 'a boolean', object: 'an object', array: 'an array' };
+	const list = [].concat(types).map((t) => names[t] || t);
+	return list.length > 1 ? `one of ${list.slice(0, -1).join(', ')} or ${list[list.length - 1]}` : list[0];
+}
+
+/** The first error the document finds, in the words and codes the real API uses for it. */
+function specRejection(check, ctx) {
+	const e = primaryError(check.errors);
+	const param = formatPath(e.path) || null;
+	const value = e.in === 'query' ? ctx.searchParams.get(String(e.path[0])) : valueAt(ctx.body, e.path);
+	const limit = e.params.limit;
+	const numberKind = e.schemaType === 'integer' ? 'integer' : 'decimal';
+	switch (e.keyword) {
+		case 'additionalProperties':
+			return badRequest(`Unknown parameter: '${param}'.`, param, 'unknown_parameter');
+		case 'required':
+			return param ? missing(param) : badRequest('A JSON body is required.', null, 'missing_required_parameter');
+		case 'type':
+			return invalidType(param || 'body', expectedTypes(e.params.type), value);
+		case 'enum':
+			return invalidValue(param, value, e.params.allowedValues);
+		case 'maximum':
+		case 'exclusiveMaximum':
+			return badRequest(
+				`Invalid '${param}': ${numberKind} above maximum value. Expected a value <= ${limit}, but got ${value} instead.`,
+				param,
+				`${numberKind}_above_max_value`,
+			);
+		case 'minimum':
+		case 'exclusiveMinimum':
+			return badRequest(
+				`Invalid '${param}': ${numberKind} below minimum value. Expected a value >= ${limit}, but got ${value} instead.`,
+				param,
+				`${numberKind}_below_min_value`,
+			);
+		case 'maxItems':
+			return arrayTooLong(param, limit, value.length);
+		case 'minItems':
+			return badRequest(
+				`Invalid '${param}': ${value.length === 0 ? 'empty array' : 'array too short'}. Expected an array with minimum length ${limit}, but got ${value.length === 0 ? 'an empty array' : `an array with length ${value.length}`} instead.`,
+				param,
+				value.length === 0 ? 'empty_array' : 'array_below_min_length',
+			);
+		case 'maxLength':
+			return badRequest(
+				`Invalid '${param}': string too long. Expected a string with maximum length ${limit}, but got a string with length ${value.length} instead.`,
+				param,
+				'string_above_max_length',
+			);
+		case 'minLength':
+			return badRequest(
+				`Invalid '${param}': string too short. Expected a string with minimum length ${limit}, but got a string with length ${value.length} instead.`,
+				param,
+				'string_below_min_length',
+			);
+		default:
+			return badRequest(`Invalid value for '${param}': ${e.message}.`, param, 'invalid_value');
+	}
+}
+
+/**
+ * The document types a list's first_id and last_id as strings; the real API sends null for an
+ * empty list (seen by client authors, e.g. tjardoo/openai-client#59), and so does the sandbox.
+ * That one known difference is not reported.
+ */
+function emptyListCursor(error, body) {
+	return (
+		error.path.length === 1 &&
+		['first_id', 'last_id'].includes(error.path[0]) &&
+		body &&
+		Array.isArray(body.data) &&
+		body.data.length === 0 &&
+		body[error.path[0]] === null
+	);
+}
+
+/**
+ * Checks the request against the document (400 invalid_request_error when it is not allowed,
+ * before any state changes) and has every JSON answer of it checked against the operation's
+ * response schema (errors against ErrorResponse); findings go to the request log (`spec`).
+ */
+function checkAgainstSpec(ctx) {
+	// The API refuses unknown parameters at any depth ("Unknown parameter: 'a.b'"), not only
+	// where the document writes additionalProperties: false: a body field the document does
+	// not name is an error here, not just undocumented (query parameters stay notes).
+	const { spec, check } = checkContext(ctx, 'openai', { unknownBodyFieldsAreErrors: true });
+	if (!check) return;
+	checkAnswers(ctx, spec, check, (status) =>
+		status >= 400
+			? { key: 'component:ErrorResponse', schema: { $ref: '#/components/schemas/ErrorResponse' } }
+			: spec.responseSchema(check.operation, status) && { ...spec.responseSchema(check.operation, status), ignore: emptyListCursor },
+	);
+	// Each streamed event as AssistantStreamEvent describes it (`done` carries "[DONE]").
+	ctx.onStreamEvent = (event, data) => {
+		let parsed = data;
+		try {
+			parsed = JSON.parse(data);
+		} catch {
+			// "[DONE]" and broken lines stay text
+		}
+		recordResponseErrors(ctx, `event ${event}`, spec.checkComponent('AssistantStreamEvent', { event, data: parsed }));
+	};
+	if (check.errors.length > 0) throw specRejection(check, ctx);
+}
 
 // ---------------------------------------------------------------------------
 // Small pure helpers
@@ -562,6 +674,7 @@ function createOpenAiApi(userOptions, env) {
 					"We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly. The OpenAI API expects a JSON payload, but what was sent was not valid JSON.)",
 				);
 			}
+			checkAgainstSpec(ctx);
 			await match.handler(api, ctx, match.params);
 		} catch (error) {
 			if (!(error instanceof ApiError)) throw error; // a sandbox bug: the server answers 500
@@ -1055,7 +1168,8 @@ function insertStep(api, run, stepDetails) {
 			status: 'in_progress',
 			cancelled_at: null,
 			completed_at: null,
-			expires_at: run.expires_at,
+			// The spec's step has expired_at (when it expired), not the run's expires_at.
+			expired_at: null,
 			failed_at: null,
 			last_error: null,
 			step_details: stepDetails,
@@ -1074,7 +1188,6 @@ function insertStep(api, run, stepDetails) {
 function completeStep(api, run, step) {
 	step.status = 'completed';
 	step.completed_at = nowSeconds();
-	step.expires_at = null;
 	run._step = null;
 	emitRunEvent(api, run, 'thread.run.step.completed', step);
 }
@@ -1270,7 +1383,6 @@ function finishCancel(api, run) {
 	if (step) {
 		step.status = 'cancelled';
 		step.cancelled_at = at;
-		step.expires_at = null;
 		run._step = null;
 		emitRunEvent(api, run, 'thread.run.step.cancelled', step);
 	}
@@ -1316,7 +1428,10 @@ function streamRun(api, ctx, run, { from, prelude = [] }) {
 	const noise = (text) => {
 		if (!stream.closed) ctx.res.write(text);
 	};
-	const send = (event, data) => stream.write(`event: ${event}\ndata: ${data}\n\n`);
+	const send = (event, data) => {
+		if (ctx.onStreamEvent) ctx.onStreamEvent(event, data);
+		return stream.write(`event: ${event}\ndata: ${data}\n\n`);
+	};
 
 	const onEntry = (entry) => {
 		if (ended) return;

@@ -8,6 +8,13 @@ import { json, locator } from '../helpers/haufe';
 import { useGriptapeSandbox } from '../helpers/griptape';
 
 const ctx = useGriptapeSandbox();
+const [KB_1, KB_2, TOOL_9, RS_1, R_1] = [
+	'0b000000-0001-4000-8000-000000000001',
+	'0b000000-0002-4000-8000-000000000002',
+	'70010000-0009-4000-9000-000000000009',
+	'7e1e0000-0001-4000-a000-000000000001',
+	'4e700000-0001-4000-b000-000000000001',
+];
 const runs = () => ctx.sandbox.griptape.state.runs;
 const eventsOf = (runId: string) => ctx.sandbox.griptape.state.events.filter((event) => event.assistant_run_id === runId);
 
@@ -47,10 +54,11 @@ describe('Assistant Run', () => {
 					options: {
 						args: 'a, b',
 						stream: true,
-						knowledgeBaseIds: 'kb-1, kb-2',
-						additionalToolIds: 'tool-9',
-						rulesetIds: 'rs-1',
-						additionalBodyJson: '{"additional_retriever_ids": ["r-1"]}',
+						// The API document types these as UUIDs (version 4); the node checks that before sending.
+						knowledgeBaseIds: `${KB_1}, ${KB_2}`,
+						additionalToolIds: TOOL_9,
+						rulesetIds: RS_1,
+						additionalBodyJson: `{"additional_retriever_ids": ["${R_1}"]}`,
 					},
 				}),
 			),
@@ -63,11 +71,26 @@ describe('Assistant Run', () => {
 			new_thread: true,
 			args: ['a', 'b'],
 			stream: true,
-			knowledge_base_ids: ['kb-1', 'kb-2'],
-			additional_tool_ids: ['tool-9'],
-			ruleset_ids: ['rs-1'],
-			additional_retriever_ids: ['r-1'],
+			knowledge_base_ids: [KB_1, KB_2],
+			additional_tool_ids: [TOOL_9],
+			ruleset_ids: [RS_1],
+			additional_retriever_ids: [R_1],
 		});
+	});
+
+	it('refuses ids that are not UUIDs before sending, naming the field', async () => {
+		const cases: Array<[IDataObject, string]> = [
+			[{ toolIds: `${TOOL_9}, tool-9` }, '"Tool IDs" must hold UUIDs (version 4, like 3fa85f64-5717-4562-b3fc-2c963f66afa6); "tool-9" is not one'],
+			[{ additionalRulesetIds: 'rs-1' }, '"Additional Ruleset IDs" must hold UUIDs'],
+			[{ additionalBodyJson: '{"retriever_ids": ["r-1"]}' }, '"Additional Body (JSON) > retriever_ids" must hold UUIDs'],
+		];
+		for (const [options, message] of cases) {
+			const result = await ctx.run(createRun('Hallo', { waitForCompletion: 'no', options }));
+			expect(result.error?.message).toContain(message);
+		}
+		const notAThread = await ctx.run(createRun('Hallo', { waitForCompletion: 'no', threadMode: 'existing', threadId: { __rl: true, mode: 'id', value: 'thread-1' } }));
+		expect(notAThread.error?.message).toContain('"Thread" must hold UUIDs');
+		expect(runs().size).toBe(0);
 	});
 
 	it('waits for completion by polling events and returns the answer', async () => {

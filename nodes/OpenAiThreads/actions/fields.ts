@@ -86,6 +86,23 @@ export const messagesField: INodeProperties = {
 	],
 };
 
+const codeInterpreterFileIdsOption: INodeProperties = {
+	displayName: 'Code Interpreter File IDs',
+	name: 'codeInterpreterFileIds',
+	type: 'string',
+	default: '',
+	description: 'Comma-separated, at most 20',
+};
+
+const vectorStoreIdsOption: INodeProperties = {
+	displayName: 'Vector Store IDs',
+	name: 'vectorStoreIds',
+	type: 'string',
+	default: '',
+	description: 'Comma-separated; at most one vector store can be attached',
+};
+
+/** Tool resources of a new thread: the `vector_stores` helper exists on create only (CreateThreadRequest). */
 export const toolResourcesField: INodeProperties = {
 	displayName: 'Tool Resources',
 	name: 'toolResources',
@@ -93,13 +110,7 @@ export const toolResourcesField: INodeProperties = {
 	placeholder: 'Add tool resource',
 	default: {},
 	options: [
-		{
-			displayName: 'Code Interpreter File IDs',
-			name: 'codeInterpreterFileIds',
-			type: 'string',
-			default: '',
-			description: 'Comma-separated, at most 20',
-		},
+		codeInterpreterFileIdsOption,
 		{
 			displayName: 'New Vector Store File IDs',
 			name: 'newVectorStoreFileIds',
@@ -107,14 +118,17 @@ export const toolResourcesField: INodeProperties = {
 			default: '',
 			description: 'Comma-separated file IDs for a vector store created with the thread (at most 10,000)',
 		},
-		{
-			displayName: 'Vector Store IDs',
-			name: 'vectorStoreIds',
-			type: 'string',
-			default: '',
-			description: 'Comma-separated; at most one vector store can be attached',
-		},
+		vectorStoreIdsOption,
 	],
+};
+
+/**
+ * Tool resources of an existing thread: ModifyThreadRequest takes file IDs and vector store IDs,
+ * but no `vector_stores` helper (a new vector store can only come with a new thread).
+ */
+export const updateToolResourcesField: INodeProperties = {
+	...toolResourcesField,
+	options: [codeInterpreterFileIdsOption, vectorStoreIdsOption],
 };
 
 /** Messages of the fixed collection in the wire format, checked against the limits. */
@@ -137,14 +151,22 @@ export function readMessages(context: IExecuteFunctions, validator: Validator, i
 	});
 }
 
-/** Tool resources in the wire format, checked against the limits. */
-export function readToolResources(context: IExecuteFunctions, validator: Validator, itemIndex: number): IDataObject | undefined {
+/**
+ * Tool resources in the wire format, checked against the limits. `newStores` (create only):
+ * whether the `vector_stores` helper may be sent; an update never sends it.
+ */
+export function readToolResources(
+	context: IExecuteFunctions,
+	validator: Validator,
+	itemIndex: number,
+	{ newStores }: { newStores: boolean } = { newStores: true },
+): IDataObject | undefined {
 	const fields = context.getNodeParameter('toolResources', itemIndex, {}) as IDataObject;
 	const resources: IDataObject = {};
 	const codeFiles = splitList(fields.codeInterpreterFileIds);
 	if (codeFiles.length) resources.code_interpreter = { file_ids: codeFiles };
 	const storeIds = splitList(fields.vectorStoreIds);
-	const newStoreFiles = splitList(fields.newVectorStoreFileIds);
+	const newStoreFiles = newStores ? splitList(fields.newVectorStoreFileIds) : [];
 	if (storeIds.length || newStoreFiles.length) {
 		resources.file_search = {
 			...(storeIds.length ? { vector_store_ids: storeIds } : {}),

@@ -7,7 +7,7 @@ import { pathId, readId } from '../../../shared/parameters';
 import { progressOf } from '../../../shared/router';
 import { mergeBody, splitList, Validator } from '../../../shared/validation';
 import type { GriptapeClient } from '../../transport';
-import { assistantLocator, simplifyField, threadLocator } from '../fields';
+import { assistantLocator, checkUuids, simplifyField, threadLocator } from '../fields';
 import type { WaitMode } from './follow';
 import { followRun } from './follow';
 import { simplifyRun } from './simplify';
@@ -155,7 +155,19 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 		if (options[name]) body[key] = splitList(options[name]);
 		if (options[additional]) body[`additional_${key}`] = splitList(options[additional]);
 	}
-	const merged = mergeBody(body, validator.jsonObject(options.additionalBodyJson, 'Additional Body (JSON)'));
+	const extra = validator.jsonObject(options.additionalBodyJson, 'Additional Body (JSON)');
+	const merged = mergeBody(body, extra);
+	// The API document allows only UUIDs (version 4) in the id lists and as thread_id.
+	for (const [, key, label] of ID_LISTS) {
+		for (const [field, title] of [
+			[key, label],
+			[`additional_${key}`, `Additional ${label}`],
+		]) {
+			if (merged[field] === undefined) continue;
+			checkUuids(validator, merged[field], field in extra ? `Additional Body (JSON) > ${field}` : title);
+		}
+	}
+	if (merged.thread_id !== undefined) checkUuids(validator, merged.thread_id, 'thread_id' in extra ? 'Additional Body (JSON) > thread_id' : 'Thread');
 
 	// A run is work on Griptape's side: created once, never re-sent after an unclear failure.
 	// Under "Retry On Fail" a retry follows the run the failed try started, unless it ended.

@@ -13,7 +13,9 @@ const RUN_FIELDS = ['answer', 'assistant_run_id', 'assistant_id', 'thread_id', '
  * text chunks and wait figures (Simplify off shows them).
  */
 export function simplifyRun(run: IDataObject): IDataObject {
-	const simplified = pickFields({ ...run, answer: run.answer ?? artifactText(run.output) }, RUN_FIELDS);
+	// A run without a thread has no thread_id at all (the API document has no null there);
+	// the simplified run always names it, null then, so workflows read one shape.
+	const simplified = pickFields({ ...run, thread_id: run.thread_id ?? null, answer: run.answer ?? artifactText(run.output) }, RUN_FIELDS);
 	if (run.events !== undefined) simplified.events = run.events;
 	else if (run.event_count !== undefined) simplified.event_count = run.event_count;
 	return simplified;

@@ -3,7 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { Validator } from '../../../shared/validation';
 import type { GriptapeClient } from '../../transport';
-import { metadataField } from './fields';
+import { checkMessages, metadataField } from './fields';
 
 const properties: INodeProperties[] = [
 	{ displayName: 'Name', name: 'name', type: 'string', default: '', required: true },
@@ -37,7 +37,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 	const body: IDataObject = { name };
 	if (fields.alias) body.alias = fields.alias;
 	if (fields.metadataJson) body.metadata = validator.jsonObject(fields.metadataJson, 'Metadata (JSON)');
-	const messages = validator.jsonArray(fields.messagesJson, 'Messages (JSON)');
+	const messages = checkMessages(validator, validator.jsonArray(fields.messagesJson, 'Messages (JSON)'));
 	if (messages.length) body.messages = messages;
 	return await client.call('POST', '/threads', { body, itemIndex });
 }

@@ -4,7 +4,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { pathId } from '../../../shared/parameters';
 import { Validator } from '../../../shared/validation';
 import type { GriptapeClient } from '../../transport';
-import { metadataField, threadIdField } from './fields';
+import { checkMessages, metadataField, threadIdField } from './fields';
 
 const properties: INodeProperties[] = [
 	threadIdField,
@@ -39,7 +39,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 	if (fields.name !== undefined) body.name = fields.name;
 	if (fields.alias !== undefined) body.alias = fields.alias;
 	if (fields.metadataJson !== undefined) body.metadata = validator.jsonObject(fields.metadataJson, 'Metadata (JSON)');
-	if (fields.messagesJson !== undefined) body.messages = validator.jsonArray(fields.messagesJson, 'Messages (JSON)');
+	if (fields.messagesJson !== undefined) body.messages = checkMessages(validator, validator.jsonArray(fields.messagesJson, 'Messages (JSON)'));
 	if (!Object.keys(body).length) validator.fail('Add at least one field to update');
 	return await client.call('PATCH', `/threads/${threadId}`, { body, itemIndex });
 }

@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { GriptapeClient } from '../../transport';
@@ -9,10 +9,10 @@ export const description: INodeProperties[] = updateDisplayOptions(
 	[returnAllField, limitField],
 );
 
+/** The API document's ListUsers takes no parameters and answers every user at once: no paging. */
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: GriptapeClient) {
-	return await client.paginate('/users', 'users', {}, {
-		returnAll: this.getNodeParameter('returnAll', itemIndex, false) as boolean,
-		limit: this.getNodeParameter('limit', itemIndex, 50) as number,
-		itemIndex,
-	});
+	const response = await client.call<IDataObject>('GET', '/users', { itemIndex });
+	const users = (response.users as IDataObject[]) ?? [];
+	if (this.getNodeParameter('returnAll', itemIndex, false) as boolean) return users;
+	return users.slice(0, this.getNodeParameter('limit', itemIndex, 50) as number);
 }

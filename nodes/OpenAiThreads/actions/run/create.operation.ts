@@ -21,7 +21,7 @@ export const description: INodeProperties[] = updateDisplayOptions({ show: { res
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: OpenAiThreadsClient) {
 	const threadId = pathId(this, 'threadId', 'Thread ID', itemIndex);
 	const assistantId = readId(this, 'assistantId', itemIndex, 'Assistant');
-	const body = runBody(this, itemIndex, { assistant_id: assistantId });
+	const body = runBody(this, itemIndex, { assistant_id: assistantId }, 'createRun');
 	const run = await startRun.call(this, client, itemIndex, `/threads/${threadId}/runs`, body);
 	return simplified(this, itemIndex, run, simplifyRun);
 }

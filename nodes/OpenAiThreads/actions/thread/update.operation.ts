@@ -4,12 +4,12 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { pathId } from '../../../shared/parameters';
 import { Validator } from '../../../shared/validation';
 import type { OpenAiThreadsClient } from '../../transport';
-import { metadataField, readMetadata, readToolResources, threadIdField, toolResourcesField } from '../fields';
+import { metadataField, readMetadata, readToolResources, threadIdField, updateToolResourcesField } from '../fields';
 
 export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['thread'], operation: ['update'] } }, [
 	threadIdField,
 	metadataField,
-	toolResourcesField,
+	updateToolResourcesField,
 ]);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: OpenAiThreadsClient) {
@@ -18,7 +18,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 	const body: IDataObject = {};
 	const metadata = readMetadata(validator, this.getNodeParameter('metadataJson', itemIndex, '{}'));
 	if (metadata) body.metadata = metadata;
-	const resources = readToolResources(this, validator, itemIndex);
+	const resources = readToolResources(this, validator, itemIndex, { newStores: false });
 	if (resources) body.tool_resources = resources;
 	if (!Object.keys(body).length) validator.fail('Set metadata or tool resources to update');
 	return await client.call('POST', `/threads/${threadId}`, { body, itemIndex });
