@@ -112,6 +112,33 @@ afterAll(async () => {
 	if (userFolder) fs.rmSync(userFolder, { recursive: true, force: true });
 });
 
+/**
+ * The JSON object `n8n execute --rawOutput` prints, parsed: the first balanced {…} that parses.
+ * n8n's log lines can come before it, and now and then one comes right after it.
+ */
+function firstJsonObject(text: string): unknown {
+	for (let start = text.indexOf('{'); start >= 0; start = text.indexOf('{', start + 1)) {
+		let depth = 0;
+		let inString = false;
+		for (let index = start; index < text.length; index++) {
+			const char = text[index];
+			if (inString) {
+				if (char === '\\') index++;
+				else if (char === '"') inString = false;
+			} else if (char === '"') inString = true;
+			else if (char === '{') depth++;
+			else if (char === '}' && --depth === 0) {
+				try {
+					return JSON.parse(text.slice(start, index + 1));
+				} catch {
+					break;
+				}
+			}
+		}
+	}
+	throw new Error(`no JSON object in the output of n8n execute:\n${text.slice(-3000)}`);
+}
+
 /** On failure, the end of n8n's log says why. */
 const logTail = () => (fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').slice(-3000) : '');
 
@@ -272,7 +299,7 @@ it('runs the batch workflow from the command line: every question answered once'
 		}).catch((error: Error & { stdout?: string; stderr?: string }) => {
 			throw new Error(`${error.message}\n${String(error.stdout).slice(-3000)}\n${String(error.stderr).slice(-3000)}`);
 		});
-		const result = JSON.parse(stdout.slice(stdout.indexOf('{'))) as {
+		const result = firstJsonObject(stdout) as {
 			data: { resultData: { runData: Record<string, Array<{ data: { main: Array<Array<{ json: Record<string, string> }>> } }>> } };
 		};
 		const table = result.data.resultData.runData.Table[0].data.main[0].map((item) => item.json);
