@@ -352,9 +352,14 @@ export function editorTests(context: () => EditorTestContext) {
 							changed = true;
 						}
 						await locator.locator('[data-test-id="rlc-input"]').click();
+						// The selected assistant shows at once; the list loads from the sandbox behind it.
 						const items = page.locator('[data-test-id="rlc-item"]');
-						await items.first().waitFor();
-						await expect(items.allInnerTexts()).resolves.toEqual(expect.arrayContaining(listNames[type]));
+						let listed: string[] = [];
+						await expectSoon(async () => {
+							listed = await items.allInnerTexts();
+							return listNames[type].every((name) => listed.includes(name));
+						}).catch(() => undefined);
+						expect(listed).toEqual(expect.arrayContaining(listNames[type]));
 						await shot(`example ${file.replace(/\.json$/, '')}: ${nodeName}, list`);
 					} else {
 						await shot(`example ${file.replace(/\.json$/, '')}: ${nodeName}`);
