@@ -309,7 +309,7 @@ export function editorTests(context: () => EditorTestContext) {
 				griptapeCloud: [...sandbox.griptape.state.assistants.values()].map((assistant) => assistant.name),
 				griptapeCloudTrigger: [...sandbox.griptape.state.assistants.values()].map((assistant) => assistant.name),
 				openAiThreads: [...sandbox.openai.state.assistants.values()].map((assistant) => assistant.name),
-				agentChat: [...sandbox.agentChat.state.models.values()].map((model) => model.label ?? model.name),
+				agentChat: agentChatNames(sandbox),
 			};
 			let opened = 0;
 			await page.goto(`${ctx.baseUrl}/home/workflows`);
@@ -423,6 +423,15 @@ export function editorTests(context: () => EditorTestContext) {
 			}
 		});
 	});
+}
+
+/**
+ * The names the Agent Chat node lists: the sandbox's agents (as `agents` with a name, or as
+ * `models` with a label or name, as earlier versions of the sandbox keep them).
+ */
+function agentChatNames(sandbox: Sandbox): string[] {
+	const state = sandbox.agentChat.state as unknown as Record<string, Map<string, { name?: string; label?: string }> | undefined>;
+	return [...(state.agents ?? state.models ?? new Map()).values()].map((agent) => (agent.label ?? agent.name) as string);
 }
 
 /** Polls a condition until it holds (at most 10 s). */

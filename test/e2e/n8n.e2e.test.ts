@@ -113,30 +113,23 @@ afterAll(async () => {
 });
 
 /**
- * The JSON object `n8n execute --rawOutput` prints, parsed: the first balanced {…} that parses.
- * n8n's log lines can come before it, and now and then one comes right after it.
+ * The first JSON object in `text`: the CLI prints log lines before the execution's JSON, and
+ * may print more after it (a shutdown notice).
  */
-function firstJsonObject(text: string): unknown {
-	for (let start = text.indexOf('{'); start >= 0; start = text.indexOf('{', start + 1)) {
-		let depth = 0;
-		let inString = false;
-		for (let index = start; index < text.length; index++) {
-			const char = text[index];
-			if (inString) {
-				if (char === '\\') index++;
-				else if (char === '"') inString = false;
-			} else if (char === '"') inString = true;
-			else if (char === '{') depth++;
-			else if (char === '}' && --depth === 0) {
-				try {
-					return JSON.parse(text.slice(start, index + 1));
-				} catch {
-					break;
-				}
-			}
-		}
+function firstJsonObject(text: string): string {
+	const start = text.indexOf('{');
+	let depth = 0;
+	let inString = false;
+	for (let index = start; index >= 0 && index < text.length; index++) {
+		const char = text[index];
+		if (inString) {
+			if (char === '\\') index++;
+			else if (char === '"') inString = false;
+		} else if (char === '"') inString = true;
+		else if (char === '{') depth++;
+		else if (char === '}' && --depth === 0) return text.slice(start, index + 1);
 	}
-	throw new Error(`no JSON object in the output of n8n execute:\n${text.slice(-3000)}`);
+	throw new Error(`No JSON object in the CLI's output:\n${text.slice(-3000)}`);
 }
 
 /** On failure, the end of n8n's log says why. */
@@ -299,7 +292,7 @@ it('runs the batch workflow from the command line: every question answered once'
 		}).catch((error: Error & { stdout?: string; stderr?: string }) => {
 			throw new Error(`${error.message}\n${String(error.stdout).slice(-3000)}\n${String(error.stderr).slice(-3000)}`);
 		});
-		const result = firstJsonObject(stdout) as {
+		const result = JSON.parse(firstJsonObject(stdout)) as {
 			data: { resultData: { runData: Record<string, Array<{ data: { main: Array<Array<{ json: Record<string, string> }>> } }>> } };
 		};
 		const table = result.data.resultData.runData.Table[0].data.main[0].map((item) => item.json);
