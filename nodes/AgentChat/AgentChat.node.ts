@@ -21,6 +21,8 @@ export class AgentChat implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'agentChatApi', required: true }],
+		// The editor's Docs link: a codex URL would get n8n's tracking query after its #anchor.
+		documentationUrl: 'https://github.com/n8n-nodes-assistant-threads/n8n-nodes-assistant-threads#agent-chat-node',
 		properties: [
 			{
 				displayName: 'Resource',

@@ -22,6 +22,8 @@ export class GriptapeCloud implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'griptapeCloudApi', required: true }],
+		// The editor's Docs link: a codex URL would get n8n's tracking query after its #anchor.
+		documentationUrl: 'https://github.com/n8n-nodes-assistant-threads/n8n-nodes-assistant-threads#griptape-cloud-node',
 		properties: [
 			{
 				displayName: 'Resource',

@@ -41,12 +41,15 @@ export class GriptapeCloudTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: optionSubtitle(triggerOnField),
-		description: 'Starts the workflow on new events of a Griptape Cloud assistant run, or when its runs finish',
+		// n8n's node panel lists this trigger inside the Griptape Cloud node, with this description.
+		description: 'Run Griptape Cloud assistants and work with their runs and threads, or start workflows on run events and finished runs',
 		defaults: { name: 'Griptape Cloud Trigger' },
 		polling: true,
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'griptapeCloudApi', required: true }],
+		// The editor's Docs link: a codex URL would get n8n's tracking query after its #anchor.
+		documentationUrl: 'https://github.com/n8n-nodes-assistant-threads/n8n-nodes-assistant-threads#griptape-cloud-trigger',
 		properties: [
 			triggerOnField,
 			{ ...assistantRunLocator, displayOptions: { show: { event: ['runEvent'] } } },

@@ -29,6 +29,8 @@ export class HaufeCopilot implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'haufeCopilotApi', required: true }],
+		// The editor's Docs link: a codex URL would get n8n's tracking query after its #anchor.
+		documentationUrl: 'https://github.com/n8n-nodes-assistant-threads/n8n-nodes-assistant-threads#haufe-copilot',
 		properties: [
 			{
 				displayName: 'Resource',

@@ -21,6 +21,8 @@ export class OpenAiThreads implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'openAiThreadsApi', required: true }],
+		// The editor's Docs link: a codex URL would get n8n's tracking query after its #anchor.
+		documentationUrl: 'https://github.com/n8n-nodes-assistant-threads/n8n-nodes-assistant-threads#openai-compatible-threads-node',
 		properties: [
 			{
 				displayName: 'Resource',

@@ -107,7 +107,7 @@ async function ensureInstalled() {
 	return { node, n8n, n8nDir: N8N_DIR };
 }
 
-module.exports = { ensureInstalled, N8N_VERSION, NODE_VERSION, N8N_DIR, ROOT, CACHE };
+module.exports = { ensureInstalled, run, N8N_VERSION, NODE_VERSION, N8N_DIR, ROOT, CACHE };
 
 if (require.main === module) {
 	ensureInstalled().catch((error) => {

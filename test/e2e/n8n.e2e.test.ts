@@ -1,7 +1,9 @@
 /**
  * The package in a real n8n (the pinned version, installed once into .cache/ by
  * scripts/lib/n8n-install.js): loaded, its example workflows imported and published, and run
- * by n8n's own webhook server, CLI and poll scheduler against the sandbox.
+ * by n8n's own webhook server, CLI and poll scheduler against the sandbox; then used in n8n's
+ * editor by Debian's Chromium (editor.ts). n8n's log and the browser's screenshots are kept in
+ * test-results/e2e/.
  */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
@@ -11,9 +13,14 @@ import { promisify } from 'node:util';
 
 import type { Sandbox } from '../../sandbox';
 import { startSandbox } from '../../sandbox';
+import { editorTests } from './editor';
 
 const { startN8n, N8nApi, loadExample, freePort } = require('../../scripts/lib/n8n');
-const { ensureInstalled, N8N_DIR } = require('../../scripts/lib/n8n-install');
+const { ensureInstalled, N8N_DIR, ROOT } = require('../../scripts/lib/n8n-install');
+const { ensureChromium } = require('../../scripts/lib/chromium');
+
+/** n8n's log and the browser tests' screenshots, kept after the run (emptied at its start). */
+const ARTIFACTS = path.join(ROOT, 'test-results', 'e2e');
 
 const run = promisify(execFile);
 const phases: string[] = [];
@@ -32,9 +39,15 @@ let api: InstanceType<typeof N8nApi>;
 let userFolder: string;
 let logFile: string;
 const workflows: Record<string, { id: string; name: string }> = {};
+const credentials: Record<string, { id: string; name: string }> = {};
 let triggerRunId: string;
 
 beforeAll(async () => {
+	fs.rmSync(ARTIFACTS, { recursive: true, force: true });
+	fs.mkdirSync(ARTIFACTS, { recursive: true });
+	// A new machine has no Chromium yet: apt installs it while n8n is installed and started.
+	const chromium = timed('Chromium present (installed with apt if missing)', async () => await ensureChromium());
+	chromium.catch(() => undefined);
 	await timed('n8n install (cached after the first time)', async () => await ensureInstalled());
 	sandbox = await startSandbox({
 		port: 0,
@@ -43,7 +56,7 @@ beforeAll(async () => {
 		griptape: { runStepMs: 500, tokenDelayMs: 150 },
 	});
 	userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-e2e-'));
-	logFile = path.join(userFolder, 'n8n.log');
+	logFile = path.join(ARTIFACTS, 'n8n.log');
 	n8n = await timed('n8n start-up', async () => await startN8n({ userFolder, port: await freePort(), logFile }));
 	await timed('owner, credentials and example workflows', async () => {
 		api = new N8nApi(n8n.baseUrl);
@@ -68,6 +81,13 @@ beforeAll(async () => {
 			type: 'openAiThreadsApi',
 			data: { baseUrl: sandbox.openai.baseUrl, apiKey: 'sandbox-openai-key' },
 		});
+		const names = {
+			haufeCopilotApi: [haufe, 'Haufe Copilot (sandbox)'],
+			griptapeCloudApi: [griptape, 'Griptape Cloud (sandbox)'],
+			agentChatApi: [agentChat, 'Agent Chat (sandbox)'],
+			openAiThreadsApi: [openAiThreads, 'OpenAI-compatible Threads (sandbox)'],
+		};
+		for (const [type, [id, name]] of Object.entries(names)) credentials[type] = { id, name };
 		triggerRunId = String(sandbox.griptape.createRun(sandbox.griptape.ids.assistants[0], { input: 'events for the trigger' }).assistant_run_id);
 		const replacements = {
 			HAUFE_CREDENTIAL_ID: haufe,
@@ -82,14 +102,13 @@ beforeAll(async () => {
 			workflows[file] = await api.importAndPublish(loadExample(file, replacements));
 		}
 	});
+	await chromium;
 }, 900_000);
 
 afterAll(async () => {
 	await n8n?.stop();
 	await sandbox?.close();
-	console.log(['', 'End-to-end phases', ...phases].join('\n'));
-	// Keep n8n's log where a failed run can be read, then clean up.
-	if (logFile && fs.existsSync(logFile)) fs.copyFileSync(logFile, path.resolve(__dirname, '../../.cache/e2e-n8n.log'));
+	console.log(['', 'End-to-end phases', ...phases, `n8n's log and the screenshots: ${path.relative(ROOT, ARTIFACTS)}/`].join('\n'));
 	if (userFolder) fs.rmSync(userFolder, { recursive: true, force: true });
 });
 
@@ -293,6 +312,9 @@ it('runs the batch workflow from the command line: every question answered once'
 		expect(new Set(runs.map((entry) => entry.threadId)).size).toBe(6);
 	});
 });
+
+// Before the trigger test, which waits for n8n's next poll anyway.
+editorTests(() => ({ baseUrl: n8n.baseUrl, sandbox, artifacts: ARTIFACTS, workflows, credentials, api, timed }));
 
 it('the published trigger workflow produces executions with the run\'s events, none twice', async () => {
 	await timed('test: trigger executions (waits for the next poll, up to a minute)', async () => {
