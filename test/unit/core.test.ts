@@ -30,7 +30,11 @@ describe('readApiError', () => {
 		[{ error: 'Thread not found' }, { code: undefined, detail: 'Thread not found' }],
 		[{ error: { code: 'invalid_request', message: 'Bad metadata' } }, { code: 'invalid_request', detail: 'Bad metadata' }],
 		['{"error_code":"api_error","detail":"boom"}', { code: 'api_error', detail: 'boom' }],
-		['<html>Bad Gateway</html>', { detail: '<html>Bad Gateway</html>' }],
+		['<html>Bad Gateway</html>', { detail: 'an HTML page saying "Bad Gateway"' }],
+		[
+			'<!DOCTYPE html><html><head><title>502 Bad Gateway</title><style>body{}</style></head><body><h1>502</h1></body></html>',
+			{ detail: 'an HTML page titled "502 Bad Gateway"' },
+		],
 	])('reads %j', (body, expected) => {
 		expect(readApiError(body)).toEqual(expected);
 	});

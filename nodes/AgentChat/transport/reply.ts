@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
+import { object } from '../../shared/contracts';
 import { failureError } from '../../shared/errors';
 import { withProgress } from '../../shared/router';
 import type { ByteStream } from '../../shared/streams';
@@ -34,7 +35,12 @@ export interface Reply extends IDataObject {
  */
 export async function storedReply(client: AgentChatClient, threadId: string, message: string, itemIndex: number): Promise<Reply | undefined> {
 	const thread = await client
-		.call<IDataObject>('POST', '/api/threads/', { body: { thread_id: threadId }, itemIndex })
+		.call<IDataObject>('POST', '/api/threads/', {
+			body: { thread_id: threadId },
+			itemIndex,
+			idempotent: true,
+			expect: object('the thread', { messages: 'array' }),
+		})
 		.catch((error: Error) => error);
 	// Never stored: the message did not arrive.
 	if (thread instanceof NodeApiError && thread.httpCode === '404') return undefined;

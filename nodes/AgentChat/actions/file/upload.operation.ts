@@ -50,7 +50,13 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 		data,
 	});
 	const started = Date.now();
-	const stream = await client.stream('/api/files/upload', body, itemIndex, { 'Content-Type': contentType });
+	const stream = await client.stream(
+		'/api/files/upload',
+		body,
+		itemIndex,
+		{ 'Content-Type': contentType },
+		`The file may have been stored in thread ${threadId}: look at the thread (Thread > Get) before uploading it again.`,
+	);
 	const { answer, ...figures } = await collectReply.call(this, stream, itemIndex, { thread_id: threadId, file_name: fileName }, started);
 	return { answer, thread_id: threadId, file_name: fileName, size: data.length, ...figures };
 }

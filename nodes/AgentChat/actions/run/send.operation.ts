@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { failureError } from '../../../shared/errors';
 import { itemJournal } from '../../../shared/journal';
 import { readId } from '../../../shared/parameters';
 import { Validator } from '../../../shared/validation';
@@ -46,8 +47,14 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 		'reply',
 		async () => {
 			const started = Date.now();
-			const stream = await client.stream('/api/threads/runs', body, itemIndex);
-			return await collectReply.call(this, stream, itemIndex, { thread_id: threadId }, started);
+			const lookFirst = `The message may have been stored in thread ${threadId}: look at the thread (Thread > Get) before sending it again.`;
+			const stream = await client.stream('/api/threads/runs', body, itemIndex, {}, lookFirst);
+			const reply = await collectReply.call(this, stream, itemIndex, { thread_id: threadId }, started);
+			// The reply has no end marker, but an agent never answers with nothing.
+			if (!reply.answer) {
+				throw failureError(this.getNode(), 'empty_reply', 'The agent sent an empty reply', { description: lookFirst, itemIndex });
+			}
+			return reply;
 		},
 		async () => await storedReply(client, threadId, message, itemIndex),
 	);

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { object } from '../../../shared/contracts';
 import { readId } from '../../../shared/parameters';
 import type { AgentChatClient } from '../../transport';
 import { threadLocator } from '../fields';
@@ -9,6 +10,7 @@ export const description: INodeProperties[] = updateDisplayOptions({ show: { res
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: AgentChatClient) {
 	const threadId = readId(this, 'threadId', itemIndex, 'Thread');
-	const result = await client.call<IDataObject>('DELETE', '/api/threads/', { body: { thread_id: threadId }, itemIndex });
-	return { deleted: result.success !== false, thread_id: threadId };
+	const result = await client.delete<IDataObject>('/api/threads/', { body: { thread_id: threadId }, itemIndex, expect: object('the deletion') });
+	// Gone already (undefined): an earlier attempt whose answer was lost deleted it.
+	return { deleted: result?.success !== false, thread_id: threadId };
 }
