@@ -75,7 +75,7 @@ export function formatDuration(ms: number): string {
 	const seconds = Math.max(0, Math.round(ms / 1000));
 	if (seconds < 120) return `${seconds} s`;
 	const minutes = Math.round(seconds / 60);
-	if (minutes < 120) return `${minutes} min`;
+	if (minutes < 60) return `${minutes} min`;
 	const hours = Math.floor(minutes / 60);
 	return minutes % 60 ? `${hours} h ${minutes % 60} min` : `${hours} h`;
 }
@@ -181,6 +181,11 @@ export interface ApiErrorContext {
 	retryAfterMs?: number;
 	/** Why no (further) retry happened, when it was not that the retries ran out. */
 	notRetried?: string;
+	/**
+	 * For a request that is not safe to repeat and failed on the server's side (5xx): it may
+	 * have been carried out before the failure; what to look at.
+	 */
+	unclear?: string;
 }
 
 /** One NodeApiError whose message names the service, the code and the status, and says what to do. */
@@ -199,7 +204,11 @@ export function apiError(node: INode, context: ApiErrorContext): NodeApiError {
 			: 'Check the request and try again.');
 	const wait = context.retryAfterMs !== undefined ? ` (the API asks to wait ${formatDuration(context.retryAfterMs)})` : '';
 	const message = `${context.service} error ${code} (HTTP ${context.status}): ${info.detail}${wait}`;
-	const notes = [hint, context.notRetried, context.operation ? `[${context.operation}]` : ''].filter(Boolean);
+	const maybeDone =
+		context.unclear !== undefined && context.status >= 500
+			? `The request may have been carried out before the failure, so it was not sent again. ${context.unclear}`.trim()
+			: '';
+	const notes = [hint, maybeDone, context.notRetried, context.operation ? `[${context.operation}]` : ''].filter(Boolean);
 	const description = notes.join(' ');
 	const errorBody: JsonObject = { errorCode: code, status: context.status, detail: info.detail };
 	const error = new NodeApiError(node, errorBody, {

@@ -13,7 +13,7 @@ import type { ApiErrorInfo, ErrorHints } from './errors';
 import { apiError, contractError, describeBody, failureError, formatDuration, isQuotaError, networkError } from './errors';
 import type { RateLimiter } from './rate-limiter';
 import type { ByteStream } from './streams';
-import { readStreamToBuffer, withIdleLimit } from './streams';
+import { readStreamToBuffer, StreamError, withFirstChunk, withIdleLimit } from './streams';
 import type { CancellableContext } from './wait';
 import { ExecutionCancelledError, isCancelled, waitFor } from './wait';
 
@@ -247,6 +247,13 @@ function describeTarget(url: string): string {
 	}
 }
 
+/** A stream response whose body broke off (or stayed silent) before its first byte. */
+class StreamBrokeAtOnce extends Error {
+	constructor(readonly code: 'ERR_BAD_RESPONSE' | 'ETIMEDOUT') {
+		super(code);
+	}
+}
+
 /**
  * Every HTTP call of every node goes through here: authentication by n8n's credential
  * machinery, client-side rate limiting, retries that never duplicate work, and one way of
@@ -330,7 +337,36 @@ export class ApiClient {
 				});
 			}
 
-			if (response.statusCode < 400) return await this.accept<T>(response, request, settings, unclear);
+			if (response.statusCode < 400) {
+				const broke = await this.accept<T>(response, request, settings, unclear).then(
+					(accepted) => ({ accepted, code: undefined }),
+					(error: Error) => {
+						if (error instanceof StreamBrokeAtOnce) return { accepted: undefined, code: error.code };
+						throw error;
+					},
+				);
+				if (broke.accepted) return broke.accepted;
+				const accepted = { code: broke.code ?? 'ERR_BAD_RESPONSE' };
+				// A stream whose body broke (or stayed silent) before its first byte: the request
+				// failed and nothing of the answer was read.
+				maybeActed = true;
+				const delay = backoffDelay(attempt, settings);
+				if (idempotent && attempt < settings.maxRetries && this.fits(delay, request)) {
+					await this.pauseBeforeRetry(described, accepted.code, delay, attempt);
+					continue;
+				}
+				throw networkError(this.node, {
+					service: this.service.name,
+					code: accepted.code,
+					method: request.method,
+					target,
+					itemIndex: request.itemIndex,
+					status: accepted.code === 'ERR_BAD_RESPONSE' ? response.statusCode : undefined,
+					timeoutMs: request.idleTimeoutMs ?? settings.timeoutMs,
+					attempts: attempt + 1,
+					unclear,
+				});
+			}
 
 			const status = response.statusCode;
 			if (request.goneMeansDone && maybeActed && (status === 404 || status === 410)) {
@@ -363,6 +399,7 @@ export class ApiClient {
 				operation: described,
 				retryAfterMs: retryable && tooLong ? retryAfter : undefined,
 				notRetried: quota ? 'It was not retried.' : undefined,
+				unclear: refused ? undefined : unclear,
 			});
 		}
 	}
@@ -400,7 +437,14 @@ export class ApiClient {
 				throw fail(`got ${describeBody(page, contentType)}`);
 			}
 			const limited = withIdleLimit(body, request.idleTimeoutMs ?? settings.timeoutMs, this.context, request.deadline);
-			return { ...response, body: limited as T };
+			// Only a stream that delivered something is an answer that arrived; one cut right after
+			// its headers is a failed request (retried when that is safe).
+			const started = await withFirstChunk(limited).catch((error: Error) => {
+				if (error instanceof ExecutionCancelledError) throw error;
+				const stalled = error instanceof StreamError && /stalled|time for the stream/.test(error.message);
+				throw new StreamBrokeAtOnce(stalled ? 'ETIMEDOUT' : 'ERR_BAD_RESPONSE');
+			});
+			return { ...response, body: started as T };
 		}
 		const problem = contractViolation(contract, response.body, contentType);
 		if (problem) throw fail(problem);

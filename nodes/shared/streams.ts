@@ -269,6 +269,38 @@ export function withIdleLimit(stream: ByteStream, idleMs: number, context: Cance
 }
 
 /** The whole body, or its first `maxBytes` (the rest is not read: the stream is closed). */
+/**
+ * Waits for the first piece of a stream and returns a stream that yields it again, then the
+ * rest. A stream that breaks before its first piece throws (the caller can treat that as the
+ * request failing: nothing of the answer was read); one that ends at once is returned empty.
+ */
+export async function withFirstChunk(stream: ByteStream): Promise<ByteStream> {
+	const iterator = stream[Symbol.asyncIterator]();
+	const first = await iterator.next();
+	let delivered = false;
+	return {
+		destroy: (error?: Error) => stream.destroy(error),
+		get complete() {
+			return stream.complete;
+		},
+		[Symbol.asyncIterator]() {
+			return {
+				async next() {
+					if (!delivered) {
+						delivered = true;
+						return first;
+					}
+					return await iterator.next();
+				},
+				async return() {
+					stream.destroy();
+					return { done: true, value: undefined };
+				},
+			};
+		},
+	};
+}
+
 export async function readStreamToBuffer(stream: ByteStream, maxBytes = Infinity): Promise<Buffer> {
 	const parts: Buffer[] = [];
 	let size = 0;

@@ -29,10 +29,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 	if (events.length === 0) validator.fail('"Events (JSON)" must hold at least one event');
 	const now = Date.now() / 1000;
 	const body = events.map((event, index) => {
-		if (typeof event.type !== 'string') {
-			validator.fail(`"Events (JSON)" event ${index + 1}: type must be text, got ${JSON.stringify(event.type ?? null)}`);
-		}
 		const type = event.type;
+		if (typeof type !== 'string') {
+			return validator.fail(`"Events (JSON)" event ${index + 1}: type must be text, got ${JSON.stringify(type ?? null)}`);
+		}
 		const length = characterCount(type);
 		if (length < 1 || length > 200) validator.fail(`"Events (JSON)" event ${index + 1}: type must be 1–200 characters, got ${length}`);
 		const timestamp = event.timestamp === undefined ? now : Number(event.timestamp);
