@@ -193,11 +193,12 @@ export function apiError(node: INode, context: ApiErrorContext): NodeApiError {
 	const info = readApiError(context.body) ?? { detail: `HTTP ${context.status}` };
 	const code = info.code ?? context.classify?.(context.status, info) ?? `http_${context.status}`;
 	const quota = isQuotaError(context.status, context.body);
+	// A wait too long to take is said first: a code's hint ("the retries ran out") would be wrong.
 	const hint =
 		(quota && QUOTA_HINT) ||
-		context.hints[code] ||
 		(context.retryAfterMs !== undefined &&
 			`The API asked to wait ${formatDuration(context.retryAfterMs)} before the next request (Retry-After), longer than this node may wait: run the workflow again after that, or lower the request rate.`) ||
+		context.hints[code] ||
 		STATUS_HINTS[context.status] ||
 		(context.status >= 500
 			? 'The service failed on its side: retry later; if it persists, contact its support.'

@@ -120,6 +120,9 @@ export class FaultProxy {
 	/** Called when a request arrives (before it is forwarded), e.g. to change the sandbox's state mid-poll. */
 	onRequest?: (entry: ProxyEntry) => void | Promise<void>;
 
+	/** Called once the server answered a forwarded request, before the answer goes back to the client. */
+	onAnswered?: (entry: ProxyEntry) => void | Promise<void>;
+
 	private constructor(upstream: string, readonly caseId: string) {
 		this.upstreamOrigin = new URL(upstream).origin;
 		this.server = http.createServer((req, res) => {
@@ -213,6 +216,7 @@ export class FaultProxy {
 		}
 
 		const upstream = await this.forward(req, url, body);
+		await this.onAnswered?.(entry);
 		if (fault === 'hang') return; // The server acted; the answer never comes. The socket stays open.
 		if (fault === 'resetAfterBody') {
 			req.socket.destroy();
