@@ -301,8 +301,12 @@ export function defineFaultSuite(node: NodeUnderTest, sandboxOf: () => Sandbox):
 	const baselines = new Map<string, IDataObject[]>();
 	const cases = casesOf(node);
 	const stats: SuiteStats = { cases: 0, failed: 0, startedAt: Date.now() };
+	// Nothing may escape a node: no rejection that nobody handles, while any case runs.
+	const escaped: string[] = [];
+	const onEscape = (reason: unknown) => escaped.push(String((reason as Error)?.stack ?? reason));
 
 	beforeAll(async () => {
+		process.on('unhandledRejection', onEscape);
 		stats.startedAt = Date.now();
 		for (const operation of node.operations) {
 			const result = await runCase(sandboxOf(), node, operation);
@@ -317,6 +321,8 @@ export function defineFaultSuite(node: NodeUnderTest, sandboxOf: () => Sandbox):
 	}, 120_000);
 
 	afterAll(() => {
+		process.off('unhandledRejection', onEscape);
+		expect(escaped).toEqual([]);
 		const seconds = ((Date.now() - stats.startedAt) / 1000).toFixed(1);
 		process.stdout.write(
 			`\nFault suite, ${node.label}: ${node.operations.length} operations, ${cases.length} operation × fault cases, ${stats.failed} failed, ${seconds} s\n`,
