@@ -12,4 +12,7 @@ module.exports = {
 	testTimeout: 60000,
 	// Two cores: more workers than that only thrash.
 	maxWorkers: 2,
+	// test.concurrent cases at once per file (only the fault suite uses them): its cases mostly
+	// wait (timeouts, Retry-After, backoff), so many run side by side.
+	maxConcurrency: 16,
 };

@@ -340,7 +340,8 @@ function messageFieldErrors(message, loc) {
 		items.push(invalid([...loc, 'role'], "Input should be 'user', 'system', 'assistant' or 'tool'", 'enum'));
 	}
 	checkRequiredString(items, message.content, [...loc, 'content']);
-	if (typeof message.content === 'string' && message.content.length > MAX_CONTENT_CHARS) {
+	// Pydantic's max_length counts code points (Python's len), not UTF-16 units: an emoji is one.
+	if (typeof message.content === 'string' && [...message.content].length > MAX_CONTENT_CHARS) {
 		items.push(
 			invalid([...loc, 'content'], `String should have at most ${MAX_CONTENT_CHARS} characters`, 'string_too_long'),
 		);

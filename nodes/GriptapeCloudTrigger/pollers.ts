@@ -1,8 +1,10 @@
 import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
 
 import type { GriptapeClient } from '../GriptapeCloud/transport';
-import { ACTIVE_STATUSES, TERMINAL_STATUSES } from '../GriptapeCloud/transport';
+import { ACTIVE_STATUSES, RUN_CONTRACT, TERMINAL_STATUSES } from '../GriptapeCloud/transport';
 import { eventType } from '../GriptapeCloud/actions/assistantRun/follow';
+import { checkId } from '../shared/parameters';
 
 /**
  * Both pollers keep their cursor in the node's static data and write it only after a poll
@@ -35,9 +37,19 @@ function toItems(records: IDataObject[]): INodeExecutionData[][] | null {
 	return records.length ? [records.map((json) => ({ json }))] : null;
 }
 
+/**
+ * When this poll's requests must be over: retries and Retry-After waits that would end later
+ * are not taken, so a poll never outlasts the budget n8n gives it.
+ */
+function pollDeadline(context: IPollFunctions): number {
+	const budget = typeof context.getPollBudgetMs === 'function' ? context.getPollBudgetMs() : 5 * 60_000;
+	return Date.now() + budget * 0.9;
+}
+
 /** "New event of an assistant run": every event once, in order, filtered by type. */
 export async function pollRunEvents(this: IPollFunctions, client: GriptapeClient): Promise<INodeExecutionData[][] | null> {
-	const runId = String(this.getNodeParameter('assistantRunId', '', { extractValue: true }) ?? '').trim();
+	const runId = checkId(this.getNode(), 0, this.getNodeParameter('assistantRunId', '', { extractValue: true }), 'Assistant Run');
+	const deadline = pollDeadline(this);
 	const types = String(this.getNodeParameter('eventTypes', '') ?? '')
 		.split(',')
 		.map((type) => type.trim())
@@ -46,9 +58,9 @@ export async function pollRunEvents(this: IPollFunctions, client: GriptapeClient
 
 	if (this.getMode() === 'manual') {
 		// A sample for the editor: the latest event, without moving the cursor.
-		const { total_count } = await client.listEvents('assistantRun', runId, 0, 1);
+		const { total_count } = await client.listEvents('assistantRun', runId, 0, 1, undefined, deadline);
 		if (!total_count) return null;
-		const latest = await client.listEvents('assistantRun', runId, Math.max(0, total_count - 1), 1);
+		const latest = await client.listEvents('assistantRun', runId, Math.max(0, total_count - 1), 1, undefined, deadline);
 		return toItems(latest.events.slice(-1));
 	}
 
@@ -58,7 +70,7 @@ export async function pollRunEvents(this: IPollFunctions, client: GriptapeClient
 		const startFrom = this.getNodeParameter('startFrom', 'beginning') as string;
 		if (startFrom === 'now') {
 			// Only events after activation: remember where the run is now, emit nothing yet.
-			const { total_count } = await client.listEvents('assistantRun', runId, 0, 1);
+			const { total_count } = await client.listEvents('assistantRun', runId, 0, 1, undefined, deadline);
 			Object.assign(state, { runId, offset: total_count });
 			return null;
 		}
@@ -69,7 +81,7 @@ export async function pollRunEvents(this: IPollFunctions, client: GriptapeClient
 	// Stop fetching before the engine's budget for this poll runs out; the rest waits.
 	const stopAt = Date.now() + this.getPollBudgetMs() * 0.8;
 	for (;;) {
-		const page = await client.listEvents('assistantRun', runId, offset, EVENT_PAGE);
+		const page = await client.listEvents('assistantRun', runId, offset, EVENT_PAGE, undefined, deadline);
 		events.push(...page.events);
 		offset = page.next_offset;
 		if (page.count === 0 || offset >= page.total_count || Date.now() > stopAt) break;
@@ -78,75 +90,98 @@ export async function pollRunEvents(this: IPollFunctions, client: GriptapeClient
 	return toItems(events.filter(wanted));
 }
 
-/** "Run finished for an assistant": each run once when it reaches a terminal status. */
+/**
+ * "Run finished for an assistant": each run once when it reaches a terminal status.
+ *
+ * Each poll reads every run created since the watermark, whatever its status, in one pass
+ * (newest first): one snapshot in which each run is either ended (emitted, unless emitted
+ * before) or still going (remembered as pending). Runs still pending from earlier polls are
+ * looked up by ID once they are no longer active. The new watermark is the newest creation time
+ * the pass saw: a run created while the pass ran is newer, so the next pass reads it. Listing
+ * active and finished runs in two requests instead would lose a run created between the two
+ * that finished before the next poll.
+ */
 export async function pollFinishedRuns(this: IPollFunctions, client: GriptapeClient): Promise<INodeExecutionData[][] | null> {
-	const assistantId = String(this.getNodeParameter('assistantId', '', { extractValue: true })).trim();
+	const assistantId = checkId(this.getNode(), 0, this.getNodeParameter('assistantId', '', { extractValue: true }), 'Assistant');
 	const statuses = (this.getNodeParameter('statuses', []) as string[]).filter((status) => TERMINAL_STATUSES.includes(status));
 	const emitStatuses = statuses.length ? statuses : TERMINAL_STATUSES;
 	const runsPath = `/assistants/${encodeURIComponent(assistantId)}/runs`;
-	const listAll = async (status: string[]) =>
-		await client.paginate(runsPath, 'assistant_runs', { status: status.join(',') }, { returnAll: true, limit: 0 });
+	const deadline = pollDeadline(this);
 
 	if (this.getMode() === 'manual') {
-		const [latest] = await client.paginate(runsPath, 'assistant_runs', { status: emitStatuses.join(',') }, { returnAll: false, limit: 1 });
+		const [latest] = await client.paginate(runsPath, 'assistant_runs', { status: emitStatuses.join(',') }, { returnAll: false, limit: 1, deadline });
 		return latest ? toItems([latest]) : null;
 	}
 
 	const state = this.getWorkflowStaticData('node') as Partial<RunFinishedState>;
-	if (state.assistantId !== assistantId || !state.watermark) {
-		// First poll: runs that finished before activation are history, not news.
-		const latest = await client.paginate(runsPath, 'assistant_runs', {}, { returnAll: false, limit: RUN_PAGE });
-		const active = await listAll(ACTIVE_STATUSES);
+	const first = state.assistantId !== assistantId || !state.watermark;
+	const watermark = first ? undefined : String(state.watermark);
+	const seen = new Set(state.seen ?? []);
+	const pending = new Set(state.pending ?? []);
+	const finished = new Map<string, IDataObject>();
+	const stillGoing = new Set<string>();
+
+	// 1. One pass over the runs created since the watermark (on the first poll: the latest page).
+	let newest = watermark ?? '';
+	for (let page = 1; ; page++) {
+		const response = await client.page(runsPath, 'assistant_runs', {}, page, RUN_PAGE, undefined, deadline);
+		const fresh = watermark === undefined ? response.items : response.items.filter((run) => String(run.created_at) >= watermark);
+		for (const run of fresh) {
+			const runId = String(run.assistant_run_id);
+			if (String(run.created_at) > newest) newest = String(run.created_at);
+			if (TERMINAL_STATUSES.includes(String(run.status))) {
+				if (!seen.has(runId)) finished.set(runId, run);
+			} else {
+				stillGoing.add(runId);
+			}
+		}
+		if (watermark === undefined || fresh.length < response.items.length || response.next === undefined) break;
+	}
+
+	if (first) {
+		// First poll: runs that ended before activation are history, not news; those still going
+		// (also beyond the first page) are news when they end.
+		const active = await client.paginate(runsPath, 'assistant_runs', { status: ACTIVE_STATUSES.join(',') }, { returnAll: true, limit: 0, deadline });
+		for (const run of active) stillGoing.add(String(run.assistant_run_id));
 		Object.assign(state, {
 			assistantId,
-			watermark: String(latest[0]?.created_at ?? new Date().toISOString()),
-			pending: active.map((run) => String(run.assistant_run_id)),
-			// Runs at the watermark itself are looked at again next time: mark the ended ones as known.
-			seen: latest.filter((run) => TERMINAL_STATUSES.includes(String(run.status))).map((run) => String(run.assistant_run_id)),
+			watermark: newest || new Date().toISOString(),
+			pending: [...stillGoing],
+			seen: [...finished.keys()].slice(-SEEN_KEPT),
 		});
 		return null;
 	}
 
-	const watermark = state.watermark;
-	const seen = new Set(state.seen ?? []);
-	const pendingBefore = new Set(state.pending ?? []);
-	const finished = new Map<string, IDataObject>();
-
-	// 1. Runs still going now; those that were going before and are not any more have ended.
-	const active = await listAll(ACTIVE_STATUSES);
-	const activeIds = new Set(active.map((run) => String(run.assistant_run_id)));
-	for (const runId of pendingBefore) {
-		if (activeIds.has(runId) || seen.has(runId)) continue;
-		const run = await client.call<IDataObject>('GET', `/assistant-runs/${encodeURIComponent(runId)}`);
-		if (TERMINAL_STATUSES.includes(String(run.status))) finished.set(runId, run);
-	}
-
-	// 2. Runs created since the watermark that have already ended. Run lists come newest first
-	// (as Griptape Cloud's console shows them; the API reference does not say), so paging
-	// stops at the first page that reaches back past the watermark.
-	let newest = watermark;
-	for (let page = 1; ; page++) {
-		const response = await client.call<IDataObject>('GET', runsPath, {
-			qs: { status: TERMINAL_STATUSES.join(','), page, page_size: RUN_PAGE },
-		});
-		const runs = (response.assistant_runs as IDataObject[]) ?? [];
-		const fresh = runs.filter((run) => String(run.created_at) >= watermark);
-		for (const run of fresh) {
-			const runId = String(run.assistant_run_id);
-			if (!seen.has(runId) && !finished.has(runId)) finished.set(runId, run);
-			if (String(run.created_at) > newest) newest = String(run.created_at);
+	// 2. Runs pending from earlier polls that the pass did not cover: those no longer active have
+	// ended (looked up by ID; one that is gone is dropped).
+	const unresolved = [...pending].filter((runId) => !finished.has(runId) && !stillGoing.has(runId) && !seen.has(runId));
+	if (unresolved.length) {
+		const active = new Set(
+			(await client.paginate(runsPath, 'assistant_runs', { status: ACTIVE_STATUSES.join(',') }, { returnAll: true, limit: 0, deadline })).map(
+				(run) => String(run.assistant_run_id),
+			),
+		);
+		for (const runId of unresolved) {
+			if (active.has(runId)) {
+				stillGoing.add(runId);
+				continue;
+			}
+			const run = await client
+				.call<IDataObject>('GET', `/assistant-runs/${encodeURIComponent(runId)}`, { expect: RUN_CONTRACT, deadline })
+				.catch((error: Error) => error);
+			if (run instanceof NodeApiError && run.httpCode === '404') continue;
+			if (run instanceof Error) throw run;
+			if (TERMINAL_STATUSES.includes(String(run.status))) finished.set(runId, run);
+			else stillGoing.add(runId);
 		}
-		const more = Boolean((response.pagination as IDataObject | undefined)?.next_page);
-		if (fresh.length < runs.length || !more) break;
 	}
-	for (const run of active) if (String(run.created_at) > newest) newest = String(run.created_at);
 
 	const ended = [...finished.values()].sort((a, b) =>
 		String(a.completed_at ?? a.updated_at ?? '').localeCompare(String(b.completed_at ?? b.updated_at ?? '')),
 	);
 	Object.assign(state, {
 		watermark: newest,
-		pending: [...activeIds],
+		pending: [...stillGoing],
 		seen: [...(state.seen ?? []), ...ended.map((run) => String(run.assistant_run_id))].slice(-SEEN_KEPT),
 	});
 	return toItems(ended.filter((run) => emitStatuses.includes(String(run.status))));

@@ -1,5 +1,7 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
+import { RANGES, rangeText } from './bounds';
+
 /** Fields every node shares. Operations add their own displayOptions. */
 
 export const returnAllField: INodeProperties = {
@@ -24,30 +26,34 @@ export const maxRetriesOption: INodeProperties = {
 	displayName: 'Max Retries',
 	name: 'maxRetries',
 	type: 'number',
-	typeOptions: { minValue: 0, maxValue: 10 },
+	typeOptions: { minValue: RANGES.maxRetries.min, maxValue: RANGES.maxRetries.max },
 	default: 3,
-	description:
-		'How often a request is retried after a rate limit (429, honouring Retry-After) or, for reads, a server or network error. Requests that create something or produce an answer are never sent twice.',
+	description: `How often a request is retried after a rate limit (429, honouring Retry-After) or, for reads, a server or network error (${rangeText(RANGES.maxRetries)}; other values are clamped). Requests that create something or produce an answer are never sent twice.`,
 };
 
 export const timeoutOption: INodeProperties = {
 	displayName: 'Timeout (Seconds)',
 	name: 'timeout',
 	type: 'number',
-	typeOptions: { minValue: 1 },
+	typeOptions: { minValue: RANGES.timeoutSeconds.min, maxValue: RANGES.timeoutSeconds.max },
 	default: 120,
-	description: 'How long one request may take before it fails',
+	description: `How long one request may wait for an answer, and a stream for its next piece, before it fails (${rangeText(RANGES.timeoutSeconds)}; other values, e.g. from an expression, are clamped). A Retry-After longer than this is not waited for.`,
 };
 
-/** "Request Options", shown on every operation of a node. */
-export function requestOptionsField(extra: INodeProperties[] = []): INodeProperties {
+/** "Request Options", shown on every operation of a node; `defaults` change the option defaults (e.g. for a trigger). */
+export function requestOptionsField(
+	extra: INodeProperties[] = [],
+	defaults: { timeout?: number; maxRetries?: number } = {},
+): INodeProperties {
+	const retries = { ...maxRetriesOption, default: defaults.maxRetries ?? maxRetriesOption.default };
+	const timeout = { ...timeoutOption, default: defaults.timeout ?? timeoutOption.default };
 	return {
 		displayName: 'Request Options',
 		name: 'requestOptions',
 		type: 'collection',
 		placeholder: 'Add option',
 		default: {},
-		options: [...extra, maxRetriesOption, timeoutOption].sort((a, b) => a.displayName.localeCompare(b.displayName)),
+		options: [...extra, retries, timeout].sort((a, b) => a.displayName.localeCompare(b.displayName)),
 	};
 }
 

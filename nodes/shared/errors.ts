@@ -16,6 +16,65 @@ function isObject(value: unknown): value is IDataObject {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** Text on one line, cut to `length` characters with an ellipsis. */
+function shorten(text: string, length: number): string {
+	const line = text.replace(/\s+/g, ' ').trim();
+	return line.length > length ? `${line.slice(0, length - 1)}…` : line;
+}
+
+/**
+ * What came back, in a few words for a message: an empty body, an HTML page by its title, or
+ * the start of the text or JSON. Never the whole body, never markup.
+ */
+export function describeBody(body: unknown, contentType?: string): string {
+	if (body === undefined || body === null || (typeof body === 'string' && body.trim() === '')) return 'an empty body';
+	if (Buffer.isBuffer(body)) return describeBody(body.toString('utf8'), contentType);
+	if (typeof body === 'string') {
+		if (isHtmlPage(body) || /html/i.test(String(contentType ?? ''))) {
+			const summary = htmlPageSummary(body, 80);
+			return summary ? `an HTML page “${summary}”` : 'an empty HTML page';
+		}
+		return `the text "${shorten(body, 80)}"`;
+	}
+	if (isObject(body) && Object.keys(body).length === 0) return 'an empty JSON object ({})';
+	return `${Array.isArray(body) ? 'the JSON list' : 'the JSON'} ${shorten(JSON.stringify(body) ?? String(body), 80)}`;
+}
+
+/** A duration for a message: "45 s", "12 min", "1 h 30 min". */
+export function formatDuration(ms: number): string {
+	const seconds = Math.max(0, Math.round(ms / 1000));
+	if (seconds < 120) return `${seconds} s`;
+	const minutes = Math.round(seconds / 60);
+	if (minutes < 60) return `${minutes} min`;
+	const hours = Math.floor(minutes / 60);
+	return minutes % 60 ? `${hours} h ${minutes % 60} min` : `${hours} h`;
+}
+
+/**
+ * Codes that mean the account is out of quota or credit. They often come with HTTP 429, but
+ * waiting does not help: they are never retried, and the advice is about billing.
+ */
+const QUOTA_CODES = new Set([
+	'insufficient_quota',
+	'quota_exceeded',
+	'billing_hard_limit_reached',
+	'billing_not_active',
+	'insufficient_funds',
+	'insufficient_credits',
+	'credit_balance_too_low',
+	'payment_required',
+]);
+
+const QUOTA_HINT =
+	'The account has no quota or credit left. This is not a rate limit: retrying does not help. Check the plan and billing of the account (or raise its spending limit), then run the workflow again.';
+
+/** Whether an error body says the account is out of quota or credit (or the status is 402). */
+export function isQuotaError(status: number, body: unknown): boolean {
+	if (status === 402) return true;
+	const code = readApiError(body)?.code;
+	return code !== undefined && QUOTA_CODES.has(code.toLowerCase());
+}
+
 /**
  * Reads every error body shape the four APIs use:
  * `{error_code, detail}` (Haufe), `{message}` (gateways), `{detail: [{loc, msg}]}` (FastAPI
@@ -31,7 +90,7 @@ export function readApiError(body: unknown): ApiErrorInfo | undefined {
 		try {
 			return readApiError(JSON.parse(text));
 		} catch {
-			return { detail: text.slice(0, 500) };
+			return { detail: shorten(text, 300) };
 		}
 	}
 	if (Buffer.isBuffer(body)) return readApiError(body.toString('utf8'));
@@ -86,22 +145,42 @@ export interface ApiErrorContext {
 	itemIndex?: number;
 	/** What the node was doing, e.g. "POST /threads/{id}/run". */
 	operation?: string;
-	/** Names an error the API reports without a code (see ServiceDefinition.codeFor). */
-	codeFor?: (status: number, detail: string) => string | undefined;
+	/** Names a code for errors whose body has none (e.g. an expired session), so its hint applies. */
+	classify?: (status: number, info: ApiErrorInfo) => string | undefined;
+	/** How long the API asked to wait (Retry-After), when that was too long to wait for. */
+	retryAfterMs?: number;
+	/** Why no (further) retry happened, when it was not that the retries ran out. */
+	notRetried?: string;
+	/**
+	 * For a request that is not safe to repeat and failed on the server's side (5xx): it may
+	 * have been carried out before the failure; what to look at.
+	 */
+	unclear?: string;
 }
 
 /** One NodeApiError whose message names the service, the code and the status, and says what to do. */
 export function apiError(node: INode, context: ApiErrorContext): NodeApiError {
 	const info = readApiError(context.body) ?? { detail: `HTTP ${context.status}` };
-	const code = info.code ?? context.codeFor?.(context.status, info.detail) ?? `http_${context.status}`;
+	const code = info.code ?? context.classify?.(context.status, info) ?? `http_${context.status}`;
+	const quota = isQuotaError(context.status, context.body);
+	// A wait too long to take is said first: a code's hint ("the retries ran out") would be wrong.
 	const hint =
+		(quota && QUOTA_HINT) ||
+		(context.retryAfterMs !== undefined &&
+			`The API asked to wait ${formatDuration(context.retryAfterMs)} before the next request (Retry-After), longer than this node may wait: run the workflow again after that, or lower the request rate.`) ||
 		(Object.prototype.hasOwnProperty.call(context.hints, code) ? context.hints[code] : undefined) ||
 		STATUS_HINTS[context.status] ||
 		(context.status >= 500
 			? 'The service failed on its side: retry later; if it persists, contact its support.'
 			: 'Check the request and try again.');
-	const message = `${context.service} error ${code} (HTTP ${context.status}): ${info.detail}`;
-	const description = context.operation ? `${hint} [${context.operation}]` : hint;
+	const wait = context.retryAfterMs !== undefined ? ` (the API asks to wait ${formatDuration(context.retryAfterMs)})` : '';
+	const message = `${context.service} error ${code} (HTTP ${context.status}): ${info.detail}${wait}`;
+	const maybeDone =
+		context.unclear !== undefined && context.status >= 500
+			? `The request may have been carried out before the failure, so it was not sent again. ${context.unclear}`.trim()
+			: '';
+	const notes = [hint, maybeDone, context.notRetried, context.operation ? `[${context.operation}]` : ''].filter(Boolean);
+	const description = notes.join(' ');
 	const errorBody: JsonObject = { errorCode: code, status: context.status, detail: info.detail };
 	const error = new NodeApiError(node, errorBody, {
 		message,
@@ -139,33 +218,95 @@ const NETWORK_HINTS: Record<string, string> = {
 	ECONNREFUSED: 'Nothing answered at that address: check the base URL in the credential and that the service is up.',
 	ENOTFOUND: 'The host name does not resolve: check the base URL in the credential.',
 	EAI_AGAIN: 'The host name could not be resolved right now: check DNS or retry later.',
-	ECONNRESET: 'The connection was dropped by the other side: retry later.',
-	ETIMEDOUT: 'The service did not answer in time: raise the timeout or retry later.',
-	ECONNABORTED: 'The request timed out: raise the timeout option or retry later.',
+	ECONNRESET: 'The connection was dropped by the other side (or a proxy in between): retry later.',
+	EPIPE: 'The connection was dropped by the other side (or a proxy in between): retry later.',
+	ETIMEDOUT: 'The service did not answer in time: raise the timeout (Request Options) or retry later.',
+	ECONNABORTED: 'The service did not answer in time: raise the timeout (Request Options) or retry later.',
+	ERR_BAD_RESPONSE: 'The answer was cut off on its way (a dropped connection or a proxy): retry later.',
 	ERR_CANCELED: 'The execution was cancelled.',
 };
 
-export function networkError(
-	node: INode,
-	service: string,
-	code: string,
-	target: string,
-	itemIndex?: number,
-): NodeApiError {
-	const message = `Could not reach ${service} at ${target} (${code})`;
+/** Codes after which the request never left: nothing can have happened on the server. */
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ERR_CANCELED']);
+
+export interface NetworkFailure {
+	service: string;
+	code: string;
+	method: string;
+	/** The URL without its query. */
+	target: string;
+	itemIndex?: number;
+	/** The status of a response whose body was cut off after its headers. */
+	status?: number;
+	/** The per-attempt timeout, for the message of a timeout. */
+	timeoutMs?: number;
+	/** How often the request was sent. */
+	attempts?: number;
+	/**
+	 * The request is not safe to repeat (it creates something or produces an answer) and may have
+	 * been carried out: what to look at before sending it again.
+	 */
+	unclear?: string;
+}
+
+export function networkError(node: INode, failure: NetworkFailure): NodeApiError {
+	const { service, code, method, target } = failure;
+	let message: string;
+	if (failure.status !== undefined) {
+		message = `The answer of ${service} to ${method} ${target} broke off after its headers (HTTP ${failure.status}, ${code})`;
+	} else if (code === 'ECONNABORTED' || code === 'ETIMEDOUT') {
+		const within = failure.timeoutMs ? ` within ${formatDuration(failure.timeoutMs)}` : ' in time';
+		message = `${service} did not answer ${method} ${target}${within} (${code})`;
+	} else if (NOT_SENT.has(code)) {
+		message = `Could not reach ${service} at ${target} (${code})`;
+	} else {
+		message = `The connection to ${service} broke off during ${method} ${target} (${code})`;
+	}
+	const notes = [NETWORK_HINTS[code] ?? 'A network error occurred: check the base URL and retry.'];
+	if (failure.attempts && failure.attempts > 1) notes.push(`It was sent ${failure.attempts} times.`);
+	if (failure.unclear !== undefined && !NOT_SENT.has(code)) {
+		notes.push(
+			`The request may have reached ${service} and been carried out before the failure, so it was not sent again. ${failure.unclear}`.trim(),
+		);
+	}
+	const error = new NodeApiError(node, { networkCode: code }, { message, description: notes.join(' '), itemIndex: failure.itemIndex });
+	return keepMessage(error, message);
+}
+
+export interface ContractFailure {
+	service: string;
+	/** The node's operation, e.g. "thread: create", when known. */
+	operation?: string;
+	method: string;
+	target: string;
+	status: number;
+	/** What the operation needed, e.g. "the answer". */
+	what: string;
+	/** Why the response was not that, with a short excerpt of it. */
+	problem: string;
+	itemIndex?: number;
+	/** As for network failures: the request may have been carried out; what to look at. */
+	unclear?: string;
+}
+
+/** A successful status whose body is not what the operation needs: never reported as success. */
+export function contractError(node: INode, failure: ContractFailure): NodeApiError {
+	const operation = failure.operation ? ` (${failure.operation})` : '';
+	const message = `${failure.service} answered ${failure.method} ${failure.target}${operation} with HTTP ${failure.status} but not with ${failure.what}: ${failure.problem}`;
+	const notes = [
+		'The answer is not what the API sends: check that the base URL in the credential points at the API itself (not a website, a login page or a proxy), or retry later.',
+	];
+	if (failure.unclear !== undefined) {
+		notes.push(`The request reached ${failure.service} and may have been carried out. ${failure.unclear}`.trim());
+	}
 	const error = new NodeApiError(
 		node,
-		{ networkCode: code },
-		{
-			message,
-			description: NETWORK_HINTS[code] ?? 'A network error occurred: check the base URL and retry.',
-			itemIndex,
-		},
+		{ failure: 'unexpected_response', status: failure.status },
+		{ message, description: notes.join(' '), httpCode: String(failure.status), itemIndex: failure.itemIndex },
 	);
 	return keepMessage(error, message);
 }
 
-/** Input that is wrong before anything is sent: names the field and the rule. */
 /** Errors about the node's input: they fail the same way on every try, so retrying is pointless. */
 const inputErrors = new WeakSet<Error>();
 

@@ -6,7 +6,10 @@
 
 /** Whether a response body is an HTML page rather than data. */
 export function isHtmlPage(text: string): boolean {
-	return /^\s*(<!doctype html|<html[\s>])/i.test(text);
+	return (
+		/^\s*(<!doctype html|<html[\s>]|<head[\s>]|<body[\s>])/i.test(text) ||
+		/<\/(html|body|head|title)>/i.test(text.slice(0, 4000))
+	);
 }
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };

@@ -6,17 +6,21 @@ import type {
 	Logger,
 } from 'n8n-workflow';
 
-import type { ErrorHints } from './errors';
-import { apiError, failureError, networkError } from './errors';
+import { clamp, RANGES } from './bounds';
+import type { ResponseContract } from './contracts';
+import { contractViolation, streamViolation } from './contracts';
+import type { ApiErrorInfo, ErrorHints } from './errors';
+import { apiError, contractError, describeBody, failureError, formatDuration, isQuotaError, networkError } from './errors';
 import type { RateLimiter } from './rate-limiter';
 import type { ByteStream } from './streams';
-import { readStreamToBuffer } from './streams';
+import { readStreamToBuffer, StreamError, withFirstChunk, withIdleLimit } from './streams';
 import type { CancellableContext } from './wait';
 import { ExecutionCancelledError, isCancelled, waitFor } from './wait';
 
 /** The part of n8n's execution contexts (execute, poll, load options) that sends requests. */
 export interface RequestContext extends CancellableContext {
 	getNode(): INode;
+	getNodeParameter?(name: string, itemIndex: number, fallback?: unknown): unknown;
 	helpers: {
 		httpRequestWithAuthentication(
 			this: unknown,
@@ -41,11 +45,8 @@ export interface ServiceDefinition {
 	 * `preAuthentication` renews it). n8n then renews the session and repeats the request once.
 	 */
 	reauthenticateOn?: number[];
-	/**
-	 * A code for an error the API reports as plain text (`{"error": "…"}`), so that `hints` can
-	 * say what to do about it.
-	 */
-	codeFor?(status: number, detail: string): string | undefined;
+	/** Names a code for errors whose body has none (e.g. an expired session), so a hint applies. */
+	classify?: (status: number, info: ApiErrorInfo) => string | undefined;
 }
 
 export interface RetrySettings {
@@ -67,11 +68,18 @@ export const DEFAULT_RETRY: RetrySettings = {
 	maxRetryAfterMs: 120_000,
 };
 
-/** The retry settings a node's "Request Options" collection asks for. */
-export function retrySettingsFrom(options: IDataObject): Partial<RetrySettings> {
+/**
+ * The retry settings a node's "Request Options" collection asks for, clamped to their ranges
+ * whatever an expression gave (a Timeout of 0 or −1 would otherwise mean none at all).
+ */
+export function retrySettingsFrom(options: IDataObject, logger?: Pick<Logger, 'warn'>): Partial<RetrySettings> {
 	const retry: Partial<RetrySettings> = {};
-	if (options.maxRetries !== undefined) retry.maxRetries = Number(options.maxRetries);
-	if (options.timeout !== undefined) retry.timeoutMs = Number(options.timeout) * 1000;
+	if (options.maxRetries !== undefined) {
+		retry.maxRetries = Math.round(clamp(options.maxRetries, RANGES.maxRetries, 'Request Options > Max Retries', logger));
+	}
+	if (options.timeout !== undefined) {
+		retry.timeoutMs = clamp(options.timeout, RANGES.timeoutSeconds, 'Request Options > Timeout (Seconds)', logger) * 1000;
+	}
 	return retry;
 }
 
@@ -97,12 +105,33 @@ export interface ApiRequest {
 	anonymous?: boolean;
 	/** Override the API client's retry settings for this request. */
 	retry?: Partial<RetrySettings>;
+	/** What the operation needs from a successful response; anything else is an error. */
+	expect: ResponseContract;
+	/**
+	 * When the operation must be over (e.g. the end of a wait): retries, backoff and Retry-After
+	 * waits that would end later are not taken.
+	 */
+	deadline?: number;
+	/** A stream body that sends nothing for this long breaks off (default: the timeout). */
+	idleTimeoutMs?: number;
+	/**
+	 * For requests that are not safe to repeat: what to look at when they failed without a clear
+	 * answer (they may have been carried out), e.g. "look at the thread's messages".
+	 */
+	unclear?: string;
+	/**
+	 * A DELETE retried after an unclear failure that now answers 404 was done by the earlier
+	 * attempt: the response is then a success with `gone: true` and no body.
+	 */
+	goneMeansDone?: boolean;
 }
 
 export interface ApiResponse<T = unknown> {
 	statusCode: number;
 	headers: Record<string, string | string[] | undefined>;
 	body: T;
+	/** A retried DELETE found the resource gone: an earlier attempt deleted it. */
+	gone?: boolean;
 }
 
 interface FullResponse {
@@ -113,10 +142,22 @@ interface FullResponse {
 
 /** Errors Node.js raises when the request never reached the server: always safe to retry. */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'EAI_AGAIN']);
-/** Errors after which the server may have acted: retried only when the request is idempotent. */
-const MAYBE_SENT_CODES = new Set(['ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'EPIPE', 'ERR_BAD_RESPONSE']);
+/**
+ * Errors after which the server may have acted: retried only when the request is idempotent.
+ * ERR_BAD_RESPONSE: the body was cut off after the headers arrived.
+ */
+const MAYBE_SENT_CODES = new Set([
+	'ECONNRESET',
+	'ETIMEDOUT',
+	'ECONNABORTED',
+	'EPIPE',
+	'ERR_BAD_RESPONSE',
+	'ERR_STREAM_PREMATURE_CLOSE',
+]);
 const IDEMPOTENT_STATUS_RETRY = new Set([408, 500, 502, 503, 504]);
 const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
+/** What is read of an error body (or a page where a stream was expected), at most. */
+const ERROR_BODY_BYTES = 64 * 1024;
 
 /** Retry-After is either delta-seconds or an HTTP date. */
 export function parseRetryAfter(value: unknown, now = Date.now()): number | undefined {
@@ -146,9 +187,10 @@ function errorCode(error: unknown): string | undefined {
 		if (typeof current.code === 'string' && /^[A-Z_]+$/.test(current.code)) return current.code;
 		current = current.cause as typeof current;
 	}
-	const message = String((error as Error)?.message ?? '');
+	const message = innermostMessage(error);
 	if (/timeout/i.test(message)) return 'ECONNABORTED';
-	if (/socket hang up|aborted/i.test(message)) return 'ECONNRESET';
+	if (/stream has been aborted|premature close/i.test(message)) return 'ERR_BAD_RESPONSE';
+	if (/socket hang up|aborted|ECONNRESET/i.test(message)) return 'ECONNRESET';
 	return undefined;
 }
 
@@ -163,8 +205,12 @@ function innermostMessage(error: unknown): string {
 	return message;
 }
 
-/** The HTTP response inside an error that n8n's request layer threw for a status, if any. */
-function statusResponseOf(error: unknown): FullResponse | undefined {
+/**
+ * The HTTP response inside an error that n8n's request layer threw, if any. An error status
+ * is one that n8n had to see as an error (to renew a session); a successful status means the
+ * body broke off after the headers arrived (n8n then reports ERR_BAD_RESPONSE with it).
+ */
+function responseOf(error: unknown): FullResponse | undefined {
 	let current = error as { response?: { status?: number; headers?: FullResponse['headers']; data?: unknown }; cause?: unknown } | undefined;
 	for (let depth = 0; current && depth < 5; depth++) {
 		const status = current.response?.status;
@@ -176,12 +222,35 @@ function statusResponseOf(error: unknown): FullResponse | undefined {
 	return undefined;
 }
 
+function contentTypeOf(headers: FullResponse['headers']): string | undefined {
+	return headerValue(headers ?? {}, 'content-type');
+}
+
+/** The node's operation ("thread: create"), for messages; empty where the context has none. */
+function operationOf(context: RequestContext): string | undefined {
+	try {
+		const resource = context.getNodeParameter?.('resource', 0, '');
+		const operation = context.getNodeParameter?.('operation', 0, '') || context.getNodeParameter?.('event', 0, '');
+		if (typeof operation !== 'string' || !operation) return undefined;
+		return typeof resource === 'string' && resource ? `${resource}: ${operation}` : operation;
+	} catch {
+		return undefined;
+	}
+}
+
 function describeTarget(url: string): string {
 	try {
 		const parsed = new URL(url);
 		return `${parsed.origin}${parsed.pathname}`;
 	} catch {
 		return url;
+	}
+}
+
+/** A stream response whose body broke off (or stayed silent) before its first byte. */
+class StreamBrokeAtOnce extends Error {
+	constructor(readonly code: 'ERR_BAD_RESPONSE' | 'ETIMEDOUT') {
+		super(code);
 	}
 }
 
@@ -204,6 +273,11 @@ export class ApiClient {
 		this.retry = { ...DEFAULT_RETRY, ...retry };
 	}
 
+	/** The per-attempt timeout, for operations that bound their own reads by it. */
+	get timeoutMs(): number {
+		return this.retry.timeoutMs;
+	}
+
 	get node(): INode {
 		return this.context.getNode();
 	}
@@ -211,7 +285,12 @@ export class ApiClient {
 	async request<T = unknown>(request: ApiRequest): Promise<ApiResponse<T>> {
 		const settings = { ...this.retry, ...request.retry };
 		const idempotent = request.idempotent ?? IDEMPOTENT_METHODS.has(request.method);
-		const target = `${request.method} ${describeTarget(request.url)}`;
+		const target = describeTarget(request.url);
+		const described = `${request.method} ${target}`;
+		// For a request that is not safe to repeat: set once it may have been carried out.
+		const unclear = idempotent ? undefined : (request.unclear ?? '');
+		// An earlier attempt failed without an answer: the server may have acted on it.
+		let maybeActed = false;
 
 		for (let attempt = 0; ; attempt++) {
 			if (isCancelled(this.context)) throw new ExecutionCancelledError();
@@ -224,38 +303,90 @@ export class ApiClient {
 			} catch (error) {
 				failure = error;
 			}
+			const inside = failure ? responseOf(failure) : undefined;
 			// A status n8n had to see as an error (to renew a session) and that stayed an error.
-			response ??= statusResponseOf(failure);
+			if (!response && inside && inside.statusCode >= 400) response = inside;
 			if (!response) {
 				if (isCancelled(this.context)) throw new ExecutionCancelledError();
-				const code = errorCode(failure);
+				const code = errorCode(failure) ?? (inside ? 'ERR_BAD_RESPONSE' : undefined);
 				if (!code) {
 					// Not the network: e.g. the credential could not log in. Its own words say why.
 					throw failureError(this.node, 'request_failed', `${this.service.name}: ${innermostMessage(failure)}`, {
 						itemIndex: request.itemIndex,
-						description: `While sending ${target}`,
+						description: `While sending ${described}`,
 					});
 				}
 				const retryable = NOT_SENT_CODES.has(code) || (idempotent && MAYBE_SENT_CODES.has(code));
-				if (retryable && attempt < settings.maxRetries) {
-					await this.pauseBeforeRetry(target, code, backoffDelay(attempt, settings), attempt);
+				if (MAYBE_SENT_CODES.has(code)) maybeActed = true;
+				const delay = backoffDelay(attempt, settings);
+				if (retryable && attempt < settings.maxRetries && this.fits(delay, request)) {
+					await this.pauseBeforeRetry(described, code, delay, attempt);
 					continue;
 				}
-				throw networkError(this.node, this.service.name, code, describeTarget(request.url), request.itemIndex);
+				throw networkError(this.node, {
+					service: this.service.name,
+					code,
+					method: request.method,
+					target,
+					itemIndex: request.itemIndex,
+					// A successful status whose body broke off after the headers.
+					status: inside && inside.statusCode < 400 ? inside.statusCode : undefined,
+					timeoutMs: settings.timeoutMs,
+					attempts: attempt + 1,
+					unclear,
+				});
 			}
 
-			if (response.statusCode < 400) return response as ApiResponse<T>;
+			if (response.statusCode < 400) {
+				const broke = await this.accept<T>(response, request, settings, unclear).then(
+					(accepted) => ({ accepted, code: undefined }),
+					(error: Error) => {
+						if (error instanceof StreamBrokeAtOnce) return { accepted: undefined, code: error.code };
+						throw error;
+					},
+				);
+				if (broke.accepted) return broke.accepted;
+				const accepted = { code: broke.code ?? 'ERR_BAD_RESPONSE' };
+				// A stream whose body broke (or stayed silent) before its first byte: the request
+				// failed and nothing of the answer was read.
+				maybeActed = true;
+				const delay = backoffDelay(attempt, settings);
+				if (idempotent && attempt < settings.maxRetries && this.fits(delay, request)) {
+					await this.pauseBeforeRetry(described, accepted.code, delay, attempt);
+					continue;
+				}
+				throw networkError(this.node, {
+					service: this.service.name,
+					code: accepted.code,
+					method: request.method,
+					target,
+					itemIndex: request.itemIndex,
+					status: accepted.code === 'ERR_BAD_RESPONSE' ? response.statusCode : undefined,
+					timeoutMs: request.idleTimeoutMs ?? settings.timeoutMs,
+					attempts: attempt + 1,
+					unclear,
+				});
+			}
 
+			const status = response.statusCode;
+			if (request.goneMeansDone && maybeActed && (status === 404 || status === 410)) {
+				await this.readErrorBody(response);
+				return { statusCode: status, headers: response.headers, body: undefined as T, gone: true };
+			}
 			const body = await this.readErrorBody(response);
 			const retryAfter = parseRetryAfter(headerValue(response.headers, 'retry-after'));
-			const status = response.statusCode;
-			// 429, and 503 with Retry-After, mean the server turned the request away unprocessed.
-			const refused = status === 429 || (status === 503 && retryAfter !== undefined);
-			const retryable = refused || (idempotent && IDEMPOTENT_STATUS_RETRY.has(status));
+			// 429, and 503 with Retry-After, mean the server turned the request away unprocessed;
+			// but a quota or billing stop does not pass by waiting.
+			const quota = isQuotaError(status, body);
+			const refused = !quota && (status === 429 || (status === 503 && retryAfter !== undefined));
+			const retryable = refused || (!quota && idempotent && IDEMPOTENT_STATUS_RETRY.has(status));
 			const delay = retryAfter ?? backoffDelay(attempt, settings);
-			if (retryable && attempt < settings.maxRetries && delay <= settings.maxRetryAfterMs) {
+			// A Retry-After longer than a request may take, or than the operation has left, is not
+			// waited for: the error says how long the API asked to wait.
+			const tooLong = retryAfter !== undefined && (retryAfter > Math.min(settings.maxRetryAfterMs, settings.timeoutMs) || !this.fits(retryAfter, request));
+			if (retryable && attempt < settings.maxRetries && !tooLong && this.fits(delay, request)) {
 				if (status === 429) request.limiter?.pause(delay);
-				await this.pauseBeforeRetry(target, `HTTP ${status}`, delay, attempt);
+				await this.pauseBeforeRetry(described, `HTTP ${status}`, delay, attempt);
 				continue;
 			}
 			throw apiError(this.node, {
@@ -264,10 +395,60 @@ export class ApiClient {
 				body,
 				hints: this.service.hints,
 				itemIndex: request.itemIndex,
-				operation: target,
-				codeFor: this.service.codeFor,
+				operation: described,
+				classify: this.service.classify,
+				retryAfterMs: retryable && tooLong ? retryAfter : undefined,
+				notRetried: quota ? 'It was not retried.' : undefined,
+				unclear: refused ? undefined : unclear,
 			});
 		}
+	}
+
+	/** Whether waiting `delay` before the next attempt still ends before the request's deadline. */
+	private fits(delay: number, request: ApiRequest): boolean {
+		return request.deadline === undefined || Date.now() + delay < request.deadline;
+	}
+
+	/** A successful response, if it is what the operation needs (see contracts.ts). */
+	private async accept<T>(
+		response: FullResponse,
+		request: ApiRequest,
+		settings: RetrySettings,
+		unclear: string | undefined,
+	): Promise<ApiResponse<T>> {
+		const contract = request.expect;
+		const contentType = contentTypeOf(response.headers);
+		const fail = (problem: string) =>
+			contractError(this.node, {
+				service: this.service.name,
+				operation: operationOf(this.context),
+				method: request.method,
+				target: describeTarget(request.url),
+				status: response.statusCode,
+				what: contract.what,
+				problem,
+				itemIndex: request.itemIndex,
+				unclear,
+			});
+		if (request.responseType === 'stream') {
+			const body = response.body as ByteStream;
+			if (streamViolation(contract, contentType)) {
+				const page = await this.readErrorBody(response);
+				throw fail(`got ${describeBody(page, contentType)}`);
+			}
+			const limited = withIdleLimit(body, request.idleTimeoutMs ?? settings.timeoutMs, this.context, request.deadline);
+			// Only a stream that delivered something is an answer that arrived; one cut right after
+			// its headers is a failed request (retried when that is safe).
+			const started = await withFirstChunk(limited).catch((error: Error) => {
+				if (error instanceof ExecutionCancelledError) throw error;
+				const stalled = error instanceof StreamError && /stalled|time for the stream/.test(error.message);
+				throw new StreamBrokeAtOnce(stalled ? 'ETIMEDOUT' : 'ERR_BAD_RESPONSE');
+			});
+			return { ...response, body: started as T };
+		}
+		const problem = contractViolation(contract, response.body, contentType);
+		if (problem) throw fail(problem);
+		return response as ApiResponse<T>;
 	}
 
 	private async send(request: ApiRequest, settings: RetrySettings): Promise<FullResponse> {
@@ -305,9 +486,10 @@ export class ApiClient {
 
 	private async readErrorBody(response: FullResponse): Promise<unknown> {
 		const { body } = response;
-		if (body && typeof (body as ByteStream)[Symbol.asyncIterator] === 'function' && !Array.isArray(body)) {
-			// An error body cut short still leaves the status code to report.
-			return await readStreamToBuffer(body as ByteStream).then(
+		if (body && typeof (body as ByteStream)[Symbol.asyncIterator] === 'function' && !Array.isArray(body) && !Buffer.isBuffer(body)) {
+			// An error body cut short, or one that never ends, still leaves the status code to report.
+			const limited = withIdleLimit(body as ByteStream, Math.min(this.retry.timeoutMs, 10_000), this.context);
+			return await readStreamToBuffer(limited, ERROR_BODY_BYTES).then(
 				(buffer) => buffer.toString('utf8'),
 				() => undefined,
 			);
@@ -317,7 +499,7 @@ export class ApiClient {
 
 	private async pauseBeforeRetry(target: string, reason: string, delay: number, attempt: number) {
 		this.context.logger?.warn(
-			`${this.service.name}: ${target} failed with ${reason}; retry ${attempt + 1} in ${delay} ms`,
+			`${this.service.name}: ${target} failed with ${reason}; retry ${attempt + 1} in ${delay < 10_000 ? `${delay} ms` : formatDuration(delay)}`,
 		);
 		await waitFor(this.context, delay);
 	}

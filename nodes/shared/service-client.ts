@@ -1,7 +1,8 @@
 import type { IDataObject, IHttpRequestMethods } from 'n8n-workflow';
 
+import type { ResponseContract } from './contracts';
 import type { RateLimiter } from './rate-limiter';
-import type { RequestContext, RetrySettings, ServiceDefinition } from './request';
+import type { ApiRequest, RequestContext, RetrySettings, ServiceDefinition } from './request';
 import { ApiClient } from './request';
 import type { ByteStream } from './streams';
 
@@ -12,6 +13,14 @@ export interface CallOptions {
 	itemIndex?: number;
 	limiter?: RateLimiter;
 	retry?: Partial<RetrySettings>;
+	/** What the operation needs from the answer (contracts.ts): every call states it. */
+	expect: ResponseContract;
+	/** See ApiRequest: the end of the operation's time, what to check after an unclear failure, ... */
+	deadline?: number;
+	unclear?: string;
+	idempotent?: boolean;
+	idleTimeoutMs?: number;
+	goneMeansDone?: boolean;
 }
 
 /** One API at one base URL: what every node's transport builds on. */
@@ -29,13 +38,27 @@ export class ServiceClient {
 		return `${this.baseUrl}${path}`;
 	}
 
-	/** A request whose JSON answer is returned. */
-	async call<T = IDataObject>(method: IHttpRequestMethods, path: string, options: CallOptions = {}): Promise<T> {
-		return (await this.api.request<T>({ method, url: this.url(path), ...options })).body;
+	/** The request for a call; transports add their own defaults (e.g. a rate limiter) here. */
+	protected requestOf(method: IHttpRequestMethods, path: string, options: CallOptions): ApiRequest {
+		return { method, url: this.url(path), ...options };
+	}
+
+	/** A request whose JSON answer is returned, once it is what `expect` asks for. */
+	async call<T = IDataObject>(method: IHttpRequestMethods, path: string, options: CallOptions): Promise<T> {
+		return (await this.api.request<T>(this.requestOf(method, path, options))).body;
+	}
+
+	/**
+	 * A DELETE: retried after an unclear failure, and then a 404 means the earlier attempt did
+	 * it. Returns the answer's body, or undefined when it was gone already.
+	 */
+	async delete<T = IDataObject>(path: string, options: CallOptions): Promise<T | undefined> {
+		const response = await this.api.request<T>({ ...this.requestOf('DELETE', path, options), goneMeansDone: true });
+		return response.gone ? undefined : response.body;
 	}
 
 	/** A request whose body is read as it arrives (NDJSON, SSE, raw text). */
-	async openStream(method: IHttpRequestMethods, path: string, options: CallOptions = {}): Promise<ByteStream> {
-		return (await this.api.request<ByteStream>({ method, url: this.url(path), ...options, responseType: 'stream' })).body;
+	async openStream(method: IHttpRequestMethods, path: string, options: CallOptions): Promise<ByteStream> {
+		return (await this.api.request<ByteStream>({ ...this.requestOf(method, path, options), responseType: 'stream' })).body;
 	}
 }

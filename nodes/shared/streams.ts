@@ -1,4 +1,9 @@
 import type { IDataObject } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
+
+import { formatDuration } from './errors';
+import type { CancellableContext } from './wait';
+import { ExecutionCancelledError, isCancelled } from './wait';
 
 /**
  * A response body as n8n's HTTP layer hands it over with `encoding: 'stream'` (a Node.js
@@ -23,11 +28,14 @@ class Utf8Decoder {
 	}
 }
 
-/** A stream that broke off, or sent something that cannot be parsed. */
+/**
+ * A stream that broke off (`interrupted`), ended cleanly before its protocol's end
+ * (`incomplete`), sent something that cannot be parsed (`malformed`), or carried an error (`api`).
+ */
 export class StreamError extends Error {
 	constructor(
 		message: string,
-		readonly kind: 'interrupted' | 'malformed' | 'api',
+		readonly kind: 'interrupted' | 'incomplete' | 'malformed' | 'api',
 		readonly detail?: IDataObject,
 	) {
 		super(message);
@@ -199,6 +207,7 @@ export async function* readChunks(stream: ByteStream): AsyncGenerator<Uint8Array
 			next = { done: true, value: undefined };
 		}
 		if (failure) {
+			if (failure instanceof StreamError || failure instanceof ExecutionCancelledError) throw failure;
 			const code = (failure as Error & { code?: string }).code ?? failure.message;
 			throw new StreamError(`The stream broke off before it ended (${code})`, 'interrupted');
 		}
@@ -209,8 +218,99 @@ export async function* readChunks(stream: ByteStream): AsyncGenerator<Uint8Array
 	if (stream.complete === false) throw new StreamError('The stream broke off before it ended', 'interrupted');
 }
 
-export async function readStreamToBuffer(stream: ByteStream): Promise<Buffer> {
+// How often a stream that sends nothing is checked for its idle limit and for cancellation.
+const IDLE_CHECK_MS = 200;
+
+/**
+ * The same stream, but one that sends nothing for `idleMs` (or is still open at `endAt`)
+ * breaks off with a StreamError of kind `interrupted` instead of hanging: once a response's
+ * headers arrived, the HTTP layer's timeout no longer applies to its body. A cancelled
+ * execution stops reading too.
+ */
+export function withIdleLimit(stream: ByteStream, idleMs: number, context: CancellableContext, endAt = Infinity): ByteStream {
+	const limited: ByteStream = {
+		destroy: (error?: Error) => stream.destroy(error),
+		get complete() {
+			return stream.complete;
+		},
+		[Symbol.asyncIterator]() {
+			const iterator = stream[Symbol.asyncIterator]();
+			return {
+				async next() {
+					const pending = iterator.next();
+					const started = Date.now();
+					for (;;) {
+						const result = await Promise.race([pending, sleep(IDLE_CHECK_MS).then(() => undefined)]);
+						if (result) return result;
+						if (isCancelled(context)) {
+							stream.destroy();
+							pending.catch(() => undefined);
+							throw new ExecutionCancelledError();
+						}
+						const now = Date.now();
+						if (now - started >= idleMs || now >= endAt) {
+							stream.destroy();
+							pending.catch(() => undefined);
+							throw new StreamError(
+								now >= endAt ? 'The time for the stream is up' : `The stream stalled: nothing arrived for ${formatDuration(idleMs)}`,
+								'interrupted',
+							);
+						}
+					}
+				},
+				async return() {
+					stream.destroy();
+					return { done: true, value: undefined };
+				},
+			};
+		},
+	};
+	return limited;
+}
+
+/** The whole body, or its first `maxBytes` (the rest is not read: the stream is closed). */
+/**
+ * Waits for the first piece of a stream and returns a stream that yields it again, then the
+ * rest. A stream that breaks before its first piece throws (the caller can treat that as the
+ * request failing: nothing of the answer was read); one that ends at once is returned empty.
+ */
+export async function withFirstChunk(stream: ByteStream): Promise<ByteStream> {
+	const iterator = stream[Symbol.asyncIterator]();
+	const first = await iterator.next();
+	let delivered = false;
+	return {
+		destroy: (error?: Error) => stream.destroy(error),
+		get complete() {
+			return stream.complete;
+		},
+		[Symbol.asyncIterator]() {
+			return {
+				async next() {
+					if (!delivered) {
+						delivered = true;
+						return first;
+					}
+					return await iterator.next();
+				},
+				async return() {
+					stream.destroy();
+					return { done: true, value: undefined };
+				},
+			};
+		},
+	};
+}
+
+export async function readStreamToBuffer(stream: ByteStream, maxBytes = Infinity): Promise<Buffer> {
 	const parts: Buffer[] = [];
-	for await (const chunk of readChunks(stream)) parts.push(Buffer.from(chunk));
+	let size = 0;
+	for await (const chunk of readChunks(stream)) {
+		parts.push(Buffer.from(chunk));
+		size += parts[parts.length - 1].length;
+		if (size >= maxBytes) {
+			stream.destroy();
+			break;
+		}
+	}
 	return Buffer.concat(parts);
 }

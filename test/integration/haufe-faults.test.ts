@@ -50,7 +50,8 @@ it('does not retry a run whose connection was reset, since it may have been answ
 	const threadId = await seedThread(ctx.sandbox, ctx.hr, ['Frage']);
 	ctx.sandbox.faults.add({ method: 'POST', path: /\/run$/, kind: 'reset' });
 	const result = await ctx.run(runOf(threadId));
-	expect(result.error?.message).toMatch(/^Could not reach Haufe Copilot at .*\/run \(ECONNRESET\)$/);
+	expect(result.error?.message).toMatch(/^The connection to Haufe Copilot broke off during POST .*\/run \(ECONNRESET\)$/);
+	expect(result.error?.description).toMatch(/may have stored an answer in thread .*: look at the thread's messages/);
 	expect(answerRequests()).toHaveLength(1);
 });
 

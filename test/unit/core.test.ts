@@ -36,6 +36,10 @@ describe('readApiError', () => {
 			{ code: 'html_page', detail: 'an HTML page instead of data: “ValidationError at /agent/api/threads/”' },
 		],
 		[
+			'<!DOCTYPE html><html><head><title>502 Bad Gateway</title><style>body{}</style></head><body><h1>502</h1></body></html>',
+			{ code: 'html_page', detail: 'an HTML page instead of data: “502 Bad Gateway”' },
+		],
+		[
 			'<!doctype html><html><head><title></title></head><body><h1>Sign &amp; in</h1><form></form></body></html>',
 			{ code: 'html_page', detail: 'an HTML page instead of data: “Sign & in”' },
 		],
@@ -63,13 +67,13 @@ describe('apiError', () => {
 		expect(error.httpCode).toBe('404');
 	});
 
-	it('names a code-less error by the service\'s codeFor, so that its hint applies', () => {
+	it('names a code-less error by the service\'s classify, so that its hint applies', () => {
 		const error = apiError(node, {
 			service: 'Agent Chat',
 			status: 500,
 			body: { error: 'Agent matching query does not exist.' },
 			hints: { unknown_model: 'Pick another model.' },
-			codeFor: (status, detail) => (/matching query/.test(detail) ? 'unknown_model' : undefined),
+			classify: (_status, info) => (/matching query/.test(info.detail) ? 'unknown_model' : undefined),
 		});
 		expect(error.message).toBe('Agent Chat error unknown_model (HTTP 500): Agent matching query does not exist.');
 		expect(error.description).toBe('Pick another model.');

@@ -1,5 +1,6 @@
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
+import { listIn } from '../../shared/contracts';
 import { matchesFilter } from '../../shared/descriptions';
 import { listModels } from '../actions/model/getAll.operation';
 import { AGENT_CHAT_CREDENTIAL, AgentChatClient } from '../transport';
@@ -20,9 +21,12 @@ export async function searchModels(this: ILoadOptionsFunctions, filter?: string)
 }
 
 export async function searchThreads(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
-	const list = await (await client(this)).call<IDataObject>('POST', '/api/threads/list');
+	const list = await (await client(this)).call<IDataObject>('POST', '/api/threads/list', {
+		idempotent: true,
+		expect: listIn('memories', 'the list of threads'),
+	});
 	return {
-		results: ((list.memories as IDataObject[]) ?? [])
+		results: (list.memories as IDataObject[])
 			.filter((thread) => matchesFilter(filter, thread.title, thread.id))
 			.map((thread) => ({ name: String(thread.title || thread.id), value: String(thread.id) })),
 	};

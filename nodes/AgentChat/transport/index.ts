@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import { failureError } from '../../shared/errors';
+import { object, stream } from '../../shared/contracts';
 import type { RequestContext, RetrySettings, ServiceDefinition } from '../../shared/request';
 import { retrySettingsFrom } from '../../shared/request';
 import { ServiceClient } from '../../shared/service-client';
@@ -26,8 +27,8 @@ export const AGENT_CHAT_SERVICE: ServiceDefinition = {
 	name: 'Agent Chat',
 	credentialType: AGENT_CHAT_CREDENTIAL,
 	hints: {
-		not_authenticated:
-			'The app did not accept the session, even after logging in again: with a pasted cookie, paste a fresh one; otherwise check that Site URL and Agent API Path in the credential belong to the same app.',
+		session_expired:
+			'The session has expired (or was logged out) and logging in again did not help. With "Session Cookie", paste the cookie of a browser that is logged in now; with "E-Mail and Password", check that this account can still log in, and that Site URL and Agent API Path in the credential belong to the same app.',
 		csrf_failed: 'The app\'s CSRF check refused the request: the Site URL in the credential must be the address the app is served at, as browsers see it.',
 		unknown_model: 'This Model ID is not an agent of this app: pick one from the list (Model › Get Many), or leave Model empty for the app\'s default.',
 		invalid_uuid: 'The app\'s thread and model IDs are UUIDs: check the ID.',
@@ -40,8 +41,11 @@ export const AGENT_CHAT_SERVICE: ServiceDefinition = {
 	// Not logged in reads 403 in Django REST framework with session authentication (the docs
 	// say 401): both mean "log in again", which n8n does through the credential before one more try.
 	reauthenticateOn: [401, 403],
-	codeFor(status, detail) {
-		if (/^Authentication credentials were not provided/i.test(detail)) return 'not_authenticated';
+	// The app's errors have no codes; these name the ones it is known to give. Still not logged
+	// in after logging in again: the session expired (a CSRF failure reads differently).
+	classify(status, info) {
+		const detail = info.detail;
+		if ((status === 401 || status === 403) && /credentials were not provided|not authenticated|session/i.test(detail)) return 'session_expired';
 		if (/^CSRF Failed/i.test(detail)) return 'csrf_failed';
 		if (/^Agent matching query does not exist/i.test(detail)) return 'unknown_model';
 		if (/is not a valid UUID/i.test(detail)) return 'invalid_uuid';
@@ -63,15 +67,25 @@ export class AgentChatClient extends ServiceClient {
 	 * The reply endpoints stream raw text. Posting a message starts an answer, so it is never
 	 * sent twice (the shared client retries a POST only when it was certainly not processed).
 	 */
-	async stream(path: string, body: IDataObject | Buffer, itemIndex: number, headers: IDataObject = {}): Promise<ByteStream> {
-		return await this.openStream('POST', path, { body, headers: { Accept: STREAM_ACCEPT, ...headers }, itemIndex });
+	async stream(path: string, body: IDataObject | Buffer, itemIndex: number, headers: IDataObject = {}, unclear = ''): Promise<ByteStream> {
+		return await this.openStream('POST', path, {
+			body,
+			headers: { Accept: STREAM_ACCEPT, ...headers },
+			itemIndex,
+			// Raw text without framing: only a page is recognisably not a reply.
+			expect: stream('the reply'),
+			unclear,
+		});
 	}
 
 	/** A thread's messages, or undefined when nothing is stored under its ID (404). */
 	async threadMessages(threadId: string, itemIndex?: number): Promise<IDataObject[] | undefined> {
-		const thread = await this.call<IDataObject>('POST', '/api/threads/', { body: { thread_id: threadId }, itemIndex }).catch(
-			(error: Error) => error,
-		);
+		const thread = await this.call<IDataObject>('POST', '/api/threads/', {
+			body: { thread_id: threadId },
+			itemIndex,
+			idempotent: true,
+			expect: object('the thread', { messages: 'array' }),
+		}).catch((error: Error) => error);
 		if (thread instanceof NodeApiError && thread.httpCode === '404') return undefined;
 		if (thread instanceof Error) throw thread;
 		return Array.isArray(thread.messages) ? (thread.messages as IDataObject[]) : [];
@@ -83,7 +97,7 @@ export class AgentChatClient extends ServiceClient {
 	 * Asked once per node run.
 	 */
 	async defaultModel(itemIndex: number): Promise<string> {
-		this.defaultModelRequest ??= this.call<IDataObject>('GET', '/api/default-config', { itemIndex }).then((config) => {
+		this.defaultModelRequest ??= this.call<IDataObject>('GET', '/api/default-config', { itemIndex, expect: object('the default configuration') }).then((config) => {
 			const model = String(config.model ?? '').trim();
 			if (!model) {
 				throw failureError(this.api.node, 'no_default_model', 'The app\'s default configuration names no model', {
@@ -103,6 +117,6 @@ export class AgentChatClient extends ServiceClient {
 export async function createAgentChatClient(this: IExecuteFunctions): Promise<AgentChatClient> {
 	const credentials = await this.getCredentials(AGENT_CHAT_CREDENTIAL);
 	const options = this.getNodeParameter('requestOptions', 0, {}) as IDataObject;
-	const retry = retrySettingsFrom(options);
+	const retry = retrySettingsFrom(options, this.logger);
 	return new AgentChatClient(this, agentChatUrls(credentials).api, retry);
 }

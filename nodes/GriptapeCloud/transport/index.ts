@@ -1,5 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
+import type { ResponseContract } from '../../shared/contracts';
+import { listIn, object, stream } from '../../shared/contracts';
 import { collectPages } from '../../shared/pagination';
 import type { RequestContext, RetrySettings, ServiceDefinition } from '../../shared/request';
 import { retrySettingsFrom } from '../../shared/request';
@@ -32,6 +34,9 @@ export interface GriptapeCredentials {
 	baseUrl: string;
 }
 
+/** A run as the operations read it: its ID and status. */
+export const RUN_CONTRACT: ResponseContract = object('the run', { assistant_run_id: 'id', status: 'string' });
+
 export interface EventPage extends IDataObject {
 	events: IDataObject[];
 	count: number;
@@ -58,9 +63,15 @@ export class GriptapeClient extends ServiceClient {
 		page: number,
 		pageSize: number,
 		itemIndex?: number,
+		deadline?: number,
 	): Promise<{ items: IDataObject[]; next?: number }> {
-		const response = await this.call<IDataObject>('GET', path, { qs: { ...qs, page, page_size: pageSize }, itemIndex });
-		const items = (response[key] as IDataObject[]) ?? [];
+		const response = await this.call<IDataObject>('GET', path, {
+			qs: { ...qs, page, page_size: pageSize },
+			itemIndex,
+			expect: listIn(key, `a page of ${key}`),
+			deadline,
+		});
+		const items = response[key] as IDataObject[];
 		const pagination = (response.pagination as IDataObject) ?? {};
 		const next = pagination.next_page ?? (Number(pagination.page_number ?? page) < Number(pagination.total_pages ?? 0) ? page + 1 : undefined);
 		return { items, next: next === undefined || next === null ? undefined : Number(next) };
@@ -71,29 +82,39 @@ export class GriptapeClient extends ServiceClient {
 		path: string,
 		key: string,
 		qs: IDataObject,
-		options: { returnAll: boolean; limit: number; itemIndex?: number },
+		options: { returnAll: boolean; limit: number; itemIndex?: number; deadline?: number },
 	): Promise<IDataObject[]> {
 		// Page numbers count in pages of one size, so the size stays fixed while paging.
 		const pageSize = options.returnAll ? MAX_PAGE_SIZE : Math.min(MAX_PAGE_SIZE, Math.max(1, options.limit));
 		return await collectPages<IDataObject, number>(
 			this.api.node,
-			async (page = 1) => await this.page(path, key, qs, page, pageSize, options.itemIndex),
+			async (page = 1) => await this.page(path, key, qs, page, pageSize, options.itemIndex, options.deadline),
 			{ ...options, maxPageSize: pageSize },
 		);
 	}
 
+	/** `id` must be checked already (an operation's input) or come from the API (a contract's ID). */
 	eventsPath(source: EventSource, id: string): string {
 		const base = source === 'assistantRun' ? 'assistant-runs' : 'structure-runs';
 		return `/${base}/${encodeURIComponent(id)}/events`;
 	}
 
 	/** One page of events from `offset`; `next_offset` is where the following poll starts. */
-	async listEvents(source: EventSource, id: string, offset: number, limit = MAX_EVENT_PAGE, itemIndex?: number): Promise<EventPage> {
+	async listEvents(
+		source: EventSource,
+		id: string,
+		offset: number,
+		limit = MAX_EVENT_PAGE,
+		itemIndex?: number,
+		deadline?: number,
+	): Promise<EventPage> {
 		const page = await this.call<EventPage>('GET', this.eventsPath(source, id), {
 			qs: { offset, limit: Math.min(limit, MAX_EVENT_PAGE) },
 			itemIndex,
+			expect: listIn('events', 'a page of events'),
+			deadline,
 		});
-		const events = page.events ?? [];
+		const events = page.events;
 		return {
 			...page,
 			events,
@@ -104,12 +125,17 @@ export class GriptapeClient extends ServiceClient {
 		};
 	}
 
-	/** The SSE stream of a run's events: the server closes it when the run is over. */
-	async streamEvents(source: EventSource, id: string, itemIndex?: number, idleTimeoutMs?: number): Promise<ByteStream> {
+	/**
+	 * The SSE stream of a run's events: the server closes it when the run is over. It may be
+	 * silent for `idleTimeoutMs` at the most, and must have started by `deadline`.
+	 */
+	async streamEvents(source: EventSource, id: string, itemIndex: number | undefined, idleTimeoutMs: number, deadline?: number): Promise<ByteStream> {
 		return await this.openStream('GET', `${this.eventsPath(source, id)}/stream`, {
 			headers: { Accept: 'text/event-stream' },
 			itemIndex,
-			...(idleTimeoutMs ? { retry: { timeoutMs: idleTimeoutMs } } : {}),
+			idleTimeoutMs,
+			deadline,
+			expect: stream('an event stream'),
 		});
 	}
 }
@@ -118,7 +144,7 @@ export class GriptapeClient extends ServiceClient {
 export async function createGriptapeClient(this: IExecuteFunctions): Promise<GriptapeClient> {
 	const credentials = (await this.getCredentials(GRIPTAPE_CREDENTIAL)) as unknown as GriptapeCredentials;
 	const options = this.getNodeParameter('requestOptions', 0, {}) as IDataObject;
-	const retry = retrySettingsFrom(options);
+	const retry = retrySettingsFrom(options, this.logger);
 	return new GriptapeClient(this, credentials, retry);
 }
 

@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
+import { object } from '../../shared/contracts';
 import { apiError, failureError } from '../../shared/errors';
 import { withProgress } from '../../shared/router';
 import type { SourceLine } from '../../shared/sources';
@@ -7,6 +8,7 @@ import { excerpt, formatSources, sendSources } from '../../shared/sources';
 import type { ByteStream } from '../../shared/streams';
 import { NdjsonParser, readChunks, StreamError } from '../../shared/streams';
 import { mergeBody, Validator } from '../../shared/validation';
+import { ExecutionCancelledError } from '../../shared/wait';
 import type { HaufeClient } from '../transport';
 import { HAUFE_SERVICE } from '../transport';
 
@@ -47,9 +49,20 @@ export function buildAnswerBody(
 }
 
 /**
+ * The final line of an answer stream: it carries `finish_reason`, or the answer's `meta_data`
+ * (and sources). The exact end marker is unverified in the docs; a stream that ends without
+ * such a line ended early, and its text is not an answer.
+ */
+function isFinalLine(line: IDataObject): boolean {
+	const finish = line.finish_reason ?? (line.delta as IDataObject | undefined)?.finish_reason;
+	const meta = line.meta_data;
+	return (typeof finish === 'string' && finish !== '') || (typeof meta === 'object' && meta !== null && !Array.isArray(meta));
+}
+
+/**
  * Reads an NDJSON answer stream into one answer. Lines carry `delta.content`; the final
- * line (end marker unverified in the docs) may carry the sources and `meta_data`; a line
- * with an `error_code` is an error raised mid-stream. When the workflow streams its webhook
+ * line carries the sources and `meta_data` (see isFinalLine); a line with an `error_code`
+ * is an error raised mid-stream. Only a stream that reached its final line is an answer. When the workflow streams its webhook
  * response, each piece of text is forwarded as it arrives and, once the stream ended well,
  * the sources and Haufe's attribution follow (option "Stream Sources After Answer").
  */
@@ -64,11 +77,13 @@ export async function collectAnswerStream(
 	const answer: Answer = { id: '', thread_id: null, role: 'assistant', content: '', sources: [], meta_data: {} };
 	let chunks = 0;
 	let firstChunkAt: number | undefined;
+	let finished = false;
 
 	const take = (line: IDataObject) => {
 		if (typeof line.error_code === 'string' && !line.delta) {
 			throw new StreamError(String(line.detail ?? line.error_code), 'api', line);
 		}
+		if (isFinalLine(line)) finished = true;
 		const delta = (line.delta as IDataObject) ?? {};
 		const text = typeof delta.content === 'string' ? delta.content : '';
 		if (text) {
@@ -90,6 +105,7 @@ export async function collectAnswerStream(
 	try {
 		for await (const chunk of readChunks(stream)) parser.push(chunk).forEach(take);
 		parser.end().forEach(take);
+		if (!finished) throw new StreamError('The stream ended without its final line', 'incomplete');
 	} catch (error) {
 		// n8n itself sends the 'error' chunk to the caller when the node fails.
 		stream.destroy();
@@ -136,7 +152,9 @@ function sourceLines(sources: IDataObject[]): SourceLine[] {
 }
 
 /** A failed stream is an error, never a partial answer reported as success. */
-function streamFailure(this: IExecuteFunctions, error: Error, itemIndex: number, chunks: number, answer: Answer) {
+function streamFailure(this: IExecuteFunctions, error: Error, itemIndex: number, chunks: number, answer: Answer): Error {
+	// A cancelled execution is not a failed stream.
+	if (error instanceof ExecutionCancelledError) return error;
 	const where = answer.thread_id ? ` in thread ${answer.thread_id}` : '';
 	if (error instanceof StreamError && error.kind === 'api') {
 		return withProgress(
@@ -151,10 +169,13 @@ function streamFailure(this: IExecuteFunctions, error: Error, itemIndex: number,
 			{ chunks_received: chunks },
 		);
 	}
+	const kind = error instanceof StreamError ? error.kind : undefined;
 	const message =
-		error instanceof StreamError && error.kind === 'malformed'
+		kind === 'malformed'
 			? `Haufe Copilot sent an unreadable answer stream after ${chunks} chunks: ${error.message}`
-			: `The Haufe Copilot answer stream broke off after ${chunks} chunks; no answer is reported`;
+			: kind === 'incomplete'
+				? `The Haufe Copilot answer stream ended after ${chunks} chunks without its final line; no answer is reported`
+				: `The Haufe Copilot answer stream broke off after ${chunks} chunks; no answer is reported${error instanceof StreamError && /stalled/.test(error.message) ? ` (${error.message})` : ''}`;
 	return withProgress(
 		failureError(this.getNode(), error instanceof StreamError ? error.kind : 'stream_failed', message, {
 			description: `The partial text is discarded. The assistant may still have stored a message${where}: look at the thread's messages before running it again.`,
@@ -203,6 +224,13 @@ export async function storedAnswer(
 	return reply ? { answer: normaliseAnswer({ ...reply, thread_id: reply.thread_id ?? threadId }) } : undefined;
 }
 
+/** What to look at when an answer request failed without a clear answer: it may have been answered. */
+export function unclearAnswer(threadId: string | undefined): string {
+	return threadId
+		? `The assistant may have stored an answer in thread ${threadId}: look at the thread's messages (Message > Get Many) before asking again.`
+		: 'An answer may have been produced: asking again costs another answer.';
+}
+
 /** "Include Request": what was sent, so a run can be seen and reproduced like an HTTP task. */
 export function describeRequest(method: string, url: string, body: IDataObject): IDataObject {
 	return { method, url, body };
@@ -218,13 +246,20 @@ export async function requestAnswer(
 	itemIndex: number,
 	path: string,
 	body: IDataObject,
-	options: { streamed: boolean; qs?: IDataObject },
+	options: { streamed: boolean; qs?: IDataObject; unclear: string },
 ): Promise<{ answer: Answer; figures?: StreamFigures }> {
 	if (!options.streamed) {
-		const response = await client.call<IDataObject>('POST', path, { body, qs: options.qs, itemIndex, answer: true });
+		const response = await client.call<IDataObject>('POST', path, {
+			body,
+			qs: options.qs,
+			itemIndex,
+			answer: true,
+			expect: object('the answer', { id: 'id', content: 'string' }),
+			unclear: options.unclear,
+		});
 		return { answer: normaliseAnswer(response) };
 	}
 	const started = Date.now();
-	const stream = await client.stream(`${path}/stream`, { body, qs: options.qs, itemIndex });
+	const stream = await client.stream(`${path}/stream`, { body, qs: options.qs, itemIndex, unclear: options.unclear });
 	return await collectAnswerStream.call(this, stream, itemIndex, started);
 }

@@ -1,5 +1,6 @@
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
+import { array, listIn } from '../../shared/contracts';
 import { matchesFilter } from '../../shared/descriptions';
 import type { HaufeCredentials } from '../transport';
 import { HAUFE_CREDENTIAL, HaufeClient } from '../transport';
@@ -11,7 +12,7 @@ async function client(context: ILoadOptionsFunctions): Promise<HaufeClient> {
 }
 
 export async function searchAssistants(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
-	const assistants = await (await client(this)).call<IDataObject[]>('GET', '/assistants');
+	const assistants = await (await client(this)).call<IDataObject[]>('GET', '/assistants', { expect: array('the list of assistants') });
 	return {
 		results: assistants
 			.filter((assistant) => matchesFilter(filter, assistant.name, assistant.id))
@@ -24,11 +25,12 @@ export async function searchThreads(
 	filter?: string,
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
-	const page = await (await client(this)).call<{ cursor?: string | null; items?: IDataObject[] }>('GET', '/threads', {
+	const page = await (await client(this)).call<{ cursor?: string | null; items: IDataObject[] }>('GET', '/threads', {
 		qs: { limit: 100, ...(paginationToken ? { cursor: paginationToken } : {}) },
+		expect: listIn('items', 'a page of threads'),
 	});
 	return {
-		results: (page.items ?? [])
+		results: page.items
 			.filter((thread) => matchesFilter(filter, thread.title, thread.id))
 			.map((thread) => ({
 				name: String(thread.title || thread.id),

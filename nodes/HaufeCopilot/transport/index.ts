@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, IHttpRequestMethods } from 'n8n-workflow';
 
-import type { RequestContext, RetrySettings, ServiceDefinition } from '../../shared/request';
+import { listIn, stream } from '../../shared/contracts';
+import type { ApiRequest, RequestContext, RetrySettings, ServiceDefinition } from '../../shared/request';
 import { collectPages } from '../../shared/pagination';
 import { retrySettingsFrom } from '../../shared/request';
 import type { CallOptions as ServiceCallOptions } from '../../shared/service-client';
@@ -98,9 +99,14 @@ export class HaufeClient extends ServiceClient {
 		]);
 	}
 
-	async call<T = IDataObject>(method: IHttpRequestMethods, path: string, options: CallOptions = {}): Promise<T> {
+	async call<T = IDataObject>(method: IHttpRequestMethods, path: string, options: CallOptions): Promise<T> {
+		return await super.call<T>(method, path, options);
+	}
+
+	/** Every request counts against one of the two budgets: answers, or everything else. */
+	protected requestOf(method: IHttpRequestMethods, path: string, options: CallOptions): ApiRequest {
 		const { answer, ...rest } = options;
-		return await super.call<T>(method, path, { ...rest, limiter: answer ? this.answerLimiter : this.generalLimiter });
+		return super.requestOf(method, path, { ...rest, limiter: answer ? this.answerLimiter : this.generalLimiter });
 	}
 
 	/** Follows `{cursor, items}` pages (threads, messages); an empty cursor marks the last page. */
@@ -112,24 +118,25 @@ export class HaufeClient extends ServiceClient {
 		return await collectPages<IDataObject, string>(
 			this.api.node,
 			async (cursor, pageSize) => {
-				const page = await this.call<{ cursor?: string | null; items?: IDataObject[] }>('GET', path, {
+				const page = await this.call<{ cursor?: string | null; items: IDataObject[] }>('GET', path, {
 					qs: { ...qs, limit: pageSize, ...(cursor ? { cursor } : {}) },
 					itemIndex: options.itemIndex,
+					expect: listIn('items', 'a page of items'),
 				});
-				return { items: page.items ?? [], next: page.cursor || undefined };
+				return { items: page.items, next: page.cursor || undefined };
 			},
 			{ ...options, maxPageSize: MAX_PAGE_SIZE },
 		);
 	}
 
 	/** An answer endpoint that replies with NDJSON: returns the open body stream. */
-	async stream(path: string, options: CallOptions = {}): Promise<ByteStream> {
-		const { answer: _answer, ...rest } = options;
+	async stream(path: string, options: Omit<CallOptions, 'expect'>): Promise<ByteStream> {
 		return await this.openStream('POST', path, {
-			...rest,
-			headers: { Accept: 'application/x-ndjson', ...rest.headers },
-			limiter: this.answerLimiter,
-		});
+			...options,
+			headers: { Accept: 'application/x-ndjson', ...options.headers },
+			answer: true,
+			expect: stream('an NDJSON answer stream'),
+		} as CallOptions);
 	}
 }
 
@@ -137,7 +144,7 @@ export class HaufeClient extends ServiceClient {
 export async function createHaufeClient(this: IExecuteFunctions): Promise<HaufeClient> {
 	const credentials = (await this.getCredentials(HAUFE_CREDENTIAL)) as unknown as HaufeCredentials;
 	const options = this.getNodeParameter('requestOptions', 0, {}) as IDataObject;
-	const retry = retrySettingsFrom(options);
+	const retry = retrySettingsFrom(options, this.logger);
 	const limits: HaufeLimits = {
 		...DEFAULT_LIMITS,
 		...(options.answerRequestsPerSecond !== undefined && {

@@ -1,6 +1,7 @@
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { listIn } from '../../shared/contracts';
 import { matchesFilter } from '../../shared/descriptions';
 import { OPENAI_THREADS_CREDENTIAL, OpenAiThreadsClient } from '../transport';
 
@@ -14,8 +15,9 @@ async function client(context: ILoadOptionsFunctions): Promise<OpenAiThreadsClie
 async function listPage(api: OpenAiThreadsClient, path: string, paginationToken?: string) {
 	const page = await api.call<IDataObject>('GET', path, {
 		qs: { limit: 100, order: 'desc', ...(paginationToken ? { after: paginationToken } : {}) },
+		expect: listIn('data', 'a page of a list'),
 	});
-	const items = (page.data as IDataObject[]) ?? [];
+	const items = page.data as IDataObject[];
 	const last = page.last_id ?? items[items.length - 1]?.id;
 	return { items, paginationToken: page.has_more && last ? String(last) : undefined };
 }

@@ -1,5 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
+import type { ResponseContract } from '../../shared/contracts';
+import { listIn, object, stream } from '../../shared/contracts';
 import { collectPages } from '../../shared/pagination';
 import type { RequestContext, RetrySettings, ServiceDefinition } from '../../shared/request';
 import { retrySettingsFrom } from '../../shared/request';
@@ -21,10 +23,14 @@ export const OPENAI_THREADS_SERVICE: ServiceDefinition = {
 
 export const TERMINAL_RUN_STATUSES = ['completed', 'failed', 'cancelled', 'expired', 'incomplete'];
 
+/** A run as the operations read it: its ID and thread (for the next request) and its status. */
+export const RUN_CONTRACT: ResponseContract = object('the run', { id: 'id', thread_id: 'id', status: 'string' });
+
 export interface ListOptions {
 	returnAll: boolean;
 	limit: number;
 	itemIndex?: number;
+	deadline?: number;
 }
 
 const MAX_PAGE = 100;
@@ -48,8 +54,10 @@ export class OpenAiThreadsClient extends ServiceClient {
 				const page = await this.call<IDataObject>('GET', path, {
 					qs: { ...qs, limit: pageSize, ...(cursor ? { [cursorKey]: cursor } : {}) },
 					itemIndex: options.itemIndex,
+					expect: listIn('data', 'a page of a list'),
+					deadline: options.deadline,
 				});
-				const data = (page.data as IDataObject[]) ?? [];
+				const data = page.data as IDataObject[];
 				const edge = backward ? (page.first_id ?? data[0]?.id) : (page.last_id ?? data[data.length - 1]?.id);
 				// Backward pages arrive nearest first: reversed here and once more at the end.
 				return { items: backward ? [...data].reverse() : data, next: page.has_more && edge ? String(edge) : undefined };
@@ -60,14 +68,20 @@ export class OpenAiThreadsClient extends ServiceClient {
 	}
 
 	/** A run request with `stream: true`: the SSE body. */
-	async stream(path: string, body: IDataObject, itemIndex: number): Promise<ByteStream> {
-		return await this.openStream('POST', path, { body: { ...body, stream: true }, headers: { Accept: 'text/event-stream' }, itemIndex });
+	async stream(path: string, body: IDataObject, itemIndex: number, unclear: string): Promise<ByteStream> {
+		return await this.openStream('POST', path, {
+			body: { ...body, stream: true },
+			headers: { Accept: 'text/event-stream' },
+			itemIndex,
+			expect: stream('a run event stream'),
+			unclear,
+		});
 	}
 }
 
 export async function createOpenAiThreadsClient(this: IExecuteFunctions): Promise<OpenAiThreadsClient> {
 	const credentials = await this.getCredentials(OPENAI_THREADS_CREDENTIAL);
 	const options = this.getNodeParameter('requestOptions', 0, {}) as IDataObject;
-	const retry = retrySettingsFrom(options);
+	const retry = retrySettingsFrom(options, this.logger);
 	return new OpenAiThreadsClient(this, String(credentials.baseUrl), retry);
 }

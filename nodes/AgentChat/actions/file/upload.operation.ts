@@ -85,7 +85,13 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 	// Sent once: a retry (of the follow-up message, say) does not store the file twice.
 	const appReply = await itemJournal(this, itemIndex).once('upload', async () => {
 		const { body, contentType } = multipart({ thread_id: threadId }, { name: fileName, type: mimeType, data });
-		const stream = await client.stream('/api/files/upload', body, itemIndex, { 'Content-Type': contentType });
+		const stream = await client.stream(
+			'/api/files/upload',
+			body,
+			itemIndex,
+			{ 'Content-Type': contentType },
+			`The file may have been stored in thread ${threadId}: look at the thread (Thread > Get) before uploading it again.`,
+		);
 		return await readUploadAnswer.call(this, stream, itemIndex, progress);
 	});
 	const upload: IDataObject = {

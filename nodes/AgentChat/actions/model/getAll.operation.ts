@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { listIn } from '../../../shared/contracts';
 import type { AgentChatClient } from '../../transport';
 
 export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['model'], operation: ['getAll'] } }, []);
@@ -12,8 +13,8 @@ export function normaliseModel(model: IDataObject): IDataObject {
 }
 
 export async function listModels(client: AgentChatClient, itemIndex?: number): Promise<IDataObject[]> {
-	const response = await client.call<IDataObject>('POST', '/api/models', { itemIndex });
-	return ((response.models as IDataObject[]) ?? []).map(normaliseModel);
+	const response = await client.call<IDataObject>('POST', '/api/models', { itemIndex, idempotent: true, expect: listIn('models', 'the list of models') });
+	return (response.models as IDataObject[]).map(normaliseModel);
 }
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: AgentChatClient) {

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { failureError } from '../../../shared/errors';
 import { itemJournal } from '../../../shared/journal';
 import { readId } from '../../../shared/parameters';
 import { Validator } from '../../../shared/validation';
@@ -66,8 +67,14 @@ export async function sendMessage(
 		'reply',
 		async () => {
 			const started = Date.now();
-			const stream = await client.stream('/api/threads/runs', body, itemIndex);
-			return await collectReply.call(this, stream, itemIndex, progress, started);
+			const lookFirst = `The message may have been stored in thread ${request.threadId}: look at the thread (Thread > Get) before sending it again.`;
+			const stream = await client.stream('/api/threads/runs', body, itemIndex, {}, lookFirst);
+			const reply = await collectReply.call(this, stream, itemIndex, progress, started);
+			// The reply has no end marker, but an agent never answers with nothing.
+			if (!reply.answer) {
+				throw failureError(this.getNode(), 'empty_reply', 'The agent sent an empty reply', { description: lookFirst, itemIndex });
+			}
+			return reply;
 		},
 		async () => await storedReply(client, request.threadId, request.message, itemIndex),
 	);
@@ -76,8 +83,9 @@ export async function sendMessage(
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: AgentChatClient) {
 	const message = String(this.getNodeParameter('message', itemIndex, '') ?? '');
 	new Validator(this.getNode(), itemIndex).required(message, 'Message');
-	const modelId = await modelFor.call(this, client, itemIndex);
+	// The thread first: a malformed thread ID is refused before any request is sent.
 	const threadId = await threadFor.call(this, client, itemIndex);
+	const modelId = await modelFor.call(this, client, itemIndex);
 	const { answer, ...figures } = await sendMessage.call(this, client, itemIndex, { threadId, message, modelId }, { thread_id: threadId });
 	// The answer first: the editor's table and JSON views show an item's keys in order.
 	return { answer, thread_id: threadId, message, model_id: modelId, ...figures };

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeApiError, updateDisplayOptions } from 'n8n-workflow';
 
+import { object } from '../../../shared/contracts';
 import type { AgentChatClient } from '../../transport';
 import { threadLocator } from '../fields';
 import { readThreadId } from '../run/send.operation';
@@ -15,7 +16,7 @@ export const description: INodeProperties[] = updateDisplayOptions({ show: { res
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: AgentChatClient) {
 	const threadId = readThreadId(this, itemIndex);
 	const result = await client
-		.call<IDataObject>('DELETE', '/api/threads/', { body: { thread_id: threadId }, itemIndex })
+		.call<IDataObject>('DELETE', '/api/threads/', { body: { thread_id: threadId }, itemIndex, expect: object('the deletion') })
 		.catch((error: Error) => error);
 	if (result instanceof NodeApiError && result.httpCode === '404') {
 		return {

@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { limitField, returnAllField } from '../../../shared/descriptions';
+import { listIn } from '../../../shared/contracts';
 import type { AgentChatClient } from '../../transport';
 
 /** `threads/list` answers the 20 most recently used threads, with no paging (`grit/agent/store.py`). */
@@ -23,8 +24,8 @@ const hinted = new WeakSet<object>();
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: AgentChatClient) {
 	// One unpaged list, under the name the app uses for threads: "memories".
-	const list = await client.call<IDataObject>('POST', '/api/threads/list', { itemIndex });
-	const threads = ((list.memories as IDataObject[]) ?? []).map((thread) => ({ thread_id: thread.id, title: thread.title }));
+	const list = await client.call<IDataObject>('POST', '/api/threads/list', { itemIndex, idempotent: true, expect: listIn('memories', 'the list of threads') });
+	const threads = (list.memories as IDataObject[]).map((thread) => ({ thread_id: thread.id, title: thread.title }));
 	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
 	const limit = this.getNodeParameter('limit', itemIndex, APP_THREAD_LIST_MAX) as number;
 	if (threads.length >= APP_THREAD_LIST_MAX && (returnAll || limit >= APP_THREAD_LIST_MAX) && !hinted.has(this)) {

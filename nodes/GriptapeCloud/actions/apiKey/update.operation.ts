@@ -1,6 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { object } from '../../../shared/contracts';
 import { pathId } from '../../../shared/parameters';
 import { Validator } from '../../../shared/validation';
 import type { GriptapeClient } from '../../transport';
@@ -18,5 +19,10 @@ export function readName(context: IExecuteFunctions, itemIndex: number): string 
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: GriptapeClient) {
 	const apiKeyId = pathId(this, 'apiKeyId', 'API Key ID', itemIndex);
-	return await client.call('PATCH', `/api-keys/${apiKeyId}`, { body: { name: readName(this, itemIndex) }, itemIndex });
+	return await client.call('PATCH', `/api-keys/${apiKeyId}`, {
+		body: { name: readName(this, itemIndex) },
+		itemIndex,
+		expect: object('the updated API key', { api_key_id: 'id' }),
+		unclear: 'The new name may have been set: check the key with API Key > Get.',
+	});
 }

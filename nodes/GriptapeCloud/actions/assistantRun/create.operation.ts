@@ -1,6 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { clamp, RANGES, rangeText } from '../../../shared/bounds';
+import { object } from '../../../shared/contracts';
 import { itemJournal } from '../../../shared/journal';
 import { simplified } from '../../../shared/output';
 import { pathId, readId } from '../../../shared/parameters';
@@ -112,9 +114,9 @@ const properties: INodeProperties[] = [
 				displayName: 'Poll Interval (Seconds)',
 				name: 'pollInterval',
 				type: 'number',
-				typeOptions: { minValue: 0.05 },
+				typeOptions: { minValue: RANGES.pollIntervalSeconds.min, maxValue: RANGES.pollIntervalSeconds.max },
 				default: 1,
-				description: 'How long to wait between event pages when no new events arrived',
+				description: `How long to wait between event pages when no new events arrived (${rangeText(RANGES.pollIntervalSeconds)} s; other values are clamped)`,
 			},
 			{
 				displayName: 'Stream Run',
@@ -127,9 +129,9 @@ const properties: INodeProperties[] = [
 				displayName: 'Wait Timeout (Seconds)',
 				name: 'waitTimeout',
 				type: 'number',
-				typeOptions: { minValue: 1 },
+				typeOptions: { minValue: RANGES.waitTimeoutSeconds.min, maxValue: RANGES.waitTimeoutSeconds.max },
 				default: 300,
-				description: 'How long to wait for the run to end before failing',
+				description: `How long to wait for the run to end before failing (${rangeText(RANGES.waitTimeoutSeconds)} s; other values are clamped). Retries and Retry-After waits count against it.`,
 			},
 			...idListFields,
 		],
@@ -174,7 +176,13 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 	const journal = itemJournal(this, itemIndex);
 	const run = await journal.once(
 		'run',
-		async () => await client.call<IDataObject>('POST', `/assistants/${assistantId}/runs`, { body: merged, itemIndex }),
+		async () =>
+			await client.call<IDataObject>('POST', `/assistants/${assistantId}/runs`, {
+				body: merged,
+				itemIndex,
+				expect: object('the new run', { assistant_run_id: 'id' }),
+				unclear: "A run may have been started: look at the assistant's runs (Assistant Run > Get Many) before starting another.",
+			}),
 	);
 	const mode = this.getNodeParameter('waitForCompletion', itemIndex, 'events') as string;
 	if (mode === 'no') return simplified(this, itemIndex, run, simplifyRun);
@@ -183,8 +191,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 		async () =>
 			await followRun.call(this, client, String(run.assistant_run_id), {
 				mode: mode as WaitMode,
-				pollIntervalMs: Number(options.pollInterval ?? 1) * 1000,
-				timeoutMs: Number(options.waitTimeout ?? 300) * 1000,
+				pollIntervalMs: clamp(options.pollInterval ?? 1, RANGES.pollIntervalSeconds, 'Options > Poll Interval (Seconds)', this.logger) * 1000,
+				timeoutMs: clamp(options.waitTimeout ?? 300, RANGES.waitTimeoutSeconds, 'Options > Wait Timeout (Seconds)', this.logger) * 1000,
 				cancelOnTimeout: options.cancelOnTimeout === true,
 				includeEvents: options.includeEvents === true,
 				itemIndex,

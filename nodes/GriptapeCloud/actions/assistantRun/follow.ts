@@ -6,7 +6,7 @@ import { withProgress } from '../../../shared/router';
 import { parseJsonObject, readChunks, SseParser, StreamError } from '../../../shared/streams';
 import { isCancelled, waitFor } from '../../../shared/wait';
 import type { GriptapeClient } from '../../transport';
-import { artifactText, TERMINAL_STATUSES } from '../../transport';
+import { artifactText, RUN_CONTRACT, TERMINAL_STATUSES } from '../../transport';
 
 export type WaitMode = 'events' | 'stream';
 
@@ -80,7 +80,13 @@ export async function followRun(
 	const forward = this.isStreaming?.() === true;
 	const collector = new EventCollector(this, options.itemIndex, forward);
 	const getRun = async () =>
-		await client.call<IDataObject>('GET', `/assistant-runs/${encodeURIComponent(runId)}`, { itemIndex: options.itemIndex });
+		await client.call<IDataObject>('GET', `/assistant-runs/${encodeURIComponent(runId)}`, {
+			itemIndex: options.itemIndex,
+			expect: RUN_CONTRACT,
+			deadline,
+		});
+	const listEvents = async () =>
+		await client.listEvents('assistantRun', runId, collector.offset, 100, options.itemIndex, deadline);
 
 	if (forward) void this.sendChunk('begin', options.itemIndex);
 	let run: IDataObject | undefined;
@@ -89,7 +95,7 @@ export async function followRun(
 	}
 	for (;;) {
 		if (collector.finished) break;
-		const page = await client.listEvents('assistantRun', runId, collector.offset, 100, options.itemIndex);
+		const page = await listEvents();
 		page.events.forEach((event) => collector.take(event));
 		collector.offset = page.next_offset;
 		if (collector.finished) break;
@@ -100,7 +106,7 @@ export async function followRun(
 			run = await getRun();
 			if (TERMINAL_STATUSES.includes(String(run.status))) {
 				// Read what arrived between the last page and the final status, then stop.
-				const rest = await client.listEvents('assistantRun', runId, collector.offset, 100, options.itemIndex);
+				const rest = await listEvents();
 				rest.events.forEach((event) => collector.take(event));
 				collector.offset = rest.next_offset;
 				if (rest.count === 0 || collector.offset >= rest.total_count) break;
@@ -166,8 +172,9 @@ async function readStream(
 		// The stream carries the same events as the pages, in the same order.
 		collector.offset++;
 	};
-	// An idle stream must not outlive the wait: the socket gives up when the time is up.
-	const stream = await client.streamEvents('assistantRun', runId, itemIndex, Math.max(1000, deadline - Date.now()));
+	// A silent stream must not outlive the wait, nor the Timeout of one request.
+	const idle = Math.max(1000, Math.min(client.api.timeoutMs, deadline - Date.now()));
+	const stream = await client.streamEvents('assistantRun', runId, itemIndex, idle, deadline);
 	try {
 		for await (const chunk of readChunks(stream)) {
 			parser.push(chunk).forEach((event) => take(event.data));
@@ -192,7 +199,11 @@ async function timeoutError(
 	const seconds = Math.round(options.timeoutMs / 1000);
 	let state = `it is still ${String(run?.status ?? 'running')} and keeps running on Griptape Cloud`;
 	if (options.cancelOnTimeout) {
-		await client.call('POST', `/assistant-runs/${encodeURIComponent(runId)}/cancel`, { itemIndex: options.itemIndex });
+		await client.call('POST', `/assistant-runs/${encodeURIComponent(runId)}/cancel`, {
+			itemIndex: options.itemIndex,
+			expect: RUN_CONTRACT,
+			unclear: 'Check the run with Assistant Run > Get.',
+		});
 		state = 'it was cancelled';
 	}
 	return withProgress(

@@ -4,6 +4,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { simplified } from '../../../shared/output';
 import { pathId } from '../../../shared/parameters';
 import type { GriptapeClient } from '../../transport';
+import { RUN_CONTRACT } from '../../transport';
 import { assistantRunLocator, simplifyField } from '../fields';
 import { simplifyRun } from './simplify';
 
@@ -13,6 +14,9 @@ export const description: INodeProperties[] = updateDisplayOptions(
 );
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: GriptapeClient) {
-	const run = await client.call<IDataObject>('GET', `/assistant-runs/${pathId(this, 'assistantRunId', 'Assistant Run', itemIndex)}`, { itemIndex });
+	const run = await client.call<IDataObject>('GET', `/assistant-runs/${pathId(this, 'assistantRunId', 'Assistant Run', itemIndex)}`, {
+		itemIndex,
+		expect: RUN_CONTRACT,
+	});
 	return simplified(this, itemIndex, run, simplifyRun);
 }

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { object } from '../../../shared/contracts';
 import { pathId } from '../../../shared/parameters';
 import { Validator } from '../../../shared/validation';
 import type { GriptapeClient } from '../../transport';
@@ -59,5 +60,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 	const fields = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
 	const body: IDataObject = { input: asArtifact(input), output: asArtifact(output) };
 	if (fields.metadataJson) body.metadata = validator.jsonObject(fields.metadataJson, 'Metadata (JSON)');
-	return await client.call('POST', `/threads/${threadId}/messages`, { body, itemIndex });
+	return await client.call('POST', `/threads/${threadId}/messages`, {
+		body,
+		itemIndex,
+		expect: object('the new message', { message_id: 'id' }),
+		unclear: 'It may have been added: look at the thread\'s messages (Message > Get Many) before creating it again.',
+	});
 }

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { object } from '../../../shared/contracts';
 import { Validator } from '../../../shared/validation';
 import type { GriptapeClient } from '../../transport';
 import { checkMessages, metadataField } from './fields';
@@ -37,7 +38,12 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 	const body: IDataObject = { name };
 	if (fields.alias) body.alias = fields.alias;
 	if (fields.metadataJson) body.metadata = validator.jsonObject(fields.metadataJson, 'Metadata (JSON)');
-	const messages = checkMessages(validator, validator.jsonArray(fields.messagesJson, 'Messages (JSON)'));
+	const messages = checkMessages(validator, validator.jsonArray(fields.messagesJson, 'Messages (JSON)', { objects: true }));
 	if (messages.length) body.messages = messages;
-	return await client.call('POST', '/threads', { body, itemIndex });
+	return await client.call('POST', '/threads', {
+		body,
+		itemIndex,
+		expect: object('the new thread', { thread_id: 'id' }),
+		unclear: 'A thread may have been created: look for it with Thread > Get Many before creating another one.',
+	});
 }

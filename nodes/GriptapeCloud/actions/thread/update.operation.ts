@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { object } from '../../../shared/contracts';
 import { pathId } from '../../../shared/parameters';
 import { Validator } from '../../../shared/validation';
 import type { GriptapeClient } from '../../transport';
@@ -39,7 +40,12 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 	if (fields.name !== undefined) body.name = fields.name;
 	if (fields.alias !== undefined) body.alias = fields.alias;
 	if (fields.metadataJson !== undefined) body.metadata = validator.jsonObject(fields.metadataJson, 'Metadata (JSON)');
-	if (fields.messagesJson !== undefined) body.messages = checkMessages(validator, validator.jsonArray(fields.messagesJson, 'Messages (JSON)'));
+	if (fields.messagesJson !== undefined) body.messages = checkMessages(validator, validator.jsonArray(fields.messagesJson, 'Messages (JSON)', { objects: true }));
 	if (!Object.keys(body).length) validator.fail('Add at least one field to update');
-	return await client.call('PATCH', `/threads/${threadId}`, { body, itemIndex });
+	return await client.call('PATCH', `/threads/${threadId}`, {
+		body,
+		itemIndex,
+		expect: object('the updated thread', { thread_id: 'id' }),
+		unclear: 'The change may have been made: check the thread with Thread > Get.',
+	});
 }

@@ -1,7 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { readId } from '../../../shared/parameters';
+import { object } from '../../../shared/contracts';
+import { pathId } from '../../../shared/parameters';
 import type { HaufeClient } from '../../transport';
 import { assistantLocator } from '../fields';
 
@@ -11,6 +12,6 @@ export const description: INodeProperties[] = updateDisplayOptions(
 );
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: HaufeClient) {
-	const assistantId = readId(this, 'assistantId', itemIndex);
-	return await client.call<IDataObject>('GET', `/assistants/${encodeURIComponent(assistantId)}`, { itemIndex });
+	const assistantId = pathId(this, 'assistantId', 'Assistant', itemIndex);
+	return await client.call<IDataObject>('GET', `/assistants/${assistantId}`, { itemIndex, expect: object('the assistant', { id: 'id' }) });
 }

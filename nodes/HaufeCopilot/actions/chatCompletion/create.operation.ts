@@ -4,7 +4,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { readId } from '../../../shared/parameters';
 import { Validator } from '../../../shared/validation';
 import type { HaufeClient } from '../../transport';
-import { buildAnswerBody, describeRequest, requestAnswer } from '../answers';
+import { buildAnswerBody, describeRequest, requestAnswer, unclearAnswer } from '../answers';
 import { MAX_CONTENT_LENGTH } from '../fields';
 import { chatFields } from './fields';
 
@@ -16,8 +16,7 @@ export const description = updateDisplayOptions(
 /** Shared by Create and Create Streamed. */
 export async function completeChat(this: IExecuteFunctions, itemIndex: number, client: HaufeClient, streamed: boolean) {
 	const validator = new Validator(this.getNode(), itemIndex);
-	const assistantId = readId(this, 'assistantId', itemIndex);
-	validator.required(assistantId, 'Assistant');
+	const assistantId = readId(this, 'assistantId', itemIndex, 'Assistant');
 	const messages = ((this.getNodeParameter('messages', itemIndex, {}) as IDataObject).values ?? []) as IDataObject[];
 	if (!messages.length) validator.fail('"Messages" needs at least one message');
 	messages.forEach((message, index) => {
@@ -37,7 +36,11 @@ export async function completeChat(this: IExecuteFunctions, itemIndex: number, c
 	if (userId) base.user_id = userId;
 	const body = buildAnswerBody.call(this, itemIndex, client, base);
 	const qs = threadId ? { thread_id: threadId } : undefined;
-	const { answer, figures } = await requestAnswer.call(this, client, itemIndex, '/chat/completions', body, { streamed, qs });
+	const { answer, figures } = await requestAnswer.call(this, client, itemIndex, '/chat/completions', body, {
+		streamed,
+		qs,
+		unclear: unclearAnswer(threadId || undefined),
+	});
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const path = streamed ? '/chat/completions/stream' : '/chat/completions';
 	const { content, ...message } = answer;

@@ -1,7 +1,8 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { Validator } from '../../../shared/validation';
+import { object } from '../../../shared/contracts';
+import { readId, segment } from '../../../shared/parameters';
 import type { HaufeClient } from '../../transport';
 
 export const fileIdField: INodeProperties = {
@@ -14,12 +15,11 @@ export const fileIdField: INodeProperties = {
 
 export const description = updateDisplayOptions({ show: { resource: ['file'], operation: ['get'] } }, [fileIdField]);
 
-export function readFileId(context: IExecuteFunctions, itemIndex: number): string {
-	const fileId = (context.getNodeParameter('fileId', itemIndex, '') as string).trim();
-	new Validator(context.getNode(), itemIndex).required(fileId, 'File ID');
-	return fileId;
+/** The File ID as one checked path segment. */
+export function fileSegment(context: IExecuteFunctions, itemIndex: number): string {
+	return segment(context.getNode(), itemIndex, readId(context, 'fileId', itemIndex, 'File ID'), 'File ID');
 }
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: HaufeClient) {
-	return await client.call('GET', `/files/${encodeURIComponent(readFileId(this, itemIndex))}`, { itemIndex });
+	return await client.call('GET', `/files/${fileSegment(this, itemIndex)}`, { itemIndex, expect: object('the file') });
 }

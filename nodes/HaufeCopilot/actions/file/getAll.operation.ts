@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { listIn } from '../../../shared/contracts';
 import { collectPages } from '../../../shared/pagination';
 import type { HaufeClient } from '../../transport';
 import { limitField, returnAllField } from '../fields';
@@ -18,8 +19,12 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 		this.getNode(),
 		async (page = 1, pageSize) => {
 			// Page numbers count in pages of one size: keep it fixed while paging.
-			const response = await client.call<IDataObject>('GET', '/files', { qs: { page, limit: MAX_FILE_PAGE }, itemIndex });
-			const files = (response.files as IDataObject[]) ?? [];
+			const response = await client.call<IDataObject>('GET', '/files', {
+				qs: { page, limit: MAX_FILE_PAGE },
+				itemIndex,
+				expect: listIn('files', 'a page of files'),
+			});
+			const files = response.files as IDataObject[];
 			const total = Number(response.total ?? 0);
 			const more = page * MAX_FILE_PAGE < total && files.length > 0;
 			return { items: files.slice(0, pageSize), next: more ? page + 1 : undefined };

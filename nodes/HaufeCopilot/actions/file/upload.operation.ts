@@ -1,6 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
+import { clamp, RANGES, rangeText } from '../../../shared/bounds';
+import type { ResponseContract } from '../../../shared/contracts';
+import { nothing, object } from '../../../shared/contracts';
 import { itemJournal } from '../../../shared/journal';
 import { Validator } from '../../../shared/validation';
 import { waitFor } from '../../../shared/wait';
@@ -38,17 +41,17 @@ const properties: INodeProperties[] = [
 				displayName: 'Poll Interval (Seconds)',
 				name: 'pollInterval',
 				type: 'number',
-				typeOptions: { minValue: 0.1 },
+				typeOptions: { minValue: RANGES.pollIntervalSeconds.min, maxValue: RANGES.pollIntervalSeconds.max },
 				default: 2,
-				description: 'How often the processing status is checked',
+				description: `How often the processing status is checked (${rangeText(RANGES.pollIntervalSeconds)} s; other values are clamped)`,
 			},
 			{
 				displayName: 'Processing Timeout (Seconds)',
 				name: 'processingTimeout',
 				type: 'number',
-				typeOptions: { minValue: 1 },
+				typeOptions: { minValue: RANGES.waitTimeoutSeconds.min, maxValue: RANGES.waitTimeoutSeconds.max },
 				default: 300,
-				description: 'How long to wait for the file to be processed before failing',
+				description: `How long to wait for the file to be processed before failing (${rangeText(RANGES.waitTimeoutSeconds)} s; other values are clamped)`,
 			},
 			{
 				displayName: 'Wait Until Processed',
@@ -67,6 +70,11 @@ function extensionOf(fileName: string | undefined, fallback: string | undefined)
 	const match = /\.([A-Za-z0-9]+)$/.exec(fileName ?? '');
 	return (match?.[1] ?? fallback ?? '').toLowerCase();
 }
+
+/** A processing status: the docs spell its field two ways (and `status` is accepted too). */
+export const STATUS_CONTRACT: ResponseContract = object('the processing status', {
+	'processing_status|processingStatus|status': 'string',
+});
 
 /** The docs spell the status field two ways. */
 export function processingStatus(status: IDataObject): string {
@@ -101,6 +109,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 			qs: { filename: fileName, persist: this.getNodeParameter('persist', itemIndex, true) as boolean },
 			headers: userId ? { 'user-id': userId } : undefined,
 			itemIndex,
+			expect: object('a signed upload URL', { file_url: 'string', file_id: 'id' }),
 		});
 		const limits = signed.file_limits as { max_size?: number; allowed_types?: string[] } | undefined;
 		checkLimits({
@@ -115,6 +124,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 			headers: { 'Content-Type': binary.mimeType || 'application/octet-stream' },
 			anonymous: true,
 			itemIndex,
+			expect: nothing('the upload confirmation'),
 		});
 		return String(signed.file_id);
 	});
@@ -122,11 +132,18 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 	const result: IDataObject = { file_id: fileId, file_name: fileName, size: data.length, processing_status: 'UPLOADED' };
 	if (options.waitForProcessing === false) return result;
 
-	const intervalMs = Number(options.pollInterval ?? 2) * 1000;
-	const timeoutMs = Number(options.processingTimeout ?? 300) * 1000;
+	const intervalMs =
+		clamp(options.pollInterval ?? 2, RANGES.pollIntervalSeconds, 'Options > Poll Interval (Seconds)', this.logger) * 1000;
+	const timeoutMs =
+		clamp(options.processingTimeout ?? 300, RANGES.waitTimeoutSeconds, 'Options > Processing Timeout (Seconds)', this.logger) * 1000;
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
-		const status = await client.call<IDataObject>('GET', `/files/${encodeURIComponent(fileId)}/status`, { itemIndex });
+		const status = await client.call<IDataObject>('GET', `/files/${encodeURIComponent(fileId)}/status`, {
+			itemIndex,
+			expect: STATUS_CONTRACT,
+			// Retries (and Retry-After waits) count against the processing timeout.
+			deadline,
+		});
 		result.processing_status = processingStatus(status);
 		if (result.processing_status === 'PROCESSED') return result;
 		if (['FAILED', 'ERROR'].includes(String(result.processing_status))) {

@@ -1,7 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { readId } from '../../../shared/parameters';
+import { listIn, object } from '../../../shared/contracts';
+import { checkId, readId, segment } from '../../../shared/parameters';
 import { Validator } from '../../../shared/validation';
 import type { HaufeClient } from '../../transport';
 import { contentField, MAX_CONTENT_LENGTH, threadLocator } from '../fields';
@@ -53,7 +54,7 @@ export async function postMessage(
 	message: { role: string; content: string; toolCallId?: string },
 ): Promise<IDataObject> {
 	const validator = new Validator(this.getNode(), itemIndex);
-	validator.required(threadId, 'Thread');
+	const thread = segment(this.getNode(), itemIndex, checkId(this.getNode(), itemIndex, threadId, 'Thread'), 'Thread');
 	validator.oneOf(message.role, 'Role', ROLES);
 	validator.required(message.content, 'Content');
 	validator.maxLength(message.content, 'Content', MAX_CONTENT_LENGTH);
@@ -61,22 +62,28 @@ export async function postMessage(
 	if (message.role === 'system') {
 		// The API allows a system message only first: look before posting, so a misplaced one
 		// fails with a clear message instead of an opaque 400 after the fact.
-		const page = await client.call<{ items?: IDataObject[] }>('GET', `/threads/${encodeURIComponent(threadId)}/messages`, {
+		const page = await client.call<{ items: IDataObject[] }>('GET', `/threads/${thread}/messages`, {
 			qs: { limit: 1 },
 			itemIndex,
+			expect: listIn('items', 'a page of messages'),
 		});
-		if (page.items?.length) {
+		if (page.items.length) {
 			validator.fail('A system message must be the first message of a thread, and this thread already has messages', 'Create a new thread and post the system message before anything else.');
 		}
 	}
 	const body: IDataObject = { role: message.role, content: message.content };
 	if (message.toolCallId) body.tool_call_id = message.toolCallId;
-	return await client.call('POST', `/threads/${encodeURIComponent(threadId)}/messages`, { body, itemIndex });
+	return await client.call('POST', `/threads/${thread}/messages`, {
+		body,
+		itemIndex,
+		expect: object('the new message', { id: 'id' }),
+		unclear: `It may have been added to thread ${threadId}: look at the thread's messages (Message > Get Many) before posting it again.`,
+	});
 }
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: HaufeClient) {
 	const role = this.getNodeParameter('role', itemIndex) as string;
-	return await postMessage.call(this, client, itemIndex, readId(this, 'threadId', itemIndex), {
+	return await postMessage.call(this, client, itemIndex, readId(this, 'threadId', itemIndex, 'Thread'), {
 		role,
 		content: this.getNodeParameter('content', itemIndex, '') as string,
 		toolCallId:

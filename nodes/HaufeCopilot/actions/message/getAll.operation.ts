@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { readId } from '../../../shared/parameters';
+import { pathId } from '../../../shared/parameters';
 import type { HaufeClient } from '../../transport';
 import { limitField, returnAllField, threadLocator } from '../fields';
 
@@ -24,12 +24,12 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show: { resource: ['message'], operation: ['getAll'] } }, properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: HaufeClient) {
-	const threadId = readId(this, 'threadId', itemIndex);
+	const threadId = pathId(this, 'threadId', 'Thread', itemIndex);
 	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
 	const limit = this.getNodeParameter('limit', itemIndex, 50) as number;
 	const oldestFirst = this.getNodeParameter('order', itemIndex, 'newestFirst') === 'oldestFirst';
 	// The API pages newest first only, so the oldest messages are at the end of the full list.
-	const messages = await client.paginate(`/threads/${encodeURIComponent(threadId)}/messages`, {}, {
+	const messages = await client.paginate(`/threads/${threadId}/messages`, {}, {
 		returnAll: returnAll || oldestFirst,
 		limit,
 		itemIndex,

@@ -2,17 +2,18 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { itemJournal } from '../../../shared/journal';
-import { readId } from '../../../shared/parameters';
+import { clamp, RANGES } from '../../../shared/bounds';
+import { checkId, readId, segment } from '../../../shared/parameters';
 import { withProgress } from '../../../shared/router';
 import { streamSourcesOption } from '../../../shared/sources';
 import { Validator } from '../../../shared/validation';
 import type { HaufeClient } from '../../transport';
-import { buildAnswerBody, requestAnswer, storedAnswer } from '../answers';
+import { buildAnswerBody, requestAnswer, storedAnswer, unclearAnswer } from '../answers';
 import { additionalBodyField, assistantLocator, licenceField, MAX_CONTENT_LENGTH, userIdField } from '../fields';
 import { postMessage } from '../message/create.operation';
 import { createThread } from '../thread/create.operation';
 
-export const MAX_CONCURRENCY = 20;
+export const MAX_CONCURRENCY = RANGES.concurrency.max;
 
 const properties: INodeProperties[] = [
 	assistantLocator,
@@ -48,7 +49,7 @@ const properties: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 1, maxValue: MAX_CONCURRENCY },
 				default: 1,
-				description: `How many questions are asked at the same time (1–${MAX_CONCURRENCY}). The rate limits of Request Options still apply, and the output keeps the input order.`,
+				description: `How many questions are asked at the same time (1–${MAX_CONCURRENCY}; other values, e.g. from an expression, are clamped). The rate limits of Request Options still apply, and the output keeps the input order.`,
 			},
 			{
 				displayName: 'Stream Answer',
@@ -77,8 +78,7 @@ export const description = updateDisplayOptions({ show: { resource: ['question']
 
 export function concurrency(this: IExecuteFunctions): number {
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
-	const value = Number(options.concurrency ?? 1);
-	return Math.min(MAX_CONCURRENCY, Math.max(1, Number.isFinite(value) ? Math.floor(value) : 1));
+	return Math.floor(clamp(options.concurrency, RANGES.concurrency, 'Options > Concurrency', this.logger));
 }
 
 /**
@@ -93,8 +93,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 	const question = String(this.getNodeParameter('question', itemIndex, '') ?? '');
 	validator.required(question, 'Question');
 	validator.maxLength(question, 'Question', MAX_CONTENT_LENGTH);
-	const assistantId = readId(this, 'assistantId', itemIndex);
-	validator.required(assistantId, 'Assistant');
+	const assistantId = readId(this, 'assistantId', itemIndex, 'Assistant');
+	const givenThread = (this.getNodeParameter('threadId', itemIndex, '') as string).trim();
+	// An existing thread is checked before anything is created or sent.
+	if (givenThread) checkId(this.getNode(), itemIndex, givenThread, 'Thread ID');
 	const userId = (this.getNodeParameter('userId', itemIndex, '') as string).trim();
 	validator.uuid(userId || client.credentials.userId, 'User ID');
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
@@ -103,7 +105,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 	const journal = itemJournal(this, itemIndex);
 	const progress: IDataObject = {};
 	try {
-		let threadId = (this.getNodeParameter('threadId', itemIndex, '') as string).trim();
+		let threadId = givenThread;
 		if (!threadId) {
 			const title = String(options.title || question.replace(/\s+/g, ' ').trim().slice(0, 80));
 			const thread = await journal.once('thread', async () => await createThread.call(this, client, itemIndex, { assistantId, title, userId }));
@@ -117,8 +119,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 		const { answer, figures } = await journal.once(
 			'answer',
 			async () =>
-				await requestAnswer.call(this, client, itemIndex, `/threads/${encodeURIComponent(threadId)}/run`, body, {
+				await requestAnswer.call(this, client, itemIndex, `/threads/${segment(this.getNode(), itemIndex, threadId, 'Thread ID')}/run`, body, {
 					streamed: options.streamed === true,
+					unclear: unclearAnswer(threadId),
 				}),
 			async () => await storedAnswer(client, threadId, String(message.id), itemIndex),
 		);

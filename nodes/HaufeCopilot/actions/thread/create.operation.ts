@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { object } from '../../../shared/contracts';
 import { readId } from '../../../shared/parameters';
 import { Validator } from '../../../shared/validation';
 import type { HaufeClient } from '../../transport';
@@ -34,12 +35,17 @@ export async function createThread(
 	const body: IDataObject = { assistant_id: fields.assistantId };
 	if (fields.title) body.title = fields.title;
 	if (userId) body.user_id = userId;
-	return await client.call('POST', '/threads', { body, itemIndex });
+	return await client.call('POST', '/threads', {
+		body,
+		itemIndex,
+		expect: object('the new thread', { id: 'id' }),
+		unclear: 'Look for it with Thread > Get Many before creating another one.',
+	});
 }
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: HaufeClient) {
 	return await createThread.call(this, client, itemIndex, {
-		assistantId: readId(this, 'assistantId', itemIndex),
+		assistantId: readId(this, 'assistantId', itemIndex, 'Assistant'),
 		title: (this.getNodeParameter('title', itemIndex, '') as string).trim(),
 		userId: (this.getNodeParameter('userId', itemIndex, '') as string).trim(),
 	});

@@ -1,7 +1,8 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { readId } from '../../../shared/parameters';
+import { nothing } from '../../../shared/contracts';
+import { readId, segment } from '../../../shared/parameters';
 import type { HaufeClient } from '../../transport';
 import { threadLocator } from '../fields';
 
@@ -11,8 +12,8 @@ export const description: INodeProperties[] = updateDisplayOptions(
 );
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: HaufeClient) {
-	const threadId = readId(this, 'threadId', itemIndex);
+	const threadId = readId(this, 'threadId', itemIndex, 'Thread');
 	// A soft delete: the API answers with an empty body.
-	await client.call('DELETE', `/threads/${encodeURIComponent(threadId)}`, { itemIndex });
+	await client.delete(`/threads/${segment(this.getNode(), itemIndex, threadId, 'Thread')}`, { itemIndex, expect: nothing() });
 	return { deleted: true, thread_id: threadId };
 }

@@ -1,7 +1,8 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { readId } from '../../../shared/parameters';
+import { object } from '../../../shared/contracts';
+import { pathId } from '../../../shared/parameters';
 import type { HaufeClient } from '../../transport';
 import { threadLocator } from '../fields';
 
@@ -11,5 +12,8 @@ export const description: INodeProperties[] = updateDisplayOptions(
 );
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: HaufeClient) {
-	return await client.call('GET', `/threads/${encodeURIComponent(readId(this, 'threadId', itemIndex))}`, { itemIndex });
+	return await client.call('GET', `/threads/${pathId(this, 'threadId', 'Thread', itemIndex)}`, {
+		itemIndex,
+		expect: object('the thread', { id: 'id' }),
+	});
 }

@@ -3,6 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { simplifyField } from '../../../shared/descriptions';
 import { simplified } from '../../../shared/output';
+import { object } from '../../../shared/contracts';
 import { pathId } from '../../../shared/parameters';
 import { splitList, Validator } from '../../../shared/validation';
 import type { OpenAiThreadsClient } from '../../transport';
@@ -43,6 +44,11 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 	if (fileIds.length) body.attachments = fileIds.map((file_id) => ({ file_id, tools: [{ type: 'file_search' }] }));
 	const metadata = readMetadata(validator, this.getNodeParameter('metadataJson', itemIndex, '{}'));
 	if (metadata) body.metadata = metadata;
-	const message = await client.call<IDataObject>('POST', `/threads/${threadId}/messages`, { body, itemIndex });
+	const message = await client.call<IDataObject>('POST', `/threads/${threadId}/messages`, {
+		body,
+		itemIndex,
+		expect: object('the new message', { id: 'id' }),
+		unclear: "It may have been added: look at the thread's messages (Message > Get Many) before posting it again.",
+	});
 	return simplified(this, itemIndex, message, simplifyMessage);
 }

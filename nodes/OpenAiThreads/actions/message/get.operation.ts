@@ -3,6 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { simplifyField } from '../../../shared/descriptions';
 import { simplified } from '../../../shared/output';
+import { object } from '../../../shared/contracts';
 import { pathId } from '../../../shared/parameters';
 import type { OpenAiThreadsClient } from '../../transport';
 import { threadIdField } from '../fields';
@@ -17,6 +18,9 @@ export const description: INodeProperties[] = updateDisplayOptions({ show: { res
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: OpenAiThreadsClient) {
 	const threadId = pathId(this, 'threadId', 'Thread ID', itemIndex);
 	const messageId = pathId(this, 'messageId', 'Message ID', itemIndex);
-	const message = await client.call<IDataObject>('GET', `/threads/${threadId}/messages/${messageId}`, { itemIndex });
+	const message = await client.call<IDataObject>('GET', `/threads/${threadId}/messages/${messageId}`, {
+		itemIndex,
+		expect: object('the message', { id: 'id' }),
+	});
 	return simplified(this, itemIndex, message, simplifyMessage);
 }

@@ -4,6 +4,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { simplifyField } from '../../../shared/descriptions';
 import { simplified } from '../../../shared/output';
 import type { OpenAiThreadsClient } from '../../transport';
+import { RUN_CONTRACT } from '../../transport';
 import { runLocator, threadIdField } from '../fields';
 import { runPath } from './get.operation';
 import { simplifyRun } from './simplify';
@@ -15,6 +16,10 @@ export const description: INodeProperties[] = updateDisplayOptions({ show: { res
 ]);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: OpenAiThreadsClient) {
-	const run = await client.call<IDataObject>('POST', `${runPath(this, itemIndex)}/cancel`, { itemIndex });
+	const run = await client.call<IDataObject>('POST', `${runPath(this, itemIndex)}/cancel`, {
+		itemIndex,
+		expect: RUN_CONTRACT,
+		unclear: 'The run may have been cancelled: check it with Run > Get.',
+	});
 	return simplified(this, itemIndex, run, simplifyRun);
 }

@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { failureError } from '../../../shared/errors';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { clamp, RANGES, rangeText } from '../../../shared/bounds';
 import { itemJournal } from '../../../shared/journal';
 import { progressOf, withProgress } from '../../../shared/router';
 import type { ByteStream } from '../../../shared/streams';
@@ -10,7 +11,7 @@ import type { SourceLine, SourceSection } from '../../../shared/sources';
 import { formatSources, sendSources, streamSourcesOption } from '../../../shared/sources';
 import { waitFor } from '../../../shared/wait';
 import type { OpenAiThreadsClient } from '../../transport';
-import { TERMINAL_RUN_STATUSES } from '../../transport';
+import { RUN_CONTRACT, TERMINAL_RUN_STATUSES } from '../../transport';
 import { contentText } from '../message/simplify';
 import { pendingToolCalls } from './simplify';
 
@@ -41,8 +42,9 @@ export const waitFields: INodeProperties[] = [
 				displayName: 'Poll Interval (Seconds)',
 				name: 'pollInterval',
 				type: 'number',
-				typeOptions: { minValue: 0.05 },
+				typeOptions: { minValue: RANGES.pollIntervalSeconds.min, maxValue: RANGES.pollIntervalSeconds.max },
 				default: 1,
+				description: `How long to wait between checks of the run (${rangeText(RANGES.pollIntervalSeconds)} s; other values are clamped)`,
 			},
 			{
 				...streamSourcesOption,
@@ -54,9 +56,9 @@ export const waitFields: INodeProperties[] = [
 				displayName: 'Timeout (Seconds)',
 				name: 'waitTimeout',
 				type: 'number',
-				typeOptions: { minValue: 1 },
+				typeOptions: { minValue: RANGES.waitTimeoutSeconds.min, maxValue: RANGES.waitTimeoutSeconds.max },
 				default: 300,
-				description: 'How long to wait for the run before failing (the run itself goes on)',
+				description: `How long to wait for the run before failing; the run itself goes on (${rangeText(RANGES.waitTimeoutSeconds)} s; other values are clamped). Retries and Retry-After waits count against it.`,
 			},
 		],
 	},
@@ -72,8 +74,8 @@ export function readWait(context: IExecuteFunctions, itemIndex: number): WaitSet
 	const options = context.getNodeParameter('waitOptions', itemIndex, {}) as IDataObject;
 	return {
 		mode: context.getNodeParameter('waitForCompletion', itemIndex, 'poll') as WaitMode,
-		pollIntervalMs: Number(options.pollInterval ?? 1) * 1000,
-		timeoutMs: Number(options.waitTimeout ?? 300) * 1000,
+		pollIntervalMs: clamp(options.pollInterval ?? 1, RANGES.pollIntervalSeconds, 'Wait Options > Poll Interval (Seconds)', context.logger) * 1000,
+		timeoutMs: clamp(options.waitTimeout ?? 300, RANGES.waitTimeoutSeconds, 'Wait Options > Timeout (Seconds)', context.logger) * 1000,
 	};
 }
 
@@ -105,6 +107,7 @@ export async function startRun(
 	// create response, or from the stream before it broke) instead of starting another.
 	const journal = itemJournal(this, itemIndex);
 	const recorded = journal.recall<IDataObject>('run');
+	const unclear = 'A run may have been started: look at the thread\'s runs (Run > Get Many) before starting another.';
 	return await journal.buildOn(
 		'run',
 		async () => {
@@ -112,7 +115,7 @@ export async function startRun(
 			let answer: string | undefined;
 			if (!recorded && wait.mode === 'stream') {
 				({ run, answer } = await streamRun
-					.call(this, await client.stream(path, body, itemIndex), itemIndex)
+					.call(this, await client.stream(path, body, itemIndex, unclear), itemIndex)
 					.catch((error: Error) => {
 						// Its state is unknown: the retry asks the run itself (a failed one is then forgotten).
 						const { run_id: id, thread_id: threadId } = progressOf(error);
@@ -120,7 +123,12 @@ export async function startRun(
 						throw error;
 					}));
 			} else {
-				run = recorded ?? (await journal.once('run', async () => await client.call<IDataObject>('POST', path, { body, itemIndex })));
+				run =
+					recorded ??
+					(await journal.once(
+						'run',
+						async () => await client.call<IDataObject>('POST', path, { body, itemIndex, expect: RUN_CONTRACT, unclear }),
+					));
 				if (wait.mode === 'no') return run;
 				run = await pollRun.call(this, client, run, wait, itemIndex);
 			}
@@ -156,7 +164,8 @@ async function pollRun(this: IExecuteFunctions, client: OpenAiThreadsClient, cre
 			);
 		}
 		await waitFor(this, wait.pollIntervalMs);
-		run = await client.call<IDataObject>('GET', path, { itemIndex });
+		// Retries and Retry-After waits of a check count against the wait's timeout.
+		run = await client.call<IDataObject>('GET', path, { itemIndex, expect: RUN_CONTRACT, deadline });
 	}
 	return run;
 }
@@ -242,15 +251,22 @@ async function streamRun(this: IExecuteFunctions, stream: ByteStream, itemIndex:
 		stream.destroy();
 	}
 	const progress = run ? { run_id: run.id as string, thread_id: run.thread_id as string } : {};
+	const status = String(run?.status ?? '');
+	// The protocol's end: `done`, or the run in a state it leaves only on a new request.
+	const ended = done || TERMINAL_RUN_STATUSES.includes(status) || status === 'requires_action';
 	if (failure) {
 		throw withProgress(
 			failureError(this.getNode(), 'error_event', `The run stream reported an error: ${String(failure.message ?? JSON.stringify(failure))}`, { itemIndex }),
 			progress,
 		);
 	}
-	if (broken || !run) {
+	if (broken || !run || !ended) {
+		const why = broken ? `: ${broken}` : `, without its "done" event${run ? ` (the run was last ${status})` : ''}`;
 		throw withProgress(
-			failureError(this.getNode(), 'interrupted', `The run stream ended before the run did${broken ? `: ${broken}` : ''}`, { description: 'The run may still be going: check it with Run > Get before starting it again.', itemIndex }),
+			failureError(this.getNode(), broken ? 'interrupted' : 'incomplete', `The run stream ended before the run did${why}`, {
+				description: 'The partial answer is discarded. The run may still be going: check it with Run > Get before starting it again.',
+				itemIndex,
+			}),
 			progress,
 		);
 	}

@@ -5,6 +5,7 @@ import { simplifyField } from '../../../shared/descriptions';
 import { simplified } from '../../../shared/output';
 import { pathId } from '../../../shared/parameters';
 import type { OpenAiThreadsClient } from '../../transport';
+import { RUN_CONTRACT } from '../../transport';
 import { runLocator, threadIdField } from '../fields';
 import { simplifyRun } from './simplify';
 
@@ -19,5 +20,6 @@ export function runPath(context: IExecuteFunctions, itemIndex: number): string {
 }
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: OpenAiThreadsClient) {
-	return simplified(this, itemIndex, await client.call<IDataObject>('GET', runPath(this, itemIndex), { itemIndex }), simplifyRun);
+	const run = await client.call<IDataObject>('GET', runPath(this, itemIndex), { itemIndex, expect: RUN_CONTRACT });
+	return simplified(this, itemIndex, run, simplifyRun);
 }

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { object } from '../../../shared/contracts';
 import { Validator } from '../../../shared/validation';
 import type { OpenAiThreadsClient } from '../../transport';
 import { messagesField, metadataField, readMessages, readMetadata, readToolResources, toolResourcesField } from '../fields';
@@ -25,5 +26,10 @@ export function threadBody(context: IExecuteFunctions, itemIndex: number): IData
 }
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: OpenAiThreadsClient) {
-	return await client.call('POST', '/threads', { body: threadBody(this, itemIndex), itemIndex });
+	return await client.call('POST', '/threads', {
+		body: threadBody(this, itemIndex),
+		itemIndex,
+		expect: object('the new thread', { id: 'id' }),
+		unclear: 'A thread may have been created; the API cannot list threads, so it can only be found through its ID.',
+	});
 }

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { object } from '../../../shared/contracts';
 import { pathId } from '../../../shared/parameters';
 import { Validator } from '../../../shared/validation';
 import type { OpenAiThreadsClient } from '../../transport';
@@ -21,5 +22,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 	const resources = readToolResources(this, validator, itemIndex, { newStores: false });
 	if (resources) body.tool_resources = resources;
 	if (!Object.keys(body).length) validator.fail('Set metadata or tool resources to update');
-	return await client.call('POST', `/threads/${threadId}`, { body, itemIndex });
+	return await client.call('POST', `/threads/${threadId}`, {
+		body,
+		itemIndex,
+		expect: object('the updated thread', { id: 'id' }),
+		unclear: 'The change may have been made: check the thread with Thread > Get.',
+	});
 }
