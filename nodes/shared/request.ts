@@ -42,6 +42,15 @@ export interface ServiceDefinition {
 	 */
 	reauthenticateOn?: number[];
 	/**
+	 * Compatibility with n8n before 2.10 (e.g. 1.123.x, 2.0.x): there `ignoreHttpStatusErrors`
+	 * is a plain flag (the `{ ignore, except }` form reads as "ignore all") and
+	 * `preAuthenticationRetryStatusCode` is unknown, so a `reauthenticateOn` status comes back
+	 * as a plain response and n8n renews nothing. Then the client renews the session itself:
+	 * this logs in again and returns how to authenticate requests with the new session, which
+	 * the client uses for its remaining requests (n8n keeps the stored session).
+	 */
+	renewSession?(context: RequestContext): Promise<(options: IHttpRequestOptions) => Promise<IHttpRequestOptions>>;
+	/**
 	 * A code for an error the API reports as plain text (`{"error": "…"}`), so that `hints` can
 	 * say what to do about it.
 	 */
@@ -196,6 +205,9 @@ export class ApiClient {
 	/** Counts requests sent (including retries), for the figures the nodes report. */
 	requestsSent = 0;
 
+	/** A session this client renewed itself (older n8n, see `ServiceDefinition.renewSession`). */
+	private renewedAuth?: (options: IHttpRequestOptions) => Promise<IHttpRequestOptions>;
+
 	constructor(
 		private readonly context: RequestContext,
 		readonly service: ServiceDefinition,
@@ -213,6 +225,7 @@ export class ApiClient {
 		const idempotent = request.idempotent ?? IDEMPOTENT_METHODS.has(request.method);
 		const target = `${request.method} ${describeTarget(request.url)}`;
 
+		let renewed = false;
 		for (let attempt = 0; ; attempt++) {
 			if (isCancelled(this.context)) throw new ExecutionCancelledError();
 			await request.limiter?.acquire(this.context);
@@ -247,6 +260,23 @@ export class ApiClient {
 			if (response.statusCode < 400) return response as ApiResponse<T>;
 
 			const body = await this.readErrorBody(response);
+
+			// Older n8n (see `ServiceDefinition.renewSession`): a "log in again" status that came
+			// back as a response, not as an error, was not seen by n8n. Renew once and resend; the
+			// renewal takes no retry away.
+			if (!failure && !renewed && this.service.renewSession && this.service.reauthenticateOn?.includes(response.statusCode)) {
+				renewed = true;
+				try {
+					this.renewedAuth = await this.service.renewSession(this.context);
+				} catch (error) {
+					throw failureError(this.node, 'request_failed', `${this.service.name}: ${innermostMessage(error)}`, {
+						itemIndex: request.itemIndex,
+						description: `While logging in again for ${target}`,
+					});
+				}
+				attempt--;
+				continue;
+			}
 			const retryAfter = parseRetryAfter(headerValue(response.headers, 'retry-after'));
 			const status = response.statusCode;
 			// 429, and 503 with Retry-After, mean the server turned the request away unprocessed.
@@ -291,9 +321,10 @@ export class ApiClient {
 		if (responseType === 'stream') options.encoding = 'stream';
 		if (responseType === 'buffer') options.encoding = 'arraybuffer';
 		this.requestsSent++;
-		if (request.anonymous) {
+		if (request.anonymous || this.renewedAuth) {
 			if (!this.context.helpers.httpRequest) throw new Error('This context cannot send plain requests');
-			return (await this.context.helpers.httpRequest(options)) as FullResponse;
+			const sent = request.anonymous || !this.renewedAuth ? options : await this.renewedAuth(options);
+			return (await this.context.helpers.httpRequest(sent)) as FullResponse;
 		}
 		return (await this.context.helpers.httpRequestWithAuthentication.call(
 			this.context,

@@ -5,11 +5,14 @@
  */
 import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
+import type * as AuthenticationHelpers from 'n8n-core/dist/execution-engine/node-execution-context/utils/request-helpers/authentication';
+
 import { BILLING_SENTENCE } from '../../nodes/AgentChat/transport/reply';
 import { json, locator } from '../helpers/haufe';
 import { runCredentialTest, runListSearch } from '../helpers/n8n-harness';
 import { useNodeSandbox } from '../helpers/node-context';
 
+const AUTHENTICATION_HELPERS = 'n8n-core/dist/execution-engine/node-execution-context/utils/request-helpers/authentication';
 const EMAIL = 'user@example.com';
 const PASSWORD = 'correct-horse-battery';
 
@@ -145,6 +148,33 @@ describe('Session', () => {
 		expect(json(again)).toHaveLength(3);
 		expect(ctx.sandbox.agentChat.stats.logins).toBe(2);
 		expect(paths(/\/api\/models$/).map((entry) => entry.status)).toEqual([200, 403, 200]);
+	});
+
+	it('renews an expired session itself in n8n before 2.10 (no status exceptions, no retry status option)', async () => {
+		// What n8n 1.123.x and 2.0.x do: `ignoreHttpStatusErrors` is a flag (the object form
+		// ignores everything) and only a thrown 401 makes n8n log in again.
+		const authentication = jest.requireActual<typeof AuthenticationHelpers>(AUTHENTICATION_HELPERS);
+		const original = authentication.httpRequestWithAuthentication;
+		const spy = jest
+			.spyOn(authentication, 'httpRequestWithAuthentication')
+			.mockImplementation(async function (this: unknown, type, options, workflow, node, additionalData) {
+				const flag = options.ignoreHttpStatusErrors ? true : undefined;
+				return await original.call(this as never, type, { ...options, ignoreHttpStatusErrors: flag }, workflow, node, additionalData);
+			});
+		try {
+			const first = await ctx.run({ resource: 'model', operation: 'getAll' });
+			const stored = first.credentialsHelper.updates.at(-1)?.data.sessionToken as string;
+			ctx.sandbox.agentChat.expireSessions();
+			const again = await ctx.run(send('Hallo'), { credentials: { sessionToken: stored } });
+			expect(again.error).toBeUndefined();
+			expect(json(again)[0].answer).toMatch(/Hallo/);
+			expect(ctx.sandbox.agentChat.stats.logins).toBe(2);
+			// The default model's lookup met the expired session; the run went with the new one.
+			expect(paths(/\/api\/default-config$/).map((entry) => entry.status)).toEqual([403, 200]);
+			expect(paths(/\/api\/threads\/runs$/).map((entry) => entry.status)).toEqual([200]);
+		} finally {
+			spy.mockRestore();
+		}
 	});
 
 	it('stops at an MFA account with the advice to paste a cookie, and never reports the password', async () => {
