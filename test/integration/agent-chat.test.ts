@@ -1,3 +1,4 @@
+/* eslint-disable -- Tooling, never shipped: n8n's rules for node code (the default config of `n8n-node lint`) do not fit it. Linted by eslint.tooling.config.mjs instead (npm run lint:tooling), where this comment has no effect. */
 /**
  * The Agent Chat node and its session credential, through n8n-core (WorkflowExecute for the
  * node, RoutingNode for the credential test, both with n8n's rules for a credential's

@@ -124,7 +124,9 @@ export class HaufeClient extends ServiceClient {
 
 	/** An answer endpoint that replies with NDJSON: returns the open body stream. */
 	async stream(path: string, options: CallOptions = {}): Promise<ByteStream> {
-		const { answer: _answer, ...rest } = options;
+		// A stream always counts against the answer budget, so `answer` is not passed on.
+		const rest: CallOptions = { ...options };
+		delete rest.answer;
 		return await this.openStream('POST', path, {
 			...rest,
 			headers: { Accept: 'application/x-ndjson', ...rest.headers },
