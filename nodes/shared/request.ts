@@ -42,10 +42,11 @@ export interface ServiceDefinition {
 	 */
 	reauthenticateOn?: number[];
 	/**
-	 * Compatibility with n8n before 2.10 (e.g. 1.123.x, 2.0.x): there `ignoreHttpStatusErrors`
-	 * is a plain flag (the `{ ignore, except }` form reads as "ignore all") and
-	 * `preAuthenticationRetryStatusCode` is unknown, so a `reauthenticateOn` status comes back
-	 * as a plain response and n8n renews nothing. Then the client renews the session itself:
+	 * Compatibility with n8n before 2.40. Before 2.10 (e.g. 1.123.x, 2.0.x) `ignoreHttpStatusErrors`
+	 * is a plain flag (the `{ ignore, except }` form reads as "ignore all"), so a
+	 * `reauthenticateOn` status comes back as a plain response and n8n renews nothing; before
+	 * 2.40 `preAuthenticationRetryStatusCode` is unknown, so n8n renews on 401 only. Then the
+	 * client renews the session itself:
 	 * this logs in again and returns how to authenticate requests with the new session, which
 	 * the client uses for its remaining requests (n8n keeps the stored session).
 	 */
@@ -262,9 +263,12 @@ export class ApiClient {
 			const body = await this.readErrorBody(response);
 
 			// Older n8n (see `ServiceDefinition.renewSession`): a "log in again" status that came
-			// back as a response, not as an error, was not seen by n8n. Renew once and resend; the
-			// renewal takes no retry away.
-			if (!failure && !renewed && this.service.renewSession && this.service.reauthenticateOn?.includes(response.statusCode)) {
+			// back as a response was not seen by n8n (before 2.10); one other than 401 that came
+			// back as an error was not renewed by it (2.10 to 2.39: only 401 is). Renew once and
+			// resend; the renewal takes no retry away. (From 2.40 on n8n has renewed already: a
+			// session still refused costs one more login before the error is reported.)
+			const renewable = !failure || response.statusCode !== 401;
+			if (renewable && !renewed && this.service.renewSession && this.service.reauthenticateOn?.includes(response.statusCode)) {
 				renewed = true;
 				try {
 					this.renewedAuth = await this.service.renewSession(this.context);

@@ -151,31 +151,54 @@ describe('Session', () => {
 		expect(paths(/\/api\/models$/).map((entry) => entry.status)).toEqual([200, 403, 200]);
 	});
 
-	it('renews an expired session itself in n8n before 2.10 (no status exceptions, no retry status option)', async () => {
-		// What n8n 1.123.x and 2.0.x do: `ignoreHttpStatusErrors` is a flag (the object form
-		// ignores everything) and only a thrown 401 makes n8n log in again.
+	/**
+	 * Runs `work` with n8n-core's httpRequestWithAuthentication behaving as in an older n8n: it
+	 * never gets `preAuthenticationRetryStatusCode` (so renews on 401 only), and before 2.10 it
+	 * reads `ignoreHttpStatusErrors` as a flag (the object form ignores every status).
+	 */
+	async function asInOlderN8n(statusExceptions: boolean, work: () => Promise<void>) {
 		const authentication = jest.requireActual<typeof AuthenticationHelpers>(AUTHENTICATION_HELPERS);
 		const original = authentication.httpRequestWithAuthentication;
 		const spy = jest
 			.spyOn(authentication, 'httpRequestWithAuthentication')
 			.mockImplementation(async function (this: unknown, type, options, workflow, node, additionalData) {
-				const flag = options.ignoreHttpStatusErrors ? true : undefined;
-				return await original.call(this as never, type, { ...options, ignoreHttpStatusErrors: flag }, workflow, node, additionalData);
+				const ignore = statusExceptions || !options.ignoreHttpStatusErrors ? options.ignoreHttpStatusErrors : true;
+				return await original.call(this as never, type, { ...options, ignoreHttpStatusErrors: ignore }, workflow, node, additionalData);
 			});
 		try {
-			const first = await ctx.run({ resource: 'model', operation: 'getAll' });
-			const stored = first.credentialsHelper.updates.at(-1)?.data.sessionToken as string;
-			ctx.sandbox.agentChat.expireSessions();
-			const again = await ctx.run(send('Hallo'), { credentials: { sessionToken: stored } });
+			await work();
+		} finally {
+			spy.mockRestore();
+		}
+	}
+
+	/** A first run stores a session, which then expires: the next run starts with it. */
+	async function expiredSession(): Promise<string> {
+		const first = await ctx.run({ resource: 'model', operation: 'getAll' });
+		ctx.sandbox.agentChat.expireSessions();
+		return first.credentialsHelper.updates.at(-1)?.data.sessionToken as string;
+	}
+
+	it('renews an expired session itself in n8n before 2.10 (1.123.x, 2.0.x: no status exceptions, no retry status option)', async () => {
+		await asInOlderN8n(false, async () => {
+			const again = await ctx.run(send('Hallo'), { credentials: { sessionToken: await expiredSession() } });
 			expect(again.error).toBeUndefined();
 			expect(json(again)[0].answer).toMatch(/Hallo/);
 			expect(ctx.sandbox.agentChat.stats.logins).toBe(2);
 			// The default model's lookup met the expired session; the run went with the new one.
 			expect(paths(/\/api\/default-config$/).map((entry) => entry.status)).toEqual([403, 200]);
 			expect(paths(/\/api\/threads\/runs$/).map((entry) => entry.status)).toEqual([200]);
-		} finally {
-			spy.mockRestore();
-		}
+		});
+	});
+
+	it('renews an expired session itself in n8n 2.10 to 2.39 (status exceptions, but renewal on 401 only)', async () => {
+		await asInOlderN8n(true, async () => {
+			const again = await ctx.run({ resource: 'model', operation: 'getAll' }, { credentials: { sessionToken: await expiredSession() } });
+			expect(again.error).toBeUndefined();
+			expect(json(again)).toHaveLength(3);
+			expect(ctx.sandbox.agentChat.stats.logins).toBe(2);
+			expect(paths(/\/api\/models$/).map((entry) => entry.status)).toEqual([200, 403, 200]);
+		});
 	});
 
 	it('stops at an MFA account with the advice to paste a cookie, and never reports the password', async () => {
