@@ -46,9 +46,9 @@ export interface ServiceDefinition {
 	 * is a plain flag (the `{ ignore, except }` form reads as "ignore all"), so a
 	 * `reauthenticateOn` status comes back as a plain response and n8n renews nothing; before
 	 * 2.40 `preAuthenticationRetryStatusCode` is unknown, so n8n renews on 401 only. Then the
-	 * client renews the session itself:
-	 * this logs in again and returns how to authenticate requests with the new session, which
-	 * the client uses for its remaining requests (n8n keeps the stored session).
+	 * client renews the session itself: this logs in again and returns how to authenticate
+	 * requests with the new session, which the client uses for its remaining requests (n8n
+	 * keeps the stored session).
 	 */
 	renewSession?(context: RequestContext): Promise<(options: IHttpRequestOptions) => Promise<IHttpRequestOptions>>;
 	/**

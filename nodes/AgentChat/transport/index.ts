@@ -41,8 +41,9 @@ export const AGENT_CHAT_SERVICE: ServiceDefinition = {
 	// Not logged in reads 403 in Django REST framework with session authentication (the docs
 	// say 401): both mean "log in again", which n8n does through the credential before one more try.
 	reauthenticateOn: [401, 403],
-	// n8n before 2.10 renews nothing on these statuses: log in with the credential's own
-	// preAuthentication and authenticate the rest of the requests with that session.
+	// n8n before 2.40 does not renew on all of these statuses (see ServiceDefinition.renewSession):
+	// log in with the credential's own preAuthentication and authenticate the rest of the
+	// requests with that session.
 	async renewSession(context) {
 		const { getCredentials } = context as Partial<{ getCredentials(type: string): Promise<ICredentialDataDecryptedObject> }>;
 		if (typeof getCredentials !== 'function') throw new Error('This context cannot read the credential to log in again');
