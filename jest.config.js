@@ -3,11 +3,12 @@ module.exports = {
 	testEnvironment: 'node',
 	roots: ['<rootDir>/test'],
 	testMatch: ['**/*.test.ts'],
-	// The end-to-end suite has its own config and command (npm run test:e2e); benchmarks too.
-	testPathIgnorePatterns: ['/node_modules/', '/test/e2e/', '/test/bench/'],
+	// The end-to-end suite has its own config and command (npm run test:e2e); benchmarks and the
+	// compatibility run (npm run test:compat) too.
+	testPathIgnorePatterns: ['/node_modules/', '/test/e2e/', '/test/bench/', '/test/compat/'],
 	transform: {
 		// Type checking is `tsc`'s job (npm run build); tests only need transpiling.
-		'^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json', diagnostics: false }],
+		'^.+\\.ts$': ['ts-jest', { tsconfig: 'test/tsconfig.json', diagnostics: false }],
 	},
 	testTimeout: 60000,
 	// Two cores: more workers than that only thrash.

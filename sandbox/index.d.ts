@@ -1,3 +1,4 @@
+/* eslint-disable -- Tooling, never shipped: n8n's rules for node code (the default config of `n8n-node lint`) do not fit it. Linted by eslint.tooling.config.mjs instead (npm run lint:tooling), where this comment has no effect. */
 // Types for the plain-JS sandbox, so TypeScript tests can use it with checking.
 import type { EventEmitter } from 'events';
 

@@ -42,7 +42,7 @@ function toItems(records: IDataObject[]): INodeExecutionData[][] | null {
  * are not taken, so a poll never outlasts the budget n8n gives it.
  */
 function pollDeadline(context: IPollFunctions): number {
-	const budget = typeof context.getPollBudgetMs === 'function' ? context.getPollBudgetMs() : 5 * 60_000;
+	const budget = pollBudgetMs(context);
 	return Date.now() + budget * 0.9;
 }
 
@@ -79,7 +79,7 @@ export async function pollRunEvents(this: IPollFunctions, client: GriptapeClient
 
 	const events: IDataObject[] = [];
 	// Stop fetching before the engine's budget for this poll runs out; the rest waits.
-	const stopAt = Date.now() + this.getPollBudgetMs() * 0.8;
+	const stopAt = Date.now() + pollBudgetMs(this) * 0.8;
 	for (;;) {
 		const page = await client.listEvents('assistantRun', runId, offset, EVENT_PAGE, undefined, deadline);
 		events.push(...page.events);
@@ -88,6 +88,18 @@ export async function pollRunEvents(this: IPollFunctions, client: GriptapeClient
 	}
 	Object.assign(state, { runId, offset });
 	return toItems(events.filter(wanted));
+}
+
+/**
+ * How long one poll may take. n8n tells it (`getPollBudgetMs`) from 2.x's later releases on;
+ * older n8n (1.123.x, 2.0.x) sets no budget, so the poll keeps to the shortest interval n8n
+ * offers (every minute) and leaves the rest to the next poll.
+ */
+export const DEFAULT_POLL_BUDGET_MS = 60_000;
+
+export function pollBudgetMs(context: IPollFunctions): number {
+	const { getPollBudgetMs } = context as Partial<Pick<IPollFunctions, 'getPollBudgetMs'>>;
+	return typeof getPollBudgetMs === 'function' ? getPollBudgetMs.call(context) : DEFAULT_POLL_BUDGET_MS;
 }
 
 /**

@@ -1,28 +1,29 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { actionSubtitle } from '../shared/descriptions';
 import * as assistant from './actions/assistant';
 import * as chatCompletion from './actions/chatCompletion';
 import { requestOptionsField } from './actions/fields';
 import * as file from './actions/file';
 import * as message from './actions/message';
 import * as question from './actions/question';
-import { resources, router } from './actions/router';
+import { router } from './actions/router';
 import * as run from './actions/run';
 import * as thread from './actions/thread';
 import { searchAssistants, searchThreads } from './methods/listSearch';
 
 export class HaufeCopilot implements INodeType {
-	// The subtitle is there, built from the operations' actions (actionSubtitle); the rule only sees string literals.
-	// eslint-disable-next-line n8n-nodes-base/node-class-description-missing-subtitle
 	description: INodeTypeDescription = {
 		displayName: 'Haufe Copilot',
 		name: 'haufeCopilot',
 		icon: { light: 'file:../../icons/haufe.svg', dark: 'file:../../icons/haufe.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: actionSubtitle(resources),
+		// Each operation's action, written out: n8n's lint rules (and its verification scanner, which
+		// ignores eslint-disable comments) want the subtitle as a string. test/unit/compat.test.ts checks
+		// that it equals actionSubtitle(resources).
+		subtitle:
+			'={{ ({"assistant:get":"Get an assistant","assistant:getAll":"Get many assistants","chatCompletion:create":"Create a chat completion","chatCompletion:stream":"Create a streamed chat completion","file:get":"Get a file","file:getAll":"Get many files","file:getStatus":"Get the processing status of a file","file:upload":"Upload a file","message:create":"Create a message","message:delete":"Delete a message","message:getAll":"Get many messages","question:ask":"Ask a question","run:run":"Run a thread","run:stream":"Run a thread with a streamed answer","thread:create":"Create a thread","thread:delete":"Delete a thread","thread:get":"Get a thread","thread:getAll":"Get many threads"})[$parameter["resource"] + ":" + $parameter["operation"]] || $parameter["operation"] }}',
 		description: 'Ask Haufe Copilot assistants: threads, messages, runs, chat completions and files',
 		defaults: { name: 'Haufe Copilot' },
 		usableAsTool: true,

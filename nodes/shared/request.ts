@@ -47,6 +47,16 @@ export interface ServiceDefinition {
 	reauthenticateOn?: number[];
 	/** Names a code for errors whose body has none (e.g. an expired session), so a hint applies. */
 	classify?: (status: number, info: ApiErrorInfo) => string | undefined;
+	/**
+	 * Compatibility with n8n before 2.40. Before 2.10 (e.g. 1.123.x, 2.0.x) `ignoreHttpStatusErrors`
+	 * is a plain flag (the `{ ignore, except }` form reads as "ignore all"), so a
+	 * `reauthenticateOn` status comes back as a plain response and n8n renews nothing; before
+	 * 2.40 `preAuthenticationRetryStatusCode` is unknown, so n8n renews on 401 only. Then the
+	 * client renews the session itself: this logs in again and returns how to authenticate
+	 * requests with the new session, which the client uses for its remaining requests (n8n
+	 * keeps the stored session).
+	 */
+	renewSession?(context: RequestContext): Promise<(options: IHttpRequestOptions) => Promise<IHttpRequestOptions>>;
 }
 
 export interface RetrySettings {
@@ -265,6 +275,9 @@ export class ApiClient {
 	/** Counts requests sent (including retries), for the figures the nodes report. */
 	requestsSent = 0;
 
+	/** A session this client renewed itself (older n8n, see `ServiceDefinition.renewSession`). */
+	private renewedAuth?: (options: IHttpRequestOptions) => Promise<IHttpRequestOptions>;
+
 	constructor(
 		private readonly context: RequestContext,
 		readonly service: ServiceDefinition,
@@ -292,6 +305,7 @@ export class ApiClient {
 		// An earlier attempt failed without an answer: the server may have acted on it.
 		let maybeActed = false;
 
+		let renewed = false;
 		for (let attempt = 0; ; attempt++) {
 			if (isCancelled(this.context)) throw new ExecutionCancelledError();
 			await request.limiter?.acquire(this.context);
@@ -374,6 +388,26 @@ export class ApiClient {
 				return { statusCode: status, headers: response.headers, body: undefined as T, gone: true };
 			}
 			const body = await this.readErrorBody(response);
+
+			// Older n8n (see `ServiceDefinition.renewSession`): a "log in again" status that came
+			// back as a response was not seen by n8n (before 2.10); one other than 401 that came
+			// back as an error was not renewed by it (2.10 to 2.39: only 401 is). Renew once and
+			// resend; the renewal takes no retry away. (From 2.40 on n8n has renewed already: a
+			// session still refused costs one more login before the error is reported.)
+			const renewable = !failure || response.statusCode !== 401;
+			if (renewable && !renewed && this.service.renewSession && this.service.reauthenticateOn?.includes(response.statusCode)) {
+				renewed = true;
+				try {
+					this.renewedAuth = await this.service.renewSession(this.context);
+				} catch (error) {
+					throw failureError(this.node, 'request_failed', `${this.service.name}: ${innermostMessage(error)}`, {
+						itemIndex: request.itemIndex,
+						description: `While logging in again for ${target}`,
+					});
+				}
+				attempt--;
+				continue;
+			}
 			const retryAfter = parseRetryAfter(headerValue(response.headers, 'retry-after'));
 			// 429, and 503 with Retry-After, mean the server turned the request away unprocessed;
 			// but a quota or billing stop does not pass by waiting.
@@ -472,9 +506,10 @@ export class ApiClient {
 		if (responseType === 'stream') options.encoding = 'stream';
 		if (responseType === 'buffer') options.encoding = 'arraybuffer';
 		this.requestsSent++;
-		if (request.anonymous) {
+		if (request.anonymous || this.renewedAuth) {
 			if (!this.context.helpers.httpRequest) throw new Error('This context cannot send plain requests');
-			return (await this.context.helpers.httpRequest(options)) as FullResponse;
+			const sent = request.anonymous || !this.renewedAuth ? options : await this.renewedAuth(options);
+			return (await this.context.helpers.httpRequest(sent)) as FullResponse;
 		}
 		return (await this.context.helpers.httpRequestWithAuthentication.call(
 			this.context,

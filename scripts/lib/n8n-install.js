@@ -17,6 +17,11 @@ const CACHE = path.join(ROOT, '.cache');
 const N8N_VERSION = '2.41.1';
 const NODE_VERSION = '24.9.0';
 const N8N_DIR = path.join(CACHE, `n8n-${N8N_VERSION}`);
+// The older n8n releases the compatibility run (scripts/compat.js) checks the package in.
+const COMPAT_VERSIONS = ['1.123.81', '2.0.3'];
+// Older n8n (before 2.x's later releases) depends on SheetJS through a download address outside
+// the registry; the same release is published on the registry under this name.
+const OLD_N8N_OVERRIDES = { xlsx: 'npm:@e965/xlsx@0.20.2' };
 const NODE_DIR = path.join(CACHE, `node-${NODE_VERSION}`);
 const NODE_PACKAGE = `node-${process.platform}-${process.arch}`;
 
@@ -72,17 +77,20 @@ async function ensureNode() {
 	return binary;
 }
 
-async function ensureN8n(nodeBinary) {
-	const marker = path.join(N8N_DIR, '.installed');
-	const main = path.join(N8N_DIR, 'node_modules', 'n8n', 'bin', 'n8n');
+async function ensureN8n(nodeBinary, version = N8N_VERSION) {
+	const dir = n8nDir(version);
+	const marker = path.join(dir, '.installed');
+	const main = path.join(dir, 'node_modules', 'n8n', 'bin', 'n8n');
 	if (fs.existsSync(marker) && fs.existsSync(main)) return main;
-	log(`installing n8n ${N8N_VERSION} into ${path.relative(ROOT, N8N_DIR)} (about 4 minutes and 3 GB the first time)`);
-	fs.mkdirSync(N8N_DIR, { recursive: true });
-	fs.writeFileSync(path.join(N8N_DIR, 'package.json'), '{"private": true}\n');
+	log(`installing n8n ${version} into ${path.relative(ROOT, dir)} (about 4 minutes and 3 GB the first time)`);
+	fs.mkdirSync(dir, { recursive: true });
+	const manifest = { private: true };
+	if (version !== N8N_VERSION) manifest.overrides = OLD_N8N_OVERRIDES;
+	fs.writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
 	const started = Date.now();
-	const stop = reportProgress(N8N_DIR, 'n8n install');
+	const stop = reportProgress(dir, 'n8n install');
 	try {
-		await run('npm', npmInstallArgs(`n8n@${N8N_VERSION}`), { cwd: N8N_DIR });
+		await run('npm', npmInstallArgs(`n8n@${version}`), { cwd: dir });
 	} finally {
 		stop();
 	}
@@ -90,27 +98,35 @@ async function ensureN8n(nodeBinary) {
 	const rebuildStarted = Date.now();
 	// Built by the Node 24 binary's npm environment is not needed: an N-API addon loads on any
 	// Node version, so the local toolchain and headers do.
-	await run('npm', ['rebuild', 'sqlite3', '--ignore-scripts=false'], { cwd: N8N_DIR });
-	await run(nodeBinary, ['-e', "require('sqlite3')"], { cwd: N8N_DIR });
+	await run('npm', ['rebuild', 'sqlite3', '--ignore-scripts=false'], { cwd: dir });
+	await run(nodeBinary, ['-e', "require('sqlite3')"], { cwd: dir });
 	log(`SQLite driver built in ${Math.round((Date.now() - rebuildStarted) / 1000)} s`);
-	fs.writeFileSync(marker, `${N8N_VERSION}\n`);
+	fs.writeFileSync(marker, `${version}\n`);
 	return main;
 }
 
-/** Both installs, once; returns where the binaries are. */
-async function ensureInstalled() {
-	const started = Date.now();
-	const node = await ensureNode();
-	const n8n = await ensureN8n(node);
-	const seconds = Math.round((Date.now() - started) / 1000);
-	if (seconds > 2) log(`ready after ${seconds} s`);
-	return { node, n8n, n8nDir: N8N_DIR };
+function n8nDir(version) {
+	return path.join(CACHE, `n8n-${version}`);
 }
 
-module.exports = { ensureInstalled, run, N8N_VERSION, NODE_VERSION, N8N_DIR, ROOT, CACHE };
+/** Node and n8n (the pinned version unless another is asked for), once; returns where they are. */
+async function ensureInstalled(version = N8N_VERSION) {
+	const started = Date.now();
+	const node = await ensureNode();
+	const n8n = await ensureN8n(node, version);
+	const seconds = Math.round((Date.now() - started) / 1000);
+	if (seconds > 2) log(`n8n ${version} ready after ${seconds} s`);
+	return { node, n8n, n8nDir: n8nDir(version), version };
+}
 
+module.exports = { ensureInstalled, run, N8N_VERSION, NODE_VERSION, N8N_DIR, COMPAT_VERSIONS, ROOT, CACHE };
+
+// `node scripts/lib/n8n-install.js [version…]`: installs the pinned n8n, or the versions named.
 if (require.main === module) {
-	ensureInstalled().catch((error) => {
+	const versions = process.argv.slice(2);
+	(async () => {
+		for (const version of versions.length ? versions : [N8N_VERSION]) await ensureInstalled(version);
+	})().catch((error) => {
 		console.error(error.message);
 		process.exit(1);
 	});

@@ -49,8 +49,8 @@ function installPackageInto(userFolder) {
  * Starts n8n and resolves once it answers its readiness check. Everything it prints goes to
  * `logFile` (and to the console when `echo` is set).
  */
-async function startN8n({ userFolder, port, logFile, echo = false, env = {} }) {
-	const { node, n8n } = await ensureInstalled();
+async function startN8n({ userFolder, port, logFile, echo = false, env = {}, version }) {
+	const { node, n8n } = await ensureInstalled(version);
 	installPackageInto(userFolder);
 	const brokerPort = await freePort();
 	const child = spawn(node, [n8n, 'start'], {
@@ -103,8 +103,9 @@ async function startN8n({ userFolder, port, logFile, echo = false, env = {} }) {
 			child.kill('SIGKILL');
 			throw new Error(`n8n was not ready after 240 s; see ${logFile}`);
 		}
-		ready = await fetch(`${baseUrl}/healthz/readiness`)
-			.then((response) => response.ok)
+		// n8n 1.x answers its readiness check before its REST API is mounted: wait for both.
+		ready = await Promise.all([`${baseUrl}/healthz/readiness`, `${baseUrl}/rest/settings`].map((url) => fetch(url)))
+			.then((responses) => responses.every((response) => response.ok))
 			.catch(() => false);
 		if (!ready) await new Promise((resolve) => setTimeout(resolve, 250));
 	}
@@ -213,12 +214,27 @@ class N8nApi {
 			if (existing.isArchived) await this.request('POST', `/workflows/${existing.id}/unarchive`, {});
 			saved = await this.retryOnConflict(() => this.request('PATCH', `/workflows/${existing.id}`, body));
 		} else {
-			saved = await this.request('POST', '/workflows', body);
+			// n8n 1.x requires `active` in a new workflow (its column has no default there).
+			saved = await this.request('POST', '/workflows', body).catch(async (error) => {
+				if (error.status !== 500 || !/workflow_entity\.active/.test(error.message)) throw error;
+				return await this.request('POST', '/workflows', { ...body, active: false });
+			});
 		}
-		if (publish) {
-			await this.retryOnConflict(() => this.request('POST', `/workflows/${saved.id}/activate`, { versionId: saved.versionId }));
-		}
+		if (publish) await this.publish(saved);
 		return saved;
+	}
+
+	/**
+	 * n8n 2.x publishes a workflow's version with POST /workflows/:id/activate. n8n 1.x has no
+	 * such route (404): there a workflow is activated by saving it with `active: true`.
+	 */
+	async publish(saved) {
+		try {
+			await this.retryOnConflict(() => this.request('POST', `/workflows/${saved.id}/activate`, { versionId: saved.versionId }));
+		} catch (error) {
+			if (error.status !== 404) throw error;
+			await this.retryOnConflict(() => this.request('PATCH', `/workflows/${saved.id}`, { active: true, versionId: saved.versionId }));
+		}
 	}
 
 	async retryOnConflict(call, attempts = 40) {

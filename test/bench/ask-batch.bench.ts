@@ -1,3 +1,4 @@
+/* eslint-disable -- Tooling, never shipped: n8n's rules for node code (the default config of `n8n-node lint`) do not fit it. Linted by eslint.tooling.config.mjs instead (npm run lint:tooling), where this comment has no effect. */
 /**
  * Benchmark of the Ask operation (`npm run bench`): wall time of question batches through
  * n8n-core's WorkflowExecute against the sandbox, next to the bound the rate limit sets.

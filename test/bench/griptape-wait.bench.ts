@@ -1,3 +1,4 @@
+/* eslint-disable -- Tooling, never shipped: n8n's rules for node code (the default config of `n8n-node lint`) do not fit it. Linted by eslint.tooling.config.mjs instead (npm run lint:tooling), where this comment has no effect. */
 /**
  * What "Wait for Completion" costs (`npm run bench`): HTTP requests and wall time to follow a
  * Griptape Cloud run of N events, by polling events and by the SSE stream.

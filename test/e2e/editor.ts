@@ -1,3 +1,4 @@
+/* eslint-disable -- Tooling, never shipped: n8n's rules for node code (the default config of `n8n-node lint`) do not fit it. Linted by eslint.tooling.config.mjs instead (npm run lint:tooling), where this comment has no effect. */
 /**
  * The package as a user meets it in n8n's editor: Debian's Chromium, driven by playwright-core,
  * against the n8n and the sandbox that the end-to-end suite started (n8n.e2e.test.ts). One

@@ -1,3 +1,4 @@
+/* eslint-disable -- Tooling, never shipped: n8n's rules for node code (the default config of `n8n-node lint`) do not fit it. Linted by eslint.tooling.config.mjs instead (npm run lint:tooling), where this comment has no effect. */
 /**
  * The package in a real n8n (the pinned version, installed once into .cache/ by
  * scripts/lib/n8n-install.js): loaded, its example workflows imported and published, and run
@@ -5,24 +6,22 @@
  * editor by Debian's Chromium (editor.ts). n8n's log and the browser's screenshots are kept in
  * test-results/e2e/.
  */
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 
 import type { Sandbox } from '../../sandbox';
 import { startSandbox } from '../../sandbox';
+import { awaitTriggerEvents, executeFromCli } from '../helpers/n8n-runs';
 import { editorTests } from './editor';
 
 const { startN8n, N8nApi, loadExample, freePort } = require('../../scripts/lib/n8n');
-const { ensureInstalled, N8N_DIR, ROOT } = require('../../scripts/lib/n8n-install');
+const { ensureInstalled, N8N_DIR, N8N_VERSION, ROOT } = require('../../scripts/lib/n8n-install');
 const { ensureChromium } = require('../../scripts/lib/chromium');
 
 /** n8n's log and the browser tests' screenshots, kept after the run (emptied at its start). */
 const ARTIFACTS = path.join(ROOT, 'test-results', 'e2e');
 
-const run = promisify(execFile);
 const phases: string[] = [];
 const timed = async <T>(label: string, work: () => Promise<T>): Promise<T> => {
 	const started = Date.now();
@@ -111,26 +110,6 @@ afterAll(async () => {
 	console.log(['', 'End-to-end phases', ...phases, `n8n's log and the screenshots: ${path.relative(ROOT, ARTIFACTS)}/`].join('\n'));
 	if (userFolder) fs.rmSync(userFolder, { recursive: true, force: true });
 });
-
-/**
- * The first JSON object in `text`: the CLI prints log lines before the execution's JSON, and
- * may print more after it (a shutdown notice).
- */
-function firstJsonObject(text: string): string {
-	const start = text.indexOf('{');
-	let depth = 0;
-	let inString = false;
-	for (let index = start; index >= 0 && index < text.length; index++) {
-		const char = text[index];
-		if (inString) {
-			if (char === '\\') index++;
-			else if (char === '"') inString = false;
-		} else if (char === '"') inString = true;
-		else if (char === '{') depth++;
-		else if (char === '}' && --depth === 0) return text.slice(start, index + 1);
-	}
-	throw new Error(`No JSON object in the CLI's output:\n${text.slice(-3000)}`);
-}
 
 /** On failure, the end of n8n's log says why. */
 const logTail = () => (fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').slice(-3000) : '');
@@ -281,27 +260,9 @@ it('streams the answer: the first bytes arrive before the answer is complete', a
 
 it('runs the batch workflow from the command line: every question answered once', async () => {
 	await timed('test: batch from the CLI', async () => {
-		const { node, n8n: n8nBin } = await ensureInstalled();
 		const before = sandbox.haufe.stats.runs.length;
-		const { stdout } = await run(node, [n8nBin, 'execute', `--id=${workflows['scheduled-batch-questions.json'].id}`, '--rawOutput'], {
-			env: {
-				...process.env,
-				NODE_ENV: 'production',
-				N8N_USER_FOLDER: userFolder,
-				N8N_RUNNERS_BROKER_PORT: String(await freePort()),
-				N8N_DIAGNOSTICS_ENABLED: 'false',
-				N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
-			},
-			cwd: userFolder,
-			maxBuffer: 64 * 1024 * 1024,
-			timeout: 240_000,
-		}).catch((error: Error & { stdout?: string; stderr?: string }) => {
-			throw new Error(`${error.message}\n${String(error.stdout).slice(-3000)}\n${String(error.stderr).slice(-3000)}`);
-		});
-		const result = JSON.parse(firstJsonObject(stdout)) as {
-			data: { resultData: { runData: Record<string, Array<{ data: { main: Array<Array<{ json: Record<string, string> }>> } }>> } };
-		};
-		const table = result.data.resultData.runData.Table[0].data.main[0].map((item) => item.json);
+		const runData = await executeFromCli(userFolder, workflows['scheduled-batch-questions.json'].id);
+		const table = runData.Table[0].data.main[0].map((item) => item.json);
 		expect(table).toHaveLength(6);
 		table.forEach((row) => {
 			expect(row.answer.startsWith(`Answer to: ${row.question}`)).toBe(true);
@@ -318,30 +279,10 @@ editorTests(() => ({ baseUrl: n8n.baseUrl, sandbox, artifacts: ARTIFACTS, workfl
 
 it('the published trigger workflow produces executions with the run\'s events, none twice', async () => {
 	await timed('test: trigger executions (waits for the next poll, up to a minute)', async () => {
-		const { parse } = require(path.join(N8N_DIR, 'node_modules', 'flatted'));
 		const workflowId = workflows['griptape-run-events-trigger.json'].id;
-		const expected = () =>
-			sandbox.griptape.state.events.filter((event) => event.assistant_run_id === triggerRunId).map((event) => event.event_id);
-		const emitted = async () => {
-			const ids: string[] = [];
-			const executions = (await api.executions(workflowId)) as Array<{ id: string }>;
-			for (const { id } of [...executions].reverse()) {
-				const execution = (await api.execution(id)) as { data: string };
-				const data = parse(execution.data) as { resultData: { runData: Record<string, Array<{ data: { main: Array<Array<{ json: { event_id: string } }>> } }>> } };
-				for (const item of data.resultData.runData.Event?.[0]?.data.main[0] ?? []) ids.push(item.json.event_id);
-			}
-			return { ids, executions: executions.length };
-		};
-		const deadline = Date.now() + 150_000;
-		let seen = await emitted();
-		while (Date.now() < deadline) {
-			const done = sandbox.griptape.state.runs.get(triggerRunId)?.status === 'SUCCEEDED';
-			if (done && seen.ids.length >= expected().length) break;
-			await new Promise((resolve) => setTimeout(resolve, 3000));
-			seen = await emitted();
-		}
+		const seen = await awaitTriggerEvents(api, workflowId, sandbox, triggerRunId, N8N_VERSION);
 		expect(seen.executions).toBeGreaterThanOrEqual(2);
-		expect(seen.ids).toEqual(expected());
+		expect(seen.ids).toEqual(seen.expected);
 		expect(new Set(seen.ids).size).toBe(seen.ids.length);
 		phases.push(`  ${seen.ids.length} events over ${seen.executions} executions`);
 	});

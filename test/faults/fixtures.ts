@@ -1,3 +1,4 @@
+/* eslint-disable -- Tooling, never shipped: n8n's rules for node code (the default config of `n8n-node lint`) do not fit it. Linted by eslint.tooling.config.mjs instead (npm run lint:tooling), where this comment has no effect. */
 /**
  * What the fault suite's operations need, created straight in the sandbox (not through the
  * proxy, so set-up is never faulted), and the nodes' credentials pointed at a proxy.

@@ -1,3 +1,4 @@
+/* eslint-disable -- Tooling, never shipped: n8n's rules for node code (the default config of `n8n-node lint`) do not fit it. Linted by eslint.tooling.config.mjs instead (npm run lint:tooling), where this comment has no effect. */
 /**
  * The ID table: for every operation that takes an ID, values that are not IDs (empty,
  * whitespace, `.` and `..`) are refused before anything is sent, naming the field; every other

@@ -1,3 +1,4 @@
+/* eslint-disable -- Tooling, never shipped: n8n's rules for node code (the default config of `n8n-node lint`) do not fit it. Linted by eslint.tooling.config.mjs instead (npm run lint:tooling), where this comment has no effect. */
 /**
  * A fault-injecting HTTP proxy of the project's own, between the nodes and the sandbox. It
  * stands for the network and whatever sits in it (gateways, load balancers, a hung server): it

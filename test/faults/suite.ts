@@ -1,3 +1,4 @@
+/* eslint-disable -- Tooling, never shipped: n8n's rules for node code (the default config of `n8n-node lint`) do not fit it. Linted by eslint.tooling.config.mjs instead (npm run lint:tooling), where this comment has no effect. */
 /**
  * The table-driven fault suite: every operation of every node, run through n8n-core's engine
  * and the fault proxy (proxy.ts) against the sandbox, under every fault kind that applies to

@@ -1,3 +1,4 @@
+/* eslint-disable -- Tooling, never shipped: n8n's rules for node code (the default config of `n8n-node lint`) do not fit it. Linted by eslint.tooling.config.mjs instead (npm run lint:tooling), where this comment has no effect. */
 /**
  * The Agent Chat node and its session credential, through n8n-core (WorkflowExecute for the
  * node, RoutingNode for the credential test, both with n8n's rules for a credential's
@@ -5,11 +6,14 @@
  */
 import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
+import type * as AuthenticationHelpers from 'n8n-core/dist/execution-engine/node-execution-context/utils/request-helpers/authentication';
+
 import { BILLING_SENTENCE } from '../../nodes/AgentChat/transport/reply';
 import { json, locator } from '../helpers/haufe';
 import { runCredentialTest, runListSearch } from '../helpers/n8n-harness';
 import { useNodeSandbox } from '../helpers/node-context';
 
+const AUTHENTICATION_HELPERS = 'n8n-core/dist/execution-engine/node-execution-context/utils/request-helpers/authentication';
 const EMAIL = 'user@example.com';
 const PASSWORD = 'correct-horse-battery';
 
@@ -145,6 +149,57 @@ describe('Session', () => {
 		expect(json(again)).toHaveLength(3);
 		expect(ctx.sandbox.agentChat.stats.logins).toBe(2);
 		expect(paths(/\/api\/models$/).map((entry) => entry.status)).toEqual([200, 403, 200]);
+	});
+
+	/**
+	 * Runs `work` with n8n-core's httpRequestWithAuthentication behaving as in an older n8n: it
+	 * never gets `preAuthenticationRetryStatusCode` (so renews on 401 only), and before 2.10 it
+	 * reads `ignoreHttpStatusErrors` as a flag (the object form ignores every status).
+	 */
+	async function asInOlderN8n(statusExceptions: boolean, work: () => Promise<void>) {
+		const authentication = jest.requireActual<typeof AuthenticationHelpers>(AUTHENTICATION_HELPERS);
+		const original = authentication.httpRequestWithAuthentication;
+		const spy = jest
+			.spyOn(authentication, 'httpRequestWithAuthentication')
+			.mockImplementation(async function (this: unknown, type, options, workflow, node, additionalData) {
+				const ignore = statusExceptions || !options.ignoreHttpStatusErrors ? options.ignoreHttpStatusErrors : true;
+				return await original.call(this as never, type, { ...options, ignoreHttpStatusErrors: ignore }, workflow, node, additionalData);
+			});
+		try {
+			await work();
+		} finally {
+			spy.mockRestore();
+		}
+	}
+
+	/** A first run stores a session, which then expires: the next run starts with it. */
+	async function expiredSession(): Promise<string> {
+		const first = await ctx.run({ resource: 'model', operation: 'getAll' });
+		ctx.sandbox.agentChat.expireSessions();
+		return first.credentialsHelper.updates.at(-1)?.data.sessionToken as string;
+	}
+
+	it('renews an expired session itself in n8n before 2.10 (1.123.x, 2.0.x: no status exceptions, no retry status option)', async () => {
+		await asInOlderN8n(false, async () => {
+			const again = await ctx.run(send('Hallo'), { credentials: { sessionToken: await expiredSession() } });
+			expect(again.error).toBeUndefined();
+			expect(json(again)[0].answer).toMatch(/Hallo/);
+			expect(ctx.sandbox.agentChat.stats.logins).toBe(2);
+			// The new thread's ID (the first request) met the expired session; the rest went with the new one.
+			expect(paths(/\/api\/threads\/create$/).map((entry) => entry.status)).toEqual([403, 201]);
+			expect(paths(/\/api\/default-config$/).map((entry) => entry.status)).toEqual([200]);
+			expect(paths(/\/api\/threads\/runs$/).map((entry) => entry.status)).toEqual([200]);
+		});
+	});
+
+	it('renews an expired session itself in n8n 2.10 to 2.39 (status exceptions, but renewal on 401 only)', async () => {
+		await asInOlderN8n(true, async () => {
+			const again = await ctx.run({ resource: 'model', operation: 'getAll' }, { credentials: { sessionToken: await expiredSession() } });
+			expect(again.error).toBeUndefined();
+			expect(json(again)).toHaveLength(3);
+			expect(ctx.sandbox.agentChat.stats.logins).toBe(2);
+			expect(paths(/\/api\/models$/).map((entry) => entry.status)).toEqual([200, 403, 200]);
+		});
 	});
 
 	it('stops at an MFA account with the advice to paste a cookie, and never reports the password', async () => {

@@ -1,3 +1,4 @@
+/* eslint-disable -- Tooling, never shipped: n8n's rules for node code (the default config of `n8n-node lint`) do not fit it. Linted by eslint.tooling.config.mjs instead (npm run lint:tooling), where this comment has no effect. */
 /**
  * How the package's nodes look in n8n's editor, checked with n8n's own code: canvas subtitles
  * evaluated the way the canvas does (the node type's `subtitle` through the workflow's

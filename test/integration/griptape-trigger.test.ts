@@ -1,3 +1,4 @@
+/* eslint-disable -- Tooling, never shipped: n8n's rules for node code (the default config of `n8n-node lint`) do not fit it. Linted by eslint.tooling.config.mjs instead (npm run lint:tooling), where this comment has no effect. */
 /**
  * The Griptape Cloud Trigger, polled through n8n-core's PollContext. Static data is carried
  * from poll to poll the way n8n persists it; a "restart" is a new workflow built from the

@@ -1,3 +1,4 @@
+/* eslint-disable -- Tooling, never shipped: n8n's rules for node code (the default config of `n8n-node lint`) do not fit it. Linted by eslint.tooling.config.mjs instead (npm run lint:tooling), where this comment has no effect. */
 /**
  * Every request the nodes can send is one the vendor's document allows: each operation of the
  * OpenAI-compatible Threads, Griptape Cloud (and its trigger) and Haufe Copilot nodes, with all

@@ -1,3 +1,4 @@
+/* eslint-disable -- Tooling, never shipped: n8n's rules for node code (the default config of `n8n-node lint`) do not fit it. Linted by eslint.tooling.config.mjs instead (npm run lint:tooling), where this comment has no effect. */
 /**
  * The codex files and documentation links, checked against the rules of n8n 2.41's node panel
  * (editor-ui nodeCreator: useViewStacks, nodeCreator.utils, useActionsGeneration). The browser

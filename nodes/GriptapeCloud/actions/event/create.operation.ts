@@ -1,10 +1,9 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { characterCount } from '../../../shared/validation';
 import { nothing } from '../../../shared/contracts';
 import { pathId } from '../../../shared/parameters';
-import { Validator } from '../../../shared/validation';
+import { characterCount, Validator } from '../../../shared/validation';
 import type { GriptapeClient } from '../../transport';
 import { idField } from '../fields';
 
