@@ -7,7 +7,7 @@ import type {
 } from 'n8n-workflow';
 
 import type { ErrorHints } from './errors';
-import { apiError, failureError, networkError } from './errors';
+import { apiError, failureError, networkError, rateLimitTimeout } from './errors';
 import type { RateLimiter } from './rate-limiter';
 import type { ByteStream } from './streams';
 import { readStreamToBuffer } from './streams';
@@ -213,9 +213,14 @@ export class ApiClient {
 		const idempotent = request.idempotent ?? IDEMPOTENT_METHODS.has(request.method);
 		const target = `${request.method} ${describeTarget(request.url)}`;
 
+		// Rate limiting (issue 14): 429s do not count against maxRetries; they are retried for as
+		// long as the time limit (the Timeout request option) allows, counted from the first try.
+		const startedAt = Date.now();
+		let refusals = 0;
 		for (let attempt = 0; ; attempt++) {
 			if (isCancelled(this.context)) throw new ExecutionCancelledError();
-			await request.limiter?.acquire(this.context);
+			// The ticket tells the limiter when the request went out and how it ended (`settle`).
+			const ticket = await request.limiter?.acquire(this.context);
 
 			let response: FullResponse | undefined;
 			let failure: unknown;
@@ -229,6 +234,7 @@ export class ApiClient {
 			if (!response) {
 				if (isCancelled(this.context)) throw new ExecutionCancelledError();
 				const code = errorCode(failure);
+				request.limiter?.settle(ticket, { notSent: code !== undefined && NOT_SENT_CODES.has(code) });
 				if (!code) {
 					// Not the network: e.g. the credential could not log in. Its own words say why.
 					throw failureError(this.node, 'request_failed', `${this.service.name}: ${innermostMessage(failure)}`, {
@@ -244,17 +250,28 @@ export class ApiClient {
 				throw networkError(this.node, this.service.name, code, describeTarget(request.url), request.itemIndex);
 			}
 
+			const retryAfter = parseRetryAfter(headerValue(response.headers, 'retry-after'));
+			// A 429 frees its slot, lowers the rate and pauses every user of the limiter for Retry-After.
+			request.limiter?.settle(ticket, { status: response.statusCode, headers: response.headers, retryAfterMs: retryAfter });
 			if (response.statusCode < 400) return response as ApiResponse<T>;
 
 			const body = await this.readErrorBody(response);
-			const retryAfter = parseRetryAfter(headerValue(response.headers, 'retry-after'));
 			const status = response.statusCode;
 			// 429, and 503 with Retry-After, mean the server turned the request away unprocessed.
 			const refused = status === 429 || (status === 503 && retryAfter !== undefined);
 			const retryable = refused || (idempotent && IDEMPOTENT_STATUS_RETRY.has(status));
 			const delay = retryAfter ?? backoffDelay(attempt, settings);
+			if (status === 429) {
+				// The server did not act: safe to send again, until the time limit is over.
+				refusals++;
+				if (Date.now() + delay - startedAt <= settings.timeoutMs) {
+					attempt--;
+					await this.pauseBeforeRetry(target, `HTTP ${status}`, delay, refusals - 1);
+					continue;
+				}
+				throw rateLimitTimeout(this.node, this.service.name, target, refusals, Date.now() - startedAt, request.itemIndex);
+			}
 			if (retryable && attempt < settings.maxRetries && delay <= settings.maxRetryAfterMs) {
-				if (status === 429) request.limiter?.pause(delay);
 				await this.pauseBeforeRetry(target, `HTTP ${status}`, delay, attempt);
 				continue;
 			}
