@@ -233,7 +233,7 @@ export function announcedPause(headers: RateOutcome['headers'], now = Date.now()
 	const reset = header(headers, 'x-ratelimit-reset-requests') ?? header(headers, 'x-ratelimit-reset') ?? header(headers, 'ratelimit-reset');
 	if (reset === undefined) return undefined;
 	const number = Number(reset);
-	if (Number.isFinite(number) && number > 1e9) return Math.max(0, number * 1000 - now);
+	if (Number.isFinite(number) && number > 1e9) return Math.min(120_000, Math.max(0, number * 1000 - now));
 	const ms = parseDuration(reset);
 	return ms === undefined ? undefined : Math.min(ms, 120_000);
 }
