@@ -86,3 +86,15 @@ export async function seedThread(sandbox: Sandbox, assistantId: string, question
 	}
 	return thread.id;
 }
+
+/** Parameters of Question › Ask with one question per item (`$json.question`). */
+export function askParameters(assistantId: string, options: IDataObject = {}, requestOptions?: IDataObject): IDataObject {
+	return {
+		resource: 'question',
+		operation: 'ask',
+		assistantId: locator(assistantId),
+		question: '={{ $json.question }}',
+		options,
+		...(requestOptions ? { requestOptions } : {}),
+	};
+}

@@ -7,7 +7,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { json, locator, useHaufeSandbox } from '../helpers/haufe';
+import { askParameters, json, useHaufeSandbox } from '../helpers/haufe';
 
 const ctx = useHaufeSandbox({
 	rateLimits: { answer: { perSecond: 15, perMinute: 60 }, general: { perSecond: 60, perMinute: 180 } },
@@ -21,16 +21,7 @@ async function concurrentBatches(executions: number, perExecution: number) {
 	const results = await Promise.all(
 		batches.map(
 			async (questions) =>
-				await ctx.run(
-					{
-						resource: 'question',
-						operation: 'ask',
-						assistantId: locator(ctx.hr),
-						question: '={{ $json.question }}',
-						options: { concurrency: 5 },
-					},
-					{ input: questions.map((question) => ({ question })) },
-				),
+				await ctx.run(askParameters(ctx.hr, { concurrency: 5 }), { input: questions.map((question) => ({ question })) }),
 		),
 	);
 	const wallMs = Date.now() - started;
@@ -72,14 +63,7 @@ it('executions with different API keys keep separate budgets', async () => {
 	ctx.sandbox.haufe.configure({ apiKeys: ['sandbox-haufe-key', 'second-key'], rateLimits: null });
 	const ask = async (apiKey: string) =>
 		await ctx.run(
-			{
-				resource: 'question',
-				operation: 'ask',
-				assistantId: locator(ctx.hr),
-				question: '={{ $json.question }}',
-				options: { concurrency: 5 },
-				requestOptions: { answerRequestsPerSecond: 5, answerRequestsPerMinute: 0 },
-			},
+			askParameters(ctx.hr, { concurrency: 5 }, { answerRequestsPerSecond: 5, answerRequestsPerMinute: 0 }),
 			{ input: Array.from({ length: 5 }, (_, index) => ({ question: `Frage ${index}` })), credentials: { apiKey } },
 		);
 	const started = Date.now();
