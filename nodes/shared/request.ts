@@ -264,9 +264,11 @@ export class ApiClient {
 			if (status === 429) {
 				// The server did not act: safe to send again, until the time limit is over.
 				refusals++;
-				if (Date.now() + delay - startedAt <= settings.timeoutMs) {
+				// Retry-After 0 (or none) from a server that keeps refusing: a growing pause, not a busy loop.
+				const wait = Math.max(delay, Math.min(1000, 25 * (refusals - 1)));
+				if (Date.now() + wait - startedAt <= settings.timeoutMs) {
 					attempt--;
-					await this.pauseBeforeRetry(target, `HTTP ${status}`, delay, refusals - 1);
+					await this.pauseBeforeRetry(target, `HTTP ${status}`, wait, refusals - 1);
 					continue;
 				}
 				throw rateLimitTimeout(this.node, this.service.name, target, refusals, Date.now() - startedAt, request.itemIndex);
