@@ -40,6 +40,10 @@ const DELIVERY_SAMPLES = 40;
 const DECREASE_ON_429 = 0.75;
 const INCREASE_ON_SUCCESS = 0.01;
 const MIN_FACTOR = 0.2;
+/** 429s closer together than this lower the rate once. */
+const DECREASE_INTERVAL_MS = 1000;
+/** Windows up to this long are the "rate" that adapts. */
+const SHORT_WINDOW_MS = 1000;
 
 /**
  * How long requests of one API account take to reach the server. The server counts a request
@@ -97,6 +101,8 @@ export class RateLimiter {
 	/** Share of the configured limits used now (1 until the server says otherwise). */
 	private factor = 1;
 
+	private lastDecreaseAt = -Infinity;
+
 	readonly delivery: DeliveryClock;
 
 	private readonly measuresDelivery: boolean;
@@ -113,7 +119,7 @@ export class RateLimiter {
 	/** Sets the limits (e.g. the Request Options of the latest execution using this budget). */
 	configure(windows: RateWindow[]): void {
 		this.windows = windows
-			.filter((window) => window.limit > 0 && window.windowMs > 0)
+			.filter((window) => window.limit >= 1 && window.windowMs > 0)
 			.map((window) => ({ limit: Math.floor(window.limit), windowMs: window.windowMs }));
 	}
 
@@ -132,7 +138,11 @@ export class RateLimiter {
 		let wait = Math.max(0, this.pausedUntil - now);
 		const margin = this.delivery.marginMs;
 		for (const { limit, windowMs } of this.windows) {
-			const allowed = Math.max(1, Math.floor(limit * this.factor));
+			// The lowered rate applies to short windows only: lowering a long window's limit after its
+			// slots were spent would stall every user for up to that window (a minute); for long
+			// windows the server's Retry-After says how long to wait.
+			const factor = windowMs <= SHORT_WINDOW_MS ? this.factor : 1;
+			const allowed = Math.max(1, Math.floor(limit * factor));
 			// When each counted request leaves the server's window, at the latest.
 			const leaves = this.tickets
 				.filter((ticket) => ticket.counted)
@@ -177,7 +187,12 @@ export class RateLimiter {
 			this.stats.rejected++;
 			this.delivery.observe(now - ticket.grantedAt);
 			this.delivery.surprised();
-			this.factor = Math.max(MIN_FACTOR, this.factor * DECREASE_ON_429);
+			// One decrease per burst: the requests in flight when the budget ran out all come back
+			// 429 together, and they are one signal, not many.
+			if (now - this.lastDecreaseAt >= DECREASE_INTERVAL_MS) {
+				this.factor = Math.max(MIN_FACTOR, this.factor * DECREASE_ON_429);
+				this.lastDecreaseAt = now;
+			}
 			if (outcome.retryAfterMs !== undefined) this.pause(outcome.retryAfterMs);
 			return;
 		}

@@ -73,3 +73,30 @@ it('executions with different API keys keep separate budgets', async () => {
 	expect(json(first)).toHaveLength(5);
 	expect(json(second)).toHaveLength(5);
 });
+
+it('two processes with their own limiters on one server budget (as queue-mode workers): none fails for 429, all answered once', async () => {
+	// Two API keys give two limiters here, as two worker processes would have; the sandbox counts
+	// both against one budget, as the API counts an account's workers.
+	ctx.sandbox.haufe.configure({ apiKeys: ['sandbox-haufe-key', 'second-key'] });
+	const batches = ['sandbox-haufe-key', 'second-key'].map((apiKey, batch) => ({
+		apiKey,
+		questions: Array.from({ length: 25 }, (_, index) => `Worker ${batch + 1} Frage ${index + 1}`),
+	}));
+	const started = Date.now();
+	const results = await Promise.all(
+		batches.map(
+			async ({ apiKey, questions }) =>
+				await ctx.run(askParameters(ctx.hr, { concurrency: 5 }), {
+					input: questions.map((question) => ({ question })),
+					credentials: { apiKey },
+				}),
+		),
+	);
+	const { stats } = ctx.sandbox.haufe;
+	results.forEach((result, batch) => expect(json(result).map((answer) => answer.question)).toEqual(batches[batch].questions));
+	expect(stats.runs).toHaveLength(50);
+	expect([...stats.runsByThread.values()].every((count) => count === 1)).toBe(true);
+	process.stdout.write(
+		`2 limiters × 25 on one budget: ${Date.now() - started} ms, ${stats.answerRequests} answer requests, ${stats.rateLimited} answered 429\n`,
+	);
+});
