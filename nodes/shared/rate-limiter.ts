@@ -44,6 +44,8 @@ const MIN_FACTOR = 0.2;
 const DECREASE_INTERVAL_MS = 1000;
 /** Windows up to this long are the "rate" that adapts. */
 const SHORT_WINDOW_MS = 1000;
+/** How long after a 429 the limiter spaces its requests evenly. */
+const CONTENDED_MS = 60_000;
 
 /**
  * How long requests of one API account take to reach the server. The server counts a request
@@ -103,6 +105,8 @@ export class RateLimiter {
 
 	private lastDecreaseAt = -Infinity;
 
+	private lastGrantAt = -Infinity;
+
 	readonly delivery: DeliveryClock;
 
 	private readonly measuresDelivery: boolean;
@@ -150,6 +154,11 @@ export class RateLimiter {
 				.filter((at) => at > now)
 				.sort((a, b) => a - b);
 			if (leaves.length >= allowed) wait = Math.max(wait, leaves[leaves.length - allowed] - now + 1);
+			// Shared with another process (a 429 came lately): requests are spaced evenly rather
+			// than sent in bursts, so few are in flight when the next 429 comes back.
+			if (factor < 1 && now - this.lastDecreaseAt < CONTENDED_MS) {
+				wait = Math.max(wait, this.lastGrantAt + windowMs / allowed - now);
+			}
 		}
 		return wait;
 	}
@@ -164,6 +173,7 @@ export class RateLimiter {
 				// execution sharing this limiter) can never both take the last free slot.
 				const ticket: RateTicket = { grantedAt: now, counted: true };
 				this.tickets.push(ticket);
+				this.lastGrantAt = now;
 				this.stats.granted++;
 				this.prune(now);
 				return ticket;

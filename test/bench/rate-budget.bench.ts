@@ -29,6 +29,11 @@ interface Scenario {
 	executions: number;
 	questions: number;
 	concurrency: number;
+	/**
+	 * Each execution with its own API key: its own limiter, as each queue-mode worker process has
+	 * its own, while the sandbox counts them all against one budget.
+	 */
+	ownLimiters?: boolean;
 }
 
 const scenarios: Scenario[] = [
@@ -38,7 +43,10 @@ const scenarios: Scenario[] = [
 	{ executions: 4, questions: 15, concurrency: 5 },
 	{ executions: 2, questions: 60, concurrency: 5 },
 	{ executions: 4, questions: 30, concurrency: 5 },
+	{ executions: 2, questions: 25, concurrency: 5, ownLimiters: true },
+	{ executions: 2, questions: 60, concurrency: 5, ownLimiters: true },
 ];
+const keyOf = (scenario: Scenario, batch: number) => (scenario.ownLimiters ? `${API_KEY}-${batch}` : API_KEY);
 
 jest.setTimeout(30 * 60_000);
 
@@ -52,14 +60,17 @@ const spread = (values: number[], digits = 2) => {
 
 for (const scenario of scenarios) {
 	const total = scenario.executions * scenario.questions;
-	const name = `${scenario.executions} × ${scenario.questions} questions at concurrency ${scenario.concurrency}`;
+	const name =
+		`${scenario.executions} × ${scenario.questions} questions at concurrency ${scenario.concurrency}` +
+		(scenario.ownLimiters ? ', one limiter each (as separate workers)' : '');
 	it(name, async () => {
 		const walls: number[] = [];
 		const limited: number[] = [];
 		const answerRequests: number[] = [];
 		for (let run = 0; run < RUNS; run++) {
 			resetSharedLimiters();
-			const sandbox = await startSandbox({ port: 0, haufe: { rateLimits: LOWEST_TIER, responseDelayMs: LATENCY_MS } });
+			const apiKeys = Array.from({ length: scenario.executions }, (_, batch) => keyOf(scenario, batch));
+			const sandbox = await startSandbox({ port: 0, haufe: { rateLimits: LOWEST_TIER, responseDelayMs: LATENCY_MS, apiKeys } });
 			try {
 				const started = Date.now();
 				const results = await Promise.all(
@@ -67,7 +78,7 @@ for (const scenario of scenarios) {
 						await runNode({
 							type: 'haufeCopilot',
 							parameters: askParameters(sandbox.haufe.assistantIds.hr, { concurrency: scenario.concurrency }),
-							credentials: { haufeCopilotApi: { apiKey: API_KEY, baseUrl: sandbox.haufe.baseUrl, licenceId: LICENCE } },
+							credentials: { haufeCopilotApi: { apiKey: keyOf(scenario, batch), baseUrl: sandbox.haufe.baseUrl, licenceId: LICENCE } },
 							input: Array.from({ length: scenario.questions }, (_, index) => ({ question: `B${batch} Frage ${index + 1}` })),
 						}),
 					),
