@@ -35,6 +35,9 @@ const MAX_MARGIN_MS = 400;
 /** Until something was measured, the margin n8n's delivery delay needed in practice (40–130 ms). */
 const INITIAL_MARGIN_MS = 150;
 const DELIVERY_SAMPLES = 40;
+/** Samples older than this are dropped, as long as this many recent ones are left. */
+const SAMPLE_AGE_MS = 2000;
+const DELIVERY_SAMPLES_MIN = 10;
 
 /** How far one 429 lowers the rate, how little each success raises it, and the floor. */
 const DECREASE_ON_429 = 0.75;
@@ -54,15 +57,21 @@ const CONTENDED_MS = 60_000;
  * above, so the largest recent one is the margin by which the two counts may disagree.
  */
 export class DeliveryClock {
-	private readonly samples: number[] = [];
+	private samples: Array<{ at: number; ms: number }> = [];
 
 	private bump = 0;
 
 	/** Records the round trip of a request the server answers at once. */
-	observe(roundTripMs: number): void {
+	observe(roundTripMs: number, now = Date.now()): void {
 		if (!(roundTripMs >= 0)) return;
-		this.samples.push(roundTripMs);
-		if (this.samples.length > DELIVERY_SAMPLES) this.samples.shift();
+		this.samples.push({ at: now, ms: roundTripMs });
+		// The recent past only: the first requests of a process (n8n warming up) were slower.
+		const firstKept = this.samples.findIndex((sample) => sample.at >= now - SAMPLE_AGE_MS);
+		const keep = Math.min(
+			this.samples.length - DELIVERY_SAMPLES_MIN,
+			Math.max(this.samples.length - DELIVERY_SAMPLES, firstKept < 0 ? this.samples.length : firstKept),
+		);
+		if (keep > 0) this.samples = this.samples.slice(keep);
 		this.bump = Math.max(0, this.bump - 1);
 	}
 
@@ -72,7 +81,7 @@ export class DeliveryClock {
 	}
 
 	get marginMs(): number {
-		const measured = this.samples.length ? Math.max(...this.samples) : INITIAL_MARGIN_MS;
+		const measured = this.samples.length ? Math.max(...this.samples.map((sample) => sample.ms)) : INITIAL_MARGIN_MS;
 		return Math.min(MAX_MARGIN_MS, Math.max(MIN_MARGIN_MS, measured * 1.25 + 5) + this.bump * 20);
 	}
 }

@@ -49,6 +49,15 @@ describe('RateLimiter', () => {
 		expect(waited).toBeGreaterThanOrEqual(200);
 	});
 
+	it('measures delivery from recent round trips: the slow first requests of a warming process fade', () => {
+		const delivery = new DeliveryClock();
+		for (let i = 0; i < 10; i++) delivery.observe(80, 1000 + i);
+		expect(delivery.marginMs).toBe(105);
+		for (let i = 0; i < 10; i++) delivery.observe(20, 4000 + i);
+		// The 80 ms samples are older than 2 s and ten recent ones are left.
+		expect(delivery.marginMs).toBe(30);
+	});
+
 	it('a request rejected with 429 uses up no slot, and Retry-After pauses exactly as long as it says', async () => {
 		const limiter = new RateLimiter([{ limit: 10, windowMs: 60_000 }]);
 		const tickets = [];
