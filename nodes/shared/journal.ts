@@ -94,12 +94,6 @@ export class ItemJournal {
 		});
 	}
 
-	/** Whether an earlier try already started this step (and did not finish it). */
-	attempted(step: string): boolean {
-		const entry = this.record?.steps.get(step);
-		return entry !== undefined && !entry.done;
-	}
-
 	/**
 	 * Runs `action` once per execution: a retry gets the value of the try that finished it.
 	 * When an earlier try started the step but failed without knowing whether the server acted
