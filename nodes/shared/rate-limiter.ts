@@ -39,9 +39,13 @@ const DELIVERY_SAMPLES = 40;
 const SAMPLE_AGE_MS = 2000;
 const DELIVERY_SAMPLES_MIN = 10;
 
-/** How far one 429 lowers the rate, how little each success raises it, and the floor. */
+/**
+ * How far one 429 lowers the rate at least, how little each success raises it, and the floor.
+ * The rise is slow (+1 request per second of a 15/s budget after about 33 successes): another
+ * process on the same budget raises its rate too, and each overshoot costs both a 429.
+ */
 const DECREASE_ON_429 = 0.75;
-const INCREASE_ON_SUCCESS = 0.01;
+const INCREASE_ON_SUCCESS = 0.002;
 const MIN_FACTOR = 0.2;
 /** 429s closer together than this lower the rate once. */
 const DECREASE_INTERVAL_MS = 1000;
@@ -49,6 +53,15 @@ const DECREASE_INTERVAL_MS = 1000;
 const SHORT_WINDOW_MS = 1000;
 /** How long after a 429 the limiter spaces its requests evenly. */
 const CONTENDED_MS = 60_000;
+/**
+ * A short window's budget goes out in this many slices, not in one burst: when another process
+ * (a queue-mode worker) starts on the same budget at the same moment, the server has rejected
+ * only a slice by the time the first 429 comes back, not a whole window. A single batch loses
+ * nothing by it: the window's last slice still starts when the window does.
+ */
+const BURST_SLICES = 3;
+/** While a probe after a 429 is in flight, how often the others look whether it came back. */
+const PROBE_POLL_MS = 10;
 
 /**
  * How long requests of one API account take to reach the server. The server counts a request
@@ -116,6 +129,13 @@ export class RateLimiter {
 
 	private lastGrantAt = -Infinity;
 
+	/**
+	 * After a 429, the next request goes out alone: the others wait until it comes back
+	 * accepted, so a budget still used up by another process costs one 429, not one per request
+	 * in flight.
+	 */
+	private probe: RateTicket | 'next' | undefined;
+
 	readonly delivery: DeliveryClock;
 
 	private readonly measuresDelivery: boolean;
@@ -149,6 +169,7 @@ export class RateLimiter {
 	/** Milliseconds until a request may go out; 0 means now. */
 	private delay(now: number): number {
 		let wait = Math.max(0, this.pausedUntil - now);
+		if (this.probe && this.probe !== 'next' && this.probe.settledAt === undefined) wait = Math.max(wait, PROBE_POLL_MS);
 		const margin = this.delivery.marginMs;
 		for (const { limit, windowMs } of this.windows) {
 			// The lowered rate applies to short windows only: lowering a long window's limit after its
@@ -163,6 +184,16 @@ export class RateLimiter {
 				.filter((at) => at > now)
 				.sort((a, b) => a - b);
 			if (leaves.length >= allowed) wait = Math.max(wait, leaves[leaves.length - allowed] - now + 1);
+			if (windowMs <= SHORT_WINDOW_MS && allowed >= BURST_SLICES) {
+				// Slices by grant time only: smoothing, not the server's count, so no margin is added.
+				const slice = windowMs / BURST_SLICES;
+				const perSlice = Math.ceil(allowed / BURST_SLICES);
+				const granted = this.tickets
+					.filter((ticket) => ticket.counted && ticket.grantedAt > now - slice)
+					.map((ticket) => ticket.grantedAt)
+					.sort((a, b) => a - b);
+				if (granted.length >= perSlice) wait = Math.max(wait, granted[granted.length - perSlice] + slice - now + 1);
+			}
 			// Shared with another process (a 429 came lately): requests are spaced evenly rather
 			// than sent in bursts, so few are in flight when the next 429 comes back.
 			if (factor < 1 && now - this.lastDecreaseAt < CONTENDED_MS) {
@@ -183,6 +214,7 @@ export class RateLimiter {
 				const ticket: RateTicket = { grantedAt: now, counted: true };
 				this.tickets.push(ticket);
 				this.lastGrantAt = now;
+				if (this.probe === 'next') this.probe = ticket;
 				this.stats.granted++;
 				this.prune(now);
 				return ticket;
@@ -209,18 +241,38 @@ export class RateLimiter {
 			// One decrease per burst: the requests in flight when the budget ran out all come back
 			// 429 together, and they are one signal, not many.
 			if (now - this.lastDecreaseAt >= DECREASE_INTERVAL_MS) {
-				this.factor = Math.max(MIN_FACTOR, this.factor * DECREASE_ON_429);
+				this.factor = Math.max(MIN_FACTOR, Math.min(this.factor * DECREASE_ON_429, this.observedShare(ticket)));
 				this.lastDecreaseAt = now;
 			}
 			if (outcome.retryAfterMs !== undefined) this.pause(outcome.retryAfterMs);
+			this.probe = 'next';
 			return;
 		}
+		// The probe came back without a 429 (or failed otherwise): the others may go again.
+		if (this.probe === ticket || (this.probe !== 'next' && this.probe?.settledAt !== undefined)) this.probe = undefined;
 		if (this.measuresDelivery) this.delivery.observe(now - ticket.grantedAt);
 		if (outcome.status !== undefined && outcome.status < 400) {
 			this.factor = Math.min(1, this.factor + INCREASE_ON_SUCCESS);
 		}
 		const announced = announcedPause(outcome.headers, now);
 		if (announced !== undefined) this.pause(announced);
+	}
+
+	/**
+	 * The share of the short window's budget this process got before the server refused `refused`:
+	 * the requests it let go in the window before that one. The rest went to someone else (another
+	 * worker), so this is the rate two or more processes can keep up together without 429s.
+	 */
+	private observedShare(refused: RateTicket): number {
+		const short = this.windows.filter((window) => window.windowMs <= SHORT_WINDOW_MS);
+		if (!short.length) return 1;
+		const { limit, windowMs } = short.reduce((a, b) => (a.limit / a.windowMs <= b.limit / b.windowMs ? a : b));
+		// Tickets are kept in the order they were granted.
+		const position = this.tickets.indexOf(refused);
+		const before = (position < 0 ? this.tickets : this.tickets.slice(0, position)).filter(
+			(ticket) => ticket.counted && ticket.grantedAt > refused.grantedAt - windowMs,
+		).length;
+		return Math.max(1, before) / limit;
 	}
 
 	/** Holds back every user of this limiter for `ms` (Retry-After: exactly as long as it says). */

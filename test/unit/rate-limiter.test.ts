@@ -20,8 +20,8 @@ afterEach(() => resetSharedLimiters());
 
 describe('RateLimiter', () => {
 	it('lets `limit` requests through at once and holds the next until the first leaves the window', async () => {
-		const limiter = new RateLimiter([{ limit: 3, windowMs: 200 }]);
-		for (let i = 0; i < 3; i++) limiter.settle(await limiter.acquire(context), { status: 200 });
+		const limiter = new RateLimiter([{ limit: 2, windowMs: 200 }]);
+		for (let i = 0; i < 2; i++) limiter.settle(await limiter.acquire(context), { status: 200 });
 		const waited = await timeOf(async () => await limiter.acquire(context));
 		expect(waited).toBeGreaterThanOrEqual(190);
 		expect(waited).toBeLessThan(400);
@@ -78,16 +78,29 @@ describe('RateLimiter', () => {
 		expect(waited).toBeLessThan(300);
 	});
 
-	it('lowers its rate once per burst of 429s and raises it slowly while requests succeed', async () => {
-		const limiter = new RateLimiter([{ limit: 1000, windowMs: 1000 }]);
-		limiter.settle(await limiter.acquire(context), { status: 429 });
-		limiter.settle(await limiter.acquire(context), { status: 429 });
+	it('after a 429 keeps to the share of the budget it got, once per burst, and raises the rate slowly while requests succeed', async () => {
+		const limiter = new RateLimiter([{ limit: 10, windowMs: 1000 }]);
+		// Four went through in the window before the server refused the fifth: someone else used the other six.
+		for (let i = 0; i < 4; i++) limiter.settle(await limiter.acquire(context), { status: 200 });
+		const refused = await limiter.acquire(context);
+		const inFlight = await limiter.acquire(context);
+		limiter.settle(refused, { status: 429 });
+		expect(limiter.rateFactor).toBeCloseTo(0.4);
 		// Two 429s of one burst are one signal.
-		expect(limiter.rateFactor).toBeCloseTo(0.75);
-		for (let i = 0; i < 10; i++) limiter.settle(await limiter.acquire(context), { status: 200 });
-		expect(limiter.rateFactor).toBeCloseTo(0.85);
-		for (let i = 0; i < 40; i++) limiter.settle(await limiter.acquire(context), { status: 200 });
+		limiter.settle(inFlight, { status: 429 });
+		expect(limiter.rateFactor).toBeCloseTo(0.4);
+		const succeeded = () => limiter.settle({ grantedAt: Date.now(), counted: true }, { status: 200 });
+		for (let i = 0; i < 50; i++) succeeded();
+		expect(limiter.rateFactor).toBeCloseTo(0.5);
+		for (let i = 0; i < 300; i++) succeeded();
 		expect(limiter.rateFactor).toBe(1);
+	});
+
+	it('a lone process that meets a stray 429 lowers its rate by a quarter at most', async () => {
+		const limiter = new RateLimiter([{ limit: 3, windowMs: 1000 }]);
+		for (let i = 0; i < 3; i++) limiter.settle(await limiter.acquire(context), { status: 200 });
+		limiter.settle({ grantedAt: Date.now(), counted: true }, { status: 429 });
+		expect(limiter.rateFactor).toBeCloseTo(0.75);
 	});
 
 	it('lowers only the short window: a lowered minute budget would stall everyone for a minute', async () => {
@@ -96,8 +109,42 @@ describe('RateLimiter', () => {
 		limiter.settle(tickets[0], { status: 429 });
 		limiter.settle(tickets[1], { status: 200 });
 		// 1 counted of 4 per minute: two more fit at once although the rate is lowered.
+		const probe = await limiter.acquire(context);
+		expect(limiter.stats.granted).toBe(3);
+		limiter.settle(probe, { status: 200 });
 		expect(await timeOf(async () => await limiter.acquire(context))).toBeLessThan(50);
-		expect(await timeOf(async () => await limiter.acquire(context))).toBeLessThan(50);
+	});
+
+	it("sends a short window's budget in three slices, not one burst", async () => {
+		const limiter = new RateLimiter([{ limit: 6, windowMs: 300 }]);
+		const started = Date.now();
+		const grantedAt: number[] = [];
+		for (let i = 0; i < 6; i++) {
+			limiter.settle(await limiter.acquire(context), { status: 200 });
+			grantedAt.push(Date.now() - started);
+		}
+		// Two per 100 ms: 0, 0, ~100, ~100, ~200, ~200; the window's last slice starts with the window's first third over.
+		expect(grantedAt[1]).toBeLessThan(40);
+		expect(grantedAt[2]).toBeGreaterThanOrEqual(95);
+		expect(grantedAt[4]).toBeGreaterThanOrEqual(195);
+		expect(grantedAt[5]).toBeLessThan(280);
+	});
+
+	it('after a 429 the next request goes out alone, and the others follow once it was accepted', async () => {
+		const limiter = new RateLimiter([]);
+		limiter.settle(await limiter.acquire(context), { status: 429 });
+		const probe = await limiter.acquire(context);
+		let followed = false;
+		const next = limiter.acquire(context).then((ticket) => {
+			followed = true;
+			return ticket;
+		});
+		await new Promise((resolve) => setTimeout(resolve, 60));
+		expect(followed).toBe(false);
+		limiter.settle(probe, { status: 200 });
+		limiter.settle(await next, { status: 200 });
+		expect(followed).toBe(true);
+		expect(await timeOf(async () => await limiter.acquire(context))).toBeLessThan(20);
 	});
 
 	it('a request that never reached the server (connection refused) uses up no slot', async () => {
