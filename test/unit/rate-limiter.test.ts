@@ -1,3 +1,4 @@
+/* eslint-disable -- Tooling, never shipped: n8n's rules for node code (the default config of `n8n-node lint`) do not fit it. Linted by eslint.tooling.config.mjs instead (npm run lint:tooling), where this comment has no effect. */
 /** The client-side rate limiter (issue 14): counts as the server does, adapts to 429s, one budget per account. */
 import {
 	DeliveryClock,
