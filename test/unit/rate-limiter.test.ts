@@ -91,9 +91,9 @@ describe('RateLimiter', () => {
 		limiter.settle(inFlight, { status: 429 });
 		expect(limiter.rateFactor).toBeCloseTo(0.4);
 		const succeeded = () => limiter.settle({ grantedAt: Date.now(), counted: true }, { status: 200 });
-		for (let i = 0; i < 50; i++) succeeded();
+		for (let i = 0; i < 10; i++) succeeded();
 		expect(limiter.rateFactor).toBeCloseTo(0.5);
-		for (let i = 0; i < 300; i++) succeeded();
+		for (let i = 0; i < 60; i++) succeeded();
 		expect(limiter.rateFactor).toBe(1);
 	});
 
@@ -116,19 +116,19 @@ describe('RateLimiter', () => {
 		expect(await timeOf(async () => await limiter.acquire(context))).toBeLessThan(50);
 	});
 
-	it("sends a short window's budget in three slices, not one burst", async () => {
-		const limiter = new RateLimiter([{ limit: 6, windowMs: 300 }]);
+	it("sends a short window's budget in five slices, not one burst", async () => {
+		const limiter = new RateLimiter([{ limit: 10, windowMs: 500 }]);
 		const started = Date.now();
 		const grantedAt: number[] = [];
-		for (let i = 0; i < 6; i++) {
+		for (let i = 0; i < 10; i++) {
 			limiter.settle(await limiter.acquire(context), { status: 200 });
 			grantedAt.push(Date.now() - started);
 		}
-		// Two per 100 ms: 0, 0, ~100, ~100, ~200, ~200; the window's last slice starts with the window's first third over.
+		// Two per 100 ms: 0, 0, ~100, ~100, ..., ~400, ~400; the last slice starts 100 ms before the window ends.
 		expect(grantedAt[1]).toBeLessThan(40);
 		expect(grantedAt[2]).toBeGreaterThanOrEqual(95);
-		expect(grantedAt[4]).toBeGreaterThanOrEqual(195);
-		expect(grantedAt[5]).toBeLessThan(280);
+		expect(grantedAt[8]).toBeGreaterThanOrEqual(395);
+		expect(grantedAt[9]).toBeLessThan(480);
 	});
 
 	it('after a 429 the next request goes out alone, and the others follow once it was accepted', async () => {
