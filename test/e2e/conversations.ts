@@ -131,7 +131,8 @@ export function conversationTests(context: () => ConversationTestContext) {
 					expect(one.first.streamStillOpen).toBe(true);
 					expect(one.first.text.length).toBeLessThan(one.final.indexOf('Sources:'));
 					expect(one.final.startsWith(one.first.text.trim())).toBe(true);
-					expect(one.final).toMatch(/^Answer to: Wie lang ist die Probezeit\?[^]*\n\s*Sources:\s*\n1\. Bürgerliches Gesetzbuch \(BGB\), § 622 Abs\. 3[^]*Powered by Haufe$/);
+					// The page renders the reply as Markdown: the numbered sources become a list.
+					expect(one.final).toMatch(/^Answer to: Wie lang ist die Probezeit\?[^]*\n\s*Sources:\s*\n\s*(1\.\s*)?Bürgerliches Gesetzbuch \(BGB\), § 622 Abs\. 3\n[^]*Powered by Haufe$/);
 					const two = await ask(page, 'Und wie lang ist die Kündigungsfrist?', /Answer to: Und wie lang[^]*Powered by Haufe/);
 					expect(two.final).toMatch(/Answer to: Und wie lang ist die Kündigungsfrist\?/);
 
@@ -155,7 +156,7 @@ export function conversationTests(context: () => ConversationTestContext) {
 					} finally {
 						await second.session.close();
 					}
-					ctx.phases.push(`  first words on the page ${one.first.text.length} of ${one.final.length} characters in`);
+					ctx.phases.push(`  first words on the chat page: ${one.first.text.length} of ${one.final.length} characters, while the sandbox was still sending`);
 				} catch (error) {
 					await page.screenshot({ path: path.join(ctx.artifacts, 'failed-chat-haufe.png') }).catch(() => undefined);
 					throw error;
@@ -169,18 +170,20 @@ export function conversationTests(context: () => ConversationTestContext) {
 			await ctx.timed('test: concurrent first messages of one session (Haufe Copilot, Data Table)', async () => {
 				const url = chatWebhook(ctx, 'chat-haufe-copilot.json');
 				const sessionId = `race-${Date.now()}`;
+				// Thread creation is held back, so that both executions look the session up before either records a thread.
+				ctx.sandbox.faults.add({ method: 'POST', path: /\/threads$/, kind: 'slow', delayMs: 400, times: 2 });
 				const replies = await Promise.all([sendChatMessage(url, sessionId, 'Erste Frage'), sendChatMessage(url, sessionId, 'Zweite Frage')]);
 				expect(replies[0]).toMatch(/^Answer to: Erste Frage/);
 				expect(replies[1]).toMatch(/^Answer to: Zweite Frage/);
 				const rows = await rowsOf('haufe', sessionId);
-				// Each execution recorded the thread it created; both continued the oldest row's.
+				// Each execution recorded the thread it created (the race happened); both continued the oldest row's.
+				expect(rows).toHaveLength(2);
 				const threadId = String(rows[0].thread_id);
 				expect(haufeUserMessages(threadId).sort()).toEqual(['Erste Frage', 'Zweite Frage']);
 				for (const row of rows.slice(1)) expect(haufeUserMessages(String(row.thread_id))).toEqual([]);
 				// The next message finds the oldest row and stays in that thread.
 				await sendChatMessage(url, sessionId, 'Dritte Frage');
 				expect(haufeUserMessages(threadId)).toHaveLength(3);
-				ctx.phases.push(`  ${rows.length} thread(s) recorded for the raced session`);
 			});
 		});
 
@@ -189,11 +192,10 @@ export function conversationTests(context: () => ConversationTestContext) {
 				const griptape = chatWebhook(ctx, 'chat-griptape-cloud.json');
 				expect(await sendChatMessage(griptape, 'g-1', 'Hallo Griptape')).toMatch(/^Griptape answer to: Hallo Griptape/);
 				await sendChatMessage(griptape, 'g-1', 'Noch etwas');
-				await sendChatMessage(griptape, 'g-2', 'Andere Sitzung');
+				// (A second session's own thread: shown on the chat page above, and for Griptape in the integration tests.)
 				const byAlias = (alias: string) => [...ctx.sandbox.griptape.state.threads.values()].filter((thread) => thread.alias === alias);
 				expect(byAlias('g-1')).toHaveLength(1);
 				expect(ctx.sandbox.griptape.state.messages.get(byAlias('g-1')[0].thread_id)).toHaveLength(2);
-				expect(ctx.sandbox.griptape.state.messages.get(byAlias('g-2')[0].thread_id)).toHaveLength(1);
 
 				const agent = chatWebhook(ctx, 'chat-agent-chat.json');
 				expect(await sendChatMessage(agent, 'a-1', 'Hallo Agent')).toMatch(/answers: Hallo Agent/);
