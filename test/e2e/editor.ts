@@ -329,7 +329,9 @@ export function editorTests(context: () => EditorTestContext) {
 				expect({ file, names: names.length }).not.toEqual({ file, names: 0 });
 				for (const nodeName of names) {
 					const node = page.locator(`[data-test-id="canvas-node"][data-node-name="${nodeName}"]`);
-					const type = ((await node.getAttribute('data-node-type')) as string).slice(PACKAGE.length + 1);
+					const fullType = ((await node.getAttribute('data-node-type')) as string).slice(PACKAGE.length + 1);
+					// A tool variant (the MCP example's) has its node's credential, docs and lists.
+					const type = fullType.replace(/Tool$/, '');
 					await node.dblclick();
 					const ndv = page.locator('[data-test-id="ndv"]');
 					await ndv.locator('[data-test-id="node-parameters"]').waitFor();
