@@ -57,6 +57,9 @@ const DEFAULT_OPTIONS = Object.freeze({
 	tokenDelayMs: 5,
 	maxPageSize: 100,
 	maxEventPageSize: 100,
+	// Aliases are unique (409 on a second use). false models a server that lets an alias be used
+	// twice (the document does not say which), to test that clients converge on one thread anyway.
+	uniqueAliases: true,
 });
 
 // ---------------------------------------------------------------------------
@@ -978,7 +981,7 @@ function streamStructureRunEvents(api, ctx, { structureRunId }) {
 // ---------------------------------------------------------------------------
 
 function checkAliasFree(api, alias, ownThreadId) {
-	if (alias === undefined || alias === null) return;
+	if (alias === undefined || alias === null || api.options.uniqueAliases === false) return;
 	// Aliases are unique, so a thread can be found by alias (sandbox choice, unverified).
 	const taken = [...api.state.threads.values()].some((t) => t.alias === alias && t.thread_id !== ownThreadId);
 	if (taken) throw new ApiError(409, `A thread with alias '${alias}' already exists`);

@@ -29,6 +29,8 @@ export interface GriptapeOptions {
 	maxPageSize?: number;
 	/** Cap of `limit` for event lists. */
 	maxEventPageSize?: number;
+	/** Whether a thread alias may be used once only (409 Conflict on a second use; default true). */
+	uniqueAliases?: boolean;
 }
 
 export interface SandboxOptions {

@@ -10,11 +10,12 @@ const path = require('node:path');
 
 const { startSandbox } = require('../sandbox');
 const { ROOT, CACHE } = require('./lib/n8n-install');
-const { startN8n, N8nApi, loadExample } = require('./lib/n8n');
+const { startN8n, N8nApi, loadExample, CONVERSATIONS_TABLE, chatUrl } = require('./lib/n8n');
 
 const N8N_PORT = Number(process.env.N8N_DEV_PORT ?? 5678);
 const SANDBOX_PORT = Number(process.env.SANDBOX_PORT ?? 4010);
-const USER_FOLDER = path.join(CACHE, 'n8n-dev');
+// N8N_DEV_FOLDER: another n8n user folder (a throwaway one, say) instead of the one in .cache/.
+const USER_FOLDER = process.env.N8N_DEV_FOLDER ?? path.join(CACHE, 'n8n-dev');
 const say = (message) => console.log(`[dev] ${message}`);
 
 /** The example workflows, with the IDs of this instance filled in. */
@@ -32,12 +33,18 @@ async function importExamples(api, sandbox, credentials) {
 		OPENAI_THREADS_CREDENTIAL_ID: credentials.openAiThreads,
 		OPENAI_ASSISTANT_ID: sandbox.openai.ids.assistant,
 	};
+	// The chat examples of Haufe Copilot and OpenAI-compatible Threads keep the session's thread here.
+	await api.ensureDataTable(CONVERSATIONS_TABLE.name, CONVERSATIONS_TABLE.columns);
 	const imported = [];
+	const chats = [];
 	for (const file of fs.readdirSync(path.join(ROOT, 'examples')).filter((name) => name.endsWith('.json')).sort()) {
-		const workflow = await api.importAndPublish(loadExample(file, replacements));
+		const example = loadExample(file, replacements);
+		const workflow = await api.importAndPublish(example);
 		imported.push(`${workflow.name} (${file})`);
+		const url = chatUrl(api.baseUrl, example);
+		if (url) chats.push(`${workflow.name}: ${url}`);
 	}
-	return imported;
+	return { imported, chats };
 }
 
 async function main() {
@@ -95,7 +102,7 @@ async function main() {
 			type: 'openAiThreadsApi',
 			data: { baseUrl: sandbox.openai.baseUrl, apiKey: 'sandbox-openai-key' },
 		});
-		const imported = await importExamples(api, sandbox, credentials);
+		const { imported, chats } = await importExamples(api, sandbox, credentials);
 
 		console.log(
 			[
@@ -106,6 +113,11 @@ async function main() {
 				'Credentials for all four systems point at the sandbox.',
 				'Published example workflows:',
 				...imported.map((name) => `  - ${name}`),
+				'',
+				'Chat pages (one thread per chat session; open one in two browsers for two sessions):',
+				...chats.map((line) => `  - ${line}`),
+				'',
+				`MCP server (the four assistants as tools): ${n8n.baseUrl}/mcp/assistant-threads`,
 				'',
 				'Try:',
 				`  curl -s -X POST ${n8n.baseUrl}/webhook/haufe-ask -H 'content-type: application/json' -d '{"question":"Wie lang ist die Probezeit?"}'`,

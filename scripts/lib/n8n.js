@@ -248,6 +248,25 @@ class N8nApi {
 		}
 	}
 
+	/**
+	 * The Data Table the chat examples keep their conversation-to-thread mapping in, created in
+	 * the owner's personal project when missing: `{id, projectId}`.
+	 */
+	async ensureDataTable(name, columns) {
+		const project = await this.request('GET', '/projects/personal');
+		const listed = await this.request('GET', `/projects/${project.id}/data-tables?filter=${encodeURIComponent(JSON.stringify({ name }))}`);
+		const existing = (listed.data ?? listed).find((table) => table.name === name);
+		if (existing) return { id: existing.id, projectId: project.id };
+		const created = await this.request('POST', `/projects/${project.id}/data-tables`, { name, columns });
+		return { id: created.id, projectId: project.id };
+	}
+
+	/** The rows of a Data Table, oldest first. */
+	async dataTableRows({ id, projectId }) {
+		const result = await this.request('GET', `/projects/${projectId}/data-tables/${id}/rows?take=1000&skip=0&sortBy=${encodeURIComponent('id:asc')}`);
+		return result.data ?? result;
+	}
+
 	async executions(workflowId) {
 		const result = await this.request('GET', `/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId }))}&limit=100`);
 		return result.results ?? result;
@@ -258,6 +277,22 @@ class N8nApi {
 	}
 }
 
+/** The Data Table of the chat examples (Haufe Copilot and OpenAI-compatible Threads keep their threads there). */
+const CONVERSATIONS_TABLE = {
+	name: 'assistant_conversations',
+	columns: [
+		{ name: 'conversation_key', type: 'string' },
+		{ name: 'system', type: 'string' },
+		{ name: 'thread_id', type: 'string' },
+	],
+};
+
+/** The hosted chat page of a chat example (its Chat Trigger's webhook ID). */
+function chatUrl(baseUrl, workflow) {
+	const trigger = workflow.nodes.find((node) => node.type === '@n8n/n8n-nodes-langchain.chatTrigger');
+	return trigger ? `${baseUrl}/webhook/${trigger.webhookId}/chat` : undefined;
+}
+
 /** Reads an example workflow and fills in the IDs of this instance. */
 function loadExample(file, replacements) {
 	let text = fs.readFileSync(path.join(ROOT, 'examples', file), 'utf8');
@@ -265,4 +300,4 @@ function loadExample(file, replacements) {
 	return JSON.parse(text);
 }
 
-module.exports = { startN8n, N8nApi, freePort, loadExample, installPackageInto, OWNER };
+module.exports = { startN8n, N8nApi, freePort, loadExample, installPackageInto, OWNER, CONVERSATIONS_TABLE, chatUrl };

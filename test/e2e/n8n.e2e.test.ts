@@ -13,9 +13,10 @@ import path from 'node:path';
 import type { Sandbox } from '../../sandbox';
 import { startSandbox } from '../../sandbox';
 import { awaitTriggerEvents, executeFromCli } from '../helpers/n8n-runs';
+import { conversationTests } from './conversations';
 import { editorTests } from './editor';
 
-const { startN8n, N8nApi, loadExample, freePort } = require('../../scripts/lib/n8n');
+const { startN8n, N8nApi, loadExample, freePort, CONVERSATIONS_TABLE } = require('../../scripts/lib/n8n');
 const { ensureInstalled, N8N_DIR, N8N_VERSION, ROOT } = require('../../scripts/lib/n8n-install');
 const { ensureChromium } = require('../../scripts/lib/chromium');
 
@@ -37,7 +38,8 @@ let n8n: { baseUrl: string; stop(): Promise<void> };
 let api: InstanceType<typeof N8nApi>;
 let userFolder: string;
 let logFile: string;
-const workflows: Record<string, { id: string; name: string }> = {};
+const workflows: Record<string, { id: string; name: string; nodes: Array<{ type: string; webhookId?: string }> }> = {};
+let conversationsTable: { id: string; projectId: string };
 const credentials: Record<string, { id: string; name: string }> = {};
 let triggerRunId: string;
 
@@ -97,6 +99,8 @@ beforeAll(async () => {
 			OPENAI_THREADS_CREDENTIAL_ID: openAiThreads,
 			OPENAI_ASSISTANT_ID: sandbox.openai.ids.assistant,
 		};
+		// The chat examples of Haufe Copilot and OpenAI-compatible Threads keep their threads here.
+		conversationsTable = await api.ensureDataTable(CONVERSATIONS_TABLE.name, CONVERSATIONS_TABLE.columns);
 		for (const file of fs.readdirSync(path.resolve(__dirname, '../../examples')).filter((name) => name.endsWith('.json'))) {
 			workflows[file] = await api.importAndPublish(loadExample(file, replacements));
 		}
@@ -276,6 +280,7 @@ it('runs the batch workflow from the command line: every question answered once'
 
 // Before the trigger test, which waits for n8n's next poll anyway.
 editorTests(() => ({ baseUrl: n8n.baseUrl, sandbox, artifacts: ARTIFACTS, workflows, credentials, api, timed }));
+conversationTests(() => ({ baseUrl: n8n.baseUrl, sandbox, artifacts: ARTIFACTS, workflows, table: conversationsTable, api, timed, phases }));
 
 it('the published trigger workflow produces executions with the run\'s events, none twice', async () => {
 	await timed('test: trigger executions (waits for the next poll, up to a minute)', async () => {

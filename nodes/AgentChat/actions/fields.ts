@@ -1,6 +1,16 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { conversationKeyField } from '../../shared/conversation';
 import { resourceLocator } from '../../shared/descriptions';
+
+/**
+ * The key is hashed into the thread ID, so the app sets no limit: this bound is the package's
+ * own, to keep a runaway expression (a whole document as the key) from passing unnoticed.
+ */
+export const AGENT_CHAT_KEY_MAX = 1000;
+
+/** The namespace of this package's name-based thread IDs (RFC 9562 version 5). */
+export const AGENT_CHAT_THREAD_NAMESPACE = '0ff1934d-10ef-467a-b67f-4cb6f83aaf10';
 
 export const threadLocator = resourceLocator({
 	displayName: 'Thread',
@@ -28,9 +38,20 @@ export const threadChoiceFields: INodeProperties[] = [
 		options: [
 			{ name: 'New Thread', value: 'new' },
 			{ name: 'Existing Thread', value: 'existing' },
+			{
+				name: 'By Conversation Key',
+				value: 'key',
+				description: 'The thread of a conversation (a chat session ID, a ticket number): the same key always continues the same thread',
+			},
 		],
 		default: 'new',
 	},
 	{ ...threadLocator, displayOptions: { show: { threadMode: ['existing'] } } },
+	conversationKeyField({
+		maxLength: AGENT_CHAT_KEY_MAX,
+		show: { threadMode: ['key'] },
+		description:
+			'The conversation\'s key. The thread ID is derived from it (a name-based UUID), and the app keeps threads per user: the same key and login always reach the same thread, with no lookup and no storage.',
+	}),
 ];
 

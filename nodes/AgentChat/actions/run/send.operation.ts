@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { nameBasedUuid, readConversationKey } from '../../../shared/conversation';
 import { failureError } from '../../../shared/errors';
 import { itemJournal } from '../../../shared/journal';
 import { readId } from '../../../shared/parameters';
@@ -8,7 +9,7 @@ import { Validator } from '../../../shared/validation';
 import type { AgentChatClient } from '../../transport';
 import type { Reply } from '../../transport/reply';
 import { collectReply, storedReply } from '../../transport/reply';
-import { modelLocator, threadChoiceFields } from '../fields';
+import { AGENT_CHAT_KEY_MAX, AGENT_CHAT_THREAD_NAMESPACE, modelLocator, threadChoiceFields } from '../fields';
 import { createThread } from '../thread/create.operation';
 
 const properties: INodeProperties[] = [
@@ -38,9 +39,13 @@ export function readThreadId(context: IExecuteFunctions, itemIndex: number): str
  * "Retry On Fail" the retry reuses the thread the failed try created).
  */
 export async function threadFor(this: IExecuteFunctions, client: AgentChatClient, itemIndex: number): Promise<string> {
-	return this.getNodeParameter('threadMode', itemIndex, 'new') === 'existing'
-		? readThreadId(this, itemIndex)
-		: await itemJournal(this, itemIndex).once('thread', async () => await createThread(client, itemIndex));
+	const mode = this.getNodeParameter('threadMode', itemIndex, 'new');
+	if (mode === 'existing') return readThreadId(this, itemIndex);
+	// The app keeps a thread per user and thread ID and creates it at its first message
+	// (ConversationMemory, unique together with the user; get_or_create): a thread ID derived
+	// from the key needs no lookup, and two executions with one key reach the same thread.
+	if (mode === 'key') return nameBasedUuid(AGENT_CHAT_THREAD_NAMESPACE, readConversationKey(this, itemIndex, AGENT_CHAT_KEY_MAX));
+	return await itemJournal(this, itemIndex).once('thread', async () => await createThread(client, itemIndex));
 }
 
 /** The model to name: the chosen one, or the app's default (the app requires one). */

@@ -3,6 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { clamp, RANGES, rangeText } from '../../../shared/bounds';
 import { object } from '../../../shared/contracts';
+import { conversationKeyField, readConversationKey } from '../../../shared/conversation';
 import { itemJournal } from '../../../shared/journal';
 import { simplified } from '../../../shared/output';
 import { pathId, readId } from '../../../shared/parameters';
@@ -11,6 +12,7 @@ import { mergeBody, splitList, Validator } from '../../../shared/validation';
 import type { GriptapeClient } from '../../transport';
 import { assistantLocator, checkUuids, simplifyField, threadLocator } from '../fields';
 import type { WaitMode } from './follow';
+import { threadForKey, GRIPTAPE_KEY_MAX } from './conversation';
 import { followRun } from './follow';
 import { simplifyRun } from './simplify';
 
@@ -58,10 +60,20 @@ const properties: INodeProperties[] = [
 			{ name: 'None', value: 'none', description: 'Run without conversation history' },
 			{ name: 'New Thread', value: 'new', description: 'Start a new thread; its ID is in the output' },
 			{ name: 'Existing Thread', value: 'existing', description: 'Continue a conversation' },
+			{
+				name: 'By Conversation Key',
+				value: 'key',
+				description: 'Continue the thread whose alias is the key (a chat session ID, a ticket number); the first message creates it',
+			},
 		],
 		default: 'none',
 	},
 	{ ...threadLocator, displayOptions: { show: { threadMode: ['existing'] } } },
+	conversationKeyField({
+		maxLength: GRIPTAPE_KEY_MAX,
+		show: { threadMode: ['key'] },
+		description: 'The conversation\'s key: the thread with this alias is continued, or created with it. Several executions with one key share one thread.',
+	}),
 	{
 		displayName: 'Wait for Completion',
 		name: 'waitForCompletion',
@@ -150,6 +162,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 	if (threadMode === 'existing') {
 		body.thread_id = readId(this, 'threadId', itemIndex, 'Thread');
 	}
+	// Checked before anything is sent; the thread is looked up (or created) after the other checks.
+	const conversationKey = threadMode === 'key' ? readConversationKey(this, itemIndex, GRIPTAPE_KEY_MAX) : undefined;
 	if (options.args) body.args = splitList(options.args);
 	if (options.stream !== undefined) body.stream = options.stream;
 	for (const [name, key] of ID_LISTS) {
@@ -174,6 +188,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 	// A run is work on Griptape's side: created once, never re-sent after an unclear failure.
 	// Under "Retry On Fail" a retry follows the run the failed try started, unless it ended.
 	const journal = itemJournal(this, itemIndex);
+	if (conversationKey !== undefined && merged.thread_id === undefined) {
+		const { threadId } = await journal.once('thread', async () => await threadForKey.call(this, client, conversationKey, itemIndex));
+		merged.thread_id = threadId;
+	}
 	const run = await journal.once(
 		'run',
 		async () =>
