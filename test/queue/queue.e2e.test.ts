@@ -388,3 +388,140 @@ it(`two batches at once (${2 * BATCH} questions) at the lowest tier: each questi
 it(`four batches at once (2 workers × concurrency 2, ${4 * BATCH} questions): each question answered once, none fails, 429s under 10%`, async () => {
 	await timed(`test: 4 batches of ${BATCH}`, async () => await concurrentBatches(4));
 }, 900_000);
+
+/**
+ * The trigger example (examples/griptape-run-events-trigger.json) with one node added after its
+ * Event node: a 20 s Wait, a slow consumer that keeps each execution in flight on its worker
+ * long enough to kill the worker under it.
+ */
+function triggerWithSlowConsumer(runId: string) {
+	const example = loadExample('griptape-run-events-trigger.json', { GRIPTAPE_CREDENTIAL_ID: griptapeCredential, GRIPTAPE_RUN_ID: runId });
+	example.name = 'Queue: react to the events of a run, slowly';
+	example.nodes.push({
+		id: '3b4c5d6e-7f80-4a91-8b2c-0000000000f1',
+		name: 'Slow consumer',
+		type: 'n8n-nodes-base.wait',
+		typeVersion: 1.1,
+		position: [440, 0],
+		webhookId: '3b4c5d6e-7f80-4a91-8b2c-00000000f0f1',
+		parameters: { resume: 'timeInterval', amount: 20, unit: 'seconds' },
+	});
+	example.connections.Event = { main: [[{ node: 'Slow consumer', type: 'main', index: 0 }]] };
+	return example;
+}
+
+/**
+ * The event IDs the trigger handed to an execution: its output in the run data, or, for an
+ * execution that never ran to the end (crashed), the input n8n stored for it when the main
+ * process enqueued it.
+ */
+function triggerEventIds(raw: any): string[] {
+	const ran = outputOf(raw.resultData?.runData ?? {}, 'On run events');
+	if (ran.length) return ran.map((item) => item.json.event_id);
+	const stacked = (raw.executionData?.nodeExecutionStack ?? []).find((entry: any) => entry.node?.name === 'On run events');
+	return (stacked?.data?.main?.[0] ?? []).map((item: Item) => item.json.event_id);
+}
+
+it('the Griptape trigger with a worker killed (SIGKILL) under its executions: each event emitted once, processed at most once, none lost from view', async () => {
+	await timed('test: trigger with a killed worker', async () => {
+		// About 45 events over about 70 s: the activation poll and one or two minute polls emit them.
+		sandbox.griptape.configure({ tokenDelayMs: 1500 });
+		const input = 'Bitte fasse die Ereignisse dieses Laufs zusammen, Wort für Wort, damit der Trigger sie über mehrere Abfragen hinweg einzeln liefert und keines doppelt.';
+		const runId = String(sandbox.griptape.createRun(sandbox.griptape.ids.assistants[0], { input }).assistant_run_id);
+		const expected = () => sandbox.griptape.state.events.filter((event) => event.assistant_run_id === runId).map((event) => event.event_id);
+		await sleep(3000);
+		const workflowId = (await api.importAndPublish(triggerWithSlowConsumer(runId))).id as string;
+
+		// The first execution in flight (on its Wait), and the worker that runs it.
+		let victim: any;
+		const deadline = Date.now() + 150_000;
+		while (!victim) {
+			const running = (await executionsOf(workflowId)).filter((execution) => execution.status === 'running');
+			victim = setup.workers.find((worker: any) => running.some((execution) => worker.executionIds().includes(execution.id)));
+			if (victim) break;
+			if (Date.now() > deadline) throw new Error('no execution of the trigger workflow started on a worker within 150 s');
+			await sleep(200);
+		}
+		const ended = await victim.kill('SIGKILL');
+		expect(ended.signal).toBe('SIGKILL');
+		const ofWorkflow = new Set((await executionsOf(workflowId)).map((execution) => execution.id));
+		const lost = (victim.executionIds() as string[]).filter((id) => ofWorkflow.has(id));
+		// An orchestrator starts a new worker in its place.
+		const replacement = await setup.addWorker();
+
+		// Until the run is over, the trigger has handed out all its events, and nothing runs.
+		let executions: ExecutionSummary[] = [];
+		const emitted = new Map<string, string[]>();
+		const until = Date.now() + 240_000;
+		for (;;) {
+			executions = await executionsOf(workflowId);
+			for (const execution of executions) {
+				if (!emitted.has(execution.id) || !emitted.get(execution.id)?.length) emitted.set(execution.id, triggerEventIds((await executionData(execution.id)).raw));
+			}
+			const done = sandbox.griptape.state.runs.get(runId)?.status === 'SUCCEEDED';
+			const all = [...emitted.values()].flat();
+			const settled = executions.every((execution) => !['new', 'running', 'waiting'].includes(execution.status));
+			if (done && settled && all.length >= expected().length) break;
+			if (Date.now() > until) {
+				throw new Error(`after 240 s: run ${sandbox.griptape.state.runs.get(runId)?.status}, ${all.length} of ${expected().length} events emitted, executions ${JSON.stringify(executions.map((e) => [e.id, e.status]))}`);
+			}
+			await sleep(2000);
+		}
+		const byId = (a: ExecutionSummary, b: ExecutionSummary) => Number(a.id) - Number(b.id);
+		const originals = executions.filter((execution) => !execution.retryOf).sort(byId);
+		// Emitted exactly once: the trigger's outputs, execution after execution, are the run's events in order.
+		expect(originals.flatMap((execution) => emitted.get(execution.id) ?? [])).toEqual(expected());
+		// The killed worker's executions failed: n8n does not run them again by itself. Its queue
+		// recovery marks them `crashed`; when the job's stall is noticed first (or after), `error`
+		// ("job stalled more than maxStalledCount").
+		const crashed = originals.filter((execution) => lost.includes(execution.id));
+		expect(crashed.length).toBeGreaterThan(0);
+		crashed.forEach((execution) => expect(['crashed', 'error']).toContain(execution.status));
+		expect(originals.filter((execution) => !lost.includes(execution.id)).map((execution) => execution.status)).toEqual(
+			originals.filter((execution) => !lost.includes(execution.id)).map(() => 'success'),
+		);
+		const lostEvents = crashed.flatMap((execution) => emitted.get(execution.id) ?? []);
+		expect(lostEvents.length).toBeGreaterThan(0);
+
+		/** The Event node's outputs in executions that succeeded. */
+		const delivered = async () => {
+			const ids: string[] = [];
+			for (const execution of (await executionsOf(workflowId)).filter((entry) => entry.status === 'success')) {
+				ids.push(...outputOf((await executionData(execution.id)).runData, 'Event').map((item) => item.json.event_id));
+			}
+			return ids;
+		};
+		// Before the retry: at most once, the crashed execution's events missing.
+		const before = await delivered();
+		expect([...before].sort()).toEqual(expected().filter((id) => !lostEvents.includes(id)).sort());
+
+		// Each event accounted for exactly once: processed by one successful execution, or held
+		// (as its stored input) by one execution that died with the worker.
+		expect([...before, ...lostEvents].sort()).toEqual([...expected()].sort());
+
+		// n8n's retry of the failed execution: it must never deliver an event twice. (In n8n
+		// 2.41.1 it does not deliver them at all: a job that stalled keeps its stall error and the
+		// retry ends with it at once, no node run; the results line says what happened.)
+		for (const execution of crashed) await api.request('POST', `/executions/${execution.id}/retry`, { loadWorkflow: false });
+		const retries = await awaitEnded(workflowId, new Set(executions.map((execution) => execution.id)), crashed.length, 120_000);
+		expect(retries.map((execution) => execution.retryOf).sort()).toEqual(crashed.map((execution) => execution.id).sort());
+		const retryOutcomes: string[] = [];
+		for (const execution of retries) {
+			const { raw, runData } = await executionData(execution.id);
+			const error = raw.resultData?.error?.message;
+			retryOutcomes.push(`${execution.id} (retry of ${execution.retryOf}): ${execution.status}${error ? `, "${String(error).slice(0, 80)}…"` : ''}, nodes run: ${Object.keys(runData).join(', ') || 'none'}`);
+		}
+		const after = await delivered();
+		expect(new Set(after).size).toBe(after.length);
+		expect(after.filter((id) => !expected().includes(id))).toEqual([]);
+		const redelivered = lostEvents.filter((id) => after.includes(id)).length;
+
+		const ranOn = workerOf(executions.concat(retries).map((execution) => execution.id));
+		results.push(
+			`trigger: ${expected().length} events over ${originals.length} executions (${originals.map((e) => `${e.id}:${e.status}@${ranOn[e.id].join('+') || '-'}:${emitted.get(e.id)?.length}`).join(', ')}); ` +
+				`${victim.name} killed under ${crashed.map((e) => e.id).join(', ')} (${lostEvents.length} events), ${replacement.name} started in its place; ` +
+				`emitted once each: ${expected().length}/${expected().length}; processed once: ${before.length}, held by the failed execution: ${lostEvents.length}; ` +
+				`n8n's retry: ${retryOutcomes.join('; ')} on ${retries.map((e) => ranOn[e.id].join('+') || '-').join(', ')}: ${redelivered} of ${lostEvents.length} held events delivered, ${after.length} delivered in all, none twice`,
+		);
+	}).catch(withLogs);
+}, 600_000);
