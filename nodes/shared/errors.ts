@@ -319,3 +319,30 @@ export function inputError(node: INode, message: string, itemIndex?: number, des
 export function isInputError(error: Error): boolean {
 	return inputErrors.has(error);
 }
+
+/**
+ * A request the API kept refusing with 429 until the time limit (the Timeout request option)
+ * was over: the server did not act on it, so nothing was done twice and nothing here is answered.
+ */
+export function rateLimitTimeout(
+	node: INode,
+	service: string,
+	target: string,
+	refusals: number,
+	elapsedMs: number,
+	itemIndex?: number,
+): NodeApiError {
+	const message = `${service}: rate limit (429) still reached after ${Math.round(elapsedMs / 1000)} s and ${refusals} tries: the time limit is over and ${target} was not answered`;
+	const error = new NodeApiError(
+		node,
+		{ failure: 'rate_limit_timeout' },
+		{
+			message,
+			httpCode: '429',
+			description:
+				'Other executions or workers used the same API budget for longer than the Timeout request option allows. Raise Timeout, lower the concurrency, or raise the rate-limit options to your tier.',
+			itemIndex,
+		},
+	);
+	return keepMessage(error, message);
+}

@@ -1,3 +1,5 @@
+import { createHash } from 'crypto';
+
 import type { CancellableContext } from './wait';
 import { waitFor } from './wait';
 
@@ -7,62 +9,378 @@ export interface RateWindow {
 	windowMs: number;
 }
 
+/** One request that was let through: the limiter's record of it until it leaves every window. */
+export interface RateTicket {
+	/** When the slot was granted (the request is sent right after). */
+	grantedAt: number;
+	/** When its response (or failure) came back. The server counted it at some moment before. */
+	settledAt?: number;
+	/** False once the server rejected it (429): a rejected request uses up no slot. */
+	counted: boolean;
+}
+
+/** What the response said about the server's budget, for `RateLimiter.settle`. */
+export interface RateOutcome {
+	status?: number;
+	headers?: Record<string, string | string[] | undefined>;
+	/** Retry-After in ms, as parsed by the caller. */
+	retryAfterMs?: number;
+	/** The request never reached the server (e.g. connection refused): it uses up no slot. */
+	notSent?: boolean;
+}
+
+/** Bounds of the delivery margin, in ms: below 40 ms a scheduling blip of n8n (GC, a busy event loop) already costs a 429. */
+const MIN_MARGIN_MS = 40;
+const MAX_MARGIN_MS = 400;
+/** Until something was measured, the margin n8n's delivery delay needed in practice (40–130 ms). */
+const INITIAL_MARGIN_MS = 150;
+const DELIVERY_SAMPLES = 40;
+/** Samples older than this are dropped, as long as this many recent ones are left. */
+const SAMPLE_AGE_MS = 2000;
+const DELIVERY_SAMPLES_MIN = 10;
+
 /**
- * A client-side sliding-window limiter shared by every request of one node execution,
- * so that parallel workers stay inside the API's budget instead of collecting 429s.
- * When the server still answers 429, `pause` holds back every worker until Retry-After.
+ * How far one 429 lowers the rate at least, how little each success raises it, and the floor.
+ * The rise is slow (+1 request per second of a 15/s budget after about 33 successes): another
+ * process on the same budget raises its rate too, and each overshoot costs both a 429.
+ */
+const DECREASE_ON_429 = 0.75;
+const INCREASE_ON_SUCCESS = 0.002;
+const MIN_FACTOR = 0.2;
+/** 429s closer together than this lower the rate once. */
+const DECREASE_INTERVAL_MS = 1000;
+/** Windows up to this long are the "rate" that adapts. */
+const SHORT_WINDOW_MS = 1000;
+/** How long after a 429 the limiter spaces its requests evenly. */
+const CONTENDED_MS = 60_000;
+/**
+ * A short window's budget goes out in this many slices, not in one burst: when another process
+ * (a queue-mode worker) starts on the same budget at the same moment, the server has rejected
+ * only a slice by the time the first 429 comes back, not a whole window. A single batch loses
+ * nothing by it: the window's last slice still starts when the window does.
+ */
+const BURST_SLICES = 3;
+/** While a probe after a 429 is in flight, how often the others look whether it came back. */
+const PROBE_POLL_MS = 10;
+
+/**
+ * How long requests of one API account take to reach the server. The server counts a request
+ * when it arrives; the client only knows when it let it go and when the answer came back. The
+ * round trip of a quick request (no model behind it, or a 429) bounds the delivery delay from
+ * above, so the largest recent one is the margin by which the two counts may disagree.
+ */
+export class DeliveryClock {
+	private samples: Array<{ at: number; ms: number }> = [];
+
+	private bump = 0;
+
+	/** Records the round trip of a request the server answers at once. */
+	observe(roundTripMs: number, now = Date.now()): void {
+		if (!(roundTripMs >= 0)) return;
+		this.samples.push({ at: now, ms: roundTripMs });
+		// The recent past only: the first requests of a process (n8n warming up) were slower.
+		const firstKept = this.samples.findIndex((sample) => sample.at >= now - SAMPLE_AGE_MS);
+		const keep = Math.min(
+			this.samples.length - DELIVERY_SAMPLES_MIN,
+			Math.max(this.samples.length - DELIVERY_SAMPLES, firstKept < 0 ? this.samples.length : firstKept),
+		);
+		if (keep > 0) this.samples = this.samples.slice(keep);
+		this.bump = Math.max(0, this.bump - 1);
+	}
+
+	/** The server counted more than we did: be more careful for a while. */
+	surprised(): void {
+		this.bump = Math.min(10, this.bump + 3);
+	}
+
+	get marginMs(): number {
+		const measured = this.samples.length ? Math.max(...this.samples.map((sample) => sample.ms)) : INITIAL_MARGIN_MS;
+		return Math.min(MAX_MARGIN_MS, Math.max(MIN_MARGIN_MS, measured * 1.25 + 5) + this.bump * 20);
+	}
+}
+
+export interface RateLimiterOptions {
+	/** Shared with the account's other budgets; a new one when not given. */
+	delivery?: DeliveryClock;
+	/** The requests of this budget are answered at once: their round trips measure delivery. */
+	measuresDelivery?: boolean;
+}
+
+/**
+ * A client-side sliding-window limiter that counts as the server counts: a request occupies a
+ * window from the moment it arrives (at the latest: when it was let go plus the measured
+ * delivery margin, or when its answer came back, whichever is earlier); a request the server
+ * rejected with 429 occupies nothing. It adapts to the server: a 429 means someone else (another
+ * worker process) uses the same budget, so the rate drops and every user of the limiter waits
+ * for Retry-After; successes raise the rate again, slowly. Rate-limit headers, when the API
+ * sends them, pause the limiter until the reset they announce when nothing is left.
  */
 export class RateLimiter {
-	private readonly sent: number[] = [];
+	private tickets: RateTicket[] = [];
 
 	private pausedUntil = 0;
 
-	private readonly windows: RateWindow[];
+	private windows: RateWindow[] = [];
 
-	constructor(windows: RateWindow[]) {
-		// The server counts a request when it arrives, a little after we counted it: a small
-		// margin on each window keeps the two counts from disagreeing at the window's edge.
+	/** Share of the configured limits used now (1 until the server says otherwise). */
+	private factor = 1;
+
+	private lastDecreaseAt = -Infinity;
+
+	private lastGrantAt = -Infinity;
+
+	/**
+	 * After a 429, the next request goes out alone: the others wait until it comes back
+	 * accepted, so a budget still used up by another process costs one 429, not one per request
+	 * in flight.
+	 */
+	private probe: RateTicket | 'next' | undefined;
+
+	readonly delivery: DeliveryClock;
+
+	private readonly measuresDelivery: boolean;
+
+	/** Figures for tests and logs. */
+	readonly stats = { granted: 0, rejected: 0 };
+
+	constructor(windows: RateWindow[], options: RateLimiterOptions = {}) {
+		this.delivery = options.delivery ?? new DeliveryClock();
+		this.measuresDelivery = options.measuresDelivery === true;
+		this.configure(windows);
+	}
+
+	/** Sets the limits (e.g. the Request Options of the latest execution using this budget). */
+	configure(windows: RateWindow[]): void {
 		this.windows = windows
-			.filter((window) => window.limit > 0 && window.windowMs > 0)
-			.map((window) => ({ ...window, windowMs: window.windowMs + Math.max(25, window.windowMs * 0.03) }));
+			.filter((window) => window.limit >= 1 && window.windowMs > 0)
+			.map((window) => ({ limit: Math.floor(window.limit), windowMs: window.windowMs }));
+	}
+
+	get rateFactor(): number {
+		return this.factor;
+	}
+
+	/** The latest moment the server can have counted this request. */
+	private arrival(ticket: RateTicket, margin: number): number {
+		const latest = ticket.grantedAt + margin;
+		return ticket.settledAt === undefined ? latest : Math.min(ticket.settledAt, latest);
 	}
 
 	/** Milliseconds until a request may go out; 0 means now. */
 	private delay(now: number): number {
 		let wait = Math.max(0, this.pausedUntil - now);
+		if (this.probe && this.probe !== 'next' && this.probe.settledAt === undefined) wait = Math.max(wait, PROBE_POLL_MS);
+		const margin = this.delivery.marginMs;
 		for (const { limit, windowMs } of this.windows) {
-			const inWindow = this.sent.filter((at) => at > now - windowMs);
-			if (inWindow.length >= limit) {
-				// The oldest request of the window that must expire before one more fits.
-				const oldest = inWindow[inWindow.length - limit];
-				wait = Math.max(wait, oldest + windowMs - now + 1);
+			// The lowered rate applies to short windows only: lowering a long window's limit after its
+			// slots were spent would stall every user for up to that window (a minute); for long
+			// windows the server's Retry-After says how long to wait.
+			const factor = windowMs <= SHORT_WINDOW_MS ? this.factor : 1;
+			const allowed = Math.max(1, Math.floor(limit * factor));
+			// When each counted request leaves the server's window, at the latest.
+			const leaves = this.tickets
+				.filter((ticket) => ticket.counted)
+				.map((ticket) => this.arrival(ticket, margin) + windowMs)
+				.filter((at) => at > now)
+				.sort((a, b) => a - b);
+			if (leaves.length >= allowed) wait = Math.max(wait, leaves[leaves.length - allowed] - now + 1);
+			if (windowMs <= SHORT_WINDOW_MS && allowed >= BURST_SLICES) {
+				// Slices by grant time only: smoothing, not the server's count, so no margin is added.
+				const slice = windowMs / BURST_SLICES;
+				const perSlice = Math.ceil(allowed / BURST_SLICES);
+				const granted = this.tickets
+					.filter((ticket) => ticket.counted && ticket.grantedAt > now - slice)
+					.map((ticket) => ticket.grantedAt)
+					.sort((a, b) => a - b);
+				if (granted.length >= perSlice) wait = Math.max(wait, granted[granted.length - perSlice] + slice - now + 1);
+			}
+			// Shared with another process (a 429 came lately): requests are spaced evenly rather
+			// than sent in bursts, so few are in flight when the next 429 comes back.
+			if (factor < 1 && now - this.lastDecreaseAt < CONTENDED_MS) {
+				wait = Math.max(wait, this.lastGrantAt + windowMs / allowed - now);
 			}
 		}
 		return wait;
 	}
 
 	/** Resolves when one request may be sent, and counts it. */
-	async acquire(context: CancellableContext): Promise<void> {
+	async acquire(context: CancellableContext): Promise<RateTicket> {
 		for (;;) {
 			const now = Date.now();
 			const wait = this.delay(now);
 			if (wait === 0) {
-				// Check and record happen in one synchronous step, so concurrent callers
-				// can never both take the last free slot.
-				this.sent.push(now);
+				// Check and record happen in one synchronous step, so concurrent callers (of every
+				// execution sharing this limiter) can never both take the last free slot.
+				const ticket: RateTicket = { grantedAt: now, counted: true };
+				this.tickets.push(ticket);
+				this.lastGrantAt = now;
+				if (this.probe === 'next') this.probe = ticket;
+				this.stats.granted++;
 				this.prune(now);
-				return;
+				return ticket;
 			}
 			await waitFor(context, wait);
 		}
 	}
 
+	/** Tells the limiter how the request of `ticket` ended. */
+	settle(ticket: RateTicket | undefined, outcome: RateOutcome): void {
+		if (!ticket || ticket.settledAt !== undefined) return;
+		const now = Date.now();
+		ticket.settledAt = now;
+		if (outcome.notSent) {
+			ticket.counted = false;
+			return;
+		}
+		if (outcome.status === 429) {
+			// The server did not count it (it turned it away), but its window was fuller than ours.
+			ticket.counted = false;
+			this.stats.rejected++;
+			this.delivery.observe(now - ticket.grantedAt);
+			this.delivery.surprised();
+			// One decrease per burst: the requests in flight when the budget ran out all come back
+			// 429 together, and they are one signal, not many.
+			if (now - this.lastDecreaseAt >= DECREASE_INTERVAL_MS) {
+				this.factor = Math.max(MIN_FACTOR, Math.min(this.factor * DECREASE_ON_429, this.observedShare(ticket)));
+				this.lastDecreaseAt = now;
+			}
+			if (outcome.retryAfterMs !== undefined) this.pause(outcome.retryAfterMs);
+			this.probe = 'next';
+			return;
+		}
+		// The probe came back without a 429 (or failed otherwise): the others may go again.
+		if (this.probe === ticket || (this.probe !== 'next' && this.probe?.settledAt !== undefined)) this.probe = undefined;
+		if (this.measuresDelivery) this.delivery.observe(now - ticket.grantedAt);
+		if (outcome.status !== undefined && outcome.status < 400) {
+			this.factor = Math.min(1, this.factor + INCREASE_ON_SUCCESS);
+		}
+		const announced = announcedPause(outcome.headers, now);
+		if (announced !== undefined) this.pause(announced);
+	}
+
+	/**
+	 * The share of the short window's budget this process got before the server refused `refused`:
+	 * the requests it let go in the window before that one. The rest went to someone else (another
+	 * worker), so this is the rate two or more processes can keep up together without 429s.
+	 */
+	private observedShare(refused: RateTicket): number {
+		const short = this.windows.filter((window) => window.windowMs <= SHORT_WINDOW_MS);
+		if (!short.length) return 1;
+		const { limit, windowMs } = short.reduce((a, b) => (a.limit / a.windowMs <= b.limit / b.windowMs ? a : b));
+		// Tickets are kept in the order they were granted.
+		const position = this.tickets.indexOf(refused);
+		const before = (position < 0 ? this.tickets : this.tickets.slice(0, position)).filter(
+			(ticket) => ticket.counted && ticket.grantedAt > refused.grantedAt - windowMs,
+		).length;
+		return Math.max(1, before) / limit;
+	}
+
+	/** Holds back every user of this limiter for `ms` (Retry-After: exactly as long as it says). */
 	pause(ms: number): void {
-		this.pausedUntil = Math.max(this.pausedUntil, Date.now() + ms);
+		this.pausedUntil = Math.max(this.pausedUntil, Date.now() + Math.max(0, ms));
 	}
 
 	private prune(now: number): void {
 		const longest = Math.max(0, ...this.windows.map((window) => window.windowMs));
-		while (this.sent.length && this.sent[0] <= now - longest) this.sent.shift();
+		const margin = this.delivery.marginMs;
+		// A ticket that left every window is forgotten, settled or not (a request cancelled in
+		// flight is never settled): the list stays as long as the longest window's traffic.
+		this.tickets = this.tickets.filter((ticket) => ticket.counted && this.arrival(ticket, margin) + longest > now);
 	}
+}
+
+function header(headers: RateOutcome['headers'], name: string): string | undefined {
+	if (!headers) return undefined;
+	const value = headers[name] ?? headers[name.toLowerCase()];
+	return Array.isArray(value) ? value[0] : value;
+}
+
+/** "1.5", "20ms", "6m0s" (OpenAI style) or seconds: a duration in ms. */
+function parseDuration(value: string): number | undefined {
+	const raw = value.trim();
+	if (/^\d+(\.\d+)?$/.test(raw)) return Number(raw) * 1000;
+	const parts = raw.match(/(\d+(?:\.\d+)?)(ms|s|m|h)/g);
+	if (!parts || parts.join('') !== raw) return undefined;
+	const unit: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+	return parts.reduce((sum, part) => {
+		const [, amount, name] = part.match(/(\d+(?:\.\d+)?)(ms|s|m|h)/)!;
+		return sum + Number(amount) * unit[name];
+	}, 0);
+}
+
+/**
+ * When the API sends rate-limit headers and says nothing is left, how long until the reset.
+ * Reset values that look like a Unix time (seconds) are read as one.
+ */
+export function announcedPause(headers: RateOutcome['headers'], now = Date.now()): number | undefined {
+	const remaining =
+		header(headers, 'x-ratelimit-remaining-requests') ?? header(headers, 'x-ratelimit-remaining') ?? header(headers, 'ratelimit-remaining');
+	if (remaining === undefined || Number(remaining) > 0 || Number.isNaN(Number(remaining))) return undefined;
+	const reset = header(headers, 'x-ratelimit-reset-requests') ?? header(headers, 'x-ratelimit-reset') ?? header(headers, 'ratelimit-reset');
+	if (reset === undefined) return undefined;
+	const number = Number(reset);
+	if (Number.isFinite(number) && number > 1e9) return Math.min(120_000, Math.max(0, number * 1000 - now));
+	const ms = parseDuration(reset);
+	return ms === undefined ? undefined : Math.min(ms, 120_000);
+}
+
+// ---------------------------------------------------------------------------
+// One budget per API account in the process
+// ---------------------------------------------------------------------------
+
+/**
+ * Every limiter of the process, by API account and budget. Module state on purpose: every
+ * execution and item on this n8n main or worker that uses the same account draws on the same
+ * budget, as the server counts it.
+ */
+const limiters = new Map<string, RateLimiter>();
+const clocks = new Map<string, DeliveryClock>();
+
+export interface AccountIdentity {
+	credentialType: string;
+	/** The credential's id in n8n, when known (`this.getNode().credentials`). */
+	credentialId?: string;
+	/** The secret, when there is no id: only its hash becomes part of the key. */
+	secret?: string;
+	baseUrl: string;
+}
+
+/** A key naming the API account, never containing the secret. */
+export function accountKey(identity: AccountIdentity): string {
+	const who = identity.secret
+		? `key:${createHash('sha256').update(identity.secret).digest('hex').slice(0, 32)}`
+		: `id:${identity.credentialId ?? 'unknown'}`;
+	return `${identity.credentialType}|${who}|${identity.baseUrl.replace(/\/+$/, '')}`;
+}
+
+/**
+ * The process-wide limiter of one budget of one account, configured with `windows` (the
+ * Request Options of the caller: the latest caller's limits apply to everyone sharing it).
+ */
+export function sharedLimiter(
+	account: string,
+	budget: string,
+	windows: RateWindow[],
+	options: Omit<RateLimiterOptions, 'delivery'> = {},
+): RateLimiter {
+	let clock = clocks.get(account);
+	if (!clock) {
+		clock = new DeliveryClock();
+		clocks.set(account, clock);
+	}
+	const key = `${account}#${budget}`;
+	let limiter = limiters.get(key);
+	if (limiter) {
+		limiter.configure(windows);
+	} else {
+		limiter = new RateLimiter(windows, { ...options, delivery: clock });
+		limiters.set(key, limiter);
+	}
+	return limiter;
+}
+
+/** Forgets every shared limiter (tests). */
+export function resetSharedLimiters(): void {
+	limiters.clear();
+	clocks.clear();
 }

@@ -10,7 +10,16 @@ import { clamp, RANGES } from './bounds';
 import type { ResponseContract } from './contracts';
 import { contractViolation, streamViolation } from './contracts';
 import type { ApiErrorInfo, ErrorHints } from './errors';
-import { apiError, contractError, describeBody, failureError, formatDuration, isQuotaError, networkError } from './errors';
+import {
+	apiError,
+	contractError,
+	describeBody,
+	failureError,
+	formatDuration,
+	isQuotaError,
+	networkError,
+	rateLimitTimeout,
+} from './errors';
 import type { RateLimiter } from './rate-limiter';
 import type { ByteStream } from './streams';
 import { readStreamToBuffer, StreamError, withFirstChunk, withIdleLimit } from './streams';
@@ -306,9 +315,15 @@ export class ApiClient {
 		let maybeActed = false;
 
 		let renewed = false;
+		// A 429 (not a quota stop) is retried beyond Max Retries: the server did not act on the
+		// request, so sending it again is safe while the time limit (the Timeout request option,
+		// counted from the first try) lasts. Other workers may be using the same budget.
+		const startedAt = Date.now();
+		let refusals = 0;
 		for (let attempt = 0; ; attempt++) {
 			if (isCancelled(this.context)) throw new ExecutionCancelledError();
-			await request.limiter?.acquire(this.context);
+			// The ticket tells the limiter when the request went out and how it ended (`settle`).
+			const ticket = await request.limiter?.acquire(this.context);
 
 			let response: FullResponse | undefined;
 			let failure: unknown;
@@ -321,8 +336,10 @@ export class ApiClient {
 			// A status n8n had to see as an error (to renew a session) and that stayed an error.
 			if (!response && inside && inside.statusCode >= 400) response = inside;
 			if (!response) {
-				if (isCancelled(this.context)) throw new ExecutionCancelledError();
 				const code = errorCode(failure) ?? (inside ? 'ERR_BAD_RESPONSE' : undefined);
+				// A request that never reached the server used up none of its budget.
+				request.limiter?.settle(ticket, { notSent: code !== undefined && NOT_SENT_CODES.has(code) });
+				if (isCancelled(this.context)) throw new ExecutionCancelledError();
 				if (!code) {
 					// Not the network: e.g. the credential could not log in. Its own words say why.
 					throw failureError(this.node, 'request_failed', `${this.service.name}: ${innermostMessage(failure)}`, {
@@ -351,7 +368,18 @@ export class ApiClient {
 				});
 			}
 
-			if (response.statusCode < 400) {
+			const status = response.statusCode;
+			const retryAfter = parseRetryAfter(headerValue(response.headers, 'retry-after'));
+			// A Retry-After longer than a request may take, or than the operation has left, is not
+			// waited for: the error says how long the API asked to wait.
+			const tooLong =
+				retryAfter !== undefined && (retryAfter > Math.min(settings.maxRetryAfterMs, settings.timeoutMs) || !this.fits(retryAfter, request));
+			// The limiter learns when the server counted the request: a 429 frees its slot, lowers the
+			// rate and pauses every user of the limiter for Retry-After (unless that is too long to
+			// wait for: then the next request finds out again and reports it).
+			request.limiter?.settle(ticket, { status, headers: response.headers, retryAfterMs: tooLong ? undefined : retryAfter });
+
+			if (status < 400) {
 				const broke = await this.accept<T>(response, request, settings, unclear).then(
 					(accepted) => ({ accepted, code: undefined }),
 					(error: Error) => {
@@ -382,7 +410,6 @@ export class ApiClient {
 				});
 			}
 
-			const status = response.statusCode;
 			if (request.goneMeansDone && maybeActed && (status === 404 || status === 410)) {
 				await this.readErrorBody(response);
 				return { statusCode: status, headers: response.headers, body: undefined as T, gone: true };
@@ -408,18 +435,25 @@ export class ApiClient {
 				attempt--;
 				continue;
 			}
-			const retryAfter = parseRetryAfter(headerValue(response.headers, 'retry-after'));
 			// 429, and 503 with Retry-After, mean the server turned the request away unprocessed;
 			// but a quota or billing stop does not pass by waiting.
 			const quota = isQuotaError(status, body);
 			const refused = !quota && (status === 429 || (status === 503 && retryAfter !== undefined));
 			const retryable = refused || (!quota && idempotent && IDEMPOTENT_STATUS_RETRY.has(status));
 			const delay = retryAfter ?? backoffDelay(attempt, settings);
-			// A Retry-After longer than a request may take, or than the operation has left, is not
-			// waited for: the error says how long the API asked to wait.
-			const tooLong = retryAfter !== undefined && (retryAfter > Math.min(settings.maxRetryAfterMs, settings.timeoutMs) || !this.fits(retryAfter, request));
+			if (status === 429 && refused && !tooLong) {
+				refusals++;
+				// Retry-After 0 (or none) from a server that keeps refusing: a growing pause, not a busy loop.
+				const wait = Math.max(delay, Math.min(1000, 25 * (refusals - 1)));
+				if (Date.now() + wait - startedAt <= settings.timeoutMs && this.fits(wait, request)) {
+					// Refusals do not use up Max Retries.
+					attempt--;
+					await this.pauseBeforeRetry(described, `HTTP ${status}`, wait, refusals - 1);
+					continue;
+				}
+				throw rateLimitTimeout(this.node, this.service.name, described, refusals, Date.now() - startedAt, request.itemIndex);
+			}
 			if (retryable && attempt < settings.maxRetries && !tooLong && this.fits(delay, request)) {
-				if (status === 429) request.limiter?.pause(delay);
 				await this.pauseBeforeRetry(described, `HTTP ${status}`, delay, attempt);
 				continue;
 			}

@@ -2,6 +2,7 @@ import type { IDataObject, IHttpRequestMethods } from 'n8n-workflow';
 
 import type { ResponseContract } from './contracts';
 import type { RateLimiter } from './rate-limiter';
+import { accountKey, sharedLimiter } from './rate-limiter';
 import type { ApiRequest, RequestContext, RetrySettings, ServiceDefinition } from './request';
 import { ApiClient } from './request';
 import type { ByteStream } from './streams';
@@ -29,9 +30,24 @@ export class ServiceClient {
 
 	readonly baseUrl: string;
 
+	/**
+	 * The API account's limiter in this process, for requests that name no budget of their own:
+	 * with no limits configured it paces by what the server says. A 429's Retry-After and
+	 * rate-limit headers announcing an empty budget pause every execution using the account
+	 * here, not only the request that was refused (queue-mode workers cannot share memory, so
+	 * each process learns this from the server).
+	 */
+	private readonly accountLimiter: RateLimiter;
+
 	constructor(context: RequestContext, service: ServiceDefinition, baseUrl: string, retry: Partial<RetrySettings> = {}) {
 		this.api = new ApiClient(context, service, retry);
 		this.baseUrl = String(baseUrl ?? '').trim().replace(/\/+$/, '');
+		const account = accountKey({
+			credentialType: service.credentialType,
+			credentialId: context.getNode().credentials?.[service.credentialType]?.id ?? undefined,
+			baseUrl: this.baseUrl,
+		});
+		this.accountLimiter = sharedLimiter(account, 'server-paced', []);
 	}
 
 	url(path: string): string {
@@ -40,7 +56,7 @@ export class ServiceClient {
 
 	/** The request for a call; transports add their own defaults (e.g. a rate limiter) here. */
 	protected requestOf(method: IHttpRequestMethods, path: string, options: CallOptions): ApiRequest {
-		return { method, url: this.url(path), ...options };
+		return { method, url: this.url(path), ...options, limiter: options.limiter ?? this.accountLimiter };
 	}
 
 	/** A request whose JSON answer is returned, once it is what `expect` asks for. */

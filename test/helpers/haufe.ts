@@ -1,5 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { resetSharedLimiters } from '../../nodes/shared/rate-limiter';
 import type { HaufeOptions, Sandbox } from '../../sandbox';
 import { startSandbox } from '../../sandbox';
 import type { NodeRunResult, RunNodeOptions } from './n8n-harness';
@@ -47,6 +48,8 @@ export function useHaufeSandbox(options: HaufeOptions = {}): HaufeTestContext {
 			});
 	});
 	afterEach(() => {
+		// The process-wide rate budgets outlive executions, as in n8n; each test starts afresh.
+		resetSharedLimiters();
 		context.sandbox.reset();
 		context.sandbox.haufe.configure({ rateLimits: null, streamChunkDelayMs: 2, fileProcessingMs: 40, ...options });
 	});
@@ -82,4 +85,16 @@ export async function seedThread(sandbox: Sandbox, assistantId: string, question
 		});
 	}
 	return thread.id;
+}
+
+/** Parameters of Question › Ask with one question per item (`$json.question`). */
+export function askParameters(assistantId: string, options: IDataObject = {}, requestOptions?: IDataObject): IDataObject {
+	return {
+		resource: 'question',
+		operation: 'ask',
+		assistantId: locator(assistantId),
+		question: '={{ $json.question }}',
+		options,
+		...(requestOptions ? { requestOptions } : {}),
+	};
 }

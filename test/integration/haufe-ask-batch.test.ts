@@ -4,7 +4,7 @@
  * exactly once, in input order. How long it takes is the benchmark's business
  * (`npm run bench`), not this test's.
  */
-import { json, locator, useHaufeSandbox } from '../helpers/haufe';
+import { askParameters, json, useHaufeSandbox } from '../helpers/haufe';
 
 const ctx = useHaufeSandbox({
 	rateLimits: { answer: { perSecond: 15, perMinute: 60 }, general: { perSecond: 60, perMinute: 180 } },
@@ -13,13 +13,7 @@ const ctx = useHaufeSandbox({
 it('answers 50 questions at concurrency 5 under a 15/s answer limit: each run once, in input order', async () => {
 	const questions = Array.from({ length: 50 }, (_, index) => `Frage ${index + 1}: Wie viele Urlaubstage bei ${index + 20} Stunden?`);
 	const result = await ctx.run(
-		{
-			resource: 'question',
-			operation: 'ask',
-			assistantId: locator(ctx.hr),
-			question: '={{ $json.question }}',
-			options: { concurrency: 5 },
-		},
+		askParameters(ctx.hr, { concurrency: 5 }),
 		{ input: questions.map((question) => ({ question })) },
 	);
 	const answers = json(result);

@@ -61,17 +61,21 @@ it('retries a GET whose connection was reset', async () => {
 	expect(json(await ctx.run({ resource: 'assistant', operation: 'getAll', returnAll: true }))).toHaveLength(2);
 });
 
-it('gives up after Max Retries with the rate-limit code and advice', async () => {
-	ctx.sandbox.faults.add({ method: 'GET', path: /\/assistants$/, kind: 'status', status: 429, retryAfter: 0, times: 3, body: { message: 'Rate limit exceeded!' } });
-	const result = await ctx.run({
-		resource: 'assistant',
-		operation: 'getAll',
-		returnAll: true,
-		requestOptions: { maxRetries: 2 },
-	});
-	expect(result.error?.message).toBe('Haufe Copilot error http_429 (HTTP 429): Rate limit exceeded!');
-	expect(result.error?.description).toMatch(/lower the concurrency/);
-	expect(ctx.sandbox.requests).toHaveLength(3);
+it('retries 429 beyond Max Retries: the server did not act, so only the time limit ends the retries', async () => {
+	ctx.sandbox.faults.add({ method: 'GET', path: /\/assistants$/, kind: 'status', status: 429, retryAfter: 0, times: 4, body: { message: 'Rate limit exceeded!' } });
+	const result = await ctx.run({ resource: 'assistant', operation: 'getAll', returnAll: true, requestOptions: { maxRetries: 1 } });
+	expect(json(result)).toHaveLength(2);
+	expect(ctx.sandbox.requests.map((entry) => entry.status)).toEqual([429, 429, 429, 429, 200]);
+});
+
+it('gives up on 429 when the time limit is over, and says what was not answered', async () => {
+	ctx.sandbox.faults.add({ method: 'GET', path: /\/assistants$/, kind: 'status', status: 429, retryAfter: 1, times: 0, body: { message: 'Rate limit exceeded!' } });
+	const started = Date.now();
+	const result = await ctx.run({ resource: 'assistant', operation: 'getAll', returnAll: true, requestOptions: { timeout: 2 } });
+	expect(Date.now() - started).toBeLessThan(4000);
+	expect(result.error?.message).toMatch(/rate limit \(429\) still reached after \d+ s and 2 tries: the time limit is over and GET .*\/assistants was not answered/);
+	expect(result.error?.description).toMatch(/Raise Timeout, lower the concurrency/);
+	expect(ctx.sandbox.requests).toHaveLength(2);
 });
 
 it('tells a wrong API key apart from an unreachable URL', async () => {

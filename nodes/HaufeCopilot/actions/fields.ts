@@ -86,6 +86,24 @@ export const requestOptionsField: INodeProperties = requestOptionsField_([
 		default: 15,
 		description: 'Client-side cap on run and chat requests per second (0 turns the cap off). The lowest tier allows 15.',
 	},
+	{
+		displayName: 'Other Requests per Minute',
+		name: 'otherRequestsPerMinute',
+		type: 'number',
+		typeOptions: { minValue: 0 },
+		default: 180,
+		description:
+			"Client-side cap on all other requests (threads, messages, lists, files) per minute (your tier's limit; 0 turns the cap off). The lowest tier allows 180.",
+	},
+	{
+		displayName: 'Other Requests per Second',
+		name: 'otherRequestsPerSecond',
+		type: 'number',
+		typeOptions: { minValue: 0 },
+		default: 60,
+		description:
+			'Client-side cap on all other requests (threads, messages, lists, files) per second (0 turns the cap off). The lowest tier allows 60.',
+	},
 ]);
 
 export const MAX_CONTENT_LENGTH = 30_000;

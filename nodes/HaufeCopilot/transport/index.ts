@@ -7,7 +7,8 @@ import { retrySettingsFrom } from '../../shared/request';
 import type { CallOptions as ServiceCallOptions } from '../../shared/service-client';
 import { ServiceClient } from '../../shared/service-client';
 import type { ByteStream } from '../../shared/streams';
-import { RateLimiter } from '../../shared/rate-limiter';
+import type { RateLimiter } from '../../shared/rate-limiter';
+import { accountKey, sharedLimiter } from '../../shared/rate-limiter';
 
 export const HAUFE_CREDENTIAL = 'haufeCopilotApi';
 
@@ -89,14 +90,28 @@ export class HaufeClient extends ServiceClient {
 		limits: HaufeLimits = DEFAULT_LIMITS,
 	) {
 		super(context, HAUFE_SERVICE, credentials.baseUrl || 'https://api.haufe.ai/agents/v1', retry);
-		this.answerLimiter = new RateLimiter([
+		// One budget per API account in the process: every execution and item using this key at
+		// this base URL shares these two limiters (the key holds a hash of the API key, never the key).
+		const account = accountKey({
+			credentialType: HAUFE_CREDENTIAL,
+			credentialId: context.getNode().credentials?.[HAUFE_CREDENTIAL]?.id ?? undefined,
+			secret: credentials.apiKey,
+			baseUrl: this.baseUrl,
+		});
+		this.answerLimiter = sharedLimiter(account, 'answer', [
 			{ limit: limits.answerPerSecond, windowMs: 1000 },
 			{ limit: limits.answerPerMinute, windowMs: 60_000 },
 		]);
-		this.generalLimiter = new RateLimiter([
-			{ limit: limits.generalPerSecond, windowMs: 1000 },
-			{ limit: limits.generalPerMinute, windowMs: 60_000 },
-		]);
+		// Threads and messages are answered at once: their round trips measure the delivery delay.
+		this.generalLimiter = sharedLimiter(
+			account,
+			'general',
+			[
+				{ limit: limits.generalPerSecond, windowMs: 1000 },
+				{ limit: limits.generalPerMinute, windowMs: 60_000 },
+			],
+			{ measuresDelivery: true },
+		);
 	}
 
 	async call<T = IDataObject>(method: IHttpRequestMethods, path: string, options: CallOptions): Promise<T> {
@@ -152,6 +167,12 @@ export async function createHaufeClient(this: IExecuteFunctions): Promise<HaufeC
 		}),
 		...(options.answerRequestsPerMinute !== undefined && {
 			answerPerMinute: Number(options.answerRequestsPerMinute),
+		}),
+		...(options.otherRequestsPerSecond !== undefined && {
+			generalPerSecond: Number(options.otherRequestsPerSecond),
+		}),
+		...(options.otherRequestsPerMinute !== undefined && {
+			generalPerMinute: Number(options.otherRequestsPerMinute),
 		}),
 	};
 	return new HaufeClient(this, credentials, retry, limits);

@@ -1,0 +1,202 @@
+/* eslint-disable -- Tooling, never shipped: n8n's rules for node code (the default config of `n8n-node lint`) do not fit it. Linted by eslint.tooling.config.mjs instead (npm run lint:tooling), where this comment has no effect. */
+/** The client-side rate limiter (issue 14): counts as the server does, adapts to 429s, one budget per account. */
+import {
+	DeliveryClock,
+	RateLimiter,
+	accountKey,
+	announcedPause,
+	resetSharedLimiters,
+	sharedLimiter,
+} from '../../nodes/shared/rate-limiter';
+
+const context = {};
+
+async function timeOf(action: () => Promise<unknown>): Promise<number> {
+	const started = Date.now();
+	await action();
+	return Date.now() - started;
+}
+
+afterEach(() => resetSharedLimiters());
+
+describe('RateLimiter', () => {
+	it('lets `limit` requests through at once and holds the next until the first leaves the window', async () => {
+		const limiter = new RateLimiter([{ limit: 2, windowMs: 200 }]);
+		for (let i = 0; i < 2; i++) limiter.settle(await limiter.acquire(context), { status: 200 });
+		const waited = await timeOf(async () => await limiter.acquire(context));
+		expect(waited).toBeGreaterThanOrEqual(190);
+		expect(waited).toBeLessThan(400);
+	});
+
+	it('counts a request from its answer when that came back before the delivery margin', async () => {
+		const delivery = new DeliveryClock();
+		delivery.observe(0);
+		const limiter = new RateLimiter([{ limit: 1, windowMs: 150 }], { delivery });
+		const ticket = await limiter.acquire(context);
+		limiter.settle(ticket, { status: 200 });
+		const waited = await timeOf(async () => await limiter.acquire(context));
+		// 150 ms window from the answer, not 150 ms plus a fixed margin.
+		expect(waited).toBeLessThan(150 + delivery.marginMs + 60);
+		expect(waited).toBeGreaterThanOrEqual(140);
+	});
+
+	it('keeps an unanswered request in the window until the measured delivery margin has passed', async () => {
+		const delivery = new DeliveryClock();
+		delivery.observe(80); // a quick request took 80 ms there and back
+		expect(delivery.marginMs).toBe(105);
+		const limiter = new RateLimiter([{ limit: 1, windowMs: 100 }], { delivery });
+		await limiter.acquire(context); // never settled: may have arrived as late as 105 ms after
+		const waited = await timeOf(async () => await limiter.acquire(context));
+		expect(waited).toBeGreaterThanOrEqual(200);
+	});
+
+	it('measures delivery from recent round trips: the slow first requests of a warming process fade', () => {
+		const delivery = new DeliveryClock();
+		for (let i = 0; i < 10; i++) delivery.observe(80, 1000 + i);
+		expect(delivery.marginMs).toBe(105);
+		for (let i = 0; i < 10; i++) delivery.observe(36, 4000 + i);
+		// The 80 ms samples are older than 2 s and ten recent ones are left.
+		expect(delivery.marginMs).toBe(50);
+	});
+
+	it('a request rejected with 429 uses up no slot, and Retry-After pauses exactly as long as it says', async () => {
+		const limiter = new RateLimiter([{ limit: 10, windowMs: 60_000 }]);
+		const tickets = [];
+		for (let i = 0; i < 10; i++) tickets.push(await limiter.acquire(context));
+		for (const ticket of tickets.slice(0, 5)) limiter.settle(ticket, { status: 200 });
+		// The server turned the sixth away: its slot is free again, and everyone waits 120 ms.
+		limiter.settle(tickets[5], { status: 429, retryAfterMs: 120 });
+		expect(tickets[5].counted).toBe(false);
+		expect(limiter.stats.rejected).toBe(1);
+		expect(limiter.rateFactor).toBeCloseTo(0.75);
+	});
+
+	it('waits for Retry-After and no longer when the window has room', async () => {
+		const limiter = new RateLimiter([{ limit: 100, windowMs: 1000 }]);
+		limiter.settle(await limiter.acquire(context), { status: 429, retryAfterMs: 150 });
+		const waited = await timeOf(async () => await limiter.acquire(context));
+		expect(waited).toBeGreaterThanOrEqual(140);
+		expect(waited).toBeLessThan(300);
+	});
+
+	it('after a 429 keeps to the share of the budget it got, once per burst, and raises the rate slowly while requests succeed', async () => {
+		const limiter = new RateLimiter([{ limit: 10, windowMs: 1000 }]);
+		// Four went through in the window before the server refused the fifth: someone else used the other six.
+		for (let i = 0; i < 4; i++) limiter.settle(await limiter.acquire(context), { status: 200 });
+		const refused = await limiter.acquire(context);
+		const inFlight = await limiter.acquire(context);
+		limiter.settle(refused, { status: 429 });
+		expect(limiter.rateFactor).toBeCloseTo(0.4);
+		// Two 429s of one burst are one signal.
+		limiter.settle(inFlight, { status: 429 });
+		expect(limiter.rateFactor).toBeCloseTo(0.4);
+		const succeeded = () => limiter.settle({ grantedAt: Date.now(), counted: true }, { status: 200 });
+		for (let i = 0; i < 50; i++) succeeded();
+		expect(limiter.rateFactor).toBeCloseTo(0.5);
+		for (let i = 0; i < 300; i++) succeeded();
+		expect(limiter.rateFactor).toBe(1);
+	});
+
+	it('a lone process that meets a stray 429 lowers its rate by a quarter at most', async () => {
+		const limiter = new RateLimiter([{ limit: 3, windowMs: 1000 }]);
+		for (let i = 0; i < 3; i++) limiter.settle(await limiter.acquire(context), { status: 200 });
+		limiter.settle({ grantedAt: Date.now(), counted: true }, { status: 429 });
+		expect(limiter.rateFactor).toBeCloseTo(0.75);
+	});
+
+	it('lowers only the short window: a lowered minute budget would stall everyone for a minute', async () => {
+		const limiter = new RateLimiter([{ limit: 4, windowMs: 60_000 }]);
+		const tickets = [await limiter.acquire(context), await limiter.acquire(context)];
+		limiter.settle(tickets[0], { status: 429 });
+		limiter.settle(tickets[1], { status: 200 });
+		// 1 counted of 4 per minute: two more fit at once although the rate is lowered.
+		const probe = await limiter.acquire(context);
+		expect(limiter.stats.granted).toBe(3);
+		limiter.settle(probe, { status: 200 });
+		expect(await timeOf(async () => await limiter.acquire(context))).toBeLessThan(50);
+	});
+
+	it("sends a short window's budget in three slices, not one burst", async () => {
+		const limiter = new RateLimiter([{ limit: 6, windowMs: 300 }]);
+		const started = Date.now();
+		const grantedAt: number[] = [];
+		for (let i = 0; i < 6; i++) {
+			limiter.settle(await limiter.acquire(context), { status: 200 });
+			grantedAt.push(Date.now() - started);
+		}
+		// Two per 100 ms: 0, 0, ~100, ~100, ~200, ~200; the window's last slice starts with the window's first third over.
+		expect(grantedAt[1]).toBeLessThan(40);
+		expect(grantedAt[2]).toBeGreaterThanOrEqual(95);
+		expect(grantedAt[4]).toBeGreaterThanOrEqual(195);
+		expect(grantedAt[5]).toBeLessThan(280);
+	});
+
+	it('after a 429 the next request goes out alone, and the others follow once it was accepted', async () => {
+		const limiter = new RateLimiter([]);
+		limiter.settle(await limiter.acquire(context), { status: 429 });
+		const probe = await limiter.acquire(context);
+		let followed = false;
+		const next = limiter.acquire(context).then((ticket) => {
+			followed = true;
+			return ticket;
+		});
+		await new Promise((resolve) => setTimeout(resolve, 60));
+		expect(followed).toBe(false);
+		limiter.settle(probe, { status: 200 });
+		limiter.settle(await next, { status: 200 });
+		expect(followed).toBe(true);
+		expect(await timeOf(async () => await limiter.acquire(context))).toBeLessThan(20);
+	});
+
+	it('a request that never reached the server (connection refused) uses up no slot', async () => {
+		const limiter = new RateLimiter([{ limit: 1, windowMs: 60_000 }]);
+		limiter.settle(await limiter.acquire(context), { notSent: true });
+		expect(await timeOf(async () => await limiter.acquire(context))).toBeLessThan(50);
+	});
+
+	it('pauses until the announced reset when rate-limit headers say nothing is left', async () => {
+		const limiter = new RateLimiter([]);
+		limiter.settle(await limiter.acquire(context), {
+			status: 200,
+			headers: { 'x-ratelimit-remaining-requests': '0', 'x-ratelimit-reset-requests': '150ms' },
+		});
+		expect(await timeOf(async () => await limiter.acquire(context))).toBeGreaterThanOrEqual(140);
+	});
+
+	it('a limit of 0 turns a window off', async () => {
+		const limiter = new RateLimiter([{ limit: 0, windowMs: 1000 }]);
+		for (let i = 0; i < 50; i++) await limiter.acquire(context);
+		expect(limiter.stats.granted).toBe(50);
+	});
+});
+
+describe('announcedPause', () => {
+	it('reads the usual rate-limit headers', () => {
+		expect(announcedPause({ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '2' })).toBe(2000);
+		expect(announcedPause({ 'x-ratelimit-remaining-requests': '0', 'x-ratelimit-reset-requests': '1m6s' })).toBe(66_000);
+		expect(announcedPause({ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1700000010' }, 1_700_000_000_000)).toBe(10_000);
+		expect(announcedPause({ 'x-ratelimit-remaining': '3', 'x-ratelimit-reset': '2' })).toBeUndefined();
+		expect(announcedPause({})).toBeUndefined();
+	});
+});
+
+describe('one budget per account in the process', () => {
+	it('keys by credential and base URL without keeping the secret', () => {
+		const key = accountKey({ credentialType: 'haufeCopilotApi', secret: 'hk-live-secret', baseUrl: 'http://127.0.0.1:1/v1/' });
+		expect(key).not.toContain('hk-live-secret');
+		expect(key).toBe(accountKey({ credentialType: 'haufeCopilotApi', secret: 'hk-live-secret', baseUrl: 'http://127.0.0.1:1/v1' }));
+		expect(key).not.toBe(accountKey({ credentialType: 'haufeCopilotApi', secret: 'other', baseUrl: 'http://127.0.0.1:1/v1' }));
+		expect(accountKey({ credentialType: 'haufeCopilotApi', credentialId: '42', baseUrl: 'http://127.0.0.1:1' })).toContain('id:42');
+	});
+
+	it('gives every caller with the same account the same limiter, configured with the latest limits', async () => {
+		const a = sharedLimiter('account', 'answer', [{ limit: 1, windowMs: 60_000 }]);
+		const b = sharedLimiter('account', 'answer', [{ limit: 2, windowMs: 60_000 }]);
+		expect(b).toBe(a);
+		expect(sharedLimiter('account', 'general', [])).not.toBe(a);
+		expect(sharedLimiter('other', 'answer', [])).not.toBe(a);
+		expect(sharedLimiter('account', 'general', []).delivery).toBe(a.delivery);
+		await a.acquire(context);
+		expect(await timeOf(async () => await b.acquire(context))).toBeLessThan(50);
+	});
+});
