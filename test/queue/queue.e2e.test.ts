@@ -476,8 +476,9 @@ it('the Griptape trigger with a worker killed (SIGKILL) under its executions: ea
 		}
 		const ended = await victim.kill('SIGKILL');
 		expect(ended.signal).toBe('SIGKILL');
-		const ofWorkflow = new Set((await executionsOf(workflowId)).map((execution) => execution.id));
-		const lost = (victim.executionIds() as string[]).filter((id) => ofWorkflow.has(id));
+		// What the killed worker had in flight: its executions of the workflow not ended when it died.
+		const inFlight = new Set((await executionsOf(workflowId)).filter((execution) => execution.status === 'running').map((execution) => execution.id));
+		const lost = victim.executionIds().filter((id) => inFlight.has(id));
 		// An orchestrator starts a new worker in its place.
 		const replacement = await setup.addWorker();
 
