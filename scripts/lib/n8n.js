@@ -48,12 +48,18 @@ function installPackageInto(userFolder) {
 /**
  * Starts n8n and resolves once it answers its readiness check. Everything it prints goes to
  * `logFile` (and to the console when `echo` is set).
+ *
+ * `command: 'worker'` starts a queue-mode worker (`n8n worker`, with `args` such as
+ * `--concurrency=2`) instead of the main process: `port` is then its own server's (health
+ * checks only, QUEUE_HEALTH_CHECK_PORT), which it is ready on. Queue mode itself (database,
+ * Redis, encryption key) comes in `env`; see scripts/lib/queue.js.
  */
-async function startN8n({ userFolder, port, logFile, echo = false, env = {}, version }) {
+async function startN8n({ userFolder, port, logFile, echo = false, env = {}, version, command = 'start', args = [] }) {
 	const { node, n8n } = await ensureInstalled(version);
 	installPackageInto(userFolder);
 	const brokerPort = await freePort();
-	const child = spawn(node, [n8n, 'start'], {
+	const worker = command === 'worker';
+	const child = spawn(node, [n8n, command, ...args], {
 		cwd: userFolder,
 		env: {
 			...process.env,
@@ -74,6 +80,9 @@ async function startN8n({ userFolder, port, logFile, echo = false, env = {}, ver
 			N8N_RUNNERS_BROKER_PORT: String(brokerPort),
 			N8N_LOG_LEVEL: process.env.N8N_LOG_LEVEL ?? 'info',
 			DB_SQLITE_POOL_SIZE: '2',
+			...(worker
+				? { QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(port), N8N_WORKER_SERVER_ADDRESS: '127.0.0.1' }
+				: {}),
 			...env,
 		},
 		stdio: ['ignore', 'pipe', 'pipe'],
@@ -103,8 +112,10 @@ async function startN8n({ userFolder, port, logFile, echo = false, env = {}, ver
 			child.kill('SIGKILL');
 			throw new Error(`n8n was not ready after 240 s; see ${logFile}`);
 		}
-		// n8n 1.x answers its readiness check before its REST API is mounted: wait for both.
-		ready = await Promise.all([`${baseUrl}/healthz/readiness`, `${baseUrl}/rest/settings`].map((url) => fetch(url)))
+		// n8n 1.x answers its readiness check before its REST API is mounted: wait for both. A
+		// worker has no REST API; its readiness check covers database, Redis and the queue.
+		const checks = worker ? [`${baseUrl}/healthz/readiness`] : [`${baseUrl}/healthz/readiness`, `${baseUrl}/rest/settings`];
+		ready = await Promise.all(checks.map((url) => fetch(url)))
 			.then((responses) => responses.every((response) => response.ok))
 			.catch(() => false);
 		if (!ready) await new Promise((resolve) => setTimeout(resolve, 250));
@@ -114,12 +125,21 @@ async function startN8n({ userFolder, port, logFile, echo = false, env = {}, ver
 		baseUrl,
 		startupMs: Date.now() - started,
 		process: child,
+		logFile,
+		/** Resolves with `{code, signal}` when the process has ended. */
+		exited,
 		async stop() {
 			if (early) return;
 			child.kill('SIGTERM');
 			const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
 			await exited;
 			clearTimeout(timer);
+		},
+		/** Sends `signal` (SIGKILL unless told) and resolves once the process has ended. */
+		async kill(signal = 'SIGKILL') {
+			if (early) return early;
+			child.kill(signal);
+			return await exited;
 		},
 	};
 }
