@@ -129,6 +129,13 @@ export class RateLimiter {
 
 	private lastDecreaseAt = -Infinity;
 
+	/**
+	 * The share the server let this process have at its last short-window 429. While contended
+	 * (a 429 in the last minute) the rate does not rise above it: the other process is still
+	 * there, and rising would cost both a 429 and a Retry-After pause each time.
+	 */
+	private contendedCap = 1;
+
 	private lastGrantAt = -Infinity;
 
 	/**
@@ -242,8 +249,12 @@ export class RateLimiter {
 			this.delivery.surprised();
 			// One decrease per burst: the requests in flight when the budget ran out all come back
 			// 429 together, and they are one signal, not many.
-			if (now - this.lastDecreaseAt >= DECREASE_INTERVAL_MS) {
+			// A Retry-After longer than a short window says a long window (the minute) is used up:
+			// nothing about the per-second rate, which stays as it is.
+			const longWindowFull = outcome.retryAfterMs !== undefined && outcome.retryAfterMs > SHORT_WINDOW_MS;
+			if (!longWindowFull && now - this.lastDecreaseAt >= DECREASE_INTERVAL_MS) {
 				this.factor = Math.max(MIN_FACTOR, Math.min(this.factor * DECREASE_ON_429, this.observedShare(ticket)));
+				this.contendedCap = this.factor;
 				this.lastDecreaseAt = now;
 			}
 			if (outcome.retryAfterMs !== undefined) this.pause(outcome.retryAfterMs);
@@ -254,7 +265,8 @@ export class RateLimiter {
 		if (this.probe === ticket || (this.probe !== 'next' && this.probe?.settledAt !== undefined)) this.probe = undefined;
 		if (this.measuresDelivery) this.delivery.observe(now - ticket.grantedAt);
 		if (outcome.status !== undefined && outcome.status < 400) {
-			this.factor = Math.min(1, this.factor + INCREASE_ON_SUCCESS);
+			const contended = now - this.lastDecreaseAt < CONTENDED_MS;
+			this.factor = Math.min(contended ? this.contendedCap : 1, this.factor + INCREASE_ON_SUCCESS);
 		}
 		const announced = announcedPause(outcome.headers, now);
 		if (announced !== undefined) this.pause(announced);

@@ -91,9 +91,24 @@ describe('RateLimiter', () => {
 		limiter.settle(inFlight, { status: 429 });
 		expect(limiter.rateFactor).toBeCloseTo(0.4);
 		const succeeded = () => limiter.settle({ grantedAt: Date.now(), counted: true }, { status: 200 });
+		// For a minute after the 429 the other process is taken to be still there: no rise.
 		for (let i = 0; i < 10; i++) succeeded();
-		expect(limiter.rateFactor).toBeCloseTo(0.5);
-		for (let i = 0; i < 60; i++) succeeded();
+		expect(limiter.rateFactor).toBeCloseTo(0.4);
+		const now = Date.now();
+		const clock = jest.spyOn(Date, 'now').mockReturnValue(now + 61_000);
+		try {
+			for (let i = 0; i < 10; i++) succeeded();
+			expect(limiter.rateFactor).toBeCloseTo(0.5);
+			for (let i = 0; i < 60; i++) succeeded();
+			expect(limiter.rateFactor).toBe(1);
+		} finally {
+			clock.mockRestore();
+		}
+	});
+
+	it('a 429 that says the minute is used up (Retry-After over a second) leaves the per-second rate alone', async () => {
+		const limiter = new RateLimiter([{ limit: 10, windowMs: 1000 }, { limit: 100, windowMs: 60_000 }]);
+		limiter.settle(await limiter.acquire(context), { status: 429, retryAfterMs: 30_000 });
 		expect(limiter.rateFactor).toBe(1);
 	});
 
