@@ -119,10 +119,20 @@ async function ensureInstalled(version = N8N_VERSION) {
 	return { node, n8n, n8nDir: n8nDir(version), version };
 }
 
-module.exports = { ensureInstalled, run, N8N_VERSION, NODE_VERSION, N8N_DIR, COMPAT_VERSIONS, ROOT, CACHE };
+/** Whether that n8n release is installed in .cache/ already (nothing is installed by asking). */
+function isInstalled(version = N8N_VERSION) {
+	const dir = n8nDir(version);
+	return fs.existsSync(path.join(dir, '.installed')) && fs.existsSync(path.join(dir, 'node_modules', 'n8n', 'bin', 'n8n'));
+}
 
-// `node scripts/lib/n8n-install.js [version…]`: installs the pinned n8n, or the versions named.
-if (require.main === module) {
+module.exports = { ensureInstalled, isInstalled, run, N8N_VERSION, NODE_VERSION, N8N_DIR, COMPAT_VERSIONS, ROOT, CACHE };
+
+// `node scripts/lib/n8n-install.js --compat-cached`: exits 0 when every compatibility release is
+// cached (CI decides by it whether the compatibility run fits).
+if (require.main === module && process.argv.includes('--compat-cached')) {
+	process.exitCode = COMPAT_VERSIONS.every((version) => isInstalled(version)) ? 0 : 1;
+} else if (require.main === module) {
+	// `node scripts/lib/n8n-install.js [version…]`: installs the pinned n8n, or the versions named.
 	const versions = process.argv.slice(2);
 	(async () => {
 		for (const version of versions.length ? versions : [N8N_VERSION]) await ensureInstalled(version);
