@@ -24,8 +24,39 @@ const BATCH = Number(process.env.QUEUE_TEST_BATCH ?? 60);
 /** 429s allowed, as a share of answer requests. */
 const MAX_429_SHARE = 0.1;
 
-type Item = { json: Record<string, any>; pairedItem?: unknown };
+type Item = { json: Record<string, unknown>; pairedItem?: unknown };
 type RunData = Record<string, Array<{ data: { main: Array<Array<Item> | null> } }>>;
+/** What n8n stores of an execution (the parts read here). */
+interface StoredExecution {
+	resultData?: { runData?: RunData; error?: { message?: string }; lastNodeExecuted?: string };
+	executionData?: { nodeExecutionStack?: Array<{ node?: { name?: string }; data?: { main?: Array<Item[] | null> } }> };
+}
+/** scripts/lib/n8n.js's startN8n handle, and scripts/lib/queue.js's. */
+interface N8nProcess {
+	baseUrl: string;
+	kill(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+	stop(): Promise<void>;
+}
+interface QueueWorker extends N8nProcess {
+	name: string;
+	executionIds(): string[];
+}
+interface N8nRestApi {
+	getJson(pathname: string): Promise<unknown>;
+	request(method: string, route: string, body?: unknown): Promise<unknown>;
+	upsertCredential(credential: { name: string; type: string; data: object }): Promise<string>;
+	importAndPublish(workflow: object): Promise<{ id: string; name: string }>;
+	executions(workflowId: string): Promise<unknown>;
+	execution(id: string): Promise<unknown>;
+}
+interface QueueSetup {
+	main: N8nProcess;
+	workers: QueueWorker[];
+	api: N8nRestApi;
+	timings: { servicesMs: number; mainMs: number; workersMs: number };
+	addWorker(): Promise<QueueWorker>;
+	stop(): Promise<void>;
+}
 interface ExecutionSummary {
 	id: string;
 	status: string;
@@ -47,8 +78,8 @@ const timed = async <T>(label: string, work: () => Promise<T>): Promise<T> => {
 };
 
 let sandbox: Sandbox;
-let setup: any;
-let api: any;
+let setup: QueueSetup;
+let api: N8nRestApi;
 let haufeCredential: string;
 let griptapeCredential: string;
 const workflows: Record<string, { id: string; name: string }> = {};
@@ -195,9 +226,9 @@ async function awaitEnded(workflowId: string, known: Set<string>, count: number,
 	}
 }
 
-async function executionData(id: string): Promise<{ runData: RunData; raw: any }> {
+async function executionData(id: string): Promise<{ runData: RunData; raw: StoredExecution }> {
 	const execution = (await api.execution(id)) as { data: string };
-	const raw = parse(execution.data);
+	const raw = parse(execution.data) as StoredExecution;
 	return { runData: raw.resultData?.runData ?? {}, raw };
 }
 
@@ -256,7 +287,7 @@ it('loads the package on every process: its types on the main process, its node 
 		const ranOn = workerOf(executions.map((execution) => execution.id));
 		// Every execution ran on exactly one worker, and each worker ran some.
 		for (const workers of Object.values(ranOn)) expect(workers).toHaveLength(1);
-		const perWorker = setup.workers.map((worker: any) => Object.values(ranOn).filter((names) => names[0] === worker.name).length);
+		const perWorker = setup.workers.map((worker) => Object.values(ranOn).filter((names) => names[0] === worker.name).length);
 		perWorker.forEach((count: number) => expect(count).toBeGreaterThan(0));
 		results.push(`package loaded: main lists the types; the 8 webhook executions ran ${perWorker.join(' + ')} on the two workers`);
 	}).catch(withLogs);
@@ -391,7 +422,7 @@ it(`four batches at once (2 workers × concurrency 2, ${4 * BATCH} questions): e
 
 /**
  * The trigger example (examples/griptape-run-events-trigger.json) with one node added after its
- * Event node: a 20 s Wait, a slow consumer that keeps each execution in flight on its worker
+ * Event node: a 10 s Wait, a slow consumer that keeps each execution in flight on its worker
  * long enough to kill the worker under it.
  */
 function triggerWithSlowConsumer(runId: string) {
@@ -404,7 +435,7 @@ function triggerWithSlowConsumer(runId: string) {
 		typeVersion: 1.1,
 		position: [440, 0],
 		webhookId: '3b4c5d6e-7f80-4a91-8b2c-00000000f0f1',
-		parameters: { resume: 'timeInterval', amount: 20, unit: 'seconds' },
+		parameters: { resume: 'timeInterval', amount: 10, unit: 'seconds' },
 	});
 	example.connections.Event = { main: [[{ node: 'Slow consumer', type: 'main', index: 0 }]] };
 	return example;
@@ -415,17 +446,18 @@ function triggerWithSlowConsumer(runId: string) {
  * execution that never ran to the end (crashed), the input n8n stored for it when the main
  * process enqueued it.
  */
-function triggerEventIds(raw: any): string[] {
+function triggerEventIds(raw: StoredExecution): string[] {
 	const ran = outputOf(raw.resultData?.runData ?? {}, 'On run events');
-	if (ran.length) return ran.map((item) => item.json.event_id);
-	const stacked = (raw.executionData?.nodeExecutionStack ?? []).find((entry: any) => entry.node?.name === 'On run events');
-	return (stacked?.data?.main?.[0] ?? []).map((item: Item) => item.json.event_id);
+	if (ran.length) return ran.map((item) => String(item.json.event_id));
+	const stacked = (raw.executionData?.nodeExecutionStack ?? []).find((entry) => entry.node?.name === 'On run events');
+	return (stacked?.data?.main?.[0] ?? []).map((item) => String(item.json.event_id));
 }
 
 it('the Griptape trigger with a worker killed (SIGKILL) under its executions: each event emitted once, processed at most once, none lost from view', async () => {
 	await timed('test: trigger with a killed worker', async () => {
-		// About 45 events over about 70 s: the activation poll and one or two minute polls emit them.
-		sandbox.griptape.configure({ tokenDelayMs: 1500 });
+		// About 50 events over about 25 s: the activation poll emits the first ones, the next minute
+		// poll (or two) the rest.
+		sandbox.griptape.configure({ tokenDelayMs: 500 });
 		const input = 'Bitte fasse die Ereignisse dieses Laufs zusammen, Wort für Wort, damit der Trigger sie über mehrere Abfragen hinweg einzeln liefert und keines doppelt.';
 		const runId = String(sandbox.griptape.createRun(sandbox.griptape.ids.assistants[0], { input }).assistant_run_id);
 		const expected = () => sandbox.griptape.state.events.filter((event) => event.assistant_run_id === runId).map((event) => event.event_id);
@@ -433,11 +465,11 @@ it('the Griptape trigger with a worker killed (SIGKILL) under its executions: ea
 		const workflowId = (await api.importAndPublish(triggerWithSlowConsumer(runId))).id as string;
 
 		// The first execution in flight (on its Wait), and the worker that runs it.
-		let victim: any;
+		let victim: QueueWorker | undefined;
 		const deadline = Date.now() + 150_000;
 		while (!victim) {
 			const running = (await executionsOf(workflowId)).filter((execution) => execution.status === 'running');
-			victim = setup.workers.find((worker: any) => running.some((execution) => worker.executionIds().includes(execution.id)));
+			victim = setup.workers.find((worker) => running.some((execution) => worker.executionIds().includes(execution.id)));
 			if (victim) break;
 			if (Date.now() > deadline) throw new Error('no execution of the trigger workflow started on a worker within 150 s');
 			await sleep(200);
@@ -487,7 +519,7 @@ it('the Griptape trigger with a worker killed (SIGKILL) under its executions: ea
 		const delivered = async () => {
 			const ids: string[] = [];
 			for (const execution of (await executionsOf(workflowId)).filter((entry) => entry.status === 'success')) {
-				ids.push(...outputOf((await executionData(execution.id)).runData, 'Event').map((item) => item.json.event_id));
+				ids.push(...outputOf((await executionData(execution.id)).runData, 'Event').map((item) => String(item.json.event_id)));
 			}
 			return ids;
 		};
