@@ -164,8 +164,8 @@ function freeChainWorkflow(baseUrl: string, headerCredentialId: string, route: s
 	const chain = chainWorkflow(baseUrl, headerCredentialId);
 	const keep = ['Webhook', 'One item per question', 'Create thread', 'Post message', 'Run'];
 	const nodes = chain.nodes
-		.filter((entry: { name: string }) => keep.includes(entry.name))
-		.map((entry: any) => {
+		.filter((entry: WorkflowNode) => keep.includes(entry.name))
+		.map((entry: WorkflowNode) => {
 			const copy = structuredClone(entry);
 			if (copy.name === 'Webhook') {
 				copy.parameters.path = route;
@@ -183,9 +183,32 @@ function freeChainWorkflow(baseUrl: string, headerCredentialId: string, route: s
 // n8n instances
 // ---------------------------------------------------------------------------------------------
 
+/** The parts of scripts/lib/n8n.js's N8nApi used here. */
+interface N8nRestApi {
+	upsertCredential(credential: { name: string; type: string; data: object }): Promise<string>;
+	importAndPublish(workflow: object): Promise<{ id: string }>;
+	executions(workflowId: string): Promise<unknown>;
+}
+
+/** The parts of scripts/lib/queue.js's setup used here. */
+interface QueueSetup {
+	main: { baseUrl: string };
+	api: N8nRestApi;
+	workers: Array<{ name: string; executionIds(): string[] }>;
+	timings: { servicesMs: number; mainMs: number; workersMs: number };
+	stop(): Promise<void>;
+}
+
+interface WorkflowNode {
+	name: string;
+	webhookId?: string;
+	onError?: string;
+	parameters: { path?: string; jsonBody?: string; options?: { batching?: unknown } };
+}
+
 interface Instance {
 	baseUrl: string;
-	api: any;
+	api: N8nRestApi;
 	/** The pid of n8n's main process (regular mode). */
 	pid?: number;
 	credentialIds: { haufe: string; header: string };
@@ -217,7 +240,7 @@ async function webhookRegistered(baseUrl: string, route: string) {
 	throw new Error(`webhook ${route} was not registered`);
 }
 
-async function prepare(api: any, baseUrl: string, routes: string[]): Promise<Instance> {
+async function prepare(api: N8nRestApi, baseUrl: string, routes: string[]): Promise<Instance> {
 	const instance: Instance = { baseUrl, api, credentialIds: { haufe: '', header: '' }, workflows: {} };
 	instance.credentialIds.haufe = await api.upsertCredential({
 		name: 'Bench Haufe',
@@ -515,7 +538,7 @@ describeIf(REGULAR_ROWS)('regular mode (one n8n)', () => {
 // ---------------------------------------------------------------------------------------------
 
 describeIf(QUEUE_ROWS)('queue mode (main + 2 workers)', () => {
-	let setup: any;
+	let setup: QueueSetup;
 	let instance: Instance;
 
 	beforeAll(async () => {
@@ -532,7 +555,7 @@ describeIf(QUEUE_ROWS)('queue mode (main + 2 workers)', () => {
 		itIf(`queue ${batches}x${perBatch}`)(`queue mode: ${batches} × ${perBatch} at once`, async () => {
 			const results: Measured[] = [];
 			for (let run = 0; run < RUNS; run++) results.push(await measure(instance, 'bench-ask-5', batches, perBatch, `R${run} queue ${batches}x${perBatch}`));
-			const ran = setup.workers.map((worker: any) => `${worker.name} ${worker.executionIds().length}`).join(', ');
+			const ran = setup.workers.map((worker) => `${worker.name} ${worker.executionIds().length}`).join(', ');
 			rateRow(`queue: ${batches} × ${perBatch} at once (Ask, concurrency ${CONCURRENT_CONCURRENCY})`, results, batches * perBatch);
 			notes.push(`queue ${batches}x${perBatch}: executions started so far per worker: ${ran}`);
 		});
