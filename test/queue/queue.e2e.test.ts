@@ -397,12 +397,16 @@ async function concurrentBatches(batches: number) {
 	}
 	const ranOn = workerOf(executions.map((execution) => execution.id));
 	const share = answerRequests ? rateLimited / answerRequests : 0;
+	// When the 429s came, in seconds after the batches were posted.
+	const rejectedAt = sandbox.requests
+		.filter((entry) => entry.status === 429 && /\/run(\/stream)?$/.test(entry.path))
+		.map((entry) => ((entry.at - started) / 1000).toFixed(1));
 	const total = expected.length;
 	const bound = Math.max(Math.ceil(total / 60) - 1, 0) * 60 + ((((total - 1) % 60) + 1) / 15);
 	results.push(
 		`${label}: ${seconds.toFixed(1)} s (bound about ${bound.toFixed(0)} s); ${answered.length} answers for ${total} questions, ` +
 			`${missing.length} never answered, ${twice.length} answered twice; ${answerRequests} answer requests, ${rateLimited} answered 429 ` +
-			`(${(share * 100).toFixed(1)}%); executions ${executions.map((execution) => `${execution.id}:${execution.status}@${ranOn[execution.id].join('+')}`).join(', ')}; ` +
+			`(${(share * 100).toFixed(1)}%${rejectedAt.length ? `, at ${rejectedAt.join(', ')} s` : ''}); executions ${executions.map((execution) => `${execution.id}:${execution.status}@${ranOn[execution.id].join('+')}`).join(', ')}; ` +
 			`${tableRows} table rows, ${unanswered} unanswered items`,
 	);
 	expect({ missing, twice, answers: answered.length }).toEqual({ missing: [], twice: [], answers: total });
@@ -476,8 +480,9 @@ it('the Griptape trigger with a worker killed (SIGKILL) under its executions: ea
 		}
 		const ended = await victim.kill('SIGKILL');
 		expect(ended.signal).toBe('SIGKILL');
-		const ofWorkflow = new Set((await executionsOf(workflowId)).map((execution) => execution.id));
-		const lost = (victim.executionIds() as string[]).filter((id) => ofWorkflow.has(id));
+		// What the killed worker had in flight: its executions of the workflow not ended when it died.
+		const inFlight = new Set((await executionsOf(workflowId)).filter((execution) => execution.status === 'running').map((execution) => execution.id));
+		const lost = victim.executionIds().filter((id) => inFlight.has(id));
 		// An orchestrator starts a new worker in its place.
 		const replacement = await setup.addWorker();
 
