@@ -463,7 +463,7 @@ function assistantMessage(threadId, answer) {
 function createHaufeApi(userOptions, env) {
 	const options = mergeOptions(structuredClone(DEFAULT_OPTIONS), userOptions || {});
 	const state = { assistants: [], threads: new Map(), messages: new Map(), files: new Map() };
-	const stats = { runs: [], runsByThread: new Map(), answerRequests: 0, rateLimited: 0 };
+	const stats = { runs: [], runsByThread: new Map(), answerRequests: 0, rateLimited: 0, firstChunks: [] };
 	const uploads = new Map(); // signed-URL token -> {fileId, expiresAt}
 	const limiters = {
 		answer: createRateLimiter(() => options.rateLimits.answer),
@@ -483,6 +483,7 @@ function createHaufeApi(userOptions, env) {
 		stats.runsByThread.clear();
 		stats.answerRequests = 0;
 		stats.rateLimited = 0;
+		stats.firstChunks.length = 0;
 		limiters.answer.reset();
 		limiters.general.reset();
 	}
@@ -938,8 +939,14 @@ async function streamMessage(api, ctx, message) {
 			...(fields.finish_reason ? { finish_reason: fields.finish_reason } : {}),
 		})}\n`;
 
+	let first = true;
 	for (const word of splitWords(message.content)) {
 		if (!stream.write(line({ delta: { content: word, role: 'assistant', sources: [] } }))) return;
+		if (first) {
+			// Measurement only (the streamed-webhook benchmark): when the first text chunk was written.
+			api.stats.firstChunks.push({ threadId: message.thread_id, at: performance.timeOrigin + performance.now() });
+			first = false;
+		}
 		await api.env.sleep(api.options.streamChunkDelayMs);
 	}
 	const finalLine = line({

@@ -55,6 +55,11 @@ export interface HaufeStats {
 	runsByThread: Map<string, number>;
 	answerRequests: number;
 	rateLimited: number;
+	/**
+	 * Measurement only: when each stream wrote its first text chunk (ms since the epoch, from
+	 * performance.timeOrigin + performance.now(), so sub-millisecond), by thread.
+	 */
+	firstChunks: Array<{ threadId: string | null; at: number }>;
 }
 
 /** Records as stored (the JSON shapes of the API; `any` keeps test code short). */
