@@ -20,9 +20,9 @@ async function timeOf(action: () => Promise<unknown>): Promise<number> {
 afterEach(() => resetSharedLimiters());
 
 describe('RateLimiter', () => {
-	it('lets `limit` requests through at once and holds the next until the first leaves the window', async () => {
-		const limiter = new RateLimiter([{ limit: 2, windowMs: 200 }]);
-		for (let i = 0; i < 2; i++) limiter.settle(await limiter.acquire(context), { status: 200 });
+	it('holds a request until the one before it left the window', async () => {
+		const limiter = new RateLimiter([{ limit: 1, windowMs: 200 }]);
+		limiter.settle(await limiter.acquire(context), { status: 200 });
 		const waited = await timeOf(async () => await limiter.acquire(context));
 		expect(waited).toBeGreaterThanOrEqual(190);
 		expect(waited).toBeLessThan(400);
@@ -68,7 +68,8 @@ describe('RateLimiter', () => {
 		limiter.settle(tickets[5], { status: 429, retryAfterMs: 120 });
 		expect(tickets[5].counted).toBe(false);
 		expect(limiter.stats.rejected).toBe(1);
-		expect(limiter.rateFactor).toBeCloseTo(0.75);
+		// No short window here: there is no rate to lower.
+		expect(limiter.rateFactor).toBe(1);
 	});
 
 	it('waits for Retry-After and no longer when the window has room', async () => {
@@ -112,12 +113,18 @@ describe('RateLimiter', () => {
 		expect(limiter.rateFactor).toBe(1);
 	});
 
-	it('a lone process that meets a stray 429 lowers its rate by a quarter at most', async () => {
-		const limiter = new RateLimiter([{ limit: 3, windowMs: 1000 }]);
+	it('a 429 after this process alone filled the window is its own miscount: the margin grows, the rate stays', async () => {
+		const delivery = new DeliveryClock();
+		for (let i = 0; i < 10; i++) delivery.observe(20);
+		const limiter = new RateLimiter([{ limit: 3, windowMs: 1000 }], { delivery });
 		for (let i = 0; i < 3; i++) limiter.settle(await limiter.acquire(context), { status: 200 });
+		const margin = limiter.delivery.marginMs;
 		limiter.settle({ grantedAt: Date.now(), counted: true }, { status: 429 });
-		expect(limiter.rateFactor).toBeCloseTo(0.75);
+		expect(limiter.rateFactor).toBe(1);
+		expect(limiter.delivery.marginMs).toBeGreaterThan(margin);
 	});
+
+
 
 	it('lowers only the short window: a lowered minute budget would stall everyone for a minute', async () => {
 		const limiter = new RateLimiter([{ limit: 4, windowMs: 60_000 }]);
@@ -131,7 +138,7 @@ describe('RateLimiter', () => {
 		expect(await timeOf(async () => await limiter.acquire(context))).toBeLessThan(50);
 	});
 
-	it("sends a short window's budget in five slices, not one burst", async () => {
+	it("sends a short window's budget in two slices in its first window, and while contended", async () => {
 		const limiter = new RateLimiter([{ limit: 10, windowMs: 500 }]);
 		const started = Date.now();
 		const grantedAt: number[] = [];
@@ -139,11 +146,18 @@ describe('RateLimiter', () => {
 			limiter.settle(await limiter.acquire(context), { status: 200 });
 			grantedAt.push(Date.now() - started);
 		}
-		// Two per 100 ms: 0, 0, ~100, ~100, ..., ~400, ~400; the last slice starts 100 ms before the window ends.
-		expect(grantedAt[1]).toBeLessThan(40);
-		expect(grantedAt[2]).toBeGreaterThanOrEqual(95);
-		expect(grantedAt[8]).toBeGreaterThanOrEqual(395);
-		expect(grantedAt[9]).toBeLessThan(480);
+		// Five at once, the other five 250 ms later.
+		expect(grantedAt[4]).toBeLessThan(40);
+		expect(grantedAt[5]).toBeGreaterThanOrEqual(245);
+		expect(grantedAt[9]).toBeLessThan(330);
+		// Another process took 8 of the window's 10 before this one was refused: contended.
+		const limiterAfter = new RateLimiter([{ limit: 10, windowMs: 500 }]);
+		for (let i = 0; i < 2; i++) limiterAfter.settle(await limiterAfter.acquire(context), { status: 200 });
+		limiterAfter.settle(await limiterAfter.acquire(context), { status: 429 });
+		// Its share was 2 of 10: the rate is 2 per 500 ms, in slices of one, and evenly spaced.
+		const resumed = Date.now();
+		for (let i = 0; i < 3; i++) limiterAfter.settle(await limiterAfter.acquire(context), { status: 200 });
+		expect(Date.now() - resumed).toBeGreaterThanOrEqual(200);
 	});
 
 	it('after a 429 the next request goes out alone, and the others follow once it was accepted', async () => {
