@@ -104,8 +104,19 @@ export class DeliveryClock {
 		this.bump = Math.min(10, this.bump + 3);
 	}
 
+	/**
+	 * What the margin must cover is how much later an earlier request may have arrived than a
+	 * later one does (both are delayed alike; only the difference shifts the server's window
+	 * against ours): the spread of recent round trips. Until enough are measured, the largest
+	 * round trip itself, which bounds the delay from above.
+	 */
 	get marginMs(): number {
-		const measured = this.samples.length ? Math.max(...this.samples.map((sample) => sample.ms)) : INITIAL_MARGIN_MS;
+		const times = this.samples.map((sample) => sample.ms);
+		const measured = !times.length
+			? INITIAL_MARGIN_MS
+			: times.length < DELIVERY_SAMPLES_MIN
+				? Math.max(...times)
+				: Math.max(...times) - Math.min(...times);
 		return Math.min(MAX_MARGIN_MS, Math.max(MIN_MARGIN_MS, measured * 1.25 + 5) + this.bump * 20);
 	}
 }

@@ -50,13 +50,17 @@ describe('RateLimiter', () => {
 		expect(waited).toBeGreaterThanOrEqual(200);
 	});
 
-	it('measures delivery from recent round trips: the slow first requests of a warming process fade', () => {
+	it('measures delivery from the spread of recent round trips: the slow first requests of a warming process fade', () => {
 		const delivery = new DeliveryClock();
-		for (let i = 0; i < 10; i++) delivery.observe(80, 1000 + i);
+		delivery.observe(80, 1000);
+		// Too few to know the spread: the round trip itself bounds the delay.
 		expect(delivery.marginMs).toBe(105);
-		for (let i = 0; i < 10; i++) delivery.observe(36, 4000 + i);
-		// The 80 ms samples are older than 2 s and ten recent ones are left.
-		expect(delivery.marginMs).toBe(50);
+		for (let i = 1; i < 10; i++) delivery.observe(i % 2 ? 10 : 80, 1000 + i);
+		// 10 to 80 ms: an earlier request may have arrived up to 70 ms later than a later one.
+		expect(delivery.marginMs).toBe(92.5);
+		for (let i = 0; i < 10; i++) delivery.observe(i % 2 ? 20 : 52, 4000 + i);
+		// The older samples are over 2 s old and ten recent ones are left: 20 to 52 ms.
+		expect(delivery.marginMs).toBe(45);
 	});
 
 	it('a request rejected with 429 uses up no slot, and Retry-After pauses exactly as long as it says', async () => {
