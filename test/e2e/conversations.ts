@@ -96,6 +96,9 @@ export function conversationTests(context: () => ConversationTestContext) {
 			const streamsBefore = ctx.sandbox.requests.filter((entry) => entry.path.endsWith('/run/stream')).length;
 			const input = page.locator('.chat-inputs textarea');
 			await input.fill(question);
+			// The widget takes no message while it still waits for the previous reply to end (its
+			// stream may close a moment after the last text arrived): Enter would be ignored.
+			await page.locator('.chat-input-send-button:enabled').waitFor();
 			await input.press('Enter');
 			let first: { text: string; streamStillOpen: boolean } | undefined;
 			const deadline = Date.now() + 30_000;
