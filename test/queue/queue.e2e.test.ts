@@ -396,17 +396,18 @@ async function concurrentBatches(batches: number) {
 		tableRows += outputOf(runData, 'Table').length;
 	}
 	const ranOn = workerOf(executions.map((execution) => execution.id));
-	const share = answerRequests ? rateLimited / answerRequests : 0;
-	// When the 429s came, in seconds after the batches were posted.
+	// When the answer requests' 429s came, in seconds after the batches were posted. The target
+	// (issue 14) is about answer requests; thread and message 429s are printed beside them.
 	const rejectedAt = sandbox.requests
 		.filter((entry) => entry.status === 429 && /\/run(\/stream)?$/.test(entry.path))
 		.map((entry) => ((entry.at - started) / 1000).toFixed(1));
+	const share = answerRequests ? rejectedAt.length / answerRequests : 0;
 	const total = expected.length;
 	const bound = Math.max(Math.ceil(total / 60) - 1, 0) * 60 + ((((total - 1) % 60) + 1) / 15);
 	results.push(
 		`${label}: ${seconds.toFixed(1)} s (bound about ${bound.toFixed(0)} s); ${answered.length} answers for ${total} questions, ` +
-			`${missing.length} never answered, ${twice.length} answered twice; ${answerRequests} answer requests, ${rateLimited} answered 429 ` +
-			`(${(share * 100).toFixed(1)}%${rejectedAt.length ? `, at ${rejectedAt.join(', ')} s` : ''}); executions ${executions.map((execution) => `${execution.id}:${execution.status}@${ranOn[execution.id].join('+')}`).join(', ')}; ` +
+			`${missing.length} never answered, ${twice.length} answered twice; ${answerRequests} answer requests, ${rejectedAt.length} answered 429 ` +
+			`(${(share * 100).toFixed(1)}%${rejectedAt.length ? `, at ${rejectedAt.join(', ')} s` : ''}; ${rateLimited - rejectedAt.length} thread and message 429s); executions ${executions.map((execution) => `${execution.id}:${execution.status}@${ranOn[execution.id].join('+')}`).join(', ')}; ` +
 			`${tableRows} table rows, ${unanswered} unanswered items`,
 	);
 	expect({ missing, twice, answers: answered.length }).toEqual({ missing: [], twice: [], answers: total });
