@@ -15,6 +15,7 @@ const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 
+const { freePort } = require('./n8n');
 const { run } = require('./n8n-install');
 
 const REDIS = '/usr/bin/redis-server';
@@ -22,19 +23,6 @@ const PG_ROOT = '/usr/lib/postgresql';
 const PG_USER = 'postgres';
 
 const log = (message) => process.stderr.write(`[services ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
-
-/** A free TCP port on the loopback interface. */
-async function freePort() {
-	return await new Promise((resolve, reject) => {
-		const server = net.createServer();
-		server.unref();
-		server.on('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const { port } = server.address();
-			server.close(() => resolve(port));
-		});
-	});
-}
 
 const isRoot = () => typeof process.getuid === 'function' && process.getuid() === 0;
 

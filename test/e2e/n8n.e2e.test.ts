@@ -12,7 +12,7 @@ import path from 'node:path';
 
 import type { Sandbox } from '../../sandbox';
 import { startSandbox } from '../../sandbox';
-import { awaitTriggerEvents, executeFromCli } from '../helpers/n8n-runs';
+import { awaitTriggerEvents, executeFromCli, readStreamedResponse } from '../helpers/n8n-runs';
 import { conversationTests } from './conversations';
 import { editorTests } from './editor';
 
@@ -231,22 +231,9 @@ it('streams the answer: the first bytes arrive before the answer is complete', a
 			body: JSON.stringify({ question: 'Was gilt bei Krankheit im Urlaub?' }),
 		});
 		expect(response.status).toBe(200);
-		const decoder = new TextDecoder();
-		let text = '';
-		let firstItemAt: number | undefined;
-		let runsWhenFirstItem = -1;
-		for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-			text += decoder.decode(chunk, { stream: true });
-			if (firstItemAt === undefined && text.includes('"type":"item"')) {
-				firstItemAt = Date.now();
-				// The sandbox stores the answer only when its stream has started; how much of it has
-				// been sent is what matters: the caller has words while the rest is still coming.
-				runsWhenFirstItem = text.split('"type":"item"').length - 1;
-			}
-		}
-		const endedAt = Date.now();
-		const lines = text.trim().split('\n').map((line) => JSON.parse(line) as { type: string; content?: string });
-		const items = lines.filter((line) => line.type === 'item').map((line) => line.content);
+		// The sandbox stores the answer only when its stream has started; how much of it has been
+		// sent is what matters: the caller has words while the rest is still coming.
+		const { items, firstItemAt, itemsInFirstChunk: runsWhenFirstItem, endedAt } = await readStreamedResponse(response);
 		// The answer's text, then one more item: its sources and "Powered by Haufe" (Ask's option
 		// Stream Sources After Answer, on by default).
 		expect(items.at(-1)).toMatch(/^\n\nSources:\n(\d+\. [^\n]+\n)+\nPowered by Haufe$/);

@@ -95,3 +95,38 @@ export async function awaitTriggerEvents(
 	}
 	return { ...seen, expected: expected() };
 }
+
+/** A streamed webhook response (n8n's NDJSON `{type, content}` lines) as it arrived. */
+export interface StreamedResponse {
+	/** The `item` lines' contents, in order. */
+	items: string[];
+	/** When the first `item` line arrived (undefined if none did). */
+	firstItemAt?: number;
+	/** How many `item` lines had arrived in the chunk that brought the first. */
+	itemsInFirstChunk: number;
+	/** When the body ended. */
+	endedAt: number;
+}
+
+/** Reads a streamed webhook response to its end, noting when its first item arrived. */
+export async function readStreamedResponse(response: Response): Promise<StreamedResponse> {
+	const decoder = new TextDecoder();
+	let text = '';
+	let firstItemAt: number | undefined;
+	let itemsInFirstChunk = 0;
+	for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+		text += decoder.decode(chunk, { stream: true });
+		if (firstItemAt === undefined && text.includes('"type":"item"')) {
+			firstItemAt = Date.now();
+			itemsInFirstChunk = text.split('"type":"item"').length - 1;
+		}
+	}
+	const endedAt = Date.now();
+	const items = text
+		.trim()
+		.split('\n')
+		.map((line) => JSON.parse(line) as { type: string; content?: string })
+		.filter((line) => line.type === 'item')
+		.map((line) => line.content as string);
+	return { items, firstItemAt, itemsInFirstChunk, endedAt };
+}

@@ -12,6 +12,7 @@ import path from 'node:path';
 
 import type { Sandbox } from '../../sandbox';
 import { startSandbox } from '../../sandbox';
+import { readStreamedResponse } from '../helpers/n8n-runs';
 
 const { loadExample } = require('../../scripts/lib/n8n');
 const { ensureInstalled, N8N_DIR, ROOT } = require('../../scripts/lib/n8n-install');
@@ -308,20 +309,7 @@ it('the webhook examples run on a worker and answer: plain, and streamed (first 
 		const started = Date.now();
 		const response = await post('haufe-ask-stream', { question: 'Was gilt bei Krankheit im Urlaub?' });
 		expect(response.status).toBe(200);
-		const decoder = new TextDecoder();
-		let text = '';
-		let firstItemAt: number | undefined;
-		for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-			text += decoder.decode(chunk, { stream: true });
-			if (firstItemAt === undefined && text.includes('"type":"item"')) firstItemAt = Date.now();
-		}
-		const endedAt = Date.now();
-		const items = text
-			.trim()
-			.split('\n')
-			.map((line) => JSON.parse(line) as { type: string; content?: string })
-			.filter((line) => line.type === 'item')
-			.map((line) => line.content as string);
+		const { items, firstItemAt, endedAt } = await readStreamedResponse(response);
 		const streamed = items.slice(0, -1).join('');
 		const [threadId] = [...sandbox.haufe.state.threads.keys()].slice(-1);
 		const stored = (sandbox.haufe.state.messages.get(threadId) ?? []).find((message) => message.role === 'assistant');
