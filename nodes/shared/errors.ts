@@ -1,7 +1,7 @@
 import type { IDataObject, INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { htmlPageSummary, isHtmlPage } from './html';
+import { htmlPageSummary, isHtmlPage } from '../../credentials/shared/html';
 
 /** The error as the API described it, whatever shape its body had. */
 export interface ApiErrorInfo {

@@ -1,5 +1,5 @@
 import { BILLING_SENTENCE, replyProblem } from '../../nodes/AgentChat/transport/reply';
-import { agentChatUrls, normaliseApiPath } from '../../nodes/AgentChat/transport/urls';
+import { agentChatUrls, normaliseApiPath } from '../../credentials/AgentChat/urls';
 
 describe('Agent Chat URLs', () => {
 	it.each([

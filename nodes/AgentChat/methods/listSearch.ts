@@ -4,7 +4,7 @@ import { listIn } from '../../shared/contracts';
 import { matchesFilter } from '../../shared/descriptions';
 import { listModels } from '../actions/model/getAll.operation';
 import { AGENT_CHAT_CREDENTIAL, AgentChatClient } from '../transport';
-import { agentChatUrls } from '../transport/urls';
+import { agentChatUrls } from '../../../credentials/AgentChat/urls';
 
 async function client(context: ILoadOptionsFunctions): Promise<AgentChatClient> {
 	const credentials = await context.getCredentials(AGENT_CHAT_CREDENTIAL);

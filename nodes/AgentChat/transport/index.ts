@@ -7,8 +7,8 @@ import type { RequestContext, RetrySettings, ServiceDefinition } from '../../sha
 import { retrySettingsFrom } from '../../shared/request';
 import { ServiceClient } from '../../shared/service-client';
 import type { ByteStream } from '../../shared/streams';
-import { AgentChatApi } from '../../../credentials/AgentChatApi.credentials';
-import { agentChatUrls } from './urls';
+import { startSession, withSession } from '../../../credentials/AgentChat/session';
+import { agentChatUrls } from '../../../credentials/AgentChat/urls';
 
 export const AGENT_CHAT_CREDENTIAL = 'agentChatApi';
 
@@ -43,16 +43,15 @@ export const AGENT_CHAT_SERVICE: ServiceDefinition = {
 	// say 401): both mean "log in again", which n8n does through the credential before one more try.
 	reauthenticateOn: [401, 403],
 	// n8n before 2.40 does not renew on all of these statuses (see ServiceDefinition.renewSession):
-	// log in with the credential's own preAuthentication and authenticate the rest of the
+	// log in as the credential's preAuthentication does and authenticate the rest of the
 	// requests with that session.
 	async renewSession(context) {
 		const { getCredentials } = context as Partial<{ getCredentials(type: string): Promise<ICredentialDataDecryptedObject> }>;
 		if (typeof getCredentials !== 'function') throw new Error('This context cannot read the credential to log in again');
 		const credentials = await getCredentials.call(context, AGENT_CHAT_CREDENTIAL);
-		const credential = new AgentChatApi();
-		const session = await credential.preAuthentication.call({ helpers: context.helpers } as IHttpRequestHelper, credentials);
+		const session = await startSession({ helpers: context.helpers } as IHttpRequestHelper, credentials);
 		const renewed = { ...credentials, ...session };
-		return async (options) => await credential.authenticate(renewed, options);
+		return async (options) => withSession(renewed, options);
 	},
 	// The app's errors have no codes; these name the ones it is known to give. Still not logged
 	// in after logging in again: the session expired (a CSRF failure reads differently).
