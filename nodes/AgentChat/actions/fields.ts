@@ -1,7 +1,9 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { conversationKeyField } from '../../shared/conversation';
 import { resourceLocator } from '../../shared/descriptions';
+import { readId } from '../../shared/parameters';
+import { Validator } from '../../shared/validation';
 
 /**
  * The key is hashed into the thread ID, so the app sets no limit: this bound is the package's
@@ -55,3 +57,9 @@ export const threadChoiceFields: INodeProperties[] = [
 	}),
 ];
 
+/** A thread ID parameter: the app's thread IDs are UUIDs (anything else makes it fail with a 500 page). */
+export function readThreadId(context: IExecuteFunctions, itemIndex: number): string {
+	const threadId = readId(context, 'threadId', itemIndex, 'Thread');
+	new Validator(context.getNode(), itemIndex).uuid(threadId, 'Thread');
+	return threadId;
+}

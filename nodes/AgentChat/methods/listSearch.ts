@@ -2,7 +2,7 @@ import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from '
 
 import { listIn } from '../../shared/contracts';
 import { matchesFilter } from '../../shared/descriptions';
-import { listModels } from '../actions/model/getAll.operation';
+import { listModels } from '../actions/model/helpers';
 import { AGENT_CHAT_CREDENTIAL, AgentChatClient } from '../transport';
 import { agentChatUrls } from '../../../credentials/AgentChat/urls';
 

@@ -1,8 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { resourceLocator } from '../../shared/descriptions';
-import type { Validator } from '../../shared/validation';
-import { splitList } from '../../shared/validation';
+import { splitList, Validator } from '../../shared/validation';
 import { checkMetadata, checkToolResources } from './limits';
 
 // A plain ID: the Assistants API has no endpoint that lists threads.
@@ -183,4 +182,17 @@ export function readMetadata(validator: Validator, value: unknown, field = 'Meta
 	if (!Object.keys(metadata).length) return undefined;
 	checkMetadata(validator, metadata, field);
 	return metadata;
+}
+
+/** The body of a new thread, checked against every documented limit; shared with Create Thread and Run. */
+export function threadBody(context: IExecuteFunctions, itemIndex: number): IDataObject {
+	const validator = new Validator(context.getNode(), itemIndex);
+	const body: IDataObject = {};
+	const messages = readMessages(context, validator, itemIndex);
+	if (messages.length) body.messages = messages;
+	const metadata = readMetadata(validator, context.getNodeParameter('metadataJson', itemIndex, '{}'));
+	if (metadata) body.metadata = metadata;
+	const resources = readToolResources(context, validator, itemIndex);
+	if (resources) body.tool_resources = resources;
+	return body;
 }

@@ -8,7 +8,7 @@ import { Validator } from '../../../shared/validation';
 import type { AgentChatClient } from '../../transport';
 import { readUploadAnswer } from '../../transport/reply';
 import { modelLocator, threadChoiceFields } from '../fields';
-import { modelFor, sendMessage, threadFor } from '../run/send.operation';
+import { modelFor, sendMessage, threadFor } from '../run/helpers';
 
 const properties: INodeProperties[] = [
 	{

@@ -1,24 +1,10 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { object } from '../../../shared/contracts';
 import type { AgentChatClient } from '../../transport';
+import { createThread } from './helpers';
 
 export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['thread'], operation: ['create'] } }, []);
-
-/**
- * The app only mints an ID here (the thread is stored with its first message), so asking again
- * is harmless. An answer without a usable `thread_id` is an error: sending on with "undefined"
- * would put every message into one shared thread.
- */
-export async function createThread(client: AgentChatClient, itemIndex: number): Promise<string> {
-	const created = await client.call<IDataObject>('POST', '/api/threads/create', {
-		itemIndex,
-		idempotent: true,
-		expect: object('a new thread ID', { thread_id: 'id' }),
-	});
-	return String(created.thread_id);
-}
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: AgentChatClient) {
 	return { thread_id: await createThread(client, itemIndex) };

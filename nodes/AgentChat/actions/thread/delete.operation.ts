@@ -3,8 +3,7 @@ import { NodeApiError, updateDisplayOptions } from 'n8n-workflow';
 
 import { object } from '../../../shared/contracts';
 import type { AgentChatClient } from '../../transport';
-import { threadLocator } from '../fields';
-import { readThreadId } from '../run/send.operation';
+import { readThreadId, threadLocator } from '../fields';
 
 export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['thread'], operation: ['delete'] } }, [threadLocator]);
 

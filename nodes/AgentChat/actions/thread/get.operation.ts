@@ -2,8 +2,7 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { AgentChatClient } from '../../transport';
-import { threadLocator } from '../fields';
-import { readThreadId } from '../run/send.operation';
+import { readThreadId, threadLocator } from '../fields';
 
 export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['thread'], operation: ['get'] } }, [threadLocator]);
 

@@ -3,8 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { object } from '../../../shared/contracts';
 import type { GriptapeClient } from '../../transport';
-import { nameField, ownerFields, ownerPath } from './fields';
-import { readName } from './update.operation';
+import { nameField, ownerFields, ownerPath, readName } from './fields';
 
 export const description = updateDisplayOptions({ show: { resource: ['apiKey'], operation: ['create'] } }, [...ownerFields, nameField]);
 

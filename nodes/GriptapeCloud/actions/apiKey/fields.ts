@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { pathId } from '../../../shared/parameters';
+import { Validator } from '../../../shared/validation';
 import { idField } from '../fields';
 
 export const apiKeyIdField = idField('API Key ID', 'apiKeyId');
@@ -35,3 +36,11 @@ export const nameField: INodeProperties = {
 	required: true,
 	description: 'A name for the key, 1–200 characters',
 };
+
+export function readName(context: IExecuteFunctions, itemIndex: number): string {
+	const validator = new Validator(context.getNode(), itemIndex);
+	const name = (context.getNodeParameter('name', itemIndex, '') as string).trim();
+	validator.required(name, 'Name');
+	validator.maxLength(name, 'Name', 200);
+	return name;
+}

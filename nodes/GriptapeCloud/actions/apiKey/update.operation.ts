@@ -3,19 +3,10 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { object } from '../../../shared/contracts';
 import { pathId } from '../../../shared/parameters';
-import { Validator } from '../../../shared/validation';
 import type { GriptapeClient } from '../../transport';
-import { apiKeyIdField, nameField } from './fields';
+import { apiKeyIdField, nameField, readName } from './fields';
 
 export const description = updateDisplayOptions({ show: { resource: ['apiKey'], operation: ['update'] } }, [apiKeyIdField, nameField]);
-
-export function readName(context: IExecuteFunctions, itemIndex: number): string {
-	const validator = new Validator(context.getNode(), itemIndex);
-	const name = (context.getNodeParameter('name', itemIndex, '') as string).trim();
-	validator.required(name, 'Name');
-	validator.maxLength(name, 'Name', 200);
-	return name;
-}
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: GriptapeClient) {
 	const apiKeyId = pathId(this, 'apiKeyId', 'API Key ID', itemIndex);

@@ -3,8 +3,8 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { streamSourcesOption, withOption } from '../../../shared/sources';
 import type { HaufeClient } from '../../transport';
-import { completeChat } from './create.operation';
 import { chatFields } from './fields';
+import { completeChat } from './helpers';
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['chatCompletion'], operation: ['stream'] } },

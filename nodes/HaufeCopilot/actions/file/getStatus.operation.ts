@@ -2,8 +2,8 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { HaufeClient } from '../../transport';
-import { fileIdField, fileSegment } from './get.operation';
-import { processingStatus, STATUS_CONTRACT } from './upload.operation';
+import { fileIdField, fileSegment } from './fields';
+import { processingStatus, STATUS_CONTRACT } from './helpers';
 
 export const description = updateDisplayOptions({ show: { resource: ['file'], operation: ['getStatus'] } }, [fileIdField]);
 

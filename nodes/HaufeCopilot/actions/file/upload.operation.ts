@@ -2,13 +2,13 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { clamp, RANGES, rangeText } from '../../../shared/bounds';
-import type { ResponseContract } from '../../../shared/contracts';
 import { nothing, object } from '../../../shared/contracts';
 import { itemJournal } from '../../../shared/journal';
 import { Validator } from '../../../shared/validation';
 import { waitFor } from '../../../shared/wait';
 import type { HaufeClient } from '../../transport';
 import { userIdField } from '../fields';
+import { processingStatus, STATUS_CONTRACT } from './helpers';
 
 /** Documented limits; the signed-URL answer may state its own, which are checked too. */
 export const FILE_LIMITS = { maxSize: 10_485_760, allowedTypes: ['pdf', 'docx', 'xlsx', 'csv', 'txt'] };
@@ -69,16 +69,6 @@ export const description = updateDisplayOptions({ show: { resource: ['file'], op
 function extensionOf(fileName: string | undefined, fallback: string | undefined): string {
 	const match = /\.([A-Za-z0-9]+)$/.exec(fileName ?? '');
 	return (match?.[1] ?? fallback ?? '').toLowerCase();
-}
-
-/** A processing status: the docs spell its field two ways (and `status` is accepted too). */
-export const STATUS_CONTRACT: ResponseContract = object('the processing status', {
-	'processing_status|processingStatus|status': 'string',
-});
-
-/** The docs spell the status field two ways. */
-export function processingStatus(status: IDataObject): string {
-	return String(status.processing_status ?? status.processingStatus ?? status.status ?? '').toUpperCase();
 }
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: HaufeClient) {

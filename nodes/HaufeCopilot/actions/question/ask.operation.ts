@@ -10,8 +10,8 @@ import { Validator } from '../../../shared/validation';
 import type { HaufeClient } from '../../transport';
 import { buildAnswerBody, requestAnswer, storedAnswer, unclearAnswer } from '../answers';
 import { additionalBodyField, assistantLocator, licenceField, MAX_CONTENT_LENGTH, userIdField } from '../fields';
-import { postMessage } from '../message/create.operation';
-import { createThread } from '../thread/create.operation';
+import { postMessage } from '../message/helpers';
+import { createThread } from '../thread/helpers';
 
 export const MAX_CONCURRENCY = RANGES.concurrency.max;
 

@@ -4,7 +4,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { streamSourcesOption, withOption } from '../../../shared/sources';
 import type { HaufeClient } from '../../transport';
 import { runFields } from './fields';
-import { runThread } from './run.operation';
+import { runThread } from './helpers';
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['run'], operation: ['stream'] } },

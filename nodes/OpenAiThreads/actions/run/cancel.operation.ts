@@ -6,7 +6,7 @@ import { simplified } from '../../../shared/output';
 import type { OpenAiThreadsClient } from '../../transport';
 import { RUN_CONTRACT } from '../../transport';
 import { runLocator, threadIdField } from '../fields';
-import { runPath } from './get.operation';
+import { runPath } from './fields';
 import { simplifyRun } from './simplify';
 
 export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['run'], operation: ['cancel'] } }, [

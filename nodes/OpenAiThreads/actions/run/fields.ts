@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { pathId } from '../../../shared/parameters';
 import { mergeBody, Validator } from '../../../shared/validation';
 import { readMetadata } from '../fields';
 
@@ -93,4 +94,8 @@ export function runBody(context: IExecuteFunctions, itemIndex: number, base: IDa
 		);
 	}
 	return mergeBody(body, extra);
+}
+
+export function runPath(context: IExecuteFunctions, itemIndex: number): string {
+	return `/threads/${pathId(context, 'threadId', 'Thread ID', itemIndex)}/runs/${pathId(context, 'runId', 'Run', itemIndex)}`;
 }

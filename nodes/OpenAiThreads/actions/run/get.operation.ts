@@ -3,10 +3,10 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { simplifyField } from '../../../shared/descriptions';
 import { simplified } from '../../../shared/output';
-import { pathId } from '../../../shared/parameters';
 import type { OpenAiThreadsClient } from '../../transport';
 import { RUN_CONTRACT } from '../../transport';
 import { runLocator, threadIdField } from '../fields';
+import { runPath } from './fields';
 import { simplifyRun } from './simplify';
 
 export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['run'], operation: ['get'] } }, [
@@ -14,10 +14,6 @@ export const description: INodeProperties[] = updateDisplayOptions({ show: { res
 	runLocator,
 	simplifyField,
 ]);
-
-export function runPath(context: IExecuteFunctions, itemIndex: number): string {
-	return `/threads/${pathId(context, 'threadId', 'Thread ID', itemIndex)}/runs/${pathId(context, 'runId', 'Run', itemIndex)}`;
-}
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: OpenAiThreadsClient) {
 	const run = await client.call<IDataObject>('GET', runPath(this, itemIndex), { itemIndex, expect: RUN_CONTRACT });

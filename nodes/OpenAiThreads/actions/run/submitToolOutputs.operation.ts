@@ -6,8 +6,8 @@ import { simplified } from '../../../shared/output';
 import { Validator } from '../../../shared/validation';
 import type { OpenAiThreadsClient } from '../../transport';
 import { runLocator, threadIdField } from '../fields';
+import { runPath } from './fields';
 import { startRun, waitFields } from './follow';
-import { runPath } from './get.operation';
 import { simplifyRun } from './simplify';
 
 export const description: INodeProperties[] = updateDisplayOptions(

@@ -1,0 +1,63 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import { nameBasedUuid, readConversationKey } from '../../../shared/conversation';
+import { failureError } from '../../../shared/errors';
+import { itemJournal } from '../../../shared/journal';
+import { readId } from '../../../shared/parameters';
+import { Validator } from '../../../shared/validation';
+import type { AgentChatClient } from '../../transport';
+import type { Reply } from '../../transport/reply';
+import { collectReply, storedReply } from '../../transport/reply';
+import { AGENT_CHAT_KEY_MAX, AGENT_CHAT_THREAD_NAMESPACE, readThreadId } from '../fields';
+import { createThread } from '../thread/helpers';
+
+/**
+ * The thread to use: the chosen one, or a new one (created once, before the message; under
+ * "Retry On Fail" the retry reuses the thread the failed try created).
+ */
+export async function threadFor(this: IExecuteFunctions, client: AgentChatClient, itemIndex: number): Promise<string> {
+	const mode = this.getNodeParameter('threadMode', itemIndex, 'new');
+	if (mode === 'existing') return readThreadId(this, itemIndex);
+	// The app keeps a thread per user and thread ID and creates it at its first message
+	// (ConversationMemory, unique together with the user; get_or_create): a thread ID derived
+	// from the key needs no lookup, and two executions with one key reach the same thread.
+	if (mode === 'key') return nameBasedUuid(AGENT_CHAT_THREAD_NAMESPACE, readConversationKey(this, itemIndex, AGENT_CHAT_KEY_MAX));
+	return await itemJournal(this, itemIndex).once('thread', async () => await createThread(client, itemIndex));
+}
+
+/** The model to name: the chosen one, or the app's default (the app requires one). */
+export async function modelFor(this: IExecuteFunctions, client: AgentChatClient, itemIndex: number): Promise<string> {
+	const chosen = readId(this, 'modelId', itemIndex);
+	if (!chosen) return await client.defaultModel(itemIndex);
+	new Validator(this.getNode(), itemIndex).uuid(chosen, 'Model');
+	return chosen;
+}
+
+/**
+ * Sends a message into a thread and collects the reply. A retry after a broken reply first
+ * looks whether the app stored the reply after all.
+ */
+export async function sendMessage(
+	this: IExecuteFunctions,
+	client: AgentChatClient,
+	itemIndex: number,
+	request: { threadId: string; message: string; modelId: string },
+	progress: IDataObject,
+): Promise<Reply> {
+	const body: IDataObject = { message: request.message, thread_id: request.threadId, model_id: request.modelId };
+	return await itemJournal(this, itemIndex).once(
+		'reply',
+		async () => {
+			const started = Date.now();
+			const lookFirst = `The message may have been stored in thread ${request.threadId}: look at the thread (Thread > Get) before sending it again.`;
+			const stream = await client.stream('/api/threads/runs', body, itemIndex, {}, lookFirst);
+			const reply = await collectReply.call(this, stream, itemIndex, progress, started);
+			// The reply has no end marker, but an agent never answers with nothing.
+			if (!reply.answer) {
+				throw failureError(this.getNode(), 'empty_reply', 'The agent sent an empty reply', { description: lookFirst, itemIndex });
+			}
+			return reply;
+		},
+		async () => await storedReply(client, request.threadId, request.message, itemIndex),
+	);
+}
