@@ -12,9 +12,8 @@ export class AgentChat implements INodeType {
 		icon: { light: 'file:../../icons/agentchat.svg', dark: 'file:../../icons/agentchat.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		// Each operation's action, written out: n8n's lint rules (and its verification scanner, which
-		// ignores eslint-disable comments) want the subtitle as a string. test/unit/compat.test.ts checks
-		// that it equals actionSubtitle(resources).
+		// Each operation's action, written by scripts/subtitles.js (run by npm run build; npm run lint
+		// fails when it is stale): n8n's lint rules and its verification scanner want a string literal.
 		subtitle:
 			'={{ ({"file:upload":"Upload a file to a thread","model:getDefault":"Get the default model configuration","model:getAll":"Get many models","run:send":"Send a message and get the reply","thread:create":"Create a thread","thread:delete":"Delete a thread","thread:get":"Get a thread with its messages","thread:getAll":"Get many threads"})[$parameter["resource"] + ":" + $parameter["operation"]] || $parameter["operation"] }}',
 		description: 'Talk to the agents of a self-hosted agent chat system (Grit One SDK)',

@@ -12,9 +12,8 @@ export class GriptapeCloud implements INodeType {
 		icon: { light: 'file:../../icons/griptape.svg', dark: 'file:../../icons/griptape.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		// Each operation's action, written out: n8n's lint rules (and its verification scanner, which
-		// ignores eslint-disable comments) want the subtitle as a string. test/unit/compat.test.ts checks
-		// that it equals actionSubtitle(resources).
+		// Each operation's action, written by scripts/subtitles.js (run by npm run build; npm run lint
+		// fails when it is stale): n8n's lint rules and its verification scanner want a string literal.
 		subtitle:
 			'={{ ({"apiKey:create":"Create an API key","apiKey:delete":"Delete an API key","apiKey:get":"Get an API key","apiKey:getAll":"Get many API keys","apiKey:update":"Rename an API key","assistant:getAll":"Get many assistants","assistantRun:cancel":"Cancel an assistant run","assistantRun:create":"Create an assistant run","assistantRun:get":"Get an assistant run","assistantRun:getAll":"Get many assistant runs","event:collectStream":"Collect the event stream of a run","event:create":"Create events for a structure run","event:get":"Get an event","event:getAll":"Get many events of a run","message:create":"Create a message in a thread","message:getAll":"Get many messages of a thread","thread:create":"Create a thread","thread:delete":"Delete a thread","thread:get":"Get a thread","thread:getAll":"Get many threads","thread:update":"Update a thread","user:getAll":"Get many users"})[$parameter["resource"] + ":" + $parameter["operation"]] || $parameter["operation"] }}',
 		description: 'Run Griptape Cloud assistants and work with their runs, events, threads, API keys and users',

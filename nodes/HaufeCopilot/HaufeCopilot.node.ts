@@ -19,9 +19,8 @@ export class HaufeCopilot implements INodeType {
 		icon: { light: 'file:../../icons/haufe.svg', dark: 'file:../../icons/haufe.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		// Each operation's action, written out: n8n's lint rules (and its verification scanner, which
-		// ignores eslint-disable comments) want the subtitle as a string. test/unit/compat.test.ts checks
-		// that it equals actionSubtitle(resources).
+		// Each operation's action, written by scripts/subtitles.js (run by npm run build; npm run lint
+		// fails when it is stale): n8n's lint rules and its verification scanner want a string literal.
 		subtitle:
 			'={{ ({"assistant:get":"Get an assistant","assistant:getAll":"Get many assistants","chatCompletion:create":"Create a chat completion","chatCompletion:stream":"Create a streamed chat completion","file:get":"Get a file","file:getAll":"Get many files","file:getStatus":"Get the processing status of a file","file:upload":"Upload a file","message:create":"Create a message","message:delete":"Delete a message","message:getAll":"Get many messages","question:ask":"Ask a question","run:run":"Run a thread","run:stream":"Run a thread with a streamed answer","thread:create":"Create a thread","thread:delete":"Delete a thread","thread:get":"Get a thread","thread:getAll":"Get many threads"})[$parameter["resource"] + ":" + $parameter["operation"]] || $parameter["operation"] }}',
 		description: 'Ask Haufe Copilot assistants: threads, messages, runs, chat completions and files',

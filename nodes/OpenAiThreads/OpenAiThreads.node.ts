@@ -12,9 +12,8 @@ export class OpenAiThreads implements INodeType {
 		icon: { light: 'file:../../icons/threads.svg', dark: 'file:../../icons/threads.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		// Each operation's action, written out: n8n's lint rules (and its verification scanner, which
-		// ignores eslint-disable comments) want the subtitle as a string. test/unit/compat.test.ts checks
-		// that it equals actionSubtitle(resources).
+		// Each operation's action, written by scripts/subtitles.js (run by npm run build; npm run lint
+		// fails when it is stale): n8n's lint rules and its verification scanner want a string literal.
 		subtitle:
 			'={{ ({"message:create":"Create a message","message:get":"Get a message","message:getAll":"Get many messages","run:cancel":"Cancel a run","run:create":"Create a run","run:createThreadAndRun":"Create a thread and run it","run:get":"Get a run","run:getAll":"Get many runs","run:submitToolOutputs":"Submit tool outputs to a run","thread:create":"Create a thread","thread:delete":"Delete a thread","thread:get":"Get a thread","thread:update":"Update a thread"})[$parameter["resource"] + ":" + $parameter["operation"]] || $parameter["operation"] }}',
 		description: 'Threads, messages and runs on any server that speaks the OpenAI Assistants v2 wire format',
