@@ -1,7 +1,8 @@
 /**
  * Short summaries of HTML pages. Web apps answer some errors with a page meant for a browser
  * (a framework's 404 or 500 page, a proxy's 502): an error message names the page by its title
- * instead of quoting its markup.
+ * instead of quoting its markup. Here rather than in nodes/shared because the Agent Chat login
+ * (credentials/AgentChat/session.ts) needs it too, and credentials import nothing from nodes/.
  */
 
 /** Whether a response body is an HTML page rather than data. */
