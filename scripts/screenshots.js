@@ -26,7 +26,7 @@ const say = (message) => console.log(`[screenshots] ${message}`);
 
 /** Each picture: the example, and how it is run in the editor before the shot. */
 const SHOTS = [
-	{ image: 'haufe-copilot-batch', example: 'scheduled-batch-questions.json', lastNode: 'Table' },
+	{ image: 'haufe-copilot-batch', example: 'scheduled-batch-questions.json', lastNode: 'Table', viewport: { width: 1280, height: 560 }, zoomOut: true },
 	{
 		image: 'griptape-cloud-run',
 		example: 'griptape-run-and-wait.json',
@@ -122,6 +122,7 @@ async function main() {
 
 		fs.mkdirSync(IMAGES, { recursive: true });
 		for (const shot of SHOTS) {
+			await page.setViewportSize(shot.viewport ?? VIEWPORT);
 			const workflow = await api.importAndPublish(loadExample(shot.example, replacements), { publish: false });
 			await page.goto(`${n8n.baseUrl}/workflow/${workflow.id}`);
 			await page.locator('[data-test-id="canvas-node"]').first().waitFor();
@@ -129,10 +130,13 @@ async function main() {
 			if (shot.webhook) await callTestWebhook(n8n.baseUrl, shot.webhook);
 			const last = page.locator(`[data-test-id="canvas-node"][data-node-name="${shot.lastNode}"]`);
 			await last.locator('[data-test-id="canvas-node-status-success"]').waitFor({ timeout: 120_000 });
-			// Fit the workflow to the view (the canvas's "zoom to fit" shortcut), then let it settle.
-			await page.locator('[data-test-id="canvas-wrapper"], #canvas, .vue-flow').first().click({ position: { x: 5, y: 5 } });
-			await page.keyboard.press('1');
-			await page.waitForTimeout(800);
+			// Without the "executed" notice, and with the whole workflow in view (the canvas's Zoom to Fit).
+			for (const close of await page.locator('.el-notification__closeBtn').all()) await close.click().catch(() => undefined);
+			await page.locator('[data-test-id="zoom-to-fit"]').click();
+			// Room for what Zoom to Fit leaves out: the "Execute workflow" button beside a second trigger.
+			if (shot.zoomOut) await page.locator('[data-test-id="zoom-out-button"]').click();
+			await page.mouse.move(1, 1);
+			await page.waitForTimeout(1000);
 			const file = path.join(IMAGES, `${shot.image}.png`);
 			await page.screenshot({ path: file });
 			say(`${path.relative(ROOT, file)}: ${Math.round(fs.statSync(file).size / 1024)} KB`);
