@@ -2,8 +2,7 @@ import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workfl
 import { NodeApiError } from 'n8n-workflow';
 
 import type { GriptapeClient } from '../GriptapeCloud/transport';
-import { ACTIVE_STATUSES, RUN_CONTRACT, TERMINAL_STATUSES } from '../GriptapeCloud/transport';
-import { eventType } from '../GriptapeCloud/actions/assistantRun/follow';
+import { ACTIVE_STATUSES, eventType, RUN_CONTRACT, TERMINAL_STATUSES } from '../GriptapeCloud/transport';
 import { checkId } from '../shared/parameters';
 
 /**

@@ -7,6 +7,8 @@ import type {
 import { NodeOperationError } from 'n8n-workflow';
 
 import { runBatch } from './batching';
+import type { ClientRecipe } from './client-factory';
+import { executeClient } from './client-factory';
 import { isInputError } from './errors';
 import { NodeRunJournal } from './journal';
 import { ExecutionCancelledError } from './wait';
@@ -64,7 +66,7 @@ function errorItem(error: Error, itemIndex: number): INodeExecutionData {
 export async function executeOperation<Client>(
 	this: IExecuteFunctions,
 	operations: OperationMap<Client>,
-	createClient: (this: IExecuteFunctions) => Promise<Client>,
+	recipe: ClientRecipe<Client>,
 ): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const resource = this.getNodeParameter('resource', 0) as string;
@@ -73,7 +75,7 @@ export async function executeOperation<Client>(
 	if (!operation) {
 		throw new NodeOperationError(this.getNode(), `The operation "${operationName}" of "${resource}" is not supported`);
 	}
-	const client = await createClient.call(this);
+	const client = await executeClient(this, recipe);
 	const continueOnFail = this.continueOnFail();
 	const concurrency = operation.concurrency?.call(this) ?? 1;
 	const journal = NodeRunJournal.beginTry(this);

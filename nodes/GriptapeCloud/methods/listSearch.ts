@@ -1,14 +1,10 @@
 import type { ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
 
+import { listSearchClient } from '../../shared/client-factory';
 import { matchesFilter } from '../../shared/descriptions';
-import type { GriptapeCredentials } from '../transport';
-import { GRIPTAPE_CREDENTIAL, GriptapeClient } from '../transport';
+import { GRIPTAPE_CLIENT } from '../transport';
 
-async function client(context: ILoadOptionsFunctions): Promise<GriptapeClient> {
-	const credentials = (await context.getCredentials(GRIPTAPE_CREDENTIAL)) as unknown as GriptapeCredentials;
-	// Lists in the editor should answer fast or fail: no long retry loops.
-	return new GriptapeClient(context, credentials, { maxRetries: 1, timeoutMs: 20_000 });
-}
+const client = async (context: ILoadOptionsFunctions) => await listSearchClient(context, GRIPTAPE_CLIENT);
 
 const pageOf = (token?: string) => Math.max(1, Number(token ?? 1) || 1);
 

@@ -6,7 +6,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { itemJournal } from '../../../shared/journal';
 import { Validator } from '../../../shared/validation';
 import type { AgentChatClient } from '../../transport';
-import { readUploadAnswer } from '../../transport/reply';
+import { readUploadAnswer } from '../../transport/answer';
 import { modelLocator, threadChoiceFields } from '../fields';
 import { modelFor, sendMessage, threadFor } from '../run/send.operation';
 

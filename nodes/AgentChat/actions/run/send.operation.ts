@@ -7,8 +7,8 @@ import { itemJournal } from '../../../shared/journal';
 import { readId } from '../../../shared/parameters';
 import { Validator } from '../../../shared/validation';
 import type { AgentChatClient } from '../../transport';
-import type { Reply } from '../../transport/reply';
-import { collectReply, storedReply } from '../../transport/reply';
+import type { AgentAnswer } from '../../transport/answer';
+import { collectAnswer, storedAnswer } from '../../transport/answer';
 import { AGENT_CHAT_KEY_MAX, AGENT_CHAT_THREAD_NAMESPACE, modelLocator, threadChoiceFields } from '../fields';
 import { createThread } from '../thread/create.operation';
 
@@ -57,8 +57,8 @@ export async function modelFor(this: IExecuteFunctions, client: AgentChatClient,
 }
 
 /**
- * Sends a message into a thread and collects the reply. A retry after a broken reply first
- * looks whether the app stored the reply after all.
+ * Sends a message into a thread and collects the answer. A retry after a broken answer stream
+ * first looks whether the app stored the answer after all.
  */
 export async function sendMessage(
 	this: IExecuteFunctions,
@@ -66,22 +66,22 @@ export async function sendMessage(
 	itemIndex: number,
 	request: { threadId: string; message: string; modelId: string },
 	progress: IDataObject,
-): Promise<Reply> {
+): Promise<AgentAnswer> {
 	const body: IDataObject = { message: request.message, thread_id: request.threadId, model_id: request.modelId };
 	return await itemJournal(this, itemIndex).once(
-		'reply',
+		'answer',
 		async () => {
 			const started = Date.now();
 			const lookFirst = `The message may have been stored in thread ${request.threadId}: look at the thread (Thread > Get) before sending it again.`;
 			const stream = await client.stream('/api/threads/runs', body, itemIndex, {}, lookFirst);
-			const reply = await collectReply.call(this, stream, itemIndex, progress, started);
-			// The reply has no end marker, but an agent never answers with nothing.
-			if (!reply.answer) {
-				throw failureError(this.getNode(), 'empty_reply', 'The agent sent an empty reply', { description: lookFirst, itemIndex });
+			const collected = await collectAnswer.call(this, stream, itemIndex, progress, started);
+			// The stream has no end marker, but an agent never answers with nothing.
+			if (!collected.answer) {
+				throw failureError(this.getNode(), 'empty_answer', 'The agent sent an empty answer', { description: lookFirst, itemIndex });
 			}
-			return reply;
+			return collected;
 		},
-		async () => await storedReply(client, request.threadId, request.message, itemIndex),
+		async () => await storedAnswer(client, request.threadId, request.message, itemIndex),
 	);
 }
 
