@@ -7,8 +7,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { assistantLocator, assistantRunLocator } from '../GriptapeCloud/actions/fields';
-import { searchAssistantRuns, searchAssistants } from '../GriptapeCloud/methods/listSearch';
+import { assistantLocator, assistantRunLocator, searchAssistantRuns, searchAssistants } from '../GriptapeCloud/methods/listSearch';
 import { POLL_REQUEST_DEFAULTS, pollClient } from '../shared/client-factory';
 import { optionSubtitle, requestOptionsField } from '../shared/descriptions';
 import { GRIPTAPE_CLIENT, TERMINAL_STATUSES } from '../GriptapeCloud/transport';

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, NodeApiError } from 'n8n-workflow';
 
 import { failureError } from './errors';
-import { withProgress } from './router';
+import { withProgress } from './progress';
 
 /**
  * Whether an answer goes to the caller as it arrives: when the workflow streams its webhook

@@ -3,7 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { clamp, RANGES, rangeText } from './bounds';
 import { failureError } from './errors';
-import { withProgress } from './router';
+import { withProgress } from './progress';
 import type { CancellableContext } from './wait';
 import { waitFor } from './wait';
 

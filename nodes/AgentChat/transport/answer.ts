@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, NodeApiError } from 'n8n-workflow'
 import { failureError } from '../../shared/errors';
 import type { StreamFigures } from '../../shared/forward';
 import { AnswerForwarder } from '../../shared/forward';
-import { withProgress } from '../../shared/router';
+import { withProgress } from '../../shared/progress';
 import type { ByteStream } from '../../shared/streams';
 import { readChunks, StreamError, TextDeltaDecoder } from '../../shared/streams';
 import type { AgentChatClient } from './index';

@@ -4,7 +4,7 @@ import { object } from '../../shared/contracts';
 import { apiError, failureError } from '../../shared/errors';
 import type { StreamFigures } from '../../shared/forward';
 import { AnswerForwarder } from '../../shared/forward';
-import { withProgress } from '../../shared/router';
+import { withProgress } from '../../shared/progress';
 import type { SourceLine } from '../../shared/sources';
 import { excerpt, formatSources } from '../../shared/sources';
 import type { ByteStream } from '../../shared/streams';

@@ -3,7 +3,7 @@ import { randomBytes } from 'crypto';
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { itemJournal } from '../../../shared/journal';
+import { itemProgress } from '../../../shared/progress';
 import { Validator } from '../../../shared/validation';
 import type { AgentChatClient } from '../../transport';
 import { readUploadAnswer } from '../../transport/answer';
@@ -83,7 +83,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 	const progress = { thread_id: threadId, file_name: fileName };
 
 	// Sent once: a retry (of the follow-up message, say) does not store the file twice.
-	const appReply = await itemJournal(this, itemIndex).once('upload', async () => {
+	const appReply = await itemProgress(this, itemIndex).once('upload', async () => {
 		const { body, contentType } = multipart({ thread_id: threadId }, { name: fileName, type: mimeType, data });
 		const stream = await client.stream(
 			'/api/files/upload',

@@ -3,7 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { nameBasedUuid, readConversationKey } from '../../../shared/conversation';
 import { failureError } from '../../../shared/errors';
-import { itemJournal } from '../../../shared/journal';
+import { itemProgress } from '../../../shared/progress';
 import { readId } from '../../../shared/parameters';
 import { Validator } from '../../../shared/validation';
 import type { AgentChatClient } from '../../transport';
@@ -45,7 +45,7 @@ export async function threadFor(this: IExecuteFunctions, client: AgentChatClient
 	// (ConversationMemory, unique together with the user; get_or_create): a thread ID derived
 	// from the key needs no lookup, and two executions with one key reach the same thread.
 	if (mode === 'key') return nameBasedUuid(AGENT_CHAT_THREAD_NAMESPACE, readConversationKey(this, itemIndex, AGENT_CHAT_KEY_MAX));
-	return await itemJournal(this, itemIndex).once('thread', async () => await createThread(client, itemIndex));
+	return await itemProgress(this, itemIndex).once('thread', async () => await createThread(client, itemIndex));
 }
 
 /** The model to name: the chosen one, or the app's default (the app requires one). */
@@ -68,7 +68,7 @@ export async function sendMessage(
 	progress: IDataObject,
 ): Promise<AgentAnswer> {
 	const body: IDataObject = { message: request.message, thread_id: request.threadId, model_id: request.modelId };
-	return await itemJournal(this, itemIndex).once(
+	return await itemProgress(this, itemIndex).once(
 		'answer',
 		async () => {
 			const started = Date.now();

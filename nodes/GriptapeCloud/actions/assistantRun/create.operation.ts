@@ -3,10 +3,10 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { object } from '../../../shared/contracts';
 import { conversationKeyField, readConversationKey } from '../../../shared/conversation';
-import { itemJournal } from '../../../shared/journal';
+import { itemProgress } from '../../../shared/progress';
 import { simplified } from '../../../shared/output';
 import { pathId, readId } from '../../../shared/parameters';
-import { progressOf } from '../../../shared/router';
+import { progressOf } from '../../../shared/progress';
 import type { WaitMode } from '../../../shared/run-wait';
 import { hasFailed, pollIntervalField, readWaitTiming, waitModeField, waitTimeoutField } from '../../../shared/run-wait';
 import { mergeBody, splitList, Validator } from '../../../shared/validation';
@@ -172,12 +172,12 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 
 	// A run is work on Griptape's side: created once, never re-sent after an unclear failure.
 	// Under "Retry On Fail" a retry follows the run the failed try started, unless it ended.
-	const journal = itemJournal(this, itemIndex);
+	const steps = itemProgress(this, itemIndex);
 	if (conversationKey !== undefined && merged.thread_id === undefined) {
-		const { threadId } = await journal.once('thread', async () => await threadForKey.call(this, client, conversationKey, itemIndex));
+		const { threadId } = await steps.once('thread', async () => await threadForKey.call(this, client, conversationKey, itemIndex));
 		merged.thread_id = threadId;
 	}
-	const run = await journal.once(
+	const run = await steps.once(
 		'run',
 		async () =>
 			await client.call<IDataObject>('POST', `/assistants/${assistantId}/runs`, {
@@ -189,7 +189,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 	);
 	const mode = this.getNodeParameter('waitForCompletion', itemIndex, 'events') as WaitMode;
 	if (mode === 'no') return simplified(this, itemIndex, run, simplifyRun);
-	const finished = await journal.buildOn(
+	const finished = await steps.buildOn(
 		'run',
 		async () =>
 			await followRun.call(this, client, String(run.assistant_run_id), {

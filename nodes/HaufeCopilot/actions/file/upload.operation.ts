@@ -3,7 +3,7 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import type { ResponseContract } from '../../../shared/contracts';
 import { nothing, object } from '../../../shared/contracts';
-import { itemJournal } from '../../../shared/journal';
+import { itemProgress } from '../../../shared/progress';
 import { Validator } from '../../../shared/validation';
 import { hasFailed, isTerminal, pollIntervalField, pollUntil, readWaitTiming, WaitClock, waitTimedOut, waitTimeoutField } from '../../../shared/run-wait';
 import type { HaufeClient } from '../../transport';
@@ -96,8 +96,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 
 	// Under "Retry On Fail" a retry waits for the file the failed try uploaded, unless its
 	// processing failed.
-	const journal = itemJournal(this, itemIndex);
-	const fileId = await journal.once('upload', async () => {
+	const steps = itemProgress(this, itemIndex);
+	const fileId = await steps.once('upload', async () => {
 		const signed = await client.call<IDataObject>('GET', '/files/signed-url', {
 			qs: { filename: fileName, persist: this.getNodeParameter('persist', itemIndex, true) as boolean },
 			headers: userId ? { 'user-id': userId } : undefined,
@@ -148,7 +148,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 			}),
 	});
 	if (hasFailed(FILE_STATUSES, result.processing_status)) {
-		journal.forget('upload');
+		steps.forget('upload');
 		throw new NodeOperationError(this.getNode(), `Processing of file ${fileId} ("${fileName}") failed`, {
 			itemIndex,
 			description: 'The upload arrived but the service could not process it: check the file, then upload it again.',

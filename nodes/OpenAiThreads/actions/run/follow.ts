@@ -2,8 +2,8 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { failureError } from '../../../shared/errors';
 import { AnswerForwarder } from '../../../shared/forward';
-import { itemJournal } from '../../../shared/journal';
-import { progressOf, withProgress } from '../../../shared/router';
+import { itemProgress } from '../../../shared/progress';
+import { progressOf, withProgress } from '../../../shared/progress';
 import type { WaitMode, WaitTiming } from '../../../shared/run-wait';
 import {
 	hasFailed,
@@ -94,10 +94,10 @@ export async function startRun(
 	const requestsBefore = client.api.requestsSent;
 	// Under "Retry On Fail" a retry waits for the run the failed try started (known from the
 	// create response, or from the stream before it broke) instead of starting another.
-	const journal = itemJournal(this, itemIndex);
-	const recorded = journal.recall<IDataObject>('run');
+	const steps = itemProgress(this, itemIndex);
+	const recorded = steps.recall<IDataObject>('run');
 	const unclear = 'A run may have been started: look at the thread\'s runs (Run > Get Many) before starting another.';
-	return await journal.buildOn(
+	return await steps.buildOn(
 		'run',
 		async () => {
 			let run: IDataObject;
@@ -108,13 +108,13 @@ export async function startRun(
 					.catch((error: Error) => {
 						// Its state is unknown: the retry asks the run itself (a failed one is then forgotten).
 						const { run_id: id, thread_id: threadId } = progressOf(error);
-						if (id) journal.remember('run', { id, thread_id: threadId, status: 'in_progress' });
+						if (id) steps.remember('run', { id, thread_id: threadId, status: 'in_progress' });
 						throw error;
 					}));
 			} else {
 				run =
 					recorded ??
-					(await journal.once(
+					(await steps.once(
 						'run',
 						async () => await client.call<IDataObject>('POST', path, { body, itemIndex, expect: RUN_CONTRACT, unclear }),
 					));
