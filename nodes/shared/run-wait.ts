@@ -72,12 +72,14 @@ export function waitModeField(options: INodePropertyOptions[], defaultMode: Wait
  * for …"; `note` follows the range.
  */
 export function waitTimeoutField(waitsFor: string, options: { name?: string; note?: string } = {}): INodeProperties {
+	const name = options.name ?? 'waitTimeout';
+	const defaultSeconds = RANGES.waitTimeoutSeconds.default;
 	return {
 		displayName: WAIT_TIMEOUT_NAME,
-		name: options.name ?? 'waitTimeout',
+		name,
 		type: 'number',
 		typeOptions: { minValue: RANGES.waitTimeoutSeconds.min, maxValue: RANGES.waitTimeoutSeconds.max },
-		default: RANGES.waitTimeoutSeconds.default,
+		default: defaultSeconds,
 		description: `How long to wait for ${waitsFor} before failing (${rangeText(RANGES.waitTimeoutSeconds)} s; other values are clamped)${options.note ? `. ${options.note}` : ''}`,
 	};
 }

@@ -3,10 +3,9 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { object } from '../../../shared/contracts';
 import { conversationKeyField, readConversationKey } from '../../../shared/conversation';
-import { itemProgress } from '../../../shared/progress';
 import { simplified } from '../../../shared/output';
 import { pathId, readId } from '../../../shared/parameters';
-import { progressOf } from '../../../shared/progress';
+import { itemProgress, progressOf } from '../../../shared/progress';
 import type { WaitMode } from '../../../shared/run-wait';
 import { hasFailed, pollIntervalField, readWaitTiming, waitModeField, waitTimeoutField } from '../../../shared/run-wait';
 import { mergeBody, splitList, Validator } from '../../../shared/validation';

@@ -1,10 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { itemProgress } from '../../../shared/progress';
 import { clamp, RANGES } from '../../../shared/bounds';
 import { checkId, readId, segment } from '../../../shared/parameters';
-import { withProgress } from '../../../shared/progress';
+import { itemProgress, withProgress } from '../../../shared/progress';
 import { streamSourcesOption } from '../../../shared/sources';
 import { Validator } from '../../../shared/validation';
 import type { HaufeClient } from '../../transport';

@@ -2,8 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { failureError } from '../../../shared/errors';
 import { AnswerForwarder } from '../../../shared/forward';
-import { itemProgress } from '../../../shared/progress';
-import { progressOf, withProgress } from '../../../shared/progress';
+import { itemProgress, progressOf, withProgress } from '../../../shared/progress';
 import type { WaitMode, WaitTiming } from '../../../shared/run-wait';
 import {
 	hasFailed,
