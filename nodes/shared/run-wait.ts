@@ -84,7 +84,7 @@ export function waitTimeoutField(waitsFor: string, options: { name?: string; not
 	};
 }
 
-/** "Poll Interval (Seconds)": `what` completes "How long to wait between …". */
+/** "Poll Interval (Seconds)": `between` completes "How long to wait between …". */
 export function pollIntervalField(between: string, defaultSeconds: number = RANGES.pollIntervalSeconds.default): INodeProperties {
 	return {
 		displayName: POLL_INTERVAL_NAME,
@@ -104,7 +104,8 @@ export interface WaitTiming {
 
 /**
  * The timing from the collection that holds the wait's fields (`collection` names it in log
- * lines, e.g. "Options"), clamped to their ranges.
+ * lines, e.g. "Options"), clamped to their ranges. `timeoutName` is the time limit's stored
+ * parameter name where it is not `waitTimeout`.
  */
 export function readWaitTiming(
 	context: IExecuteFunctions,
