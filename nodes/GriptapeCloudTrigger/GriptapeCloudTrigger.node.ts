@@ -1,5 +1,4 @@
 import type {
-	IDataObject,
 	INodeProperties,
 	IPollFunctions,
 	INodeExecutionData,
@@ -8,12 +7,10 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { assistantLocator, assistantRunLocator } from '../GriptapeCloud/actions/fields';
-import { searchAssistantRuns, searchAssistants } from '../GriptapeCloud/methods/listSearch';
+import { assistantLocator, assistantRunLocator, searchAssistantRuns, searchAssistants } from '../GriptapeCloud/methods/listSearch';
+import { POLL_REQUEST_DEFAULTS, pollClient } from '../shared/client-factory';
 import { optionSubtitle, requestOptionsField } from '../shared/descriptions';
-import { retrySettingsFrom } from '../shared/request';
-import type { GriptapeCredentials } from '../GriptapeCloud/transport';
-import { GRIPTAPE_CREDENTIAL, GriptapeClient, TERMINAL_STATUSES } from '../GriptapeCloud/transport';
+import { GRIPTAPE_CLIENT, TERMINAL_STATUSES } from '../GriptapeCloud/transport';
 import { pollFinishedRuns, pollRunEvents } from './pollers';
 
 const triggerOnField: INodeProperties = {
@@ -34,12 +31,6 @@ const triggerOnField: INodeProperties = {
 	],
 	default: 'runFinished',
 };
-
-/**
- * A poll should fail fast against a hung server rather than hold n8n's poll slot for minutes:
- * shorter defaults than the action node's, and every wait of the poll stays inside its budget.
- */
-const TRIGGER_REQUEST_DEFAULTS = { timeout: 30, maxRetries: 2 };
 
 export class GriptapeCloudTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -91,20 +82,14 @@ export class GriptapeCloudTrigger implements INodeType {
 				displayOptions: { show: { event: ['runFinished'] } },
 				description: 'Only runs that ended in these statuses; none selected emits all',
 			},
-			requestOptionsField([], TRIGGER_REQUEST_DEFAULTS),
+			requestOptionsField([], POLL_REQUEST_DEFAULTS),
 		],
 	};
 
 	methods = { listSearch: { searchAssistantRuns, searchAssistants } };
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
-		const credentials = (await this.getCredentials(GRIPTAPE_CREDENTIAL)) as unknown as GriptapeCredentials;
-		const options = this.getNodeParameter('requestOptions', {}) as IDataObject;
-		const client = new GriptapeClient(this, credentials, {
-			timeoutMs: TRIGGER_REQUEST_DEFAULTS.timeout * 1000,
-			maxRetries: TRIGGER_REQUEST_DEFAULTS.maxRetries,
-			...retrySettingsFrom(options, this.logger),
-		});
+		const client = await pollClient(this, GRIPTAPE_CLIENT);
 		return this.getNodeParameter('event') === 'runEvent'
 			? await pollRunEvents.call(this, client)
 			: await pollFinishedRuns.call(this, client);

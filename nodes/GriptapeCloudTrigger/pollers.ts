@@ -2,8 +2,7 @@ import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workfl
 import { NodeApiError } from 'n8n-workflow';
 
 import type { GriptapeClient } from '../GriptapeCloud/transport';
-import { ACTIVE_STATUSES, RUN_CONTRACT, TERMINAL_STATUSES } from '../GriptapeCloud/transport';
-import { eventType } from '../GriptapeCloud/actions/assistantRun/follow';
+import { ACTIVE_STATUSES, eventType, RUN_CONTRACT, TERMINAL_STATUSES } from '../GriptapeCloud/transport';
 import { checkId } from '../shared/parameters';
 
 /**
@@ -38,12 +37,24 @@ function toItems(records: IDataObject[]): INodeExecutionData[][] | null {
 }
 
 /**
+ * The share of n8n's poll budget this poll's requests may use: the rest is left for n8n to
+ * take the items and save the cursor before the budget is over.
+ */
+const REQUEST_SHARE_OF_BUDGET = 0.9;
+
+/**
+ * The share after which no further page of events is fetched: below the requests' share, so
+ * that the page in flight when it passes still ends inside the requests' deadline.
+ */
+const FETCH_SHARE_OF_BUDGET = 0.8;
+
+/**
  * When this poll's requests must be over: retries and Retry-After waits that would end later
  * are not taken, so a poll never outlasts the budget n8n gives it.
  */
 function pollDeadline(context: IPollFunctions): number {
 	const budget = pollBudgetMs(context);
-	return Date.now() + budget * 0.9;
+	return Date.now() + budget * REQUEST_SHARE_OF_BUDGET;
 }
 
 /** "New event of an assistant run": every event once, in order, filtered by type. */
@@ -79,7 +90,7 @@ export async function pollRunEvents(this: IPollFunctions, client: GriptapeClient
 
 	const events: IDataObject[] = [];
 	// Stop fetching before the engine's budget for this poll runs out; the rest waits.
-	const stopAt = Date.now() + pollBudgetMs(this) * 0.8;
+	const stopAt = Date.now() + pollBudgetMs(this) * FETCH_SHARE_OF_BUDGET;
 	for (;;) {
 		const page = await client.listEvents('assistantRun', runId, offset, EVENT_PAGE, undefined, deadline);
 		events.push(...page.events);

@@ -17,7 +17,7 @@ export const RANGES = {
 	timeoutSeconds: { min: 1, max: 600, default: 120 },
 	/** Request Options > Max Retries. */
 	maxRetries: { min: 0, max: 10, default: 3 },
-	/** Waits for a run or a file: Wait Timeout / Processing Timeout (Seconds). */
+	/** Wait Timeout (Seconds) of every wait, for a run or a file (run-wait.ts). */
 	waitTimeoutSeconds: { min: 1, max: 3600, default: 300 },
 	/** Poll Interval (Seconds) of the waits: at most 20 requests per second and per item. */
 	pollIntervalSeconds: { min: 0.05, max: 300, default: 1 },

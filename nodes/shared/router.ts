@@ -7,8 +7,10 @@ import type {
 import { NodeOperationError } from 'n8n-workflow';
 
 import { runBatch } from './batching';
+import type { ClientRecipe } from './client-factory';
+import { executeClient } from './client-factory';
 import { isInputError } from './errors';
-import { NodeRunJournal } from './journal';
+import { NodeRunProgress, progressOf } from './progress';
 import { ExecutionCancelledError } from './wait';
 
 /** One operation of one resource: its fields, and what it does for one input item. */
@@ -20,20 +22,6 @@ export interface Operation<Client> {
 }
 
 export type OperationMap<Client> = Record<string, Record<string, Operation<Client>>>;
-
-/** Progress an operation made before it failed (e.g. the thread it created), kept in the error item. */
-export function withProgress<E extends Error>(error: E, progress: IDataObject): E {
-	(error as E & { progress?: IDataObject }).progress = {
-		...((error as E & { progress?: IDataObject }).progress ?? {}),
-		...progress,
-	};
-	return error;
-}
-
-/** What an operation recorded with `withProgress` before it failed. */
-export function progressOf(error: Error): IDataObject {
-	return (error as Error & { progress?: IDataObject }).progress ?? {};
-}
 
 /**
  * A failed item under "Continue On Fail". Its json holds only `error` (the message) and
@@ -59,12 +47,12 @@ function errorItem(error: Error, itemIndex: number): INodeExecutionData {
  * The `execute` of every action node: picks the operation, runs it over the input items
  * (in parallel where the operation allows), keeps output in input order with `pairedItem`,
  * turns failures into error items under "Continue On Fail", and under "Retry On Fail" reuses
- * what an earlier try of this execution finished (see journal.ts).
+ * what an earlier try of this execution finished (see progress.ts).
  */
 export async function executeOperation<Client>(
 	this: IExecuteFunctions,
 	operations: OperationMap<Client>,
-	createClient: (this: IExecuteFunctions) => Promise<Client>,
+	recipe: ClientRecipe<Client>,
 ): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const resource = this.getNodeParameter('resource', 0) as string;
@@ -73,24 +61,24 @@ export async function executeOperation<Client>(
 	if (!operation) {
 		throw new NodeOperationError(this.getNode(), `The operation "${operationName}" of "${resource}" is not supported`);
 	}
-	const client = await createClient.call(this);
+	const client = await executeClient(this, recipe);
 	const continueOnFail = this.continueOnFail();
 	const concurrency = operation.concurrency?.call(this) ?? 1;
-	const journal = NodeRunJournal.beginTry(this);
+	const runProgress = NodeRunProgress.beginTry(this);
 
 	const outcomes = await runBatch(
 		this,
 		items.length,
 		async (itemIndex) => {
-			const earlier = journal.result(itemIndex);
+			const earlier = runProgress.result(itemIndex);
 			if (earlier !== undefined) return earlier;
 			const result = await operation.execute.call(this, itemIndex, client);
-			journal.saveResult(itemIndex, result);
+			runProgress.saveResult(itemIndex, result);
 			return result;
 		},
 		{ concurrency, continueOnFail },
 	).catch((error) => {
-		journal.close();
+		runProgress.close();
 		if (error instanceof ExecutionCancelledError) {
 			throw new NodeOperationError(this.getNode(), 'The execution was cancelled');
 		}
@@ -99,12 +87,12 @@ export async function executeOperation<Client>(
 
 	const output: INodeExecutionData[] = [];
 	const done = outcomes.filter((outcome) => outcome?.ok).length;
-	if (done === items.length || journal.lastTry) journal.close();
+	if (done === items.length || runProgress.lastTry) runProgress.close();
 	// n8n retries a node only when it throws, or when its *first* item is an error item: under
 	// "Continue On Fail" a later failed item would never be retried. So while a retry is still
 	// to come, a failure that may pass (not bad input) fails this try; the retry reuses every
 	// finished item and redoes only the failed ones. The last try outputs the error items.
-	const retryable = continueOnFail && !journal.lastTry ? outcomes.find((outcome) => outcome && !outcome.ok && !isInputError(outcome.error)) : undefined;
+	const retryable = continueOnFail && !runProgress.lastTry ? outcomes.find((outcome) => outcome && !outcome.ok && !isInputError(outcome.error)) : undefined;
 	if (retryable && !retryable.ok) {
 		const error = retryable.error as Error & { description?: string };
 		error.description = [error.description, `${done} of ${items.length} items succeeded and are kept; n8n retries the others.`]

@@ -31,6 +31,12 @@ export class ServiceClient {
 	readonly baseUrl: string;
 
 	/**
+	 * The API account in this process (accountKey): every limiter of the account, and so its one
+	 * delivery clock, is keyed by it.
+	 */
+	protected readonly account: string;
+
+	/**
 	 * The API account's limiter in this process, for requests that name no budget of their own:
 	 * with no limits configured it paces by what the server says. A 429's Retry-After and
 	 * rate-limit headers announcing an empty budget pause every execution using the account
@@ -39,15 +45,20 @@ export class ServiceClient {
 	 */
 	private readonly accountLimiter: RateLimiter;
 
-	constructor(context: RequestContext, service: ServiceDefinition, baseUrl: string, retry: Partial<RetrySettings> = {}) {
+	/**
+	 * `secret` (the API key, where the credential has one) names the account better than the
+	 * credential's ID: two credentials with one key share its budget. Only a hash of it is kept.
+	 */
+	constructor(context: RequestContext, service: ServiceDefinition, baseUrl: string, retry: Partial<RetrySettings> = {}, secret?: string) {
 		this.api = new ApiClient(context, service, retry);
 		this.baseUrl = String(baseUrl ?? '').trim().replace(/\/+$/, '');
-		const account = accountKey({
+		this.account = accountKey({
 			credentialType: service.credentialType,
 			credentialId: context.getNode().credentials?.[service.credentialType]?.id ?? undefined,
+			secret,
 			baseUrl: this.baseUrl,
 		});
-		this.accountLimiter = sharedLimiter(account, 'server-paced', []);
+		this.accountLimiter = sharedLimiter(this.account, 'server-paced', []);
 	}
 
 	url(path: string): string {

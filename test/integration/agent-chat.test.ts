@@ -8,7 +8,7 @@ import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
 import type * as AuthenticationHelpers from 'n8n-core/dist/execution-engine/node-execution-context/utils/request-helpers/authentication';
 
-import { BILLING_SENTENCE } from '../../nodes/AgentChat/transport/reply';
+import { BILLING_SENTENCE } from '../../nodes/AgentChat/transport/answer';
 import { json, locator } from '../helpers/haufe';
 import { runCredentialTest, runListSearch } from '../helpers/n8n-harness';
 import { useNodeSandbox } from '../helpers/node-context';

@@ -4,7 +4,7 @@
  * makes n8n call the node again in the same execution. Every question is answered exactly
  * once, counted at the sandbox.
  */
-import { journalSize } from '../../nodes/shared/journal';
+import { rememberedNodeRuns } from '../../nodes/shared/progress';
 import { json, locator, seedThread, useHaufeSandbox } from '../helpers/haufe';
 
 const ctx = useHaufeSandbox();
@@ -108,7 +108,7 @@ describe('Retry On Fail', () => {
 			runsPerThread: questions.map(() => 1),
 		});
 		// Nothing is kept once the node has succeeded.
-		expect(journalSize()).toBe(0);
+		expect(rememberedNodeRuns()).toBe(0);
 	});
 
 	it('reuses an answer the service stored although the stream was cut, instead of asking again', async () => {
@@ -153,7 +153,7 @@ describe('Retry On Fail', () => {
 		// Two tries of the second question, both refused; its thread and message were made once.
 		expect(ctx.sandbox.requests.filter((entry) => /\/run$/.test(entry.path)).map((entry) => entry.status)).toEqual([200, 500, 500]);
 		expect(counted()).toMatchObject({ threads: 2, answers: 1 });
-		expect(journalSize()).toBe(0);
+		expect(rememberedNodeRuns()).toBe(0);
 	});
 
 	it('still fails clearly when every try fails, and each try reuses the thread and message', async () => {
@@ -163,12 +163,12 @@ describe('Retry On Fail', () => {
 		expect(counted()).toMatchObject({ threads: 1, questions: [questions[0]], answers: 0 });
 		expect(ctx.sandbox.requests.filter((entry) => /\/run$/.test(entry.path))).toHaveLength(3);
 		// After the last try there is nothing left to retry: nothing is kept.
-		expect(journalSize()).toBe(0);
+		expect(rememberedNodeRuns()).toBe(0);
 	});
 
 	it('keeps nothing for nodes without Retry On Fail', async () => {
 		ctx.sandbox.faults.add({ method: 'POST', path: /\/run$/, kind: 'status', status: 500 });
 		expect((await ctx.run(ask(), { input: [{ question: questions[0] }] })).error?.message).toMatch(/HTTP 500/);
-		expect(journalSize()).toBe(0);
+		expect(rememberedNodeRuns()).toBe(0);
 	});
 });

@@ -1,4 +1,4 @@
-import { BILLING_SENTENCE, replyProblem } from '../../nodes/AgentChat/transport/reply';
+import { BILLING_SENTENCE, answerProblem } from '../../nodes/AgentChat/transport/answer';
 import { agentChatUrls, normaliseApiPath } from '../../credentials/AgentChat/urls';
 
 describe('Agent Chat URLs', () => {
@@ -25,12 +25,12 @@ describe('Agent Chat URLs', () => {
 
 describe('Agent Chat replies that are no answer', () => {
 	it('reads the inline stream error, with the text before it', () => {
-		expect(replyProblem('Die Antwort \n[Stream Error]: Error code: 500\n')).toEqual({ kind: 'stream_error', detail: 'Error code: 500', partial: 'Die Antwort' });
+		expect(answerProblem('Die Antwort \n[Stream Error]: Error code: 500\n')).toEqual({ kind: 'stream_error', detail: 'Error code: 500', partial: 'Die Antwort' });
 	});
 
 	it('reads the app\'s billing sentence as the whole reply only', () => {
-		expect(replyProblem(`${BILLING_SENTENCE}\n`)).toEqual({ kind: 'billing', sentence: BILLING_SENTENCE });
-		expect(replyProblem(`Units: ${BILLING_SENTENCE}`)).toBeUndefined();
-		expect(replyProblem('Your usage limit for this billing period is exceeded, said the HR system.')).toBeUndefined();
+		expect(answerProblem(`${BILLING_SENTENCE}\n`)).toEqual({ kind: 'billing', sentence: BILLING_SENTENCE });
+		expect(answerProblem(`Units: ${BILLING_SENTENCE}`)).toBeUndefined();
+		expect(answerProblem('Your usage limit for this billing period is exceeded, said the HR system.')).toBeUndefined();
 	});
 });

@@ -3,7 +3,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import type { OperationMap } from '../../shared/router';
 import { executeOperation } from '../../shared/router';
 import type { AgentChatClient } from '../transport';
-import { createAgentChatClient } from '../transport';
+import { AGENT_CHAT_CLIENT } from '../transport';
 import * as file from './file';
 import * as model from './model';
 import * as run from './run';
@@ -16,5 +16,5 @@ export const operations: OperationMap<AgentChatClient> = Object.fromEntries(
 );
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	return await executeOperation.call(this, operations, createAgentChatClient);
+	return await executeOperation.call(this, operations, AGENT_CHAT_CLIENT);
 }

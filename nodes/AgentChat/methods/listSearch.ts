@@ -1,15 +1,12 @@
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
+import { listSearchClient } from '../../shared/client-factory';
 import { listIn } from '../../shared/contracts';
 import { matchesFilter } from '../../shared/descriptions';
 import { listModels } from '../actions/model/helpers';
-import { AGENT_CHAT_CREDENTIAL, AgentChatClient } from '../transport';
-import { agentChatUrls } from '../../../credentials/AgentChat/urls';
+import { AGENT_CHAT_CLIENT } from '../transport';
 
-async function client(context: ILoadOptionsFunctions): Promise<AgentChatClient> {
-	const credentials = await context.getCredentials(AGENT_CHAT_CREDENTIAL);
-	return new AgentChatClient(context, agentChatUrls(credentials).api, { maxRetries: 1, timeoutMs: 20_000 });
-}
+const client = async (context: ILoadOptionsFunctions) => await listSearchClient(context, AGENT_CHAT_CLIENT);
 
 export async function searchModels(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
 	const models = await listModels(await client(this));

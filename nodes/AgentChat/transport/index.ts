@@ -1,10 +1,10 @@
-import type { ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions, IHttpRequestHelper } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestHelper } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
+import type { ClientRecipe } from '../../shared/client-factory';
 import { failureError } from '../../shared/errors';
 import { object, stream } from '../../shared/contracts';
 import type { RequestContext, RetrySettings, ServiceDefinition } from '../../shared/request';
-import { retrySettingsFrom } from '../../shared/request';
 import { ServiceClient } from '../../shared/service-client';
 import type { ByteStream } from '../../shared/streams';
 import { startSession, withSession } from '../../../credentials/AgentChat/session';
@@ -126,9 +126,7 @@ export class AgentChatClient extends ServiceClient {
 	}
 }
 
-export async function createAgentChatClient(this: IExecuteFunctions): Promise<AgentChatClient> {
-	const credentials = await this.getCredentials(AGENT_CHAT_CREDENTIAL);
-	const options = this.getNodeParameter('requestOptions', 0, {}) as IDataObject;
-	const retry = retrySettingsFrom(options, this.logger);
-	return new AgentChatClient(this, agentChatUrls(credentials).api, retry);
-}
+export const AGENT_CHAT_CLIENT: ClientRecipe<AgentChatClient> = {
+	credentialType: AGENT_CHAT_CREDENTIAL,
+	build: (context, credentials, retry) => new AgentChatClient(context, agentChatUrls(credentials).api, retry),
+};

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { resourceLocator, requestOptionsField as sharedRequestOptions } from '../../shared/descriptions';
+import { requestOptionsField as sharedRequestOptions } from '../../shared/descriptions';
 import type { Validator } from '../../shared/validation';
 
 /**
@@ -20,27 +20,8 @@ export function checkUuids(validator: Validator, values: unknown, field: string)
 	}
 }
 
-export const assistantLocator = resourceLocator({
-	displayName: 'Assistant',
-	name: 'assistantId',
-	searchListMethod: 'searchAssistants',
-	placeholder: 'a1b2c3d4-0000-4000-8000-000000000000',
-});
-
-export const threadLocator = resourceLocator({
-	displayName: 'Thread',
-	name: 'threadId',
-	searchListMethod: 'searchThreads',
-	placeholder: 'c3d4e5f6-0000-4000-8000-000000000000',
-});
-
-export const assistantRunLocator = resourceLocator({
-	displayName: 'Assistant Run',
-	name: 'assistantRunId',
-	searchListMethod: 'searchAssistantRuns',
-	placeholder: 'e5f6a7b8-0000-4000-8000-000000000000',
-	description: 'The run, from the recent runs of your assistants, or by ID',
-});
+// The locators live beside the search methods they list with (the trigger uses them too).
+export { assistantLocator, assistantRunLocator, threadLocator } from '../methods/listSearch';
 
 export function idField(displayName: string, name: string, description?: string): INodeProperties {
 	return { displayName, name, type: 'string', default: '', required: true, ...(description ? { description } : {}) };

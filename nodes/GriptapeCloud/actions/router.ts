@@ -3,7 +3,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import type { OperationMap } from '../../shared/router';
 import { executeOperation } from '../../shared/router';
 import type { GriptapeClient } from '../transport';
-import { createGriptapeClient } from '../transport';
+import { GRIPTAPE_CLIENT } from '../transport';
 import * as apiKey from './apiKey';
 import * as assistant from './assistant';
 import * as assistantRun from './assistantRun';
@@ -19,5 +19,5 @@ export const operations: OperationMap<GriptapeClient> = Object.fromEntries(
 );
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	return await executeOperation.call(this, operations, createGriptapeClient);
+	return await executeOperation.call(this, operations, GRIPTAPE_CLIENT);
 }

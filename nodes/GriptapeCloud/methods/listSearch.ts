@@ -1,14 +1,32 @@
 import type { ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
 
-import { matchesFilter } from '../../shared/descriptions';
-import type { GriptapeCredentials } from '../transport';
-import { GRIPTAPE_CREDENTIAL, GriptapeClient } from '../transport';
+import { listSearchClient } from '../../shared/client-factory';
+import { matchesFilter, resourceLocator } from '../../shared/descriptions';
+import { GRIPTAPE_CLIENT } from '../transport';
 
-async function client(context: ILoadOptionsFunctions): Promise<GriptapeClient> {
-	const credentials = (await context.getCredentials(GRIPTAPE_CREDENTIAL)) as unknown as GriptapeCredentials;
-	// Lists in the editor should answer fast or fail: no long retry loops.
-	return new GriptapeClient(context, credentials, { maxRetries: 1, timeoutMs: 20_000 });
-}
+const client = async (context: ILoadOptionsFunctions) => await listSearchClient(context, GRIPTAPE_CLIENT);
+
+export const assistantLocator = resourceLocator({
+	displayName: 'Assistant',
+	name: 'assistantId',
+	searchListMethod: 'searchAssistants',
+	placeholder: 'a1b2c3d4-0000-4000-8000-000000000000',
+});
+
+export const threadLocator = resourceLocator({
+	displayName: 'Thread',
+	name: 'threadId',
+	searchListMethod: 'searchThreads',
+	placeholder: 'c3d4e5f6-0000-4000-8000-000000000000',
+});
+
+export const assistantRunLocator = resourceLocator({
+	displayName: 'Assistant Run',
+	name: 'assistantRunId',
+	searchListMethod: 'searchAssistantRuns',
+	placeholder: 'e5f6a7b8-0000-4000-8000-000000000000',
+	description: 'The run, from the recent runs of your assistants, or by ID',
+});
 
 const pageOf = (token?: string) => Math.max(1, Number(token ?? 1) || 1);
 

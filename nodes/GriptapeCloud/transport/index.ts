@@ -1,10 +1,12 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
+import type { ClientRecipe } from '../../shared/client-factory';
 import type { ResponseContract } from '../../shared/contracts';
 import { listIn, object, stream } from '../../shared/contracts';
 import { collectPages } from '../../shared/pagination';
 import type { RequestContext, RetrySettings, ServiceDefinition } from '../../shared/request';
-import { retrySettingsFrom } from '../../shared/request';
+import type { RunStatuses } from '../../shared/run-wait';
+import { terminalStatuses } from '../../shared/run-wait';
 import { ServiceClient } from '../../shared/service-client';
 import type { ByteStream } from '../../shared/streams';
 
@@ -25,9 +27,26 @@ export const GRIPTAPE_SERVICE: ServiceDefinition = {
 	},
 };
 
-export const RUN_STATUSES = ['QUEUED', 'STARTING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'ERROR', 'CANCELLED'] as const;
-export const TERMINAL_STATUSES = ['SUCCEEDED', 'FAILED', 'ERROR', 'CANCELLED'];
-export const ACTIVE_STATUSES = ['QUEUED', 'STARTING', 'RUNNING'];
+/** An assistant run's statuses; a failed run may send no finish event, so its status tells. */
+export const RUN_STATUSES: RunStatuses = {
+	active: ['QUEUED', 'STARTING', 'RUNNING'],
+	succeeded: ['SUCCEEDED'],
+	failed: ['FAILED', 'ERROR', 'CANCELLED'],
+};
+export const TERMINAL_STATUSES = terminalStatuses(RUN_STATUSES);
+export const ACTIVE_STATUSES = [...(RUN_STATUSES.active ?? [])];
+/** Every status, in the order a run goes through them. */
+export const ALL_RUN_STATUSES = [...ACTIVE_STATUSES, ...TERMINAL_STATUSES];
+
+/** The type of an event: top-level, or inside the payload for older events. */
+export function eventType(event: IDataObject): string {
+	return String(event.type ?? (event.payload as IDataObject | undefined)?.type ?? '');
+}
+
+/** An assistant run is done when the assistant's own FinishStructureRunEvent arrives. */
+export function isAssistantFinish(event: IDataObject): boolean {
+	return eventType(event) === 'FinishStructureRunEvent' && String(event.origin ?? 'ASSISTANT').toUpperCase() === 'ASSISTANT';
+}
 
 export interface GriptapeCredentials {
 	apiKey: string;
@@ -140,13 +159,10 @@ export class GriptapeClient extends ServiceClient {
 	}
 }
 
-/** Reads the credential and the node's "Request Options" into a client for this execution. */
-export async function createGriptapeClient(this: IExecuteFunctions): Promise<GriptapeClient> {
-	const credentials = (await this.getCredentials(GRIPTAPE_CREDENTIAL)) as unknown as GriptapeCredentials;
-	const options = this.getNodeParameter('requestOptions', 0, {}) as IDataObject;
-	const retry = retrySettingsFrom(options, this.logger);
-	return new GriptapeClient(this, credentials, retry);
-}
+export const GRIPTAPE_CLIENT: ClientRecipe<GriptapeClient> = {
+	credentialType: GRIPTAPE_CREDENTIAL,
+	build: (context, credentials, retry) => new GriptapeClient(context, credentials as unknown as GriptapeCredentials, retry),
+};
 
 /** A finished run's `output` is a serialised artifact, sometimes as a JSON string. */
 export function artifactText(output: unknown): string | undefined {

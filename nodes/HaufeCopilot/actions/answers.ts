@@ -2,9 +2,11 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { object } from '../../shared/contracts';
 import { apiError, failureError } from '../../shared/errors';
-import { withProgress } from '../../shared/router';
+import type { StreamFigures } from '../../shared/forward';
+import { AnswerForwarder } from '../../shared/forward';
+import { withProgress } from '../../shared/progress';
 import type { SourceLine } from '../../shared/sources';
-import { excerpt, formatSources, sendSources } from '../../shared/sources';
+import { excerpt, formatSources } from '../../shared/sources';
 import type { ByteStream } from '../../shared/streams';
 import { NdjsonParser, readChunks, StreamError } from '../../shared/streams';
 import { mergeBody, Validator } from '../../shared/validation';
@@ -21,12 +23,6 @@ export interface Answer extends IDataObject {
 	sources: IDataObject[];
 	meta_data: IDataObject;
 	created_at?: string;
-}
-
-export interface StreamFigures extends IDataObject {
-	chunks: number;
-	time_to_first_chunk_ms: number | null;
-	duration_ms: number;
 }
 
 /** Licence and extra JSON of the run and chat operations, merged into the request body. */
@@ -72,11 +68,9 @@ export async function collectAnswerStream(
 	itemIndex: number,
 	started = Date.now(),
 ): Promise<{ answer: Answer; figures: StreamFigures }> {
-	const forward = this.isStreaming?.() === true;
+	const forwarder = new AnswerForwarder(this, itemIndex, started);
 	const parser = new NdjsonParser();
 	const answer: Answer = { id: '', thread_id: null, role: 'assistant', content: '', sources: [], meta_data: {} };
-	let chunks = 0;
-	let firstChunkAt: number | undefined;
 	let finished = false;
 
 	const take = (line: IDataObject) => {
@@ -87,10 +81,9 @@ export async function collectAnswerStream(
 		const delta = (line.delta as IDataObject) ?? {};
 		const text = typeof delta.content === 'string' ? delta.content : '';
 		if (text) {
-			chunks++;
-			firstChunkAt ??= Date.now();
+			forwarder.received();
 			answer.content += text;
-			if (forward) void this.sendChunk('item', itemIndex, text);
+			forwarder.send(text);
 		}
 		const sources = (delta.sources ?? line.sources) as IDataObject[] | undefined;
 		if (Array.isArray(sources) && sources.length) answer.sources = sources;
@@ -101,7 +94,7 @@ export async function collectAnswerStream(
 		if (typeof delta.role === 'string') answer.role = delta.role;
 	};
 
-	if (forward) void this.sendChunk('begin', itemIndex);
+	forwarder.begin();
 	try {
 		for await (const chunk of readChunks(stream)) parser.push(chunk).forEach(take);
 		parser.end().forEach(take);
@@ -109,22 +102,13 @@ export async function collectAnswerStream(
 	} catch (error) {
 		// n8n itself sends the 'error' chunk to the caller when the node fails.
 		stream.destroy();
-		throw streamFailure.call(this, error as Error, itemIndex, chunks, answer);
+		throw streamFailure.call(this, error as Error, itemIndex, forwarder, answer);
 	}
-	if (forward && this.getNodeParameter('options.streamSources', itemIndex, true) !== false) {
-		const trailer = formatSources([{ heading: 'Sources', lines: sourceLines(answer.sources) }], HAUFE_ATTRIBUTION);
-		sendSources(this, itemIndex, trailer, answer.content !== '');
+	if (forwarder.forwarding && this.getNodeParameter('options.streamSources', itemIndex, true) !== false) {
+		forwarder.trailer(formatSources([{ heading: 'Sources', lines: sourceLines(answer.sources) }], HAUFE_ATTRIBUTION));
 	}
-	if (forward) void this.sendChunk('end', itemIndex);
-	const now = Date.now();
-	return {
-		answer,
-		figures: {
-			chunks,
-			time_to_first_chunk_ms: firstChunkAt === undefined ? null : firstChunkAt - started,
-			duration_ms: now - started,
-		},
-	};
+	forwarder.end();
+	return { answer, figures: forwarder.figures() };
 }
 
 /**
@@ -152,9 +136,10 @@ function sourceLines(sources: IDataObject[]): SourceLine[] {
 }
 
 /** A failed stream is an error, never a partial answer reported as success. */
-function streamFailure(this: IExecuteFunctions, error: Error, itemIndex: number, chunks: number, answer: Answer): Error {
+function streamFailure(this: IExecuteFunctions, error: Error, itemIndex: number, forwarder: AnswerForwarder, answer: Answer): Error {
 	// A cancelled execution is not a failed stream.
 	if (error instanceof ExecutionCancelledError) return error;
+	const chunks = forwarder.chunks;
 	const where = answer.thread_id ? ` in thread ${answer.thread_id}` : '';
 	if (error instanceof StreamError && error.kind === 'api') {
 		return withProgress(
@@ -170,19 +155,21 @@ function streamFailure(this: IExecuteFunctions, error: Error, itemIndex: number,
 		);
 	}
 	const kind = error instanceof StreamError ? error.kind : undefined;
+	const description = `The partial text is discarded. The assistant may still have stored a message${where}: look at the thread's messages before running it again.`;
+	const progress = { chunks_received: chunks, ...(answer.thread_id ? { thread_id: answer.thread_id } : {}) };
+	if (kind !== 'malformed' && kind !== 'incomplete') {
+		return forwarder.brokeOff('The Haufe Copilot answer stream', {
+			kind: kind ?? 'stream_failed',
+			description,
+			progress,
+			detail: error instanceof StreamError && /stalled/.test(error.message) ? ` (${error.message})` : '',
+		});
+	}
 	const message =
 		kind === 'malformed'
 			? `Haufe Copilot sent an unreadable answer stream after ${chunks} chunks: ${error.message}`
-			: kind === 'incomplete'
-				? `The Haufe Copilot answer stream ended after ${chunks} chunks without its final line; no answer is reported`
-				: `The Haufe Copilot answer stream broke off after ${chunks} chunks; no answer is reported${error instanceof StreamError && /stalled/.test(error.message) ? ` (${error.message})` : ''}`;
-	return withProgress(
-		failureError(this.getNode(), error instanceof StreamError ? error.kind : 'stream_failed', message, {
-			description: `The partial text is discarded. The assistant may still have stored a message${where}: look at the thread's messages before running it again.`,
-			itemIndex,
-		}),
-		{ chunks_received: chunks, ...(answer.thread_id ? { thread_id: answer.thread_id } : {}) },
-	);
+			: `The Haufe Copilot answer stream ended after ${chunks} chunks without its final line; no answer is reported`;
+	return withProgress(failureError(this.getNode(), kind, message, { description, itemIndex }), progress);
 }
 
 /** The answer as the API returned it, with its fields in a predictable shape. */
@@ -217,11 +204,11 @@ export async function storedAnswer(
 	});
 	const questionAt = newestFirst.findIndex((message) => String(message.id) === userMessageId);
 	if (questionAt < 0) return undefined;
-	const reply = newestFirst
+	const stored = newestFirst
 		.slice(0, questionAt)
 		.reverse()
 		.find((message) => message.role === 'assistant');
-	return reply ? { answer: normaliseAnswer({ ...reply, thread_id: reply.thread_id ?? threadId }) } : undefined;
+	return stored ? { answer: normaliseAnswer({ ...stored, thread_id: stored.thread_id ?? threadId }) } : undefined;
 }
 
 /** What to look at when an answer request failed without a clear answer: it may have been answered. */

@@ -3,7 +3,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import type { OperationMap } from '../../shared/router';
 import { executeOperation } from '../../shared/router';
 import type { HaufeClient } from '../transport';
-import { createHaufeClient } from '../transport';
+import { HAUFE_CLIENT } from '../transport';
 import * as assistant from './assistant';
 import * as chatCompletion from './chatCompletion';
 import * as file from './file';
@@ -19,5 +19,5 @@ export const operations: OperationMap<HaufeClient> = Object.fromEntries(
 );
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	return await executeOperation.call(this, operations, createHaufeClient);
+	return await executeOperation.call(this, operations, HAUFE_CLIENT);
 }

@@ -1,15 +1,11 @@
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
+import { listSearchClient } from '../../shared/client-factory';
 import { array, listIn } from '../../shared/contracts';
 import { matchesFilter } from '../../shared/descriptions';
-import type { HaufeCredentials } from '../transport';
-import { HAUFE_CREDENTIAL, HaufeClient } from '../transport';
+import { HAUFE_CLIENT } from '../transport';
 
-async function client(context: ILoadOptionsFunctions): Promise<HaufeClient> {
-	const credentials = (await context.getCredentials(HAUFE_CREDENTIAL)) as unknown as HaufeCredentials;
-	// Lists in the editor should answer fast or fail: no long retry loops.
-	return new HaufeClient(context, credentials, { maxRetries: 1, timeoutMs: 20_000 });
-}
+const client = async (context: ILoadOptionsFunctions) => await listSearchClient(context, HAUFE_CLIENT);
 
 export async function searchAssistants(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
 	const assistants = await (await client(this)).call<IDataObject[]>('GET', '/assistants', { expect: array('the list of assistants') });

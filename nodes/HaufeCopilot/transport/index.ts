@@ -1,14 +1,15 @@
-import type { IDataObject, IExecuteFunctions, IHttpRequestMethods } from 'n8n-workflow';
+import type { IDataObject, IHttpRequestMethods } from 'n8n-workflow';
 
+import type { ClientRecipe } from '../../shared/client-factory';
 import { listIn, stream } from '../../shared/contracts';
 import type { ApiRequest, RequestContext, RetrySettings, ServiceDefinition } from '../../shared/request';
 import { collectPages } from '../../shared/pagination';
-import { retrySettingsFrom } from '../../shared/request';
 import type { CallOptions as ServiceCallOptions } from '../../shared/service-client';
 import { ServiceClient } from '../../shared/service-client';
 import type { ByteStream } from '../../shared/streams';
 import type { RateLimiter } from '../../shared/rate-limiter';
-import { accountKey, sharedLimiter } from '../../shared/rate-limiter';
+import type { RunStatuses } from '../../shared/run-wait';
+import { sharedLimiter } from '../../shared/rate-limiter';
 
 export const HAUFE_CREDENTIAL = 'haufeCopilotApi';
 
@@ -45,6 +46,12 @@ export const HAUFE_SERVICE: ServiceDefinition = {
 			'The thread must end on a user message (or a tool message) to be run: add the question first.',
 		attachment_not_unique: 'A thread holds at most one attachment: use a new thread for another file.',
 	},
+};
+
+/** A file's processing statuses after upload (the docs name no others that end it). */
+export const FILE_STATUSES: RunStatuses = {
+	succeeded: ['PROCESSED'],
+	failed: ['FAILED', 'ERROR'],
 };
 
 export interface HaufeCredentials {
@@ -89,22 +96,16 @@ export class HaufeClient extends ServiceClient {
 		retry: Partial<RetrySettings> = {},
 		limits: HaufeLimits = DEFAULT_LIMITS,
 	) {
-		super(context, HAUFE_SERVICE, credentials.baseUrl || 'https://api.haufe.ai/agents/v1', retry);
+		super(context, HAUFE_SERVICE, credentials.baseUrl || 'https://api.haufe.ai/agents/v1', retry, credentials.apiKey);
 		// One budget per API account in the process: every execution and item using this key at
-		// this base URL shares these two limiters (the key holds a hash of the API key, never the key).
-		const account = accountKey({
-			credentialType: HAUFE_CREDENTIAL,
-			credentialId: context.getNode().credentials?.[HAUFE_CREDENTIAL]?.id ?? undefined,
-			secret: credentials.apiKey,
-			baseUrl: this.baseUrl,
-		});
-		this.answerLimiter = sharedLimiter(account, 'answer', [
+		// this base URL shares these two limiters (the account key holds a hash of the API key).
+		this.answerLimiter = sharedLimiter(this.account, 'answer', [
 			{ limit: limits.answerPerSecond, windowMs: 1000 },
 			{ limit: limits.answerPerMinute, windowMs: 60_000 },
 		]);
 		// Threads and messages are answered at once: their round trips measure the delivery delay.
 		this.generalLimiter = sharedLimiter(
-			account,
+			this.account,
 			'general',
 			[
 				{ limit: limits.generalPerSecond, windowMs: 1000 },
@@ -155,12 +156,9 @@ export class HaufeClient extends ServiceClient {
 	}
 }
 
-/** Reads the credential and the node's "Request Options" into a client for this execution. */
-export async function createHaufeClient(this: IExecuteFunctions): Promise<HaufeClient> {
-	const credentials = (await this.getCredentials(HAUFE_CREDENTIAL)) as unknown as HaufeCredentials;
-	const options = this.getNodeParameter('requestOptions', 0, {}) as IDataObject;
-	const retry = retrySettingsFrom(options, this.logger);
-	const limits: HaufeLimits = {
+/** The rate limits "Request Options" set (the lowest documented tier where they set none). */
+function limitsFrom(options: IDataObject): HaufeLimits {
+	return {
 		...DEFAULT_LIMITS,
 		...(options.answerRequestsPerSecond !== undefined && {
 			answerPerSecond: Number(options.answerRequestsPerSecond),
@@ -175,5 +173,10 @@ export async function createHaufeClient(this: IExecuteFunctions): Promise<HaufeC
 			generalPerMinute: Number(options.otherRequestsPerMinute),
 		}),
 	};
-	return new HaufeClient(this, credentials, retry, limits);
 }
+
+export const HAUFE_CLIENT: ClientRecipe<HaufeClient> = {
+	credentialType: HAUFE_CREDENTIAL,
+	build: (context, credentials, retry, options) =>
+		new HaufeClient(context, credentials as unknown as HaufeCredentials, retry, limitsFrom(options)),
+};

@@ -3,7 +3,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import type { OperationMap } from '../../shared/router';
 import { executeOperation } from '../../shared/router';
 import type { OpenAiThreadsClient } from '../transport';
-import { createOpenAiThreadsClient } from '../transport';
+import { OPENAI_THREADS_CLIENT } from '../transport';
 import * as message from './message';
 import * as run from './run';
 import * as thread from './thread';
@@ -15,5 +15,5 @@ export const operations: OperationMap<OpenAiThreadsClient> = Object.fromEntries(
 );
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	return await executeOperation.call(this, operations, createOpenAiThreadsClient);
+	return await executeOperation.call(this, operations, OPENAI_THREADS_CLIENT);
 }

@@ -1,15 +1,13 @@
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { listSearchClient } from '../../shared/client-factory';
 import { listIn } from '../../shared/contracts';
 import { matchesFilter } from '../../shared/descriptions';
-import { OPENAI_THREADS_CREDENTIAL, OpenAiThreadsClient } from '../transport';
+import type { OpenAiThreadsClient } from '../transport';
+import { OPENAI_THREADS_CLIENT } from '../transport';
 
-async function client(context: ILoadOptionsFunctions): Promise<OpenAiThreadsClient> {
-	const credentials = await context.getCredentials(OPENAI_THREADS_CREDENTIAL);
-	// Lists in the editor should answer fast or fail: no long retry loops.
-	return new OpenAiThreadsClient(context, String(credentials.baseUrl), { maxRetries: 1, timeoutMs: 20_000 });
-}
+const client = async (context: ILoadOptionsFunctions) => await listSearchClient(context, OPENAI_THREADS_CLIENT);
 
 /** One page of a `{data, last_id, has_more}` list, newest first, continuing after the token. */
 async function listPage(api: OpenAiThreadsClient, path: string, paginationToken?: string) {

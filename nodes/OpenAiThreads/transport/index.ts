@@ -1,10 +1,11 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
+import type { ClientRecipe } from '../../shared/client-factory';
 import type { ResponseContract } from '../../shared/contracts';
 import { listIn, object, stream } from '../../shared/contracts';
 import { collectPages } from '../../shared/pagination';
 import type { RequestContext, RetrySettings, ServiceDefinition } from '../../shared/request';
-import { retrySettingsFrom } from '../../shared/request';
+import type { RunStatuses } from '../../shared/run-wait';
 import { ServiceClient } from '../../shared/service-client';
 import type { ByteStream } from '../../shared/streams';
 
@@ -21,7 +22,16 @@ export const OPENAI_THREADS_SERVICE: ServiceDefinition = {
 	},
 };
 
-export const TERMINAL_RUN_STATUSES = ['completed', 'failed', 'cancelled', 'expired', 'incomplete'];
+/**
+ * A run's statuses: `incomplete` ended early (a token limit) but has an answer to read;
+ * `requires_action` waits for tool outputs from the workflow.
+ */
+export const RUN_STATUSES: RunStatuses = {
+	active: ['queued', 'in_progress', 'cancelling'],
+	succeeded: ['completed', 'incomplete'],
+	failed: ['failed', 'cancelled', 'expired'],
+	paused: ['requires_action'],
+};
 
 /** A run as the operations read it: its ID and thread (for the next request) and its status. */
 export const RUN_CONTRACT: ResponseContract = object('the run', { id: 'id', thread_id: 'id', status: 'string' });
@@ -79,9 +89,7 @@ export class OpenAiThreadsClient extends ServiceClient {
 	}
 }
 
-export async function createOpenAiThreadsClient(this: IExecuteFunctions): Promise<OpenAiThreadsClient> {
-	const credentials = await this.getCredentials(OPENAI_THREADS_CREDENTIAL);
-	const options = this.getNodeParameter('requestOptions', 0, {}) as IDataObject;
-	const retry = retrySettingsFrom(options, this.logger);
-	return new OpenAiThreadsClient(this, String(credentials.baseUrl), retry);
-}
+export const OPENAI_THREADS_CLIENT: ClientRecipe<OpenAiThreadsClient> = {
+	credentialType: OPENAI_THREADS_CREDENTIAL,
+	build: (context, credentials, retry) => new OpenAiThreadsClient(context, String(credentials.baseUrl), retry),
+};

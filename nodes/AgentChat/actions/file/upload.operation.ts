@@ -3,10 +3,10 @@ import { randomBytes } from 'crypto';
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { itemJournal } from '../../../shared/journal';
+import { itemProgress } from '../../../shared/progress';
 import { Validator } from '../../../shared/validation';
 import type { AgentChatClient } from '../../transport';
-import { readUploadAnswer } from '../../transport/reply';
+import { readUploadAnswer } from '../../transport/answer';
 import { modelLocator, threadChoiceFields } from '../fields';
 import { modelFor, sendMessage, threadFor } from '../run/helpers';
 
@@ -25,7 +25,7 @@ const properties: INodeProperties[] = [
 		name: 'followUp',
 		type: 'boolean',
 		default: false,
-		description: 'Whether to send a message into the thread once the file is stored, and collect the agent\'s reply. The app itself does not answer an upload.',
+		description: 'Whether to send a message into the thread once the file is stored, and collect the agent\'s answer. The app itself does not answer an upload.',
 	},
 	{
 		displayName: 'Message',
@@ -83,7 +83,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 	const progress = { thread_id: threadId, file_name: fileName };
 
 	// Sent once: a retry (of the follow-up message, say) does not store the file twice.
-	const appReply = await itemJournal(this, itemIndex).once('upload', async () => {
+	const appAnswer = await itemProgress(this, itemIndex).once('upload', async () => {
 		const { body, contentType } = multipart({ thread_id: threadId }, { name: fileName, type: mimeType, data });
 		const stream = await client.stream(
 			'/api/files/upload',
@@ -101,7 +101,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 		pages: await storedPages(client, threadId, fileName, itemIndex),
 		size: data.length,
 		mime_type: mimeType,
-		...(appReply ? { app_reply: appReply } : {}),
+		// `app_reply` is the output field stored workflows read: its name stays.
+		...(appAnswer ? { app_reply: appAnswer } : {}),
 	};
 	if (!followUp) return upload;
 

@@ -2,12 +2,12 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { nameBasedUuid, readConversationKey } from '../../../shared/conversation';
 import { failureError } from '../../../shared/errors';
-import { itemJournal } from '../../../shared/journal';
+import { itemProgress } from '../../../shared/progress';
 import { readId } from '../../../shared/parameters';
 import { Validator } from '../../../shared/validation';
 import type { AgentChatClient } from '../../transport';
-import type { Reply } from '../../transport/reply';
-import { collectReply, storedReply } from '../../transport/reply';
+import type { AgentAnswer } from '../../transport/answer';
+import { collectAnswer, storedAnswer } from '../../transport/answer';
 import { AGENT_CHAT_KEY_MAX, AGENT_CHAT_THREAD_NAMESPACE, readThreadId } from '../fields';
 import { createThread } from '../thread/helpers';
 
@@ -22,7 +22,7 @@ export async function threadFor(this: IExecuteFunctions, client: AgentChatClient
 	// (ConversationMemory, unique together with the user; get_or_create): a thread ID derived
 	// from the key needs no lookup, and two executions with one key reach the same thread.
 	if (mode === 'key') return nameBasedUuid(AGENT_CHAT_THREAD_NAMESPACE, readConversationKey(this, itemIndex, AGENT_CHAT_KEY_MAX));
-	return await itemJournal(this, itemIndex).once('thread', async () => await createThread(client, itemIndex));
+	return await itemProgress(this, itemIndex).once('thread', async () => await createThread(client, itemIndex));
 }
 
 /** The model to name: the chosen one, or the app's default (the app requires one). */
@@ -34,8 +34,8 @@ export async function modelFor(this: IExecuteFunctions, client: AgentChatClient,
 }
 
 /**
- * Sends a message into a thread and collects the reply. A retry after a broken reply first
- * looks whether the app stored the reply after all.
+ * Sends a message into a thread and collects the answer. A retry after a broken answer stream
+ * first looks whether the app stored the answer after all.
  */
 export async function sendMessage(
 	this: IExecuteFunctions,
@@ -43,21 +43,21 @@ export async function sendMessage(
 	itemIndex: number,
 	request: { threadId: string; message: string; modelId: string },
 	progress: IDataObject,
-): Promise<Reply> {
+): Promise<AgentAnswer> {
 	const body: IDataObject = { message: request.message, thread_id: request.threadId, model_id: request.modelId };
-	return await itemJournal(this, itemIndex).once(
-		'reply',
+	return await itemProgress(this, itemIndex).once(
+		'answer',
 		async () => {
 			const started = Date.now();
 			const lookFirst = `The message may have been stored in thread ${request.threadId}: look at the thread (Thread > Get) before sending it again.`;
 			const stream = await client.stream('/api/threads/runs', body, itemIndex, {}, lookFirst);
-			const reply = await collectReply.call(this, stream, itemIndex, progress, started);
-			// The reply has no end marker, but an agent never answers with nothing.
-			if (!reply.answer) {
-				throw failureError(this.getNode(), 'empty_reply', 'The agent sent an empty reply', { description: lookFirst, itemIndex });
+			const collected = await collectAnswer.call(this, stream, itemIndex, progress, started);
+			// The stream has no end marker, but an agent never answers with nothing.
+			if (!collected.answer) {
+				throw failureError(this.getNode(), 'empty_answer', 'The agent sent an empty answer', { description: lookFirst, itemIndex });
 			}
-			return reply;
+			return collected;
 		},
-		async () => await storedReply(client, request.threadId, request.message, itemIndex),
+		async () => await storedAnswer(client, request.threadId, request.message, itemIndex),
 	);
 }

@@ -16,7 +16,7 @@ export const description: INodeProperties[] = [
 				name: 'Send Message',
 				value: 'send',
 				action: 'Send a message and get the reply',
-				description: 'The streamed reply is collected into one answer, or forwarded as it comes to a streaming webhook',
+				description: 'The streamed answer is collected into one item, or forwarded as it comes to a streaming webhook',
 			},
 		],
 		default: 'send',

@@ -1,18 +1,19 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { clamp, RANGES, rangeText } from '../../../shared/bounds';
 import { object } from '../../../shared/contracts';
 import { conversationKeyField, readConversationKey } from '../../../shared/conversation';
-import { itemJournal } from '../../../shared/journal';
 import { simplified } from '../../../shared/output';
 import { pathId, readId } from '../../../shared/parameters';
-import { progressOf } from '../../../shared/router';
+import { itemProgress, progressOf } from '../../../shared/progress';
+import type { WaitMode } from '../../../shared/run-wait';
+import { hasFailed, pollIntervalField, readWaitTiming, waitModeField, waitTimeoutField } from '../../../shared/run-wait';
 import { mergeBody, splitList, Validator } from '../../../shared/validation';
 import type { GriptapeClient } from '../../transport';
+import { RUN_STATUSES } from '../../transport';
 import { assistantLocator, checkUuids, simplifyField, threadLocator } from '../fields';
-import type { WaitMode } from './follow';
 import { threadForKey, GRIPTAPE_KEY_MAX } from './conversation';
+import type { FollowOptions } from './follow';
 import { followRun } from './follow';
 import { simplifyRun } from './simplify';
 
@@ -74,18 +75,15 @@ const properties: INodeProperties[] = [
 		show: { threadMode: ['key'] },
 		description: 'The conversation\'s key: the thread with this alias is continued, or created with it. Several executions with one key share one thread.',
 	}),
-	{
-		displayName: 'Wait for Completion',
-		name: 'waitForCompletion',
-		type: 'options',
-		options: [
+	waitModeField(
+		[
 			{ name: "Don't Wait", value: 'no', description: 'Output the run as created (status QUEUED)' },
 			{ name: 'By Polling Events', value: 'events', description: 'Read the run\'s events page by page until it ends' },
 			{ name: 'By Event Stream', value: 'stream', description: 'Follow the run\'s server-sent events until it ends' },
 		],
-		default: 'events',
-		description: 'Whether to wait for the answer in this execution, and how',
-	},
+		'events',
+		'Whether to wait for the answer in this execution, and how',
+	),
 	simplifyField,
 	{
 		displayName: 'Options',
@@ -122,14 +120,7 @@ const properties: INodeProperties[] = [
 				default: false,
 				description: 'Whether to add every event of the run to the output',
 			},
-			{
-				displayName: 'Poll Interval (Seconds)',
-				name: 'pollInterval',
-				type: 'number',
-				typeOptions: { minValue: RANGES.pollIntervalSeconds.min, maxValue: RANGES.pollIntervalSeconds.max },
-				default: 1,
-				description: `How long to wait between event pages when no new events arrived (${rangeText(RANGES.pollIntervalSeconds)} s; other values are clamped)`,
-			},
+			pollIntervalField('event pages when no new events arrived'),
 			{
 				displayName: 'Stream Run',
 				name: 'stream',
@@ -137,14 +128,7 @@ const properties: INodeProperties[] = [
 				default: false,
 				description: 'Whether to set the run\'s stream flag, so that it emits a TextChunkEvent per token',
 			},
-			{
-				displayName: 'Wait Timeout (Seconds)',
-				name: 'waitTimeout',
-				type: 'number',
-				typeOptions: { minValue: RANGES.waitTimeoutSeconds.min, maxValue: RANGES.waitTimeoutSeconds.max },
-				default: 300,
-				description: `How long to wait for the run to end before failing (${rangeText(RANGES.waitTimeoutSeconds)} s; other values are clamped). Retries and Retry-After waits count against it.`,
-			},
+			waitTimeoutField('the run to end', { note: 'Retries and Retry-After waits count against it.' }),
 			...idListFields,
 		],
 	},
@@ -187,12 +171,12 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 
 	// A run is work on Griptape's side: created once, never re-sent after an unclear failure.
 	// Under "Retry On Fail" a retry follows the run the failed try started, unless it ended.
-	const journal = itemJournal(this, itemIndex);
+	const steps = itemProgress(this, itemIndex);
 	if (conversationKey !== undefined && merged.thread_id === undefined) {
-		const { threadId } = await journal.once('thread', async () => await threadForKey.call(this, client, conversationKey, itemIndex));
+		const { threadId } = await steps.once('thread', async () => await threadForKey.call(this, client, conversationKey, itemIndex));
 		merged.thread_id = threadId;
 	}
-	const run = await journal.once(
+	const run = await steps.once(
 		'run',
 		async () =>
 			await client.call<IDataObject>('POST', `/assistants/${assistantId}/runs`, {
@@ -202,23 +186,20 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 				unclear: "A run may have been started: look at the assistant's runs (Assistant Run > Get Many) before starting another.",
 			}),
 	);
-	const mode = this.getNodeParameter('waitForCompletion', itemIndex, 'events') as string;
+	const mode = this.getNodeParameter('waitForCompletion', itemIndex, 'events') as WaitMode;
 	if (mode === 'no') return simplified(this, itemIndex, run, simplifyRun);
-	const finished = await journal.buildOn(
+	const finished = await steps.buildOn(
 		'run',
 		async () =>
 			await followRun.call(this, client, String(run.assistant_run_id), {
-				mode: mode as WaitMode,
-				pollIntervalMs: clamp(options.pollInterval ?? 1, RANGES.pollIntervalSeconds, 'Options > Poll Interval (Seconds)', this.logger) * 1000,
-				timeoutMs: clamp(options.waitTimeout ?? 300, RANGES.waitTimeoutSeconds, 'Options > Wait Timeout (Seconds)', this.logger) * 1000,
+				mode: mode as FollowOptions['mode'],
+				...readWaitTiming(this, options, 'Options'),
 				cancelOnTimeout: options.cancelOnTimeout === true,
 				includeEvents: options.includeEvents === true,
 				itemIndex,
 			}),
-		(error) => ENDED_STATUSES.includes(String(progressOf(error).status)),
+		// A run that failed will not answer any more: a retry has to start a new one.
+		(error) => hasFailed(RUN_STATUSES, progressOf(error).status),
 	);
 	return simplified(this, itemIndex, finished, simplifyRun);
 }
-
-/** A run in one of these states will not answer any more: a retry has to start a new one. */
-const ENDED_STATUSES = ['FAILED', 'ERROR', 'CANCELLED'];

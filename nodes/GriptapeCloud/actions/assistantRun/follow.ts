@@ -1,32 +1,19 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
-import { failureError } from '../../../shared/errors';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { withProgress } from '../../../shared/router';
+import { AnswerForwarder } from '../../../shared/forward';
+import type { WaitMode, WaitTiming } from '../../../shared/run-wait';
+import { hasFailed, isTerminal, runFailed, WaitClock, waitTimedOut } from '../../../shared/run-wait';
 import { parseJsonObject, readChunks, SseParser, StreamError } from '../../../shared/streams';
-import { isCancelled, waitFor } from '../../../shared/wait';
+import { isCancelled } from '../../../shared/wait';
 import type { GriptapeClient } from '../../transport';
-import { artifactText, RUN_CONTRACT, TERMINAL_STATUSES } from '../../transport';
+import { artifactText, eventType, isAssistantFinish, RUN_CONTRACT, RUN_STATUSES } from '../../transport';
 
-export type WaitMode = 'events' | 'stream';
-
-export interface FollowOptions {
-	mode: WaitMode;
-	pollIntervalMs: number;
-	timeoutMs: number;
+export interface FollowOptions extends WaitTiming {
+	mode: Extract<WaitMode, 'events' | 'stream'>;
 	cancelOnTimeout: boolean;
 	includeEvents: boolean;
 	itemIndex: number;
-}
-
-/** The type of an event: top-level, or inside the payload for older events. */
-export function eventType(event: IDataObject): string {
-	return String(event.type ?? (event.payload as IDataObject | undefined)?.type ?? '');
-}
-
-/** An assistant run is done when the assistant's own FinishStructureRunEvent arrives. */
-export function isAssistantFinish(event: IDataObject): boolean {
-	return eventType(event) === 'FinishStructureRunEvent' && String(event.origin ?? 'ASSISTANT').toUpperCase() === 'ASSISTANT';
 }
 
 /** Collects a run's events from any source (event pages or the SSE stream) in order. */
@@ -41,18 +28,14 @@ class EventCollector {
 
 	finished = false;
 
-	constructor(
-		private readonly context: IExecuteFunctions,
-		private readonly itemIndex: number,
-		private readonly forward: boolean,
-	) {}
+	constructor(private readonly forwarder: AnswerForwarder) {}
 
 	take(event: IDataObject): void {
 		this.events.push(event);
 		const payload = (event.payload as IDataObject) ?? {};
 		if (eventType(event) === 'TextChunkEvent' && typeof payload.token === 'string') {
 			this.chunks.push(payload.token);
-			if (this.forward) void this.context.sendChunk('item', this.itemIndex, payload.token);
+			this.forwarder.send(payload.token);
 		}
 		if (isAssistantFinish(event)) {
 			this.finished = true;
@@ -74,11 +57,11 @@ export async function followRun(
 	runId: string,
 	options: FollowOptions,
 ): Promise<IDataObject> {
-	const started = Date.now();
+	const clock = new WaitClock(options);
+	const deadline = clock.deadline;
 	const requestsBefore = client.api.requestsSent;
-	const deadline = started + options.timeoutMs;
-	const forward = this.isStreaming?.() === true;
-	const collector = new EventCollector(this, options.itemIndex, forward);
+	const forwarder = new AnswerForwarder(this, options.itemIndex, clock.started);
+	const collector = new EventCollector(forwarder);
 	const getRun = async () =>
 		await client.call<IDataObject>('GET', `/assistant-runs/${encodeURIComponent(runId)}`, {
 			itemIndex: options.itemIndex,
@@ -88,7 +71,7 @@ export async function followRun(
 	const listEvents = async () =>
 		await client.listEvents('assistantRun', runId, collector.offset, 100, options.itemIndex, deadline);
 
-	if (forward) void this.sendChunk('begin', options.itemIndex);
+	forwarder.begin();
 	let run: IDataObject | undefined;
 	if (options.mode === 'stream') {
 		await readStream.call(this, client, runId, collector, deadline, options.itemIndex);
@@ -104,7 +87,7 @@ export async function followRun(
 		// Nothing new: ask the run itself, since a failed run may never send a finish event.
 		if (page.count === 0 || run === undefined) {
 			run = await getRun();
-			if (TERMINAL_STATUSES.includes(String(run.status))) {
+			if (isTerminal(RUN_STATUSES, run.status)) {
 				// Read what arrived between the last page and the final status, then stop.
 				const rest = await listEvents();
 				rest.events.forEach((event) => collector.take(event));
@@ -113,28 +96,29 @@ export async function followRun(
 				continue;
 			}
 		}
-		if (Date.now() + options.pollIntervalMs > deadline) {
-			throw await timeoutError.call(this, client, runId, run, options);
-		}
-		await waitFor(this, options.pollIntervalMs);
+		if (clock.tooLateForAnotherCheck()) throw await timeoutError.call(this, client, runId, run, options);
+		await clock.pause(this);
 	}
 	if (collector.finished || !run) run = await getRun();
 
 	const status = String(run.status);
 	const progress = { assistant_run_id: runId, status, event_count: collector.events.length };
-	if (status === 'FAILED' || status === 'ERROR' || status === 'CANCELLED') {
-		const detail = run.status_detail === undefined || run.status_detail === null ? '' : `: ${JSON.stringify(run.status_detail)}`;
-		throw withProgress(
-			failureError(this.getNode(), status, `Griptape Cloud run ${runId} ended with status ${status}${detail}`, { description:
-						status === 'CANCELLED'
-							? 'The run was cancelled before it finished.'
-							: 'The run failed on Griptape Cloud; status_detail and the run\'s events tell why. Fix the cause, then start a new run.', itemIndex: options.itemIndex }),
-			{ ...progress, status_detail: run.status_detail as IDataObject },
-		);
+	if (hasFailed(RUN_STATUSES, status)) {
+		throw runFailed(this.getNode(), {
+			subject: `Griptape Cloud run ${runId}`,
+			status,
+			detail: run.status_detail === undefined || run.status_detail === null ? '' : `: ${JSON.stringify(run.status_detail)}`,
+			description:
+				status === 'CANCELLED'
+					? 'The run was cancelled before it finished.'
+					: 'The run failed on Griptape Cloud; status_detail and the run\'s events tell why. Fix the cause, then start a new run.',
+			itemIndex: options.itemIndex,
+			progress: { ...progress, status_detail: run.status_detail as IDataObject },
+		});
 	}
 	// Only now, so that a failed run's stream never looks finished. Griptape returns no sources
 	// for an answer (the output is a TextArtifact with its text), so nothing follows the text.
-	if (forward) void this.sendChunk('end', options.itemIndex);
+	forwarder.end();
 	const answer = artifactText(run.output) ?? artifactText(collector.finishOutput) ?? collector.chunks.join('');
 	// The answer first: the editor's table and JSON views show an item's keys in order.
 	return {
@@ -146,7 +130,7 @@ export async function followRun(
 		wait: {
 			mode: options.mode,
 			requests: client.api.requestsSent - requestsBefore,
-			duration_ms: Date.now() - started,
+			duration_ms: clock.elapsedMs(),
 		},
 	};
 }
@@ -196,7 +180,6 @@ async function timeoutError(
 	run: IDataObject | undefined,
 	options: FollowOptions,
 ) {
-	const seconds = Math.round(options.timeoutMs / 1000);
 	let state = `it is still ${String(run?.status ?? 'running')} and keeps running on Griptape Cloud`;
 	if (options.cancelOnTimeout) {
 		await client.call('POST', `/assistant-runs/${encodeURIComponent(runId)}/cancel`, {
@@ -206,13 +189,13 @@ async function timeoutError(
 		});
 		state = 'it was cancelled';
 	}
-	return withProgress(
-		new NodeOperationError(this.getNode(), `Griptape Cloud run ${runId} did not finish within ${seconds} s; ${state}`, {
-			itemIndex: options.itemIndex,
-			description: options.cancelOnTimeout
-				? 'Raise the timeout to let such runs finish.'
-				: 'Raise the timeout, or pick the result up later with Assistant Run > Get or the Griptape Cloud Trigger ("Run Finished").',
-		}),
-		{ assistant_run_id: runId, status: options.cancelOnTimeout ? 'CANCELLED' : String(run?.status ?? 'RUNNING') },
-	);
+	return waitTimedOut(this.getNode(), options, {
+		subject: `Griptape Cloud run ${runId}`,
+		state: `; ${state}`,
+		description: options.cancelOnTimeout
+			? 'Raise the Wait Timeout to let such runs finish.'
+			: 'Raise the Wait Timeout, or pick the result up later with Assistant Run > Get or the Griptape Cloud Trigger ("Run Finished").',
+		itemIndex: options.itemIndex,
+		progress: { assistant_run_id: runId, status: options.cancelOnTimeout ? 'CANCELLED' : String(run?.status ?? 'RUNNING') },
+	});
 }

@@ -4,7 +4,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { simplified } from '../../../shared/output';
 import { pathId } from '../../../shared/parameters';
 import type { GriptapeClient } from '../../transport';
-import { RUN_STATUSES } from '../../transport';
+import { ALL_RUN_STATUSES } from '../../transport';
 import { assistantLocator, limitField, returnAllField, simplifyField } from '../fields';
 import { simplifyRun } from './simplify';
 
@@ -16,7 +16,7 @@ const properties: INodeProperties[] = [
 		displayName: 'Statuses',
 		name: 'statuses',
 		type: 'multiOptions',
-		options: RUN_STATUSES.map((status) => ({ name: status[0] + status.slice(1).toLowerCase(), value: status })),
+		options: ALL_RUN_STATUSES.map((status) => ({ name: status[0] + status.slice(1).toLowerCase(), value: status })),
 		default: [],
 		description: 'Only runs in these statuses; none selected lists all',
 	},

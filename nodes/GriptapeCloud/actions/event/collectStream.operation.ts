@@ -6,8 +6,7 @@ import { failureError } from '../../../shared/errors';
 import { parseJsonObject, readChunks, SseParser, StreamError } from '../../../shared/streams';
 import { isCancelled } from '../../../shared/wait';
 import type { EventSource, GriptapeClient } from '../../transport';
-import { RUN_CONTRACT, TERMINAL_STATUSES } from '../../transport';
-import { eventType, isAssistantFinish } from '../assistantRun/follow';
+import { eventType, isAssistantFinish, RUN_CONTRACT, TERMINAL_STATUSES } from '../../transport';
 import { readSource, sourceFields } from './fields';
 
 /** Events after which a run's stream ends (the server closes it then). */

@@ -1,17 +1,23 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { clamp, RANGES, rangeText } from '../../../shared/bounds';
 import { nothing, object } from '../../../shared/contracts';
-import { itemJournal } from '../../../shared/journal';
+import { itemProgress } from '../../../shared/progress';
 import { Validator } from '../../../shared/validation';
-import { waitFor } from '../../../shared/wait';
+import { hasFailed, isTerminal, pollIntervalField, pollUntil, readWaitTiming, WaitClock, waitTimedOut, waitTimeoutField } from '../../../shared/run-wait';
 import type { HaufeClient } from '../../transport';
+import { FILE_STATUSES } from '../../transport';
 import { userIdField } from '../fields';
 import { processingStatus, STATUS_CONTRACT } from './helpers';
 
 /** Documented limits; the signed-URL answer may state its own, which are checked too. */
 export const FILE_LIMITS = { maxSize: 10_485_760, allowedTypes: ['pdf', 'docx', 'xlsx', 'csv', 'txt'] };
+
+/** Processing takes seconds, not a run's fractions of one: checked less often by default. */
+const POLL_INTERVAL_SECONDS = 2;
+
+/** The stored name of the processing wait's time limit (displayed as "Wait Timeout"). */
+const PROCESSING_TIMEOUT = 'processingTimeout';
 
 const properties: INodeProperties[] = [
 	{
@@ -37,22 +43,9 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add option',
 		default: {},
 		options: [
-			{
-				displayName: 'Poll Interval (Seconds)',
-				name: 'pollInterval',
-				type: 'number',
-				typeOptions: { minValue: RANGES.pollIntervalSeconds.min, maxValue: RANGES.pollIntervalSeconds.max },
-				default: 2,
-				description: `How often the processing status is checked (${rangeText(RANGES.pollIntervalSeconds)} s; other values are clamped)`,
-			},
-			{
-				displayName: 'Processing Timeout (Seconds)',
-				name: 'processingTimeout',
-				type: 'number',
-				typeOptions: { minValue: RANGES.waitTimeoutSeconds.min, maxValue: RANGES.waitTimeoutSeconds.max },
-				default: 300,
-				description: `How long to wait for the file to be processed before failing (${rangeText(RANGES.waitTimeoutSeconds)} s; other values are clamped)`,
-			},
+			pollIntervalField('checks of the processing status', POLL_INTERVAL_SECONDS),
+			// Stored workflows name this wait's time limit `processingTimeout`: the name stays.
+			waitTimeoutField('the file to be processed', { name: PROCESSING_TIMEOUT }),
 			{
 				displayName: 'Wait Until Processed',
 				name: 'waitForProcessing',
@@ -93,8 +86,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 
 	// Under "Retry On Fail" a retry waits for the file the failed try uploaded, unless its
 	// processing failed.
-	const journal = itemJournal(this, itemIndex);
-	const fileId = await journal.once('upload', async () => {
+	const steps = itemProgress(this, itemIndex);
+	const fileId = await steps.once('upload', async () => {
 		const signed = await client.call<IDataObject>('GET', '/files/signed-url', {
 			qs: { filename: fileName, persist: this.getNodeParameter('persist', itemIndex, true) as boolean },
 			headers: userId ? { 'user-id': userId } : undefined,
@@ -122,37 +115,34 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 	const result: IDataObject = { file_id: fileId, file_name: fileName, size: data.length, processing_status: 'UPLOADED' };
 	if (options.waitForProcessing === false) return result;
 
-	const intervalMs =
-		clamp(options.pollInterval ?? 2, RANGES.pollIntervalSeconds, 'Options > Poll Interval (Seconds)', this.logger) * 1000;
-	const timeoutMs =
-		clamp(options.processingTimeout ?? 300, RANGES.waitTimeoutSeconds, 'Options > Processing Timeout (Seconds)', this.logger) * 1000;
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const status = await client.call<IDataObject>('GET', `/files/${encodeURIComponent(fileId)}/status`, {
-			itemIndex,
-			expect: STATUS_CONTRACT,
-			// Retries (and Retry-After waits) count against the processing timeout.
-			deadline,
-		});
-		result.processing_status = processingStatus(status);
-		if (result.processing_status === 'PROCESSED') return result;
-		if (['FAILED', 'ERROR'].includes(String(result.processing_status))) {
-			journal.forget('upload');
-			throw new NodeOperationError(this.getNode(), `Processing of file ${fileId} ("${fileName}") failed`, {
-				itemIndex,
-				description: 'The upload arrived but the service could not process it: check the file, then upload it again.',
-			});
-		}
-		if (Date.now() + intervalMs > deadline) {
-			throw new NodeOperationError(
-				this.getNode(),
-				`File ${fileId} ("${fileName}") was not processed within ${timeoutMs / 1000} s (last status ${String(result.processing_status)})`,
-				{
+	const timing = readWaitTiming(this, options, 'Options', { pollIntervalSeconds: POLL_INTERVAL_SECONDS, timeoutName: PROCESSING_TIMEOUT });
+	const clock = new WaitClock(timing);
+	result.processing_status = await pollUntil(this, clock, {
+		check: async () =>
+			processingStatus(
+				await client.call<IDataObject>('GET', `/files/${encodeURIComponent(fileId)}/status`, {
 					itemIndex,
-					description: 'The file was uploaded and may still finish: check it later with File > Get Status instead of uploading it again, or raise the processing timeout.',
-				},
-			);
-		}
-		await waitFor(this, intervalMs);
+					expect: STATUS_CONTRACT,
+					// Retries (and Retry-After waits) count against the Wait Timeout.
+					deadline: clock.deadline,
+				}),
+			),
+		done: (status) => isTerminal(FILE_STATUSES, status),
+		timedOut: (status) =>
+			waitTimedOut(this.getNode(), timing, {
+				subject: `File ${fileId} ("${fileName}")`,
+				verb: 'was not processed',
+				state: ` (last status ${status})`,
+				description: 'The file was uploaded and may still finish: check it later with File > Get Status instead of uploading it again, or raise the Wait Timeout.',
+				itemIndex,
+			}),
+	});
+	if (hasFailed(FILE_STATUSES, result.processing_status)) {
+		steps.forget('upload');
+		throw new NodeOperationError(this.getNode(), `Processing of file ${fileId} ("${fileName}") failed`, {
+			itemIndex,
+			description: 'The upload arrived but the service could not process it: check the file, then upload it again.',
+		});
 	}
+	return result;
 }

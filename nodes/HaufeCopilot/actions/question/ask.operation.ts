@@ -1,10 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { itemJournal } from '../../../shared/journal';
 import { clamp, RANGES } from '../../../shared/bounds';
 import { checkId, readId, segment } from '../../../shared/parameters';
-import { withProgress } from '../../../shared/router';
+import { itemProgress, withProgress } from '../../../shared/progress';
 import { streamSourcesOption } from '../../../shared/sources';
 import { Validator } from '../../../shared/validation';
 import type { HaufeClient } from '../../transport';
@@ -102,21 +101,21 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const body = buildAnswerBody.call(this, itemIndex, client, {}, 'licenceId', 'options.additionalBodyJson');
 
-	const journal = itemJournal(this, itemIndex);
+	const steps = itemProgress(this, itemIndex);
 	const progress: IDataObject = {};
 	try {
 		let threadId = givenThread;
 		if (!threadId) {
 			const title = String(options.title || question.replace(/\s+/g, ' ').trim().slice(0, 80));
-			const thread = await journal.once('thread', async () => await createThread.call(this, client, itemIndex, { assistantId, title, userId }));
+			const thread = await steps.once('thread', async () => await createThread.call(this, client, itemIndex, { assistantId, title, userId }));
 			threadId = String(thread.id);
 		}
 		progress.thread_id = threadId;
-		const message = await journal.once('message', async () =>
+		const message = await steps.once('message', async () =>
 			await postMessage.call(this, client, itemIndex, threadId, { role: 'user', content: question }),
 		);
 		progress.user_message_id = message.id;
-		const { answer, figures } = await journal.once(
+		const { answer, figures } = await steps.once(
 			'answer',
 			async () =>
 				await requestAnswer.call(this, client, itemIndex, `/threads/${segment(this.getNode(), itemIndex, threadId, 'Thread ID')}/run`, body, {

@@ -1,35 +1,40 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { failureError } from '../../../shared/errors';
-import { NodeOperationError } from 'n8n-workflow';
 
-import { clamp, RANGES, rangeText } from '../../../shared/bounds';
-import { itemJournal } from '../../../shared/journal';
-import { progressOf, withProgress } from '../../../shared/router';
+import { failureError } from '../../../shared/errors';
+import { AnswerForwarder } from '../../../shared/forward';
+import { itemProgress, progressOf, withProgress } from '../../../shared/progress';
+import type { WaitMode, WaitTiming } from '../../../shared/run-wait';
+import {
+	hasFailed,
+	pollIntervalField,
+	pollUntil,
+	readWaitTiming,
+	runFailed,
+	stopsWaiting,
+	WaitClock,
+	waitModeField,
+	waitTimedOut,
+	waitTimeoutField,
+} from '../../../shared/run-wait';
 import type { ByteStream } from '../../../shared/streams';
 import { parseJsonObject, readChunks, SseParser, StreamError } from '../../../shared/streams';
 import type { SourceLine, SourceSection } from '../../../shared/sources';
-import { formatSources, sendSources, streamSourcesOption } from '../../../shared/sources';
-import { waitFor } from '../../../shared/wait';
+import { formatSources, streamSourcesOption } from '../../../shared/sources';
 import type { OpenAiThreadsClient } from '../../transport';
-import { RUN_CONTRACT, TERMINAL_RUN_STATUSES } from '../../transport';
+import { RUN_CONTRACT, RUN_STATUSES } from '../../transport';
 import { contentText } from '../message/simplify';
 import { pendingToolCalls } from './simplify';
 
-export type WaitMode = 'no' | 'poll' | 'stream';
-
 /** How a run-starting operation waits for the run: its fields, shared by create, create-with-thread and submit. */
 export const waitFields: INodeProperties[] = [
-	{
-		displayName: 'Wait for Completion',
-		name: 'waitForCompletion',
-		type: 'options',
-		options: [
+	waitModeField(
+		[
 			{ name: "Don't Wait", value: 'no', description: 'Output the run as created (queued)' },
 			{ name: 'By Polling', value: 'poll', description: 'Check the run until it ends or needs tool outputs' },
 			{ name: 'By Streaming', value: 'stream', description: 'Run with stream: true and collect the answer as it is generated' },
 		],
-		default: 'poll',
-	},
+		'poll',
+	),
 	{
 		displayName: 'Wait Options',
 		name: 'waitOptions',
@@ -38,44 +43,27 @@ export const waitFields: INodeProperties[] = [
 		default: {},
 		displayOptions: { hide: { waitForCompletion: ['no'] } },
 		options: [
-			{
-				displayName: 'Poll Interval (Seconds)',
-				name: 'pollInterval',
-				type: 'number',
-				typeOptions: { minValue: RANGES.pollIntervalSeconds.min, maxValue: RANGES.pollIntervalSeconds.max },
-				default: 1,
-				description: `How long to wait between checks of the run (${rangeText(RANGES.pollIntervalSeconds)} s; other values are clamped)`,
-			},
+			pollIntervalField('checks of the run'),
 			{
 				...streamSourcesOption,
 				description:
 					'Whether a streamed webhook response ends with the files the answer cites (file_citation and file_path annotations: file ID and the marker it replaces), sent after the text as plain text. The text itself, markers included, is never changed.',
 				displayOptions: { show: { '/waitForCompletion': ['stream'] } },
 			},
-			{
-				displayName: 'Timeout (Seconds)',
-				name: 'waitTimeout',
-				type: 'number',
-				typeOptions: { minValue: RANGES.waitTimeoutSeconds.min, maxValue: RANGES.waitTimeoutSeconds.max },
-				default: 300,
-				description: `How long to wait for the run before failing; the run itself goes on (${rangeText(RANGES.waitTimeoutSeconds)} s; other values are clamped). Retries and Retry-After waits count against it.`,
-			},
+			waitTimeoutField('the run', { note: 'The run itself goes on. Retries and Retry-After waits count against it.' }),
 		],
 	},
 ];
 
-interface WaitSettings {
+interface WaitSettings extends WaitTiming {
 	mode: WaitMode;
-	pollIntervalMs: number;
-	timeoutMs: number;
 }
 
 export function readWait(context: IExecuteFunctions, itemIndex: number): WaitSettings {
 	const options = context.getNodeParameter('waitOptions', itemIndex, {}) as IDataObject;
 	return {
 		mode: context.getNodeParameter('waitForCompletion', itemIndex, 'poll') as WaitMode,
-		pollIntervalMs: clamp(options.pollInterval ?? 1, RANGES.pollIntervalSeconds, 'Wait Options > Poll Interval (Seconds)', context.logger) * 1000,
-		timeoutMs: clamp(options.waitTimeout ?? 300, RANGES.waitTimeoutSeconds, 'Wait Options > Timeout (Seconds)', context.logger) * 1000,
+		...readWaitTiming(context, options, 'Wait Options'),
 	};
 }
 
@@ -105,10 +93,10 @@ export async function startRun(
 	const requestsBefore = client.api.requestsSent;
 	// Under "Retry On Fail" a retry waits for the run the failed try started (known from the
 	// create response, or from the stream before it broke) instead of starting another.
-	const journal = itemJournal(this, itemIndex);
-	const recorded = journal.recall<IDataObject>('run');
+	const steps = itemProgress(this, itemIndex);
+	const recorded = steps.recall<IDataObject>('run');
 	const unclear = 'A run may have been started: look at the thread\'s runs (Run > Get Many) before starting another.';
-	return await journal.buildOn(
+	return await steps.buildOn(
 		'run',
 		async () => {
 			let run: IDataObject;
@@ -119,13 +107,13 @@ export async function startRun(
 					.catch((error: Error) => {
 						// Its state is unknown: the retry asks the run itself (a failed one is then forgotten).
 						const { run_id: id, thread_id: threadId } = progressOf(error);
-						if (id) journal.remember('run', { id, thread_id: threadId, status: 'in_progress' });
+						if (id) steps.remember('run', { id, thread_id: threadId, status: 'in_progress' });
 						throw error;
 					}));
 			} else {
 				run =
 					recorded ??
-					(await journal.once(
+					(await steps.once(
 						'run',
 						async () => await client.call<IDataObject>('POST', path, { body, itemIndex, expect: RUN_CONTRACT, unclear }),
 					));
@@ -138,36 +126,28 @@ export async function startRun(
 				duration_ms: Date.now() - started,
 			});
 		},
-		(error) => ENDED_STATUSES.includes(String(progressOf(error).status)),
+		// A run that failed will not answer any more: a retry has to start a new one.
+		(error) => hasFailed(RUN_STATUSES, progressOf(error).status),
 	);
 }
 
-/** A run in one of these states will not answer any more: a retry has to start a new one. */
-const ENDED_STATUSES = ['failed', 'cancelled', 'expired'];
-
 async function pollRun(this: IExecuteFunctions, client: OpenAiThreadsClient, created: IDataObject, wait: WaitSettings, itemIndex: number) {
-	const deadline = Date.now() + wait.timeoutMs;
-	let run = created;
-	const path = `/threads/${encodeURIComponent(String(run.thread_id))}/runs/${encodeURIComponent(String(run.id))}`;
-	while (!TERMINAL_RUN_STATUSES.includes(String(run.status)) && run.status !== 'requires_action') {
-		if (Date.now() + wait.pollIntervalMs > deadline) {
-			throw withProgress(
-				new NodeOperationError(
-					this.getNode(),
-					`Run ${String(run.id)} did not finish within ${Math.round(wait.timeoutMs / 1000)} s; it is still ${String(run.status)}`,
-					{
-						itemIndex,
-						description: 'The run goes on: pick it up later with Run > Get, cancel it with Run > Cancel, or raise the timeout.',
-					},
-				),
-				{ run_id: run.id as string, thread_id: run.thread_id as string, status: run.status as string },
-			);
-		}
-		await waitFor(this, wait.pollIntervalMs);
+	const clock = new WaitClock(wait);
+	const path = `/threads/${encodeURIComponent(String(created.thread_id))}/runs/${encodeURIComponent(String(created.id))}`;
+	return await pollUntil(this, clock, {
+		first: created,
+		done: (run) => stopsWaiting(RUN_STATUSES, run.status),
 		// Retries and Retry-After waits of a check count against the wait's timeout.
-		run = await client.call<IDataObject>('GET', path, { itemIndex, expect: RUN_CONTRACT, deadline });
-	}
-	return run;
+		check: async () => await client.call<IDataObject>('GET', path, { itemIndex, expect: RUN_CONTRACT, deadline: clock.deadline }),
+		timedOut: (run) =>
+			waitTimedOut(this.getNode(), wait, {
+				subject: `Run ${String(run.id)}`,
+				state: `; it is still ${String(run.status)}`,
+				description: 'The run goes on: pick it up later with Run > Get, cancel it with Run > Cancel, or raise the Wait Timeout.',
+				itemIndex,
+				progress: { run_id: run.id as string, thread_id: run.thread_id as string, status: run.status as string },
+			}),
+	});
 }
 
 /**
@@ -206,7 +186,7 @@ function partAnnotations(content: unknown): IDataObject[] {
  * annotations, `error` a failure, `done` the end; every other event is ignored, as the format asks.
  */
 async function streamRun(this: IExecuteFunctions, stream: ByteStream, itemIndex: number): Promise<{ run: IDataObject; answer: string }> {
-	const forward = this.isStreaming?.() === true;
+	const forwarder = new AnswerForwarder(this, itemIndex);
 	const parser = new SseParser();
 	let run: IDataObject | undefined;
 	let answer = '';
@@ -232,12 +212,12 @@ async function streamRun(this: IExecuteFunctions, stream: ByteStream, itemIndex:
 				const text = (part.text as IDataObject | undefined)?.value;
 				if (part.type === 'text' && typeof text === 'string') {
 					answer += text;
-					if (forward) void this.sendChunk('item', itemIndex, text);
+					forwarder.send(text);
 				}
 			}
 		}
 	};
-	if (forward) void this.sendChunk('begin', itemIndex);
+	forwarder.begin();
 	let broken: string | undefined;
 	try {
 		for await (const chunk of readChunks(stream)) {
@@ -253,7 +233,7 @@ async function streamRun(this: IExecuteFunctions, stream: ByteStream, itemIndex:
 	const progress = run ? { run_id: run.id as string, thread_id: run.thread_id as string } : {};
 	const status = String(run?.status ?? '');
 	// The protocol's end: `done`, or the run in a state it leaves only on a new request.
-	const ended = done || TERMINAL_RUN_STATUSES.includes(status) || status === 'requires_action';
+	const ended = done || stopsWaiting(RUN_STATUSES, status);
 	if (failure) {
 		throw withProgress(
 			failureError(this.getNode(), 'error_event', `The run stream reported an error: ${String(failure.message ?? JSON.stringify(failure))}`, { itemIndex }),
@@ -270,13 +250,13 @@ async function streamRun(this: IExecuteFunctions, stream: ByteStream, itemIndex:
 			progress,
 		);
 	}
-	if (!forward) return { run, answer };
+	if (!forwarder.forwarding) return { run, answer };
 	// A run that failed or was stopped is reported as an error next: its stream must not look finished.
-	if (['failed', 'cancelled', 'expired'].includes(String(run.status))) return { run, answer };
+	if (hasFailed(RUN_STATUSES, run.status)) return { run, answer };
 	if (run.status === 'completed' && this.getNodeParameter('waitOptions.streamSources', itemIndex, true) !== false) {
-		sendSources(this, itemIndex, formatSources(annotationSections([...annotations.values()].flat())), answer !== '');
+		forwarder.trailer(formatSources(annotationSections([...annotations.values()].flat())));
 	}
-	void this.sendChunk('end', itemIndex);
+	forwarder.end();
 	return { run, answer };
 }
 
@@ -289,12 +269,16 @@ async function finish(
 	wait: IDataObject,
 ): Promise<IDataObject> {
 	const status = String(run.status);
-	if (status === 'failed' || status === 'cancelled' || status === 'expired') {
+	if (hasFailed(RUN_STATUSES, status)) {
 		const lastError = run.last_error as IDataObject | null;
-		throw withProgress(
-			failureError(this.getNode(), status, `Run ${String(run.id)} ended with status ${status}${lastError ? `: ${String(lastError.code)}: ${String(lastError.message)}` : ''}`, { description: status === 'failed' ? 'The server could not complete the run; last_error says why.' : 'The run was stopped before it finished.', itemIndex }),
-			{ run_id: run.id as string, thread_id: run.thread_id as string, status, last_error: lastError },
-		);
+		throw runFailed(this.getNode(), {
+			subject: `Run ${String(run.id)}`,
+			status,
+			detail: lastError ? `: ${String(lastError.code)}: ${String(lastError.message)}` : '',
+			description: status === 'failed' ? 'The server could not complete the run; last_error says why.' : 'The run was stopped before it finished.',
+			itemIndex,
+			progress: { run_id: run.id as string, thread_id: run.thread_id as string, status, last_error: lastError },
+		});
 	}
 	// What the workflow reads next comes first: the editor shows an item's keys in order.
 	if (status === 'requires_action') return { tool_calls: pendingToolCalls(run) ?? [], ...run, wait };

@@ -1,12 +1,32 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 /**
+ * Progress: what an operation already got done. It serves twice: kept in the error item when
+ * the operation fails (`withProgress`, shown under "Continue On Fail"), and remembered for
+ * n8n's "Retry On Fail", which then repeats only the unfinished work (`itemProgress`).
+ */
+
+/** Progress an operation made before it failed (e.g. the thread it created), kept in the error item. */
+export function withProgress<E extends Error>(error: E, progress: IDataObject): E {
+	(error as E & { progress?: IDataObject }).progress = {
+		...((error as E & { progress?: IDataObject }).progress ?? {}),
+		...progress,
+	};
+	return error;
+}
+
+/** What an operation recorded with `withProgress` before it failed. */
+export function progressOf(error: Error): IDataObject {
+	return (error as Error & { progress?: IDataObject }).progress ?? {};
+}
+
+/**
  * What a node already did in this execution, so that n8n's "Retry On Fail" repeats only the
  * unfinished work.
  *
  * Why it is needed: n8n retries a node by calling its `execute` again, in the same execution,
  * with the same input; every item would be processed again (a question asked twice, a second
- * thread created). The journal remembers, per item, the finished result and the finished steps
+ * thread created). The progress record remembers, per item, the finished result and the finished steps
  * of a multi-step operation (thread created, message posted, run started); the retry reuses
  * them and does only what is missing.
  *
@@ -44,9 +64,9 @@ const MAX_RECORDS = 200;
 const MAX_AGE_MS = 60 * 60 * 1000;
 const records = new Map<string, NodeRunRecord>();
 
-type JournalContext = Pick<IExecuteFunctions, 'getExecutionId' | 'getNode' | 'getWorkflowDataProxy'>;
+type ProgressContext = Pick<IExecuteFunctions, 'getExecutionId' | 'getNode' | 'getWorkflowDataProxy'>;
 
-function keyOf(context: JournalContext): string | undefined {
+function keyOf(context: ProgressContext): string | undefined {
 	const node = context.getNode();
 	if (node.retryOnFail !== true) return undefined;
 	const executionId = context.getExecutionId();
@@ -62,8 +82,8 @@ function evict(now: number): void {
 	}
 }
 
-/** The journal of one item: its steps, recorded only while the node may be retried. */
-export class ItemJournal {
+/** The progress of one item: its steps, recorded only while the node may be retried. */
+export class ItemProgress {
 	constructor(private readonly record: ItemRecord | undefined) {}
 
 	/** The value of a finished step, if an earlier try finished it. */
@@ -117,8 +137,8 @@ export class ItemJournal {
 	}
 }
 
-/** The journal of one node run (one execution, one node, one run index). */
-export class NodeRunJournal {
+/** The progress of one node run (one execution, one node, one run index). */
+export class NodeRunProgress {
 	private constructor(
 		private readonly key: string | undefined,
 		private readonly record: NodeRunRecord | undefined,
@@ -126,19 +146,19 @@ export class NodeRunJournal {
 		readonly lastTry: boolean,
 	) {}
 
-	/** The journal of the node run `context` belongs to; inactive without "Retry On Fail". */
-	static open(context: JournalContext): NodeRunJournal {
-		return NodeRunJournal.find(context, false);
+	/** The progress of the node run `context` belongs to; inactive without "Retry On Fail". */
+	static open(context: ProgressContext): NodeRunProgress {
+		return NodeRunProgress.find(context, false);
 	}
 
-	/** Opens the journal for a new try of the node (the router calls it once per `execute`). */
-	static beginTry(context: JournalContext): NodeRunJournal {
-		return NodeRunJournal.find(context, true);
+	/** Opens the progress record for a new try of the node (the router calls it once per `execute`). */
+	static beginTry(context: ProgressContext): NodeRunProgress {
+		return NodeRunProgress.find(context, true);
 	}
 
-	private static find(context: JournalContext, newTry: boolean): NodeRunJournal {
+	private static find(context: ProgressContext, newTry: boolean): NodeRunProgress {
 		const key = keyOf(context);
-		if (key === undefined) return new NodeRunJournal(undefined, undefined, true);
+		if (key === undefined) return new NodeRunProgress(undefined, undefined, true);
 		const now = Date.now();
 		evict(now);
 		let record = records.get(key);
@@ -148,7 +168,7 @@ export class NodeRunJournal {
 		}
 		record.touchedAt = now;
 		if (newTry) record.tries++;
-		return new NodeRunJournal(key, record, record.tries >= triesAllowed(context.getNode().maxTries));
+		return new NodeRunProgress(key, record, record.tries >= triesAllowed(context.getNode().maxTries));
 	}
 
 	private itemRecord(itemIndex: number): ItemRecord | undefined {
@@ -171,8 +191,8 @@ export class NodeRunJournal {
 		if (item) item.result = result;
 	}
 
-	item(itemIndex: number): ItemJournal {
-		return new ItemJournal(this.itemRecord(itemIndex));
+	item(itemIndex: number): ItemProgress {
+		return new ItemProgress(this.itemRecord(itemIndex));
 	}
 
 	/** Every item succeeded, or this was the last try: there will be no retry to serve. */
@@ -181,12 +201,12 @@ export class NodeRunJournal {
 	}
 }
 
-/** The journal of one item of the node run `context` belongs to (for an operation's steps). */
-export function itemJournal(context: JournalContext, itemIndex: number): ItemJournal {
-	return NodeRunJournal.open(context).item(itemIndex);
+/** The progress of one item of the node run `context` belongs to (for an operation's steps). */
+export function itemProgress(context: ProgressContext, itemIndex: number): ItemProgress {
+	return NodeRunProgress.open(context).item(itemIndex);
 }
 
 /** How many node runs are remembered now (for tests of the bounds). */
-export function journalSize(): number {
+export function rememberedNodeRuns(): number {
 	return records.size;
 }
