@@ -11,7 +11,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { assistantLocator, assistantRunLocator } from '../GriptapeCloud/actions/fields';
 import { searchAssistantRuns, searchAssistants } from '../GriptapeCloud/methods/listSearch';
 import { optionSubtitle, requestOptionsField } from '../shared/descriptions';
-import { retrySettingsFrom } from '../shared/request';
+import { retrySettingsFrom } from '../shared/http';
 import type { GriptapeCredentials } from '../GriptapeCloud/transport';
 import { GRIPTAPE_CREDENTIAL, GriptapeClient, TERMINAL_STATUSES } from '../GriptapeCloud/transport';
 import { pollFinishedRuns, pollRunEvents } from './pollers';

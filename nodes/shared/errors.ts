@@ -2,6 +2,8 @@ import type { IDataObject, INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { htmlPageSummary, isHtmlPage } from './html';
+import { NOT_SENT_CODES } from './http/policy';
+import { isObject, shorten } from './text';
 
 /** The error as the API described it, whatever shape its body had. */
 export interface ApiErrorInfo {
@@ -11,16 +13,6 @@ export interface ApiErrorInfo {
 
 /** Tells the user what to do about one error code of one API. */
 export type ErrorHints = Record<string, string>;
-
-function isObject(value: unknown): value is IDataObject {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** Text on one line, cut to `length` characters with an ellipsis. */
-function shorten(text: string, length: number): string {
-	const line = text.replace(/\s+/g, ' ').trim();
-	return line.length > length ? `${line.slice(0, length - 1)}…` : line;
-}
 
 /**
  * What came back, in a few words for a message: an empty body, an HTML page by its title, or
@@ -226,9 +218,6 @@ const NETWORK_HINTS: Record<string, string> = {
 	ERR_CANCELED: 'The execution was cancelled.',
 };
 
-/** Codes after which the request never left: nothing can have happened on the server. */
-const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ERR_CANCELED']);
-
 export interface NetworkFailure {
 	service: string;
 	code: string;
@@ -257,14 +246,14 @@ export function networkError(node: INode, failure: NetworkFailure): NodeApiError
 	} else if (code === 'ECONNABORTED' || code === 'ETIMEDOUT') {
 		const within = failure.timeoutMs ? ` within ${formatDuration(failure.timeoutMs)}` : ' in time';
 		message = `${service} did not answer ${method} ${target}${within} (${code})`;
-	} else if (NOT_SENT.has(code)) {
+	} else if (NOT_SENT_CODES.has(code)) {
 		message = `Could not reach ${service} at ${target} (${code})`;
 	} else {
 		message = `The connection to ${service} broke off during ${method} ${target} (${code})`;
 	}
 	const notes = [NETWORK_HINTS[code] ?? 'A network error occurred: check the base URL and retry.'];
 	if (failure.attempts && failure.attempts > 1) notes.push(`It was sent ${failure.attempts} times.`);
-	if (failure.unclear !== undefined && !NOT_SENT.has(code)) {
+	if (failure.unclear !== undefined && !NOT_SENT_CODES.has(code)) {
 		notes.push(
 			`The request may have reached ${service} and been carried out before the failure, so it was not sent again. ${failure.unclear}`.trim(),
 		);

@@ -1,5 +1,6 @@
 import { createHash } from 'crypto';
 
+import { headerValue } from './http/headers';
 import type { CancellableContext } from './wait';
 import { waitFor } from './wait';
 
@@ -331,12 +332,6 @@ export class RateLimiter {
 	}
 }
 
-function header(headers: RateOutcome['headers'], name: string): string | undefined {
-	if (!headers) return undefined;
-	const value = headers[name] ?? headers[name.toLowerCase()];
-	return Array.isArray(value) ? value[0] : value;
-}
-
 /** "1.5", "20ms", "6m0s" (OpenAI style) or seconds: a duration in ms. */
 function parseDuration(value: string): number | undefined {
 	const raw = value.trim();
@@ -356,9 +351,9 @@ function parseDuration(value: string): number | undefined {
  */
 export function announcedPause(headers: RateOutcome['headers'], now = Date.now()): number | undefined {
 	const remaining =
-		header(headers, 'x-ratelimit-remaining-requests') ?? header(headers, 'x-ratelimit-remaining') ?? header(headers, 'ratelimit-remaining');
+		headerValue(headers, 'x-ratelimit-remaining-requests') ?? headerValue(headers, 'x-ratelimit-remaining') ?? headerValue(headers, 'ratelimit-remaining');
 	if (remaining === undefined || Number(remaining) > 0 || Number.isNaN(Number(remaining))) return undefined;
-	const reset = header(headers, 'x-ratelimit-reset-requests') ?? header(headers, 'x-ratelimit-reset') ?? header(headers, 'ratelimit-reset');
+	const reset = headerValue(headers, 'x-ratelimit-reset-requests') ?? headerValue(headers, 'x-ratelimit-reset') ?? headerValue(headers, 'ratelimit-reset');
 	if (reset === undefined) return undefined;
 	const number = Number(reset);
 	if (Number.isFinite(number) && number > 1e9) return Math.min(120_000, Math.max(0, number * 1000 - now));

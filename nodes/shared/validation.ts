@@ -1,6 +1,7 @@
 import type { IDataObject, INode } from 'n8n-workflow';
 
 import { inputError } from './errors';
+import { isObject } from './text';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -161,10 +162,7 @@ export function mergeBody(base: IDataObject, extra: IDataObject): IDataObject {
 	const merged: IDataObject = { ...base };
 	for (const [key, value] of Object.entries(extra)) {
 		const current = merged[key];
-		const bothObjects =
-			typeof current === 'object' && current !== null && !Array.isArray(current) &&
-			typeof value === 'object' && value !== null && !Array.isArray(value);
-		merged[key] = bothObjects ? mergeBody(current as IDataObject, value as IDataObject) : value;
+		merged[key] = isObject(current) && isObject(value) ? mergeBody(current, value) : value;
 	}
 	return merged;
 }

@@ -5,7 +5,7 @@ import { runBatch } from '../../nodes/shared/batching';
 import { apiError, readApiError } from '../../nodes/shared/errors';
 import { collectPages } from '../../nodes/shared/pagination';
 import { RateLimiter } from '../../nodes/shared/rate-limiter';
-import { backoffDelay, DEFAULT_RETRY, parseRetryAfter } from '../../nodes/shared/request';
+import { backoffDelay, DEFAULT_RETRY, parseRetryAfter } from '../../nodes/shared/http';
 import { mergeBody, Validator } from '../../nodes/shared/validation';
 
 const node: INode = {

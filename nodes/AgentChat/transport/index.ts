@@ -3,8 +3,8 @@ import { NodeApiError } from 'n8n-workflow';
 
 import { failureError } from '../../shared/errors';
 import { object, stream } from '../../shared/contracts';
-import type { RequestContext, RetrySettings, ServiceDefinition } from '../../shared/request';
-import { retrySettingsFrom } from '../../shared/request';
+import type { RequestContext, RetrySettings, ServiceDefinition } from '../../shared/http';
+import { retrySettingsFrom } from '../../shared/http';
 import { ServiceClient } from '../../shared/service-client';
 import type { ByteStream } from '../../shared/streams';
 import { AgentChatApi } from '../../../credentials/AgentChatApi.credentials';

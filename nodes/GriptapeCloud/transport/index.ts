@@ -3,8 +3,8 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import type { ResponseContract } from '../../shared/contracts';
 import { listIn, object, stream } from '../../shared/contracts';
 import { collectPages } from '../../shared/pagination';
-import type { RequestContext, RetrySettings, ServiceDefinition } from '../../shared/request';
-import { retrySettingsFrom } from '../../shared/request';
+import type { RequestContext, RetrySettings, ServiceDefinition } from '../../shared/http';
+import { retrySettingsFrom } from '../../shared/http';
 import { ServiceClient } from '../../shared/service-client';
 import type { ByteStream } from '../../shared/streams';
 

@@ -1,9 +1,9 @@
 import type { IDataObject, IExecuteFunctions, IHttpRequestMethods } from 'n8n-workflow';
 
 import { listIn, stream } from '../../shared/contracts';
-import type { ApiRequest, RequestContext, RetrySettings, ServiceDefinition } from '../../shared/request';
+import type { ApiRequest, RequestContext, RetrySettings, ServiceDefinition } from '../../shared/http';
 import { collectPages } from '../../shared/pagination';
-import { retrySettingsFrom } from '../../shared/request';
+import { retrySettingsFrom } from '../../shared/http';
 import type { CallOptions as ServiceCallOptions } from '../../shared/service-client';
 import { ServiceClient } from '../../shared/service-client';
 import type { ByteStream } from '../../shared/streams';
