@@ -29,7 +29,8 @@ export const streamSourcesOption: INodeProperties = {
 	type: 'boolean',
 	default: true,
 	description:
-		'Whether a streamed webhook response ends with the answer\'s sources (and any attribution the service requires), sent after the text as plain text. The text itself is never changed; the output item is the same either way.',
+		"Whether a streamed webhook response ends with the answer's sources (and any attribution the service requires), " +
+		'sent after the text as plain text. The text itself is never changed; the output item is the same either way.',
 };
 
 function renderLine(line: SourceLine): string {

@@ -123,8 +123,9 @@ export class Validator {
 		if (!Array.isArray(parsed)) this.fail(`"${field}" must be a JSON array`);
 		if (options.objects) {
 			(parsed as unknown[]).forEach((entry, index) => {
-				if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
-					this.fail(`"${field}" entry ${index + 1} must be a JSON object, got ${entry === null ? 'null' : Array.isArray(entry) ? 'a list' : typeof entry}`);
+				if (!isObject(entry)) {
+					const got = entry === null ? 'null' : Array.isArray(entry) ? 'a list' : typeof entry;
+					this.fail(`"${field}" entry ${index + 1} must be a JSON object, got ${got}`);
 				}
 			});
 		}

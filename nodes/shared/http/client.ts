@@ -152,7 +152,8 @@ export class ApiClient {
 			if (isCancelled(this.context)) throw new ExecutionCancelledError();
 			// Not the network: e.g. the credential could not log in. Its own words say why.
 			if (!sent.code) throw this.failure(innermostMessage(sent.failure), `While sending ${described}`, request);
-			return { kind: 'network', outcome: { kind: 'network', code: sent.code }, brokenStatus: sent.brokenStatus, timeoutMs: settings.timeoutMs };
+			const outcome: NetworkOutcome = { kind: 'network', code: sent.code };
+			return { kind: 'network', outcome, brokenStatus: sent.brokenStatus, timeoutMs: settings.timeoutMs };
 		}
 		const { response } = sent;
 		const status = response.statusCode;
