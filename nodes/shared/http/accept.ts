@@ -66,14 +66,14 @@ export async function accept<T>(
 		const limited = withIdleLimit(body, request.idleTimeoutMs ?? settings.timeoutMs, context, request.deadline);
 		// Only a stream that delivered something is an answer that arrived; one cut right after
 		// its headers is a failed request (retried when that is safe).
-		try {
-			const started = await withFirstChunk(limited);
-			return { kind: 'accepted', response: { ...response, body: started as T } };
-		} catch (error) {
-			if (error instanceof ExecutionCancelledError) throw error;
-			const stalled = error instanceof StreamError && /stalled|time for the stream/.test(error.message);
-			return { kind: 'brokeAtOnce', code: stalled ? 'ETIMEDOUT' : 'ERR_BAD_RESPONSE' };
-		}
+		return await withFirstChunk(limited).then(
+			(started): Accepted<T> => ({ kind: 'accepted', response: { ...response, body: started as T } }),
+			(error: Error): Accepted<T> => {
+				if (error instanceof ExecutionCancelledError) throw error;
+				const stalled = error instanceof StreamError && /stalled|time for the stream/.test(error.message);
+				return { kind: 'brokeAtOnce', code: stalled ? 'ETIMEDOUT' : 'ERR_BAD_RESPONSE' };
+			},
+		);
 	}
 	const problem = contractViolation(contract, response.body, contentType);
 	if (problem) throw fail(problem);

@@ -1,11 +1,11 @@
 import type { INode } from 'n8n-workflow';
 
 import { apiError, failureError, formatDuration, isQuotaError, networkError, rateLimitTimeout } from '../errors';
+import type { RateTicket } from '../rate-limiter';
 import { ExecutionCancelledError, isCancelled, waitFor } from '../wait';
 import type { Acceptor } from './accept';
 import { accept, readErrorBody } from './accept';
 import { headerValue, parseRetryAfter } from './headers';
-import type { RateTicket } from '../rate-limiter';
 import type { Attempt, NetworkOutcome, PolicySettings, RetrySettings, StatusOutcome } from './policy';
 import { decide, DEFAULT_RETRY, IDEMPOTENT_METHODS, isRetryAfterTooLong, mayHaveActed, RETRYABLE_NOT_SENT_CODES } from './policy';
 import type { Sent } from './send';
@@ -72,7 +72,8 @@ export class ApiClient {
 		const described = `${request.method} ${describeTarget(request.url)}`;
 		// For a request that is not safe to repeat: what to look at once it may have been carried out.
 		const unclear = policy.idempotent ? undefined : (request.unclear ?? '');
-		const attempt: Attempt = { retries: 0, refusals: 0, renewed: false, maybeActed: false, startedAt: Date.now(), now: 0 };
+		const startedAt = Date.now();
+		const attempt: Attempt = { retries: 0, refusals: 0, renewed: false, maybeActed: false, startedAt, now: startedAt };
 		for (;;) {
 			if (isCancelled(this.context)) throw new ExecutionCancelledError();
 			// The ticket tells the limiter when the request went out and how it ended (`settle`).
