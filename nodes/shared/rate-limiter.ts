@@ -37,7 +37,7 @@ export interface RateOutcome {
  */
 const MIN_MARGIN_MS = 40;
 const MAX_MARGIN_MS = 400;
-/** Until something was measured: a margin above the delivery delays n8n shows (see the docs). */
+/** Until something was measured: a margin above the delivery delays n8n shows (docs/rate-limiter-measurements.md). */
 const INITIAL_MARGIN_MS = 150;
 /** Recent round trips kept: enough to see the spread, few enough to follow a change. */
 const DELIVERY_SAMPLES = 40;

@@ -172,6 +172,11 @@ export function mayHaveActed(outcome: Outcome): boolean {
 	return outcome.kind === 'network' && MAYBE_SENT_CODES.has(outcome.code);
 }
 
+/**
+ * What to do after an attempt that did not succeed. Checked in this order: a resource an earlier
+ * attempt deleted, a session to renew, a 429 refusal (retried until the timeout, beyond Max
+ * Retries), a retry that Max Retries and the deadline allow, else the error to report.
+ */
 export function decide(outcome: Outcome, attempt: Attempt, settings: PolicySettings): Decision {
 	return outcome.kind === 'network' ? decideNetwork(outcome.code, attempt, settings) : decideStatus(outcome, attempt, settings);
 }
