@@ -1,4 +1,3 @@
-/* eslint-disable -- Tooling, never shipped: n8n's rules for node code (the default config of `n8n-node lint`) do not fit it. Linted by eslint.tooling.config.mjs instead (npm run lint:tooling), where this comment has no effect. */
 import type { Attempt, Outcome, PolicySettings } from '../../nodes/shared/http';
 import { decide, DEFAULT_RETRY } from '../../nodes/shared/http';
 
