@@ -1,3 +1,5 @@
+import { oneLine, shorten } from './text';
+
 /**
  * Short summaries of HTML pages. Web apps answer some errors with a page meant for a browser
  * (a framework's 404 or 500 page, a proxy's 502): an error message names the page by its title
@@ -17,7 +19,7 @@ const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"'
 
 /** The visible text of an HTML fragment, with entities decoded and whitespace collapsed. */
 function textOf(fragment: string): string {
-	return fragment
+	const text = fragment
 		.replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ')
 		.replace(/<[^>]*>/g, ' ')
 		.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (entity, name: string) => {
@@ -26,9 +28,8 @@ function textOf(fragment: string): string {
 				return Number.isFinite(code) ? String.fromCodePoint(code) : entity;
 			}
 			return ENTITIES[name.toLowerCase()] ?? entity;
-		})
-		.replace(/\s+/g, ' ')
-		.trim();
+		});
+	return oneLine(text);
 }
 
 /**
@@ -39,6 +40,5 @@ export function htmlPageSummary(html: string, maxLength = 120): string {
 	const title = textOf(/<title[^>]*>([\s\S]*?)<\/title>/i.exec(html)?.[1] ?? '');
 	const heading = textOf(/<h1[^>]*>([\s\S]*?)<\/h1>/i.exec(html)?.[1] ?? '');
 	const body = textOf(/<body[^>]*>([\s\S]*)/i.exec(html)?.[1] ?? html);
-	const summary = title || heading || body;
-	return summary.length > maxLength ? `${summary.slice(0, maxLength - 1).trimEnd()}…` : summary;
+	return shorten(title || heading || body, maxLength);
 }

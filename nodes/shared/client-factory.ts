@@ -6,8 +6,8 @@ import type {
 	IPollFunctions,
 } from 'n8n-workflow';
 
-import type { RequestContext, RetrySettings } from './request';
-import { retrySettingsFrom } from './request';
+import type { RequestContext, RetrySettings } from './http';
+import { retrySettingsFrom } from './http';
 
 /**
  * Every client of every system is made here, for one of three uses: an action node's items

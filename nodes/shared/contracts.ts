@@ -1,6 +1,5 @@
-import type { IDataObject } from 'n8n-workflow';
-
 import { describeBody } from './errors';
+import { isObject } from '../../credentials/shared/text';
 
 /**
  * What an operation needs from a successful (2xx/3xx) response, stated with every request and
@@ -45,10 +44,6 @@ export function nothing(what = 'an acknowledgement'): ResponseContract {
 
 export function stream(what: string): ResponseContract {
 	return { kind: 'stream', what };
-}
-
-function isObject(value: unknown): value is IDataObject {
-	return typeof value === 'object' && value !== null && !Array.isArray(value) && !Buffer.isBuffer(value);
 }
 
 /** An ID that can go into the next request: a non-blank string that is not a dot segment, or a number. */

@@ -2,6 +2,8 @@ import type { IDataObject, INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { htmlPageSummary, isHtmlPage } from '../../credentials/shared/html';
+import { isObject, shorten } from '../../credentials/shared/text';
+import { NOT_SENT_CODES } from './http/policy';
 
 /** The error as the API described it, whatever shape its body had. */
 export interface ApiErrorInfo {
@@ -12,15 +14,10 @@ export interface ApiErrorInfo {
 /** Tells the user what to do about one error code of one API. */
 export type ErrorHints = Record<string, string>;
 
-function isObject(value: unknown): value is IDataObject {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** Text on one line, cut to `length` characters with an ellipsis. */
-function shorten(text: string, length: number): string {
-	const line = text.replace(/\s+/g, ' ').trim();
-	return line.length > length ? `${line.slice(0, length - 1)}…` : line;
-}
+/** How much of a body a message quotes: enough to recognise it, short enough for one line. */
+const BODY_EXCERPT_CHARS = 80;
+/** How much of an API's plain-text error a message quotes: its explanation, not a whole page. */
+const TEXT_DETAIL_CHARS = 300;
 
 /**
  * What came back, in a few words for a message: an empty body, an HTML page by its title, or
@@ -31,13 +28,13 @@ export function describeBody(body: unknown, contentType?: string): string {
 	if (Buffer.isBuffer(body)) return describeBody(body.toString('utf8'), contentType);
 	if (typeof body === 'string') {
 		if (isHtmlPage(body) || /html/i.test(String(contentType ?? ''))) {
-			const summary = htmlPageSummary(body, 80);
+			const summary = htmlPageSummary(body, BODY_EXCERPT_CHARS);
 			return summary ? `an HTML page “${summary}”` : 'an empty HTML page';
 		}
-		return `the text "${shorten(body, 80)}"`;
+		return `the text "${shorten(body, BODY_EXCERPT_CHARS)}"`;
 	}
 	if (isObject(body) && Object.keys(body).length === 0) return 'an empty JSON object ({})';
-	return `${Array.isArray(body) ? 'the JSON list' : 'the JSON'} ${shorten(JSON.stringify(body) ?? String(body), 80)}`;
+	return `${Array.isArray(body) ? 'the JSON list' : 'the JSON'} ${shorten(JSON.stringify(body) ?? String(body), BODY_EXCERPT_CHARS)}`;
 }
 
 /** A duration for a message: "45 s", "12 min", "1 h 30 min". */
@@ -66,7 +63,8 @@ const QUOTA_CODES = new Set([
 ]);
 
 const QUOTA_HINT =
-	'The account has no quota or credit left. This is not a rate limit: retrying does not help. Check the plan and billing of the account (or raise its spending limit), then run the workflow again.';
+	'The account has no quota or credit left. This is not a rate limit: retrying does not help. ' +
+	'Check the plan and billing of the account (or raise its spending limit), then run the workflow again.';
 
 /** Whether an error body says the account is out of quota or credit (or the status is 402). */
 export function isQuotaError(status: number, body: unknown): boolean {
@@ -90,7 +88,7 @@ export function readApiError(body: unknown): ApiErrorInfo | undefined {
 		try {
 			return readApiError(JSON.parse(text));
 		} catch {
-			return { detail: shorten(text, 300) };
+			return { detail: shorten(text, TEXT_DETAIL_CHARS) };
 		}
 	}
 	if (Buffer.isBuffer(body)) return readApiError(body.toString('utf8'));
@@ -167,7 +165,8 @@ export function apiError(node: INode, context: ApiErrorContext): NodeApiError {
 	const hint =
 		(quota && QUOTA_HINT) ||
 		(context.retryAfterMs !== undefined &&
-			`The API asked to wait ${formatDuration(context.retryAfterMs)} before the next request (Retry-After), longer than this node may wait: run the workflow again after that, or lower the request rate.`) ||
+			`The API asked to wait ${formatDuration(context.retryAfterMs)} before the next request (Retry-After), ` +
+				'longer than this node may wait: run the workflow again after that, or lower the request rate.') ||
 		(Object.prototype.hasOwnProperty.call(context.hints, code) ? context.hints[code] : undefined) ||
 		STATUS_HINTS[context.status] ||
 		(context.status >= 500
@@ -226,9 +225,6 @@ const NETWORK_HINTS: Record<string, string> = {
 	ERR_CANCELED: 'The execution was cancelled.',
 };
 
-/** Codes after which the request never left: nothing can have happened on the server. */
-const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ERR_CANCELED']);
-
 export interface NetworkFailure {
 	service: string;
 	code: string;
@@ -257,14 +253,14 @@ export function networkError(node: INode, failure: NetworkFailure): NodeApiError
 	} else if (code === 'ECONNABORTED' || code === 'ETIMEDOUT') {
 		const within = failure.timeoutMs ? ` within ${formatDuration(failure.timeoutMs)}` : ' in time';
 		message = `${service} did not answer ${method} ${target}${within} (${code})`;
-	} else if (NOT_SENT.has(code)) {
+	} else if (NOT_SENT_CODES.has(code)) {
 		message = `Could not reach ${service} at ${target} (${code})`;
 	} else {
 		message = `The connection to ${service} broke off during ${method} ${target} (${code})`;
 	}
 	const notes = [NETWORK_HINTS[code] ?? 'A network error occurred: check the base URL and retry.'];
 	if (failure.attempts && failure.attempts > 1) notes.push(`It was sent ${failure.attempts} times.`);
-	if (failure.unclear !== undefined && !NOT_SENT.has(code)) {
+	if (failure.unclear !== undefined && !NOT_SENT_CODES.has(code)) {
 		notes.push(
 			`The request may have reached ${service} and been carried out before the failure, so it was not sent again. ${failure.unclear}`.trim(),
 		);
@@ -292,9 +288,12 @@ export interface ContractFailure {
 /** A successful status whose body is not what the operation needs: never reported as success. */
 export function contractError(node: INode, failure: ContractFailure): NodeApiError {
 	const operation = failure.operation ? ` (${failure.operation})` : '';
-	const message = `${failure.service} answered ${failure.method} ${failure.target}${operation} with HTTP ${failure.status} but not with ${failure.what}: ${failure.problem}`;
+	const message =
+		`${failure.service} answered ${failure.method} ${failure.target}${operation} with HTTP ${failure.status} ` +
+		`but not with ${failure.what}: ${failure.problem}`;
 	const notes = [
-		'The answer is not what the API sends: check that the base URL in the credential points at the API itself (not a website, a login page or a proxy), or retry later.',
+		'The answer is not what the API sends: check that the base URL in the credential points at the API itself ' +
+			'(not a website, a login page or a proxy), or retry later.',
 	];
 	if (failure.unclear !== undefined) {
 		notes.push(`The request reached ${failure.service} and may have been carried out. ${failure.unclear}`.trim());
@@ -332,7 +331,9 @@ export function rateLimitTimeout(
 	elapsedMs: number,
 	itemIndex?: number,
 ): NodeApiError {
-	const message = `${service}: rate limit (429) still reached after ${Math.round(elapsedMs / 1000)} s and ${refusals} tries: the time limit is over and ${target} was not answered`;
+	const message =
+		`${service}: rate limit (429) still reached after ${Math.round(elapsedMs / 1000)} s and ${refusals} tries: ` +
+		`the time limit is over and ${target} was not answered`;
 	const error = new NodeApiError(
 		node,
 		{ failure: 'rate_limit_timeout' },
@@ -340,7 +341,8 @@ export function rateLimitTimeout(
 			message,
 			httpCode: '429',
 			description:
-				'Other executions or workers used the same API budget for longer than the Timeout request option allows. Raise Timeout, lower the concurrency, or raise the rate-limit options to your tier.',
+				'Other executions or workers used the same API budget for longer than the Timeout request option allows. ' +
+				'Raise Timeout, lower the concurrency, or raise the rate-limit options to your tier.',
 			itemIndex,
 		},
 	);

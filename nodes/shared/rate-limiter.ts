@@ -1,5 +1,6 @@
 import { createHash } from 'crypto';
 
+import { headerValue } from './http/headers';
 import type { CancellableContext } from './wait';
 import { waitFor } from './wait';
 
@@ -29,21 +30,40 @@ export interface RateOutcome {
 	notSent?: boolean;
 }
 
-/** Bounds of the delivery margin, in ms: below 40 ms a scheduling blip of n8n (GC, a busy event loop) already costs a 429. */
+/**
+ * Bounds of the delivery margin, in ms: below the lower one a scheduling blip of n8n (GC, a busy
+ * event loop) already costs a 429; above the upper one the limiter would give away budget for a
+ * delivery delay no healthy connection has.
+ */
 const MIN_MARGIN_MS = 40;
 const MAX_MARGIN_MS = 400;
-/** Until something was measured, the margin n8n's delivery delay needed in practice (40–130 ms). */
+/** Until something was measured: a margin above the delivery delays n8n shows (docs/rate-limiter-measurements.md). */
 const INITIAL_MARGIN_MS = 150;
+/** Recent round trips kept: enough to see the spread, few enough to follow a change. */
 const DELIVERY_SAMPLES = 40;
 /** Samples older than this are dropped, as long as this many recent ones are left. */
 const SAMPLE_AGE_MS = 2000;
 const DELIVERY_SAMPLES_MIN = 10;
 
 /**
+ * The measured spread is widened by a quarter plus a few ms: recent samples may have missed the
+ * worst delay, and a timer fires a few ms late.
+ */
+const MARGIN_SPREAD_FACTOR = 1.25;
+const MARGIN_SLACK_MS = 5;
+/**
+ * A 429 the limiter did not expect widens the margin by this many steps (at most the cap); each
+ * request answered at once takes one step off again, so the care wears off as the count agrees.
+ */
+const SURPRISE_STEPS = 3;
+const MAX_SURPRISE_STEPS = 10;
+const SURPRISE_STEP_MS = 20;
+
+/**
  * How far one 429 lowers the rate at least, how little each success raises it, and the floor.
  * The rise is +1 request per second of a 15/s budget after about 7 successes: slower costs a
- * process that is left alone on the budget its pace (measured: the last batch of two ran at a
- * third of the budget for seconds with +0.2 %), faster makes the processes overshoot together.
+ * process that is left alone on the budget its pace, faster makes the processes overshoot
+ * together (the measurements are in docs/rate-limiter-measurements.md).
  */
 const DECREASE_ON_429 = 0.75;
 const INCREASE_ON_SUCCESS = 0.01;
@@ -60,10 +80,8 @@ const CONTENDED_MS = 60_000;
  * another process (a queue-mode worker) starts or resumes on the same budget at the same moment,
  * the server has rejected only a slice by the time the first 429 comes back, not a whole window.
  * Two slices, because with a sliding window the first window's slices repeat in every later one,
- * so a batch alone may wait for them in its last window (up to half a window). Measured through
- * n8n-core at the lowest tier: two processes of 25 questions starting together got 3 of 53
- * answer requests answered 429 with two slices, 2 of 52 with five, 10 of 60 with none; 2 x 60:
- * 7, 6 and 13-17 429s; a batch of 50 alone took 1.06x, 1.12x and 1.07x the bound.
+ * so a batch alone may wait for them in its last window (up to half a window); more slices
+ * save few 429s more and cost a batch alone more time (docs/rate-limiter-measurements.md).
  */
 const BURST_SLICES = 2;
 /**
@@ -101,7 +119,7 @@ export class DeliveryClock {
 
 	/** The server counted more than we did: be more careful for a while. */
 	surprised(): void {
-		this.bump = Math.min(10, this.bump + 3);
+		this.bump = Math.min(MAX_SURPRISE_STEPS, this.bump + SURPRISE_STEPS);
 	}
 
 	/**
@@ -117,7 +135,8 @@ export class DeliveryClock {
 			: times.length < DELIVERY_SAMPLES_MIN
 				? Math.max(...times)
 				: Math.max(...times) - Math.min(...times);
-		return Math.min(MAX_MARGIN_MS, Math.max(MIN_MARGIN_MS, measured * 1.25 + 5) + this.bump * 20);
+		const widened = measured * MARGIN_SPREAD_FACTOR + MARGIN_SLACK_MS;
+		return Math.min(MAX_MARGIN_MS, Math.max(MIN_MARGIN_MS, widened) + this.bump * SURPRISE_STEP_MS);
 	}
 }
 
@@ -331,12 +350,6 @@ export class RateLimiter {
 	}
 }
 
-function header(headers: RateOutcome['headers'], name: string): string | undefined {
-	if (!headers) return undefined;
-	const value = headers[name] ?? headers[name.toLowerCase()];
-	return Array.isArray(value) ? value[0] : value;
-}
-
 /** "1.5", "20ms", "6m0s" (OpenAI style) or seconds: a duration in ms. */
 function parseDuration(value: string): number | undefined {
 	const raw = value.trim();
@@ -351,19 +364,32 @@ function parseDuration(value: string): number | undefined {
 }
 
 /**
+ * An announced reset is waited for this long at most: as long as a request may take by default,
+ * so that a wrong or far-off reset cannot stall every user of the budget.
+ */
+const MAX_ANNOUNCED_PAUSE_MS = 120_000;
+/** A reset above this many seconds is a Unix time (after 2001), not a duration. */
+const UNIX_TIME_ABOVE_S = 1e9;
+
+/**
  * When the API sends rate-limit headers and says nothing is left, how long until the reset.
  * Reset values that look like a Unix time (seconds) are read as one.
  */
 export function announcedPause(headers: RateOutcome['headers'], now = Date.now()): number | undefined {
 	const remaining =
-		header(headers, 'x-ratelimit-remaining-requests') ?? header(headers, 'x-ratelimit-remaining') ?? header(headers, 'ratelimit-remaining');
+		headerValue(headers, 'x-ratelimit-remaining-requests') ??
+		headerValue(headers, 'x-ratelimit-remaining') ??
+		headerValue(headers, 'ratelimit-remaining');
 	if (remaining === undefined || Number(remaining) > 0 || Number.isNaN(Number(remaining))) return undefined;
-	const reset = header(headers, 'x-ratelimit-reset-requests') ?? header(headers, 'x-ratelimit-reset') ?? header(headers, 'ratelimit-reset');
+	const reset =
+		headerValue(headers, 'x-ratelimit-reset-requests') ??
+		headerValue(headers, 'x-ratelimit-reset') ??
+		headerValue(headers, 'ratelimit-reset');
 	if (reset === undefined) return undefined;
 	const number = Number(reset);
-	if (Number.isFinite(number) && number > 1e9) return Math.min(120_000, Math.max(0, number * 1000 - now));
+	if (Number.isFinite(number) && number > UNIX_TIME_ABOVE_S) return Math.min(MAX_ANNOUNCED_PAUSE_MS, Math.max(0, number * 1000 - now));
 	const ms = parseDuration(reset);
-	return ms === undefined ? undefined : Math.min(ms, 120_000);
+	return ms === undefined ? undefined : Math.min(ms, MAX_ANNOUNCED_PAUSE_MS);
 }
 
 // ---------------------------------------------------------------------------
@@ -387,10 +413,13 @@ export interface AccountIdentity {
 	baseUrl: string;
 }
 
+/** Hex characters of the secret's hash in the key (128 bits): enough to tell accounts apart. */
+const SECRET_HASH_CHARS = 32;
+
 /** A key naming the API account, never containing the secret. */
 export function accountKey(identity: AccountIdentity): string {
 	const who = identity.secret
-		? `key:${createHash('sha256').update(identity.secret).digest('hex').slice(0, 32)}`
+		? `key:${createHash('sha256').update(identity.secret).digest('hex').slice(0, SECRET_HASH_CHARS)}`
 		: `id:${identity.credentialId ?? 'unknown'}`;
 	return `${identity.credentialType}|${who}|${identity.baseUrl.replace(/\/+$/, '')}`;
 }

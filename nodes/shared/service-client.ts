@@ -3,8 +3,8 @@ import type { IDataObject, IHttpRequestMethods } from 'n8n-workflow';
 import type { ResponseContract } from './contracts';
 import type { RateLimiter } from './rate-limiter';
 import { accountKey, sharedLimiter } from './rate-limiter';
-import type { ApiRequest, RequestContext, RetrySettings, ServiceDefinition } from './request';
-import { ApiClient } from './request';
+import type { ApiRequest, RequestContext, RetrySettings, ServiceDefinition } from './http';
+import { ApiClient } from './http';
 import type { ByteStream } from './streams';
 
 export interface CallOptions {

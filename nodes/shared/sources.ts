@@ -1,5 +1,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { oneLine, shorten } from '../../credentials/shared/text';
+
 /**
  * What a streamed answer is followed by: its sources (or other references the API returned)
  * and, where the service's terms ask for one, an attribution line. Sent as one more plain
@@ -27,13 +29,9 @@ export const streamSourcesOption: INodeProperties = {
 	type: 'boolean',
 	default: true,
 	description:
-		'Whether a streamed webhook response ends with the answer\'s sources (and any attribution the service requires), sent after the text as plain text. The text itself is never changed; the output item is the same either way.',
+		"Whether a streamed webhook response ends with the answer's sources (and any attribution the service requires), " +
+		'sent after the text as plain text. The text itself is never changed; the output item is the same either way.',
 };
-
-/** Whitespace (line breaks included) collapsed, so that one source stays on one line. */
-function oneLine(value: string): string {
-	return value.replace(/\s+/g, ' ').trim();
-}
 
 function renderLine(line: SourceLine): string {
 	let text = oneLine(line.title);
@@ -70,8 +68,7 @@ export function sendSources(context: IExecuteFunctions, itemIndex: number, trail
 
 /** A short, single-line excerpt, for a source that carries no title. */
 export function excerpt(value: unknown, length = 80): string {
-	const text = typeof value === 'string' ? oneLine(value) : '';
-	return text.length > length ? `${text.slice(0, length - 1).trimEnd()}…` : text;
+	return typeof value === 'string' ? shorten(value, length) : '';
 }
 
 /** The given fields with `option` added to their options collection (kept in alphabetical order). */

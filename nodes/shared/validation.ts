@@ -1,6 +1,7 @@
 import type { IDataObject, INode } from 'n8n-workflow';
 
 import { inputError } from './errors';
+import { isObject } from '../../credentials/shared/text';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -122,8 +123,9 @@ export class Validator {
 		if (!Array.isArray(parsed)) this.fail(`"${field}" must be a JSON array`);
 		if (options.objects) {
 			(parsed as unknown[]).forEach((entry, index) => {
-				if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
-					this.fail(`"${field}" entry ${index + 1} must be a JSON object, got ${entry === null ? 'null' : Array.isArray(entry) ? 'a list' : typeof entry}`);
+				if (!isObject(entry)) {
+					const got = entry === null ? 'null' : Array.isArray(entry) ? 'a list' : typeof entry;
+					this.fail(`"${field}" entry ${index + 1} must be a JSON object, got ${got}`);
 				}
 			});
 		}
@@ -161,10 +163,7 @@ export function mergeBody(base: IDataObject, extra: IDataObject): IDataObject {
 	const merged: IDataObject = { ...base };
 	for (const [key, value] of Object.entries(extra)) {
 		const current = merged[key];
-		const bothObjects =
-			typeof current === 'object' && current !== null && !Array.isArray(current) &&
-			typeof value === 'object' && value !== null && !Array.isArray(value);
-		merged[key] = bothObjects ? mergeBody(current as IDataObject, value as IDataObject) : value;
+		merged[key] = isObject(current) && isObject(value) ? mergeBody(current, value) : value;
 	}
 	return merged;
 }

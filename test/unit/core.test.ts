@@ -3,9 +3,9 @@ import type { INode } from 'n8n-workflow';
 
 import { runBatch } from '../../nodes/shared/batching';
 import { apiError, readApiError } from '../../nodes/shared/errors';
+import { backoffDelay, DEFAULT_RETRY, parseRetryAfter } from '../../nodes/shared/http';
 import { collectPages } from '../../nodes/shared/pagination';
 import { RateLimiter } from '../../nodes/shared/rate-limiter';
-import { backoffDelay, DEFAULT_RETRY, parseRetryAfter } from '../../nodes/shared/request';
 import { mergeBody, Validator } from '../../nodes/shared/validation';
 
 const node: INode = {

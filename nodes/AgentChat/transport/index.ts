@@ -4,7 +4,7 @@ import { NodeApiError } from 'n8n-workflow';
 import type { ClientRecipe } from '../../shared/client-factory';
 import { failureError } from '../../shared/errors';
 import { object, stream } from '../../shared/contracts';
-import type { RequestContext, RetrySettings, ServiceDefinition } from '../../shared/request';
+import type { RequestContext, RetrySettings, ServiceDefinition } from '../../shared/http';
 import { ServiceClient } from '../../shared/service-client';
 import type { ByteStream } from '../../shared/streams';
 import { startSession, withSession } from '../../../credentials/AgentChat/session';

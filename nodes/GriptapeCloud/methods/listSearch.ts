@@ -3,6 +3,7 @@ import type { ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult
 import { listSearchClient } from '../../shared/client-factory';
 import { matchesFilter, resourceLocator } from '../../shared/descriptions';
 import { GRIPTAPE_CLIENT } from '../transport';
+import { shorten } from '../../../credentials/shared/text';
 
 const client = async (context: ILoadOptionsFunctions) => await listSearchClient(context, GRIPTAPE_CLIENT);
 
@@ -31,12 +32,6 @@ export const assistantRunLocator = resourceLocator({
 const pageOf = (token?: string) => Math.max(1, Number(token ?? 1) || 1);
 
 const tokenOf = (next?: number) => (next === undefined ? undefined : String(next));
-
-/** A long text cut to fit one line of the list. */
-function shorten(text: unknown, length = 60): string {
-	const line = String(text ?? '').replace(/\s+/g, ' ').trim();
-	return line.length > length ? `${line.slice(0, length - 1)}…` : line;
-}
 
 /** Assistants for the resource locator, one API page per list page. */
 export async function searchAssistants(
@@ -105,7 +100,7 @@ export async function searchAssistantRuns(
 		.filter(({ run, assistantName }) => matchesFilter(filter, run.input, run.status, run.assistant_run_id, assistantName))
 		.sort((a, b) => String(b.run.created_at ?? '').localeCompare(String(a.run.created_at ?? '')))
 		.map(({ run, assistantName }) => ({
-			name: `${shorten(run.input) || String(run.assistant_run_id)} (${String(run.status)})`,
+			name: `${shorten(String(run.input ?? ''), 60) || String(run.assistant_run_id)} (${String(run.status)})`,
 			value: String(run.assistant_run_id),
 			description: `${assistantName}, created ${String(run.created_at)}`,
 		}));

@@ -2,7 +2,7 @@ import type { IDataObject, IHttpRequestMethods } from 'n8n-workflow';
 
 import type { ClientRecipe } from '../../shared/client-factory';
 import { listIn, stream } from '../../shared/contracts';
-import type { ApiRequest, RequestContext, RetrySettings, ServiceDefinition } from '../../shared/request';
+import type { ApiRequest, RequestContext, RetrySettings, ServiceDefinition } from '../../shared/http';
 import { collectPages } from '../../shared/pagination';
 import type { CallOptions as ServiceCallOptions } from '../../shared/service-client';
 import { ServiceClient } from '../../shared/service-client';

@@ -4,7 +4,7 @@ import type { ClientRecipe } from '../../shared/client-factory';
 import type { ResponseContract } from '../../shared/contracts';
 import { listIn, object, stream } from '../../shared/contracts';
 import { collectPages } from '../../shared/pagination';
-import type { RequestContext, RetrySettings, ServiceDefinition } from '../../shared/request';
+import type { RequestContext, RetrySettings, ServiceDefinition } from '../../shared/http';
 import type { RunStatuses } from '../../shared/run-wait';
 import { ServiceClient } from '../../shared/service-client';
 import type { ByteStream } from '../../shared/streams';
