@@ -36,7 +36,7 @@ export class AgentChatApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:../icons/agentchat.svg', dark: 'file:../icons/agentchat.dark.svg' };
 
-	documentationUrl = 'https://github.com/n8n-nodes-assistant-threads/n8n-nodes-assistant-threads#credential-agent-chat-api';
+	documentationUrl = 'https://github.com/n8n-nodes-assistant-threads/n8n-nodes-assistant-threads/blob/main/docs/agent-chat.md#credential-agent-chat-api';
 
 	properties: INodeProperties[] = [
 		{

@@ -13,7 +13,7 @@ export class HaufeCopilotApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:../icons/haufe.svg', dark: 'file:../icons/haufe.dark.svg' };
 
-	documentationUrl = 'https://github.com/n8n-nodes-assistant-threads/n8n-nodes-assistant-threads#credential-haufe-copilot-api';
+	documentationUrl = 'https://github.com/n8n-nodes-assistant-threads/n8n-nodes-assistant-threads/blob/main/docs/haufe-copilot.md#credential-haufe-copilot-api';
 
 	// Lets n8n's HTTP Request node use this credential for endpoints the node does not cover.
 	httpRequestNode = {

@@ -15,7 +15,7 @@ export class OpenAiThreadsApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:../icons/threads.svg', dark: 'file:../icons/threads.dark.svg' };
 
-	documentationUrl = 'https://github.com/n8n-nodes-assistant-threads/n8n-nodes-assistant-threads#credential-openai-compatible-threads-api';
+	documentationUrl = 'https://github.com/n8n-nodes-assistant-threads/n8n-nodes-assistant-threads/blob/main/docs/openai-threads.md#credential-openai-compatible-threads-api';
 
 	httpRequestNode = {
 		name: 'OpenAI-Compatible Threads',

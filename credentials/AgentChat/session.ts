@@ -12,6 +12,7 @@ import type {
 } from 'n8n-workflow';
 
 import { htmlPageSummary, isHtmlPage } from '../shared/html';
+import { isObject } from '../shared/text';
 import { agentChatUrls } from './urls';
 
 /** The session as kept in the credential's hidden, expirable field. */
@@ -62,7 +63,7 @@ function answerNote(body: unknown): string {
 /** The `detail` or `error` of a JSON answer (Django REST framework, or the app's own views). */
 function jsonDetail(body: unknown): string {
 	try {
-		const parsed = (typeof body === 'object' && body !== null && !Buffer.isBuffer(body) ? body : JSON.parse(textOf(body))) as IDataObject;
+		const parsed = (isObject(body) ? body : JSON.parse(textOf(body))) as IDataObject;
 		return String(parsed.detail ?? parsed.error ?? '');
 	} catch {
 		return '';

@@ -15,7 +15,7 @@ export class AgentChat implements INodeType {
 		// Each operation's action, written by scripts/subtitles.js (run by npm run build; npm run lint
 		// fails when it is stale): n8n's lint rules and its verification scanner want a string literal.
 		subtitle:
-			'={{ ({"file:upload":"Upload a file to a thread","model:getDefault":"Get the default model configuration","model:getAll":"Get many models","run:send":"Send a message and get the reply","thread:create":"Create a thread","thread:delete":"Delete a thread","thread:get":"Get a thread with its messages","thread:getAll":"Get many threads"})[$parameter["resource"] + ":" + $parameter["operation"]] || $parameter["operation"] }}',
+			'={{ ({"file:upload":"Upload a file to a thread","model:getDefault":"Get the default model configuration","model:getAll":"Get many models","run:send":"Send a message and get the answer","thread:create":"Create a thread","thread:delete":"Delete a thread","thread:get":"Get a thread with its messages","thread:getAll":"Get many threads"})[$parameter["resource"] + ":" + $parameter["operation"]] || $parameter["operation"] }}',
 		description: 'Talk to the agents of a self-hosted agent chat system (Grit One SDK)',
 		defaults: { name: 'Agent Chat' },
 		usableAsTool: true,
@@ -23,7 +23,7 @@ export class AgentChat implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'agentChatApi', required: true }],
 		// The editor's Docs link: a codex URL would get n8n's tracking query after its #anchor.
-		documentationUrl: 'https://github.com/n8n-nodes-assistant-threads/n8n-nodes-assistant-threads#agent-chat-node',
+		documentationUrl: 'https://github.com/n8n-nodes-assistant-threads/n8n-nodes-assistant-threads/blob/main/docs/agent-chat.md',
 		properties: [
 			{
 				displayName: 'Resource',

@@ -48,7 +48,7 @@ export class GriptapeCloudTrigger implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'griptapeCloudApi', required: true }],
 		// The editor's Docs link: a codex URL would get n8n's tracking query after its #anchor.
-		documentationUrl: 'https://github.com/n8n-nodes-assistant-threads/n8n-nodes-assistant-threads#griptape-cloud-trigger',
+		documentationUrl: 'https://github.com/n8n-nodes-assistant-threads/n8n-nodes-assistant-threads/blob/main/docs/griptape-cloud.md#griptape-cloud-trigger',
 		properties: [
 			triggerOnField,
 			{ ...assistantRunLocator, displayOptions: { show: { event: ['runEvent'] } } },

@@ -30,7 +30,7 @@ export class HaufeCopilot implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'haufeCopilotApi', required: true }],
 		// The editor's Docs link: a codex URL would get n8n's tracking query after its #anchor.
-		documentationUrl: 'https://github.com/n8n-nodes-assistant-threads/n8n-nodes-assistant-threads#haufe-copilot',
+		documentationUrl: 'https://github.com/n8n-nodes-assistant-threads/n8n-nodes-assistant-threads/blob/main/docs/haufe-copilot.md',
 		properties: [
 			{
 				displayName: 'Resource',

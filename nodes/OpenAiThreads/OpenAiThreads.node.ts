@@ -23,7 +23,7 @@ export class OpenAiThreads implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'openAiThreadsApi', required: true }],
 		// The editor's Docs link: a codex URL would get n8n's tracking query after its #anchor.
-		documentationUrl: 'https://github.com/n8n-nodes-assistant-threads/n8n-nodes-assistant-threads#openai-compatible-threads-node',
+		documentationUrl: 'https://github.com/n8n-nodes-assistant-threads/n8n-nodes-assistant-threads/blob/main/docs/openai-threads.md',
 		properties: [
 			{
 				displayName: 'Resource',

@@ -7,7 +7,7 @@ import { characterCount, Validator } from './validation';
 /**
  * Conversations: one thread per conversation key (a chat session ID, a caller's ID, a ticket
  * number). Where the API can find a thread by such a key, the node uses that; the other
- * systems keep the key-to-thread mapping in an n8n Data Table (see the README, "Conversations").
+ * systems keep the key-to-thread mapping in an n8n Data Table (see docs/conversations-and-tools.md).
  */
 
 /** The field's display name, used in every message about it. */

@@ -1,6 +1,8 @@
 import type { IDataObject } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
+import { isObject } from '../../credentials/shared/text';
+
 import { formatDuration } from './errors';
 import type { CancellableContext } from './wait';
 import { ExecutionCancelledError, isCancelled } from './wait';
@@ -86,7 +88,7 @@ function parseJson(text: string): unknown {
 /** An SSE `data:` field holding one JSON object; anything else (keep-alives, markers) is undefined. */
 export function parseJsonObject(text: string): IDataObject | undefined {
 	const value = parseJson(text);
-	return value && typeof value === 'object' && !Array.isArray(value) ? (value as IDataObject) : undefined;
+	return isObject(value) ? value : undefined;
 }
 
 /** Newline-delimited JSON: one object per line; blank lines are skipped. */

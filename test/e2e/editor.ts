@@ -58,7 +58,7 @@ const SEARCHES: Record<string, string[]> = {
 	openAiThreads: ['Threads', 'OpenAI-Compatible Threads', 'openai', 'assistant', 'thread'],
 };
 const ACTION_NODES = Object.keys(SEARCHES);
-const README = `https://github.com/${PACKAGE}/${PACKAGE}#`;
+const DOCS = `https://github.com/${PACKAGE}/${PACKAGE}/blob/main/docs/`;
 const slug = (text: string) => text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 
 export function editorTests(context: () => EditorTestContext) {
@@ -362,10 +362,10 @@ export function editorTests(context: () => EditorTestContext) {
 					await expect(credential.inputValue()).resolves.toBe(ctx.credentials[credentialType as string].name);
 					const labels = await ndv.locator('[data-test-id="node-parameters"] [data-test-id="parameter-item"]').count();
 					expect(labels).toBeGreaterThan(1);
-					// The Docs link is this package's README section for the node.
+					// The Docs link is this package's docs page for the node.
 					const docs = await ndv.locator('a', { hasText: 'Docs' }).first().getAttribute('href');
 					expect(docs).toBe(nodeType(type).documentationUrl);
-					expect(docs?.startsWith(README)).toBe(true);
+					expect(docs?.startsWith(DOCS)).toBe(true);
 
 					const locator = ndv.locator('[data-test-id="resource-locator-assistantId"], [data-test-id="resource-locator-modelId"]').first();
 					if (await locator.count()) {
@@ -436,10 +436,10 @@ export function editorTests(context: () => EditorTestContext) {
 				const banner = modal.locator('[data-test-id="credentials-config-container-test-success"]');
 				await expectSoon(async () => (await banner.isVisible()) && (await retry.isEnabled()));
 				await expect(banner.innerText()).resolves.toMatch(/Connection tested successfully/);
-				// The "docs" link is the credential's section of the README.
+				// The "docs" link is the credential's section of its system's docs page.
 				const docs = await modal.locator('a', { hasText: 'docs' }).first().getAttribute('href');
 				expect(docs).toBe(credentialTypes.get(type)?.documentationUrl);
-				expect(docs?.startsWith(`${README}credential-`)).toBe(true);
+				expect(docs).toMatch(new RegExp(`^${DOCS.replace(/[.]/g, '\\.')}[a-z0-9-]+\\.md#credential-`));
 				await page.waitForTimeout(300);
 				await shot(`credential ${type}`);
 				await page.keyboard.press('Escape');

@@ -302,7 +302,7 @@ describe('Run › Send Message', () => {
 		ctx.sandbox.faults.add({ method: 'POST', path: /\/api\/threads\/runs$/, kind: 'cutStream', afterChunks: 3 });
 		const result = await ctx.run(send('Abbruch'));
 		expect(result.items).toHaveLength(0);
-		expect(result.error?.message).toMatch(/^The agent's reply broke off after \d+ chunks; no answer is reported$/);
+		expect(result.error?.message).toMatch(/^The agent's answer stream broke off after \d+ chunks; no answer is reported$/);
 	});
 });
 

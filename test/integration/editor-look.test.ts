@@ -67,7 +67,7 @@ describe('Canvas subtitles and operation descriptions', () => {
 		expect(canvasSubtitle('haufeCopilot', {})).toBe('Ask a question');
 		expect(canvasSubtitle('griptapeCloud', {})).toBe('Create an assistant run');
 		expect(canvasSubtitle('openAiThreads', {})).toBe('Create a run');
-		expect(canvasSubtitle('agentChat', {})).toBe('Send a message and get the reply');
+		expect(canvasSubtitle('agentChat', {})).toBe('Send a message and get the answer');
 		expect(canvasSubtitle('openAiThreads', { resource: 'run', operation: 'createThreadAndRun' })).toBe('Create a thread and run it');
 	});
 

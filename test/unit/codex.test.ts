@@ -10,7 +10,7 @@ import path from 'node:path';
 import { packageCredentialTypes, packageNodeTypes } from '../helpers/package-types';
 
 const ROOT = path.resolve(__dirname, '../..');
-const README_URL = 'https://github.com/n8n-nodes-assistant-threads/n8n-nodes-assistant-threads';
+const DOCS_URL = 'https://github.com/n8n-nodes-assistant-threads/n8n-nodes-assistant-threads/blob/main/docs/';
 
 interface Codex {
 	node: string;
@@ -27,24 +27,30 @@ const codexFiles = fs
 const codices: Codex[] = codexFiles.map((file) => JSON.parse(fs.readFileSync(file, 'utf8')) as Codex);
 const nodes = packageNodeTypes();
 
-/** GitHub's anchor for a README heading: lower case, punctuation dropped, spaces to hyphens. */
+/** GitHub's anchor for a Markdown heading: lower case, punctuation dropped, spaces to hyphens. */
 const slug = (heading: string) =>
 	heading
 		.trim()
 		.toLowerCase()
 		.replace(/[^\p{L}\p{N}\s_-]/gu, '')
 		.replace(/\s/g, '-');
-const anchors = new Set(
-	fs
-		.readFileSync(path.join(ROOT, 'README.md'), 'utf8')
-		.split('\n')
-		.filter((line) => /^#{1,6} /.test(line))
-		.map((line) => slug(line.replace(/^#+ /, ''))),
-);
+const anchorsOf = (page: string) =>
+	new Set(
+		fs
+			.readFileSync(path.join(ROOT, 'docs', page), 'utf8')
+			.split('\n')
+			.filter((line) => /^#{1,6} /.test(line))
+			.map((line) => slug(line.replace(/^#+ /, ''))),
+	);
 
-const expectReadmeSection = (url: string | undefined) => {
-	expect(url).toMatch(new RegExp(`^${README_URL.replace(/[.]/g, '\\.')}#[a-z0-9-]+$`));
-	expect(anchors).toContain((url as string).split('#')[1]);
+/** A link to one of the package's docs pages (docs/*.md), and to a heading of it when it names one. */
+const expectDocsSection = (url: string | undefined, { anchor }: { anchor: boolean }) => {
+	const pattern = new RegExp(`^${DOCS_URL.replace(/[.]/g, '\\.')}([a-z0-9-]+\\.md)(?:#([a-z0-9-]+))?$`);
+	expect(url).toMatch(pattern);
+	const [, page, section] = (url as string).match(pattern) as RegExpMatchArray;
+	expect(fs.existsSync(path.join(ROOT, 'docs', page))).toBe(true);
+	if (anchor) expect(section).toBeDefined();
+	if (section !== undefined) expect(anchorsOf(page)).toContain(section);
 };
 
 it('has a codex file for every node', () => {
@@ -75,17 +81,17 @@ describe.each(codices.map((codex) => [codex.node, codex] as const))('%s', (name,
 		expect(new Set(codex.alias?.map((alias) => alias.toLowerCase())).size).toBe(codex.alias?.length);
 	});
 
-	it('links its documentation to sections of the README', () => {
-		expectReadmeSection(codex.resources.primaryDocumentation[0]?.url);
-		expectReadmeSection(codex.resources.credentialDocumentation[0]?.url);
+	it('links its documentation to its page of the docs, and its credential to that section', () => {
+		expectDocsSection(codex.resources.primaryDocumentation[0]?.url, { anchor: false });
+		expectDocsSection(codex.resources.credentialDocumentation[0]?.url, { anchor: true });
 		// The editor's Docs link uses the node's own documentationUrl as it is.
 		expect(description.documentationUrl).toBe(codex.resources.primaryDocumentation[0].url);
 	});
 });
 
-it('links each credential to its section of the README', () => {
+it('links each credential to its section of the docs', () => {
 	for (const credential of Object.values(packageCredentialTypes())) {
-		expectReadmeSection(credential.documentationUrl);
+		expectDocsSection(credential.documentationUrl, { anchor: true });
 	}
 	const credentialDocs = new Set(codices.map((codex) => codex.resources.credentialDocumentation[0].url));
 	const credentialUrls = Object.values(packageCredentialTypes()).map((credential) => credential.documentationUrl);

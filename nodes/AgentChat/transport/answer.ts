@@ -136,7 +136,7 @@ export async function collectAnswer(
 		stream.destroy();
 		const broken = error instanceof StreamError ? error.message : String(error);
 		// Workflows and users match on this message: it keeps its wording.
-		throw forwarder.brokeOff('The agent\'s reply', {
+		throw forwarder.brokeOff('The agent\'s answer stream', {
 			kind: 'interrupted',
 			description: `${broken}. The message may have been stored in the thread: look at the thread before sending it again.`,
 			progress,

@@ -76,7 +76,7 @@ export class AgentChatClient extends ServiceClient {
 	}
 
 	/**
-	 * The reply endpoints stream raw text. Posting a message starts an answer, so it is never
+	 * The answer endpoints stream raw text. Posting a message starts an answer, so it is never
 	 * sent twice (the shared client retries a POST only when it was certainly not processed).
 	 */
 	async stream(path: string, body: IDataObject | Buffer, itemIndex: number, headers: IDataObject = {}, unclear = ''): Promise<ByteStream> {
@@ -84,8 +84,8 @@ export class AgentChatClient extends ServiceClient {
 			body,
 			headers: { Accept: STREAM_ACCEPT, ...headers },
 			itemIndex,
-			// Raw text without framing: only a page is recognisably not a reply.
-			expect: stream('the reply'),
+			// Raw text without framing: only a page is recognisably not an answer.
+			expect: stream('the answer'),
 			unclear,
 		});
 	}

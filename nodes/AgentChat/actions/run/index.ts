@@ -15,7 +15,7 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Send Message',
 				value: 'send',
-				action: 'Send a message and get the reply',
+				action: 'Send a message and get the answer',
 				description: 'The streamed answer is collected into one item, or forwarded as it comes to a streaming webhook',
 			},
 		],

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { oneLine } from '../../../../credentials/shared/text';
 import { clamp, RANGES } from '../../../shared/bounds';
 import { checkId, readId, segment } from '../../../shared/parameters';
 import { itemProgress, withProgress } from '../../../shared/progress';
@@ -106,7 +107,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 	try {
 		let threadId = givenThread;
 		if (!threadId) {
-			const title = String(options.title || question.replace(/\s+/g, ' ').trim().slice(0, 80));
+			const title = String(options.title || oneLine(question).slice(0, 80));
 			const thread = await steps.once('thread', async () => await createThread.call(this, client, itemIndex, { assistantId, title, userId }));
 			threadId = String(thread.id);
 		}
