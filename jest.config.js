@@ -5,7 +5,13 @@ module.exports = {
 	testMatch: ['**/*.test.ts'],
 	// The end-to-end suite has its own config and command (npm run test:e2e); benchmarks, the
 	// compatibility run (npm run test:compat) and the queue-mode tests (npm run test:queue) too.
-	testPathIgnorePatterns: ['/node_modules/', '/test/e2e/', '/test/bench/', '/test/compat/', '/test/queue/'],
+	testPathIgnorePatterns: [
+		'/node_modules/',
+		'/test/e2e/',
+		'/test/bench/',
+		'/test/compat/',
+		'/test/queue/',
+	],
 	transform: {
 		// Type checking is `tsc`'s job (npm run build); tests only need transpiling.
 		'^.+\\.ts$': ['ts-jest', { tsconfig: 'test/tsconfig.json', diagnostics: false }],

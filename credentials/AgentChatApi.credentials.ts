@@ -16,15 +16,28 @@ import { API_URL_EXPRESSION, DEFAULT_API_PATH } from './AgentChat/urls';
 const TEST_RULES = [
 	{
 		type: 'responseCode',
-		properties: { value: 403, message: 'Logged in, but the agent API refused the session (403): check that Site URL and Agent API Path belong to the same app' },
+		properties: {
+			value: 403,
+			message:
+				'Logged in, but the agent API refused the session (403): check that Site URL and Agent API Path belong to the same app',
+		},
 	},
 	{
 		type: 'responseCode',
-		properties: { value: 404, message: 'Logged in, but there is no agent API under the Agent API Path (404): the SDK\'s layout uses /agent; leave it empty if the app serves /api/threads/list at the site\'s root' },
+		properties: {
+			value: 404,
+			message:
+				"Logged in, but there is no agent API under the Agent API Path (404): the SDK's layout uses /agent; leave it empty if the app serves /api/threads/list at the site's root",
+		},
 	},
 	{
 		type: 'responseSuccessBody',
-		properties: { key: 'memories', value: undefined, message: 'Logged in, but <Site URL><Agent API Path>/api/threads/list did not answer like the agent API: check the Agent API Path' },
+		properties: {
+			key: 'memories',
+			value: undefined,
+			message:
+				'Logged in, but <Site URL><Agent API Path>/api/threads/list did not answer like the agent API: check the Agent API Path',
+		},
 	},
 	// n8n types the rules as one kind or the other; its tester reads each rule by its type.
 ] as unknown as IAuthenticateRuleResponseCode[];
@@ -36,7 +49,8 @@ export class AgentChatApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:../icons/agentchat.svg', dark: 'file:../icons/agentchat.dark.svg' };
 
-	documentationUrl = 'https://github.com/n8n-nodes-assistant-threads/n8n-nodes-assistant-threads/blob/main/docs/agent-chat.md#credential-agent-chat-api';
+	documentationUrl =
+		'https://github.com/n8n-nodes-assistant-threads/n8n-nodes-assistant-threads/blob/main/docs/agent-chat.md#credential-agent-chat-api';
 
 	properties: INodeProperties[] = [
 		{
@@ -47,7 +61,7 @@ export class AgentChatApi implements ICredentialType {
 			required: true,
 			placeholder: 'https://chat.example.com',
 			description:
-				'The address of the app\'s site: where its login page /auth/login/ is, without /auth/login/. In the SDK\'s standard layout this is the site\'s root.',
+				"The address of the app's site: where its login page /auth/login/ is, without /auth/login/. In the SDK's standard layout this is the site's root.",
 		},
 		{
 			displayName: 'Agent API Path',
@@ -56,7 +70,7 @@ export class AgentChatApi implements ICredentialType {
 			default: DEFAULT_API_PATH,
 			placeholder: '/agent',
 			description:
-				'Where the site serves the agent API, as a path after the Site URL. The SDK\'s chat page calls /agent/api/…, so the standard layout is /agent. Empty if the app answers /api/threads/list at the site\'s root.',
+				"Where the site serves the agent API, as a path after the Site URL. The SDK's chat page calls /agent/api/…, so the standard layout is /agent. Empty if the app answers /api/threads/list at the site's root.",
 			hint: 'Site URL + this path + /api/models should be the agent API; Site URL + /auth/login/ the login page',
 		},
 		{
@@ -64,8 +78,16 @@ export class AgentChatApi implements ICredentialType {
 			name: 'authMethod',
 			type: 'options',
 			options: [
-				{ name: 'E-Mail and Password', value: 'password', description: 'Log in like the browser, and again when the session expires' },
-				{ name: 'Session Cookie', value: 'sessionCookie', description: 'Paste the cookie of a logged-in browser (for accounts with MFA)' },
+				{
+					name: 'E-Mail and Password',
+					value: 'password',
+					description: 'Log in like the browser, and again when the session expires',
+				},
+				{
+					name: 'Session Cookie',
+					value: 'sessionCookie',
+					description: 'Paste the cookie of a logged-in browser (for accounts with MFA)',
+				},
 			],
 			default: 'password',
 		},

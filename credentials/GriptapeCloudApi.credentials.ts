@@ -13,7 +13,8 @@ export class GriptapeCloudApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:../icons/griptape.svg', dark: 'file:../icons/griptape.dark.svg' };
 
-	documentationUrl = 'https://github.com/n8n-nodes-assistant-threads/n8n-nodes-assistant-threads/blob/main/docs/griptape-cloud.md#credential-griptape-cloud-api';
+	documentationUrl =
+		'https://github.com/n8n-nodes-assistant-threads/n8n-nodes-assistant-threads/blob/main/docs/griptape-cloud.md#credential-griptape-cloud-api';
 
 	// Lets n8n's HTTP Request node use this credential for endpoints the node does not cover.
 	httpRequestNode = {
@@ -68,7 +69,8 @@ export class GriptapeCloudApi implements ICredentialType {
 				type: 'responseCode',
 				properties: {
 					value: 404,
-					message: 'The base URL answered but has no /assistants endpoint: check the base URL (it ends in /api).',
+					message:
+						'The base URL answered but has no /assistants endpoint: check the base URL (it ends in /api).',
 				},
 			},
 		],

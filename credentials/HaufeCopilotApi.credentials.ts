@@ -13,7 +13,8 @@ export class HaufeCopilotApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:../icons/haufe.svg', dark: 'file:../icons/haufe.dark.svg' };
 
-	documentationUrl = 'https://github.com/n8n-nodes-assistant-threads/n8n-nodes-assistant-threads/blob/main/docs/haufe-copilot.md#credential-haufe-copilot-api';
+	documentationUrl =
+		'https://github.com/n8n-nodes-assistant-threads/n8n-nodes-assistant-threads/blob/main/docs/haufe-copilot.md#credential-haufe-copilot-api';
 
 	// Lets n8n's HTTP Request node use this credential for endpoints the node does not cover.
 	httpRequestNode = {
@@ -53,7 +54,8 @@ export class HaufeCopilotApi implements ICredentialType {
 			type: 'string',
 			default: '',
 			placeholder: '3fa85f64-5717-4562-b3fc-2c963f66afa6',
-			description: 'UUID of the end user, used for new threads and file uploads when the node does not set one',
+			description:
+				'UUID of the end user, used for new threads and file uploads when the node does not set one',
 		},
 	];
 
@@ -76,7 +78,8 @@ export class HaufeCopilotApi implements ICredentialType {
 				type: 'responseCode',
 				properties: {
 					value: 401,
-					message: 'The API key was rejected (401 unauthorized): check the key. The base URL was reached.',
+					message:
+						'The API key was rejected (401 unauthorized): check the key. The base URL was reached.',
 				},
 			},
 			{

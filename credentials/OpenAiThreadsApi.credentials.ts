@@ -15,7 +15,8 @@ export class OpenAiThreadsApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:../icons/threads.svg', dark: 'file:../icons/threads.dark.svg' };
 
-	documentationUrl = 'https://github.com/n8n-nodes-assistant-threads/n8n-nodes-assistant-threads/blob/main/docs/openai-threads.md#credential-openai-compatible-threads-api';
+	documentationUrl =
+		'https://github.com/n8n-nodes-assistant-threads/n8n-nodes-assistant-threads/blob/main/docs/openai-threads.md#credential-openai-compatible-threads-api';
 
 	httpRequestNode = {
 		name: 'OpenAI-Compatible Threads',
@@ -32,7 +33,7 @@ export class OpenAiThreadsApi implements ICredentialType {
 			required: true,
 			placeholder: 'https://assistants.example.com/v1',
 			description:
-				'A server that speaks the Assistants v2 wire format. OpenAI\'s own hosted Assistants API closed on 2026-08-26.',
+				"A server that speaks the Assistants v2 wire format. OpenAI's own hosted Assistants API closed on 2026-08-26.",
 		},
 		{
 			displayName: 'API Key',
@@ -82,11 +83,18 @@ export class OpenAiThreadsApi implements ICredentialType {
 		rules: [
 			{
 				type: 'responseCode',
-				properties: { value: 401, message: 'The API key was rejected (401): check the key. The base URL was reached.' },
+				properties: {
+					value: 401,
+					message: 'The API key was rejected (401): check the key. The base URL was reached.',
+				},
 			},
 			{
 				type: 'responseCode',
-				properties: { value: 404, message: 'The base URL has no /assistants endpoint: check that it ends in /v1 and speaks the Assistants API.' },
+				properties: {
+					value: 404,
+					message:
+						'The base URL has no /assistants endpoint: check that it ends in /v1 and speaks the Assistants API.',
+				},
 			},
 		],
 	};

@@ -31,13 +31,19 @@ const MODEL_IDS = Object.freeze([
 // grit/agent/constants/default_system_prompt.json: default-config names the agent whose
 // metadata.model_name is this one.
 const DEFAULT_MODEL_NAME = 'claude-sonnet-4-5';
-const DEFAULT_SYSTEM_PROMPT = 'If you do not know the answer to a question, you will answer with "I don\'t know".';
+const DEFAULT_SYSTEM_PROMPT =
+	'If you do not know the answer to a question, you will answer with "I don\'t know".';
 // upload_files picks Agent.objects.all().first(): here the first agent stored.
-const IDS = Object.freeze({ models: MODEL_IDS, defaultModel: MODEL_IDS[0], firstModel: MODEL_IDS[0] });
+const IDS = Object.freeze({
+	models: MODEL_IDS,
+	defaultModel: MODEL_IDS[0],
+	firstModel: MODEL_IDS[0],
+});
 
 const FIXED_SENTENCE = 'This fixed reply comes from the local agent chat sandbox for tests.';
 // grit/agent/openai_agent.py and claude_agent.py, process_chat.
-const BILLING_SENTENCE = 'You have run out of units. Please purchase more units to continue using the service.';
+const BILLING_SENTENCE =
+	'You have run out of units. Please purchase more units to continue using the service.';
 const STREAM_FAILURE = 'Simulated model failure';
 const WORDS_BEFORE_ERROR = 3;
 const MAX_ECHO_CHARS = 300;
@@ -107,7 +113,11 @@ function parseUuid(value) {
 	if (typeof value === 'number' && Number.isInteger(value) && value >= 0) {
 		return formatUuid(value.toString(16).padStart(32, '0'));
 	}
-	const hex = String(value).replace(/urn:/g, '').replace(/uuid:/g, '').replace(/^\{+|\}+$/g, '').replace(/-/g, '');
+	const hex = String(value)
+		.replace(/urn:/g, '')
+		.replace(/uuid:/g, '')
+		.replace(/^\{+|\}+$/g, '')
+		.replace(/-/g, '');
 	if (!/^[0-9a-fA-F]{32}$/.test(hex)) throw invalidUuid(value);
 	return formatUuid(hex.toLowerCase());
 }
@@ -133,7 +143,8 @@ function randomString(length, alphabet) {
 	while (token.length < length) {
 		for (const byte of crypto.randomBytes(length)) {
 			// Rejection sampling keeps the alphabet unbiased.
-			if (byte < 256 - (256 % alphabet.length) && token.length < length) token += alphabet[byte % alphabet.length];
+			if (byte < 256 - (256 % alphabet.length) && token.length < length)
+				token += alphabet[byte % alphabet.length];
 		}
 	}
 	return token;
@@ -194,7 +205,8 @@ function parseMultipart(buffer, contentType) {
 		const headers = {};
 		for (const line of buffer.subarray(afterDelimiter, headerEnd).toString('utf8').split('\r\n')) {
 			const index = line.indexOf(':');
-			if (index > 0) headers[line.slice(0, index).trim().toLowerCase()] = line.slice(index + 1).trim();
+			if (index > 0)
+				headers[line.slice(0, index).trim().toLowerCase()] = line.slice(index + 1).trim();
 		}
 		const disposition = headers['content-disposition'] || '';
 		parts.push({
@@ -215,9 +227,15 @@ function parseMultipart(buffer, contentType) {
 function sendHtml(ctx, status, html, headers = {}) {
 	if (ctx.res.destroyed || ctx.res.writableEnded) return;
 	const payload = Buffer.from(html);
-	ctx.res.writeHead(status, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': payload.length, ...headers });
+	ctx.res.writeHead(status, {
+		'Content-Type': 'text/html; charset=utf-8',
+		'Content-Length': payload.length,
+		...headers,
+	});
 	if (ctx.fault && ctx.fault.kind === 'cutStream') {
-		ctx.res.write(payload.subarray(0, Math.floor(payload.length / 2)), () => ctx.req.socket.destroy());
+		ctx.res.write(payload.subarray(0, Math.floor(payload.length / 2)), () =>
+			ctx.req.socket.destroy(),
+		);
 		return;
 	}
 	ctx.res.end(payload);
@@ -250,7 +268,8 @@ function notFound(api, ctx) {
 		const body = `<h1>Page not found <small>(404)</small></h1>\n<p>The current path, <code>${escapeHtml(ctx.rawPath.slice(1))}</code>, didn’t match any of these.</p>`;
 		return sendHtml(ctx, 404, page(`Page not found at ${ctx.rawPath}`, body));
 	}
-	const body = '<h1>404</h1>\n<p>We\'re sorry!</p>\n<p>This URL does not exist or is no longer available.</p>';
+	const body =
+		"<h1>404</h1>\n<p>We're sorry!</p>\n<p>This URL does not exist or is no longer available.</p>";
 	return sendHtml(ctx, 404, page('404 Not Found', body));
 }
 
@@ -260,7 +279,11 @@ function serverError(api, ctx, error) {
 		const body = `<h1>${escapeHtml(error.type)} at ${escapeHtml(ctx.rawPath)}</h1>\n<pre class="exception_value">${escapeHtml(error.message)}</pre>`;
 		return sendHtml(ctx, 500, page(`${error.type} at ${ctx.rawPath}`, body));
 	}
-	return sendHtml(ctx, 500, '<!doctype html>\n<html lang="en">\n<head>\n  <title>Server Error (500)</title>\n</head>\n<body>\n  <h1>Server Error (500)</h1><p></p>\n</body>\n</html>\n');
+	return sendHtml(
+		ctx,
+		500,
+		'<!doctype html>\n<html lang="en">\n<head>\n  <title>Server Error (500)</title>\n</head>\n<body>\n  <h1>Server Error (500)</h1><p></p>\n</body>\n</html>\n',
+	);
 }
 
 // ---------------------------------------------------------------------------
@@ -273,12 +296,24 @@ function seedAgents() {
 		name,
 		// AgentConfig.record_usage_for_payment defaults to True (grit/agent/dataclasses.py).
 		recordUsageForPayment: true,
-		metadata: { model_name: modelName, description, suggested_messages: suggested, overview_html: `<p>The <strong>${name}</strong>. ${description}</p>` },
+		metadata: {
+			model_name: modelName,
+			description,
+			suggested_messages: suggested,
+			overview_html: `<p>The <strong>${name}</strong>. ${description}</p>`,
+		},
 	});
 	return [
-		agent(MODEL_IDS[0], 'General Assistant', DEFAULT_MODEL_NAME, 'Answers everyday questions.', ['What can you do?', 'Summarise a text for me.']),
-		agent(MODEL_IDS[1], 'Research Agent', 'gpt-4.1', 'Digs into a topic and reports back.', ['Research the history of HTTP cookies.']),
-		agent(MODEL_IDS[2], 'Support Agent', 'gpt-4.1-mini', 'Helps with product support questions.', ['How do I reset my password?']),
+		agent(MODEL_IDS[0], 'General Assistant', DEFAULT_MODEL_NAME, 'Answers everyday questions.', [
+			'What can you do?',
+			'Summarise a text for me.',
+		]),
+		agent(MODEL_IDS[1], 'Research Agent', 'gpt-4.1', 'Digs into a topic and reports back.', [
+			'Research the history of HTTP cookies.',
+		]),
+		agent(MODEL_IDS[2], 'Support Agent', 'gpt-4.1-mini', 'Helps with product support questions.', [
+			'How do I reset my password?',
+		]),
 	];
 }
 
@@ -296,7 +331,15 @@ function createAgentChatApi(userOptions, env) {
 		/** id -> Agent, in the order they were stored */
 		agents: new Map(),
 	};
-	const stats = { logins: 0, mfaLogins: 0, failedLogins: 0, csrfRejections: 0, notAcceptable: 0, runs: 0, uploads: 0 };
+	const stats = {
+		logins: 0,
+		mfaLogins: 0,
+		failedLogins: 0,
+		csrfRejections: 0,
+		notAcceptable: 0,
+		runs: 0,
+		uploads: 0,
+	};
 	let seq = 0;
 	const api = { options, state, stats, env, nextSeq: () => ++seq };
 
@@ -320,13 +363,20 @@ function createAgentChatApi(userOptions, env) {
 			// django.middleware.common.CommonMiddleware, APPEND_SLASH.
 			if (!ctx.sitePath.endsWith('/') && resolve(api, `${ctx.sitePath}/`)) {
 				if (api.options.debug && ['POST', 'PUT', 'PATCH'].includes(ctx.method)) {
-					throw new ServerError('RuntimeError', `You called this URL via ${ctx.method}, but the URL doesn’t end in a slash and you have APPEND_SLASH set.`);
+					throw new ServerError(
+						'RuntimeError',
+						`You called this URL via ${ctx.method}, but the URL doesn’t end in a slash and you have APPEND_SLASH set.`,
+					);
 				}
-				return sendEmpty(ctx, 301, { Location: `${ctx.rawPath}/${url.search}`, 'Content-Type': 'text/html; charset=utf-8' });
+				return sendEmpty(ctx, 301, {
+					Location: `${ctx.rawPath}/${url.search}`,
+					'Content-Type': 'text/html; charset=utf-8',
+				});
 			}
 			return notFound(api, ctx);
 		} catch (error) {
-			if (error instanceof JsonAnswer) return sendJson(ctx, error.status, error.body, ctx.responseHeaders);
+			if (error instanceof JsonAnswer)
+				return sendJson(ctx, error.status, error.body, ctx.responseHeaders);
 			if (error instanceof ServerError) return serverError(api, ctx, error);
 			throw error; // a sandbox bug: the server answers 500
 		}
@@ -341,7 +391,8 @@ function createAgentChatApi(userOptions, env) {
 	function threadsOf(email = DEFAULT_OPTIONS.users[0].email) {
 		const userId = userByEmail(email);
 		const threads = new Map();
-		for (const memory of state.memories.values()) if (memory.user_id === userId) threads.set(memory.thread_id, memory);
+		for (const memory of state.memories.values())
+			if (memory.user_id === userId) threads.set(memory.thread_id, memory);
 		return threads;
 	}
 
@@ -386,7 +437,8 @@ function createAgentChatApi(userOptions, env) {
 function mergeOptions(target, partial) {
 	for (const [key, value] of Object.entries(partial)) {
 		if (value === undefined) continue;
-		target[key] = key === 'users' ? (Array.isArray(value) ? value : [value]).map((u) => ({ ...u })) : value;
+		target[key] =
+			key === 'users' ? (Array.isArray(value) ? value : [value]).map((u) => ({ ...u })) : value;
 	}
 	return target;
 }
@@ -432,7 +484,12 @@ function loadSession(api, ctx) {
 	const stored = key ? api.state.sessions.get(key) : undefined;
 	const live = stored && stored.expiresAt > Date.now() ? stored : undefined;
 	if (stored && !live) api.state.sessions.delete(key);
-	return { key: live ? key : null, cookieSent: Boolean(key), data: live ? { ...live.data } : {}, modified: false };
+	return {
+		key: live ? key : null,
+		cookieSent: Boolean(key),
+		data: live ? { ...live.data } : {},
+		modified: false,
+	};
 }
 
 /** SessionMiddleware.process_response: saves a changed session and sets (or deletes) the cookie. */
@@ -440,11 +497,16 @@ function sessionCookie(api, session) {
 	if (!session.modified) return null;
 	if (Object.keys(session.data).length === 0) {
 		if (session.key) api.state.sessions.delete(session.key);
-		return session.cookieSent ? 'sessionid=""; expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/' : null;
+		return session.cookieSent
+			? 'sessionid=""; expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/'
+			: null;
 	}
 	session.key ??= randomString(32, SESSION_KEY_CHARS);
 	const maxAge = Math.max(1, Math.ceil(api.options.sessionTtlMs / 1000));
-	api.state.sessions.set(session.key, { data: { ...session.data }, expiresAt: Date.now() + api.options.sessionTtlMs });
+	api.state.sessions.set(session.key, {
+		data: { ...session.data },
+		expiresAt: Date.now() + api.options.sessionTtlMs,
+	});
 	return `sessionid=${session.key}; expires=${new Date(Date.now() + maxAge * 1000).toUTCString()}; HttpOnly; Max-Age=${maxAge}; Path=/; SameSite=Lax`;
 }
 
@@ -459,7 +521,10 @@ function sessionUser(api, session) {
 function logIn(ctx, userId) {
 	if (ctx.session.key) ctx.session.oldKey = ctx.session.key;
 	ctx.session.key = null;
-	ctx.session.data = { _auth_user_id: String(userId), _auth_user_backend: 'grit.auth.backends.EmailBackend' };
+	ctx.session.data = {
+		_auth_user_id: String(userId),
+		_auth_user_backend: 'grit.auth.backends.EmailBackend',
+	};
 	ctx.session.modified = true;
 	ctx.csrfSecret = randomString(CSRF_SECRET_LENGTH, TOKEN_CHARS);
 	ctx.csrfCookieNeedsUpdate = true;
@@ -476,7 +541,9 @@ function responseCookies(api, ctx) {
 	const cookies = [];
 	if (ctx.csrfCookieNeedsUpdate) {
 		const expires = new Date(Date.now() + CSRF_COOKIE_AGE_S * 1000).toUTCString();
-		cookies.push(`csrftoken=${ctx.csrfSecret}; expires=${expires}; Max-Age=${CSRF_COOKIE_AGE_S}; Path=/; SameSite=Lax`);
+		cookies.push(
+			`csrftoken=${ctx.csrfSecret}; expires=${expires}; Max-Age=${CSRF_COOKIE_AGE_S}; Path=/; SameSite=Lax`,
+		);
 	}
 	const session = sessionCookie(api, ctx.session);
 	if (session) cookies.push(session);
@@ -484,7 +551,11 @@ function responseCookies(api, ctx) {
 }
 
 function redirect(api, ctx, location, status = 302) {
-	sendEmpty(ctx, status, { Location: location, 'Content-Type': 'text/html; charset=utf-8', ...responseCookies(api, ctx) });
+	sendEmpty(ctx, status, {
+		Location: location,
+		'Content-Type': 'text/html; charset=utf-8',
+		...responseCookies(api, ctx),
+	});
 }
 
 function render(api, ctx, status, html) {
@@ -496,7 +567,8 @@ function render(api, ctx, status, html) {
 // ---------------------------------------------------------------------------
 
 function tokenFormatProblem(token) {
-	if (token.length !== CSRF_SECRET_LENGTH && token.length !== CSRF_TOKEN_LENGTH) return 'has incorrect length';
+	if (token.length !== CSRF_SECRET_LENGTH && token.length !== CSRF_TOKEN_LENGTH)
+		return 'has incorrect length';
 	if (![...token].every((c) => TOKEN_CHARS.includes(c))) return 'has invalid characters';
 	return null;
 }
@@ -504,7 +576,12 @@ function tokenFormatProblem(token) {
 /** _mask_cipher_secret: a random mask, and the secret shifted by it. */
 function maskSecret(secret) {
 	const mask = randomString(CSRF_SECRET_LENGTH, TOKEN_CHARS);
-	const cipher = [...secret].map((c, i) => TOKEN_CHARS[(TOKEN_CHARS.indexOf(c) + TOKEN_CHARS.indexOf(mask[i])) % TOKEN_CHARS.length]).join('');
+	const cipher = [...secret]
+		.map(
+			(c, i) =>
+				TOKEN_CHARS[(TOKEN_CHARS.indexOf(c) + TOKEN_CHARS.indexOf(mask[i])) % TOKEN_CHARS.length],
+		)
+		.join('');
 	return mask + cipher;
 }
 
@@ -512,7 +589,13 @@ function unmask(token) {
 	if (token.length === CSRF_SECRET_LENGTH) return token;
 	const mask = token.slice(0, CSRF_SECRET_LENGTH);
 	return [...token.slice(CSRF_SECRET_LENGTH)]
-		.map((c, i) => TOKEN_CHARS[(TOKEN_CHARS.indexOf(c) - TOKEN_CHARS.indexOf(mask[i]) + TOKEN_CHARS.length) % TOKEN_CHARS.length])
+		.map(
+			(c, i) =>
+				TOKEN_CHARS[
+					(TOKEN_CHARS.indexOf(c) - TOKEN_CHARS.indexOf(mask[i]) + TOKEN_CHARS.length) %
+						TOKEN_CHARS.length
+				],
+		)
 		.join('');
 }
 
@@ -543,7 +626,11 @@ function getToken(ctx) {
 function csrfFailure(ctx, formToken) {
 	if (['GET', 'HEAD', 'OPTIONS', 'TRACE'].includes(ctx.method)) return null;
 	const origin = ctx.headers.origin;
-	if (origin !== undefined && origin !== `http://${ctx.headers.host}` && !CSRF_TRUSTED_ORIGINS.includes(origin)) {
+	if (
+		origin !== undefined &&
+		origin !== `http://${ctx.headers.host}` &&
+		!CSRF_TRUSTED_ORIGINS.includes(origin)
+	) {
 		return `Origin checking failed - ${origin} does not match any trusted origins.`;
 	}
 	const cookie = parseCookies(ctx.headers.cookie).csrftoken;
@@ -575,7 +662,8 @@ function formFields(ctx) {
 		}
 		return fields;
 	}
-	if (mediaType(ctx) === 'application/x-www-form-urlencoded') return Object.fromEntries(new URLSearchParams(ctx.rawBody.toString('utf8')));
+	if (mediaType(ctx) === 'application/x-www-form-urlencoded')
+		return Object.fromEntries(new URLSearchParams(ctx.rawBody.toString('utf8')));
 	return {};
 }
 
@@ -595,7 +683,17 @@ function csrfProtected(api, ctx, fields) {
 
 function indexView(api, ctx) {
 	const user = sessionUser(api, ctx.session);
-	render(api, ctx, 200, page('Home', user ? `<h1>Welcome</h1>\n<p>Signed in as ${escapeHtml(user.email)}.</p>` : '<h1>Welcome</h1>'));
+	render(
+		api,
+		ctx,
+		200,
+		page(
+			'Home',
+			user
+				? `<h1>Welcome</h1>\n<p>Signed in as ${escapeHtml(user.email)}.</p>`
+				: '<h1>Welcome</h1>',
+		),
+	);
 }
 
 /** grit/auth/views.py custom_login_view. */
@@ -605,7 +703,9 @@ function loginView(api, ctx) {
 	if (!csrfProtected(api, ctx, fields)) return;
 	// EmailAuthenticationForm: a valid e-mail and a password; EmailBackend: the user by e-mail.
 	const email = String(fields.email || '').trim();
-	const index = /^[^\s@]+@[^\s@]+$/.test(email) ? api.options.users.findIndex((u) => u.email === email) : -1;
+	const index = /^[^\s@]+@[^\s@]+$/.test(email)
+		? api.options.users.findIndex((u) => u.email === email)
+		: -1;
 	const user = index >= 0 ? api.options.users[index] : undefined;
 	if (!user || !fields.password || fields.password !== user.password || user.active === false) {
 		api.stats.failedLogins += 1;
@@ -614,7 +714,11 @@ function loginView(api, ctx) {
 	if (user.mfa) {
 		// A session that remembers who is logging in, not a logged-in one.
 		api.stats.mfaLogins += 1;
-		ctx.session.data = { ...ctx.session.data, _mfa_user_id: String(index + 1), _mfa_backend: 'grit.auth.backends.EmailBackend' };
+		ctx.session.data = {
+			...ctx.session.data,
+			_mfa_user_id: String(index + 1),
+			_mfa_backend: 'grit.auth.backends.EmailBackend',
+		};
 		ctx.session.modified = true;
 		return redirect(api, ctx, siteUrl('/auth/mfa/verify/'));
 	}
@@ -628,7 +732,8 @@ function loginView(api, ctx) {
 function mfaVerifyView(api, ctx) {
 	if (!ctx.session.data._mfa_user_id) return redirect(api, ctx, siteUrl('/auth/login/'));
 	if (ctx.method === 'POST' && !csrfProtected(api, ctx, formFields(ctx))) return;
-	const body = '<h1>Two-factor authentication</h1>\n<p>Enter the 6-digit code sent to your email, or use a backup code.</p>';
+	const body =
+		'<h1>Two-factor authentication</h1>\n<p>Enter the 6-digit code sent to your email, or use a backup code.</p>';
 	render(api, ctx, 200, page('Verify Your Identity', body));
 }
 
@@ -719,7 +824,12 @@ function requestData(ctx) {
 
 /** grit/auth/views.py is_authenticated: behind the default IsAuthenticated, so never `false`. */
 function isAuthenticated(api, ctx, user) {
-	sendJson(ctx, 200, { is_authenticated: true, user_id: user.id, email: user.email, is_email_verified: true }, ctx.responseHeaders);
+	sendJson(
+		ctx,
+		200,
+		{ is_authenticated: true, user_id: user.id, email: user.email, is_email_verified: true },
+		ctx.responseHeaders,
+	);
 }
 
 function createThread(api, ctx) {
@@ -741,7 +851,13 @@ function touchMemory(api, user, threadId) {
 	const key = memoryKey(user.id, id);
 	let memory = api.state.memories.get(key);
 	if (!memory) {
-		memory = { thread_id: id, user_id: user.id, owner: user.email, current_agent_id: null, conversation_history: [] };
+		memory = {
+			thread_id: id,
+			user_id: user.id,
+			owner: user.email,
+			current_agent_id: null,
+			conversation_history: [],
+		};
 		api.state.memories.set(key, memory);
 	}
 	memory.updated = api.nextSeq();
@@ -762,7 +878,12 @@ function threadDetail(api, ctx, user) {
 		}
 		if (!memory) throw new JsonAnswer(404, { success: false, error: 'Thread not found' });
 		api.state.memories.delete(memoryKey(user.id, memory.thread_id));
-		return sendJson(ctx, 200, { success: true, message: 'Thread deleted successfully' }, ctx.responseHeaders);
+		return sendJson(
+			ctx,
+			200,
+			{ success: true, message: 'Thread deleted successfully' },
+			ctx.responseHeaders,
+		);
 	}
 	// No try here in the app: a malformed ID ends in Django's 500 page.
 	const memory = getMemory(api, user, threadId);
@@ -770,7 +891,11 @@ function threadDetail(api, ctx, user) {
 	const messages = memory.conversation_history.map((entry, index) => {
 		const metadata = entry.metadata || {};
 		if (entry.role === 'user_image' && metadata.filename) {
-			return { role: entry.role, content: `[File uploaded: ${metadata.filename}]`, metadata: { ...metadata, file_index: index } };
+			return {
+				role: entry.role,
+				content: `[File uploaded: ${metadata.filename}]`,
+				metadata: { ...metadata, file_index: index },
+			};
 		}
 		return { role: entry.role, content: entry.content, metadata };
 	});
@@ -804,9 +929,16 @@ function modelsList(api, ctx) {
 
 /** grit/agent/views.py default_config. */
 function defaultConfig(api, ctx) {
-	const agent = [...api.state.agents.values()].find((a) => a.metadata.model_name === DEFAULT_MODEL_NAME);
+	const agent = [...api.state.agents.values()].find(
+		(a) => a.metadata.model_name === DEFAULT_MODEL_NAME,
+	);
 	if (!agent) throw appError(404, `No agent found with model_name: ${DEFAULT_MODEL_NAME}`);
-	sendJson(ctx, 200, { model: agent.id, model_name: DEFAULT_MODEL_NAME, system_prompt: DEFAULT_SYSTEM_PROMPT }, ctx.responseHeaders);
+	sendJson(
+		ctx,
+		200,
+		{ model: agent.id, model_name: DEFAULT_MODEL_NAME, system_prompt: DEFAULT_SYSTEM_PROMPT },
+		ctx.responseHeaders,
+	);
 }
 
 /** Agent.objects.get(id=...): a malformed ID raises ValidationError, an unknown one DoesNotExist. */
@@ -858,7 +990,11 @@ async function streamTokens(api, ctx, contentType, generate) {
  * first (nothing stored), then the thread's agent is set, then text or pages are stored.
  */
 async function processChat(api, user, agent, request, send) {
-	if (agent.recordUsageForPayment && typeof user.unitsRemaining === 'number' && user.unitsRemaining <= 0) {
+	if (
+		agent.recordUsageForPayment &&
+		typeof user.unitsRemaining === 'number' &&
+		user.unitsRemaining <= 0
+	) {
 		await send(BILLING_SENTENCE);
 		return true;
 	}
@@ -901,7 +1037,8 @@ function pageCount(file) {
 		head.subarray(0, 3).equals(Buffer.from([0xff, 0xd8, 0xff])) ||
 		head.subarray(0, 4).toString('latin1') === 'GIF8' ||
 		head.subarray(0, 2).toString('latin1') === 'BM' ||
-		(head.subarray(0, 4).toString('latin1') === 'RIFF' && head.subarray(8, 12).toString('latin1') === 'WEBP');
+		(head.subarray(0, 4).toString('latin1') === 'RIFF' &&
+			head.subarray(8, 12).toString('latin1') === 'WEBP');
 	if (isImage) return 1;
 	if (/\.txt$/i.test(name)) return Math.max(1, Math.ceil(data.length / 3000));
 	throw new ServerError('FileDataError', `Failed to open file '.tmp/${name}'.`);
@@ -913,7 +1050,11 @@ function storePages(api, memory, file) {
 		memory.conversation_history.push({
 			role: 'user_image',
 			content: `data:image/png;base64,${PAGE_PNG}`,
-			metadata: { filename: file.filename, pageCount: `${pages} page${pages > 1 ? 's' : ''}`, media_type: 'image/png' },
+			metadata: {
+				filename: file.filename,
+				pageCount: `${pages} page${pages > 1 ? 's' : ''}`,
+				media_type: 'image/png',
+			},
 		});
 	}
 	memory.updated = api.nextSeq();
@@ -934,7 +1075,9 @@ async function threadsRuns(api, ctx, user) {
 	});
 	api.stats.runs += 1;
 	const request = { threadId: data.thread_id, message: String(data.message) };
-	await streamTokens(api, ctx, 'text/event-stream', (send) => processChat(api, user, agent, request, send));
+	await streamTokens(api, ctx, 'text/event-stream', (send) =>
+		processChat(api, user, agent, request, send),
+	);
 }
 
 /** grit/agent/aviews.py upload_files: the file's pages are stored with the app's first agent; the answer is empty. */
@@ -946,7 +1089,9 @@ async function uploadFiles(api, ctx, user) {
 	if (!agent) throw appError(404, 'No agents available. Please configure an agent first.');
 	api.stats.uploads += 1;
 	const request = { threadId: data.thread_id, file: files.file };
-	await streamTokens(api, ctx, 'text/plain', (send) => processChat(api, user, agent, request, send));
+	await streamTokens(api, ctx, 'text/plain', (send) =>
+		processChat(api, user, agent, request, send),
+	);
 }
 
 module.exports = {

@@ -27,12 +27,18 @@ const DEFAULT_ERRORS = {
 	429: ['rate_limit_error', 'Rate limit exceeded'],
 	500: ['internal_server_error', 'Internal server error'],
 	502: ['bad_gateway', 'Bad gateway'],
-	503: ['internal_service_error', 'An internal service required for processing the request is currently unavailable. Please try again later.'],
+	503: [
+		'internal_service_error',
+		'An internal service required for processing the request is currently unavailable. Please try again later.',
+	],
 	504: ['api_timeout_error', 'API request timed out.'],
 };
 
 function defaultErrorBody(status) {
-	const [errorCode, detail] = DEFAULT_ERRORS[status] || [`http_${status}`, `Injected HTTP ${status}`];
+	const [errorCode, detail] = DEFAULT_ERRORS[status] || [
+		`http_${status}`,
+		`Injected HTTP ${status}`,
+	];
 	return { error_code: errorCode, detail };
 }
 
@@ -110,7 +116,9 @@ function createFaultRegistry() {
 		 * a batch rather than the first).
 		 */
 		take(method, path) {
-			const fault = faults.find((f) => (!f.method || f.method === method) && pathMatches(f.path, path));
+			const fault = faults.find(
+				(f) => (!f.method || f.method === method) && pathMatches(f.path, path),
+			);
 			if (!fault) return null;
 			if (fault.skip > 0) {
 				fault.skip -= 1;
@@ -155,7 +163,12 @@ function sendStatusFault(fault, ctx) {
 		ctx.res.end();
 		return;
 	}
-	sendJson(ctx, fault.status, fault.body !== undefined ? fault.body : defaultErrorBody(fault.status), headers);
+	sendJson(
+		ctx,
+		fault.status,
+		fault.body !== undefined ? fault.body : defaultErrorBody(fault.status),
+		headers,
+	);
 }
 
 module.exports = { createFaultRegistry, applyFault, defaultErrorBody, FAULT_KINDS };

@@ -18,7 +18,13 @@
 const crypto = require('crypto');
 const { EventEmitter } = require('events');
 const { sendJson, sendEmpty, openStream } = require('./http');
-const { checkContext, checkAnswers, primaryError, formatPath, recordResponseErrors } = require('./spec');
+const {
+	checkContext,
+	checkAnswers,
+	primaryError,
+	formatPath,
+	recordResponseErrors,
+} = require('./spec');
 
 const PREFIX = '/griptape/api';
 
@@ -30,8 +36,14 @@ const IDS = Object.freeze({
 		'a1b2c3d4-0003-4a00-8000-000000000003',
 	]),
 	organizationId: '0e9a7c10-0000-4000-8000-0000000000a1',
-	userIds: Object.freeze(['5e1f0000-0001-4000-9000-000000000001', '5e1f0000-0002-4000-9000-000000000002']),
-	apiKeyIds: Object.freeze(['ae100000-0001-4000-a000-000000000001', 'ae100000-0002-4000-a000-000000000002']),
+	userIds: Object.freeze([
+		'5e1f0000-0001-4000-9000-000000000001',
+		'5e1f0000-0002-4000-9000-000000000002',
+	]),
+	apiKeyIds: Object.freeze([
+		'ae100000-0001-4000-a000-000000000001',
+		'ae100000-0002-4000-a000-000000000002',
+	]),
 	structureRunId: '57c0a000-0001-4000-b000-000000000001',
 });
 
@@ -45,8 +57,15 @@ const STRUCTURE_END_EVENTS = new Set([
 	'StructureRunSucceeded',
 	'StructureRunError',
 ]);
-const ID_LIST_FIELDS = ['knowledge_base_ids', 'ruleset_ids', 'structure_ids', 'tool_ids', 'retriever_ids'];
-const FIXED_SENTENCE = 'This is a fixed reply from the local Griptape Cloud sandbox, sent one word at a time for tests.';
+const ID_LIST_FIELDS = [
+	'knowledge_base_ids',
+	'ruleset_ids',
+	'structure_ids',
+	'tool_ids',
+	'retriever_ids',
+];
+const FIXED_SENTENCE =
+	'This is a fixed reply from the local Griptape Cloud sandbox, sent one word at a time for tests.';
 const DEFAULT_PAGE_SIZE = 20;
 const DEFAULT_EVENT_LIMIT = 100;
 const MAX_NAME_CHARS = 200;
@@ -120,7 +139,9 @@ function specErrorItem(e) {
 			text = `must be of type ${[].concat(e.params.type).join(' or ')}`;
 			break;
 		case 'pattern':
-			text = String(e.params.pattern).includes(UUID_PATTERN_HINT) ? 'must be a UUID (version 4)' : `must match ${e.params.pattern}`;
+			text = String(e.params.pattern).includes(UUID_PATTERN_HINT)
+				? 'must be a UUID (version 4)'
+				: `must match ${e.params.pattern}`;
 			break;
 		case 'enum':
 			text = `must be one of ${e.params.allowedValues.join(', ')}`;
@@ -145,17 +166,30 @@ function specErrorItem(e) {
 function checkAgainstSpec(ctx) {
 	const { spec, check } = checkContext(ctx, 'griptape');
 	if (!check) return;
-	checkAnswers(ctx, spec, check, (status) => spec.responseSchema(check.operation, status >= 500 ? 500 : status >= 400 ? 400 : status));
-	const listOperation = { GetAssistantRunEventsSSE: 'ListAssistantEvents', GetStructureRunEventsSSE: 'ListEvents' }[check.operation];
+	checkAnswers(ctx, spec, check, (status) =>
+		spec.responseSchema(check.operation, status >= 500 ? 500 : status >= 400 ? 400 : status),
+	);
+	const listOperation = {
+		GetAssistantRunEventsSSE: 'ListAssistantEvents',
+		GetStructureRunEventsSSE: 'ListEvents',
+	}[check.operation];
 	if (listOperation) {
 		const list = spec.responseSchema(listOperation, 200);
 		ctx.onStreamEvent = (event) =>
-			recordResponseErrors(ctx, 'streamed event', spec.checkAgainst(`${list.key}:item`, list.schema.properties.events.items, event));
+			recordResponseErrors(
+				ctx,
+				'streamed event',
+				spec.checkAgainst(`${list.key}:item`, list.schema.properties.events.items, event),
+			);
 	}
 	if (check.errors.length > 0) {
 		const first = primaryError(check.errors);
-		const rest = check.errors.filter((e) => e !== first && !['oneOf', 'anyOf', 'allOf'].includes(e.keyword));
-		const items = [first, ...rest].map(specErrorItem).filter((item, i, all) => all.findIndex((o) => o.message === item.message) === i);
+		const rest = check.errors.filter(
+			(e) => e !== first && !['oneOf', 'anyOf', 'allOf'].includes(e.keyword),
+		);
+		const items = [first, ...rest]
+			.map(specErrorItem)
+			.filter((item, i, all) => all.findIndex((o) => o.message === item.message) === i);
 		const error = new ApiError(400, items[0].message);
 		error.body = { type: ERROR_TYPES[400], errors: items };
 		throw error;
@@ -191,7 +225,10 @@ function textArtifact(value) {
 
 /** Deterministic answer: depends only on the run's input. */
 function composeAnswer(input) {
-	let text = String(input || '').replace(/\s+/g, ' ').trim() || '(empty input)';
+	let text =
+		String(input || '')
+			.replace(/\s+/g, ' ')
+			.trim() || '(empty input)';
 	// A full stop after a bare question keeps the answer readable (sandbox choice).
 	if (!/[.?!]$/.test(text)) text += '.';
 	return `Griptape answer to: ${text} ${FIXED_SENTENCE}`;
@@ -234,7 +271,12 @@ function pagedBody(key, items, query, maxPageSize) {
 		maxPageSize,
 	);
 	const totalPages = Math.ceil(items.length / pageSize);
-	const pagination = { page_number: page, page_size: pageSize, total_count: items.length, total_pages: totalPages };
+	const pagination = {
+		page_number: page,
+		page_size: pageSize,
+		total_count: items.length,
+		total_pages: totalPages,
+	};
 	if (page < totalPages) pagination.next_page = page + 1;
 	if (page > 1) pagination.previous_page = page - 1;
 	return { [key]: items.slice((page - 1) * pageSize, page * pageSize), pagination };
@@ -243,7 +285,10 @@ function pagedBody(key, items, query, maxPageSize) {
 /** Offset paging of events; next_offset = offset + count, so pollers move forward. */
 function eventPageBody(events, query, maxLimit) {
 	const offset = parseIntParam(query.offset, 'offset', { min: 0, defaultValue: 0 });
-	const limit = Math.min(parseIntParam(query.limit, 'limit', { min: 1, defaultValue: DEFAULT_EVENT_LIMIT }), maxLimit);
+	const limit = Math.min(
+		parseIntParam(query.limit, 'limit', { min: 1, defaultValue: DEFAULT_EVENT_LIMIT }),
+		maxLimit,
+	);
 	const page = events.slice(offset, offset + limit);
 	return {
 		events: page,
@@ -264,7 +309,10 @@ function statusFilter(searchParams) {
 		.filter(Boolean);
 	const unknown = values.filter((v) => !RUN_STATUSES.includes(v));
 	if (unknown.length > 0) {
-		throw badRequest(`Unknown run status: ${unknown.join(', ')}; expected one of ${RUN_STATUSES.join(', ')}`, 'status');
+		throw badRequest(
+			`Unknown run status: ${unknown.join(', ')}; expected one of ${RUN_STATUSES.join(', ')}`,
+			'status',
+		);
 	}
 	return new Set(values);
 }
@@ -302,7 +350,10 @@ function checkMessageFields(message, field) {
 	if (!isPlainObject(message)) throw invalidField(field, `'${field}' must be an object`);
 	for (const key of ['input', 'output']) {
 		if (typeof message[key] !== 'string') {
-			throw invalidField(`${field}.${key}`, `'${field}.${key}' is required and must be a string (a serialised artifact)`);
+			throw invalidField(
+				`${field}.${key}`,
+				`'${field}.${key}' is required and must be a string (a serialised artifact)`,
+			);
 		}
 	}
 	checkOptionalType(message, 'metadata', 'object');
@@ -333,7 +384,10 @@ function seedAssistants() {
 			knowledge_base_ids: ['b0000000-0001-4000-8000-000000000001'],
 		},
 		// The only one with a default input, so clients meet the optional field (sandbox choice).
-		{ ...base(IDS.assistants[1], 'Research Assistant', 'Summarises research topics'), input: 'Summarise the topic.' },
+		{
+			...base(IDS.assistants[1], 'Research Assistant', 'Summarises research topics'),
+			input: 'Summarise the topic.',
+		},
 		{
 			...base(IDS.assistants[2], 'Sales Assistant', 'Drafts replies to sales enquiries'),
 			ruleset_ids: ['7e1e0000-0001-4000-8000-000000000001'],
@@ -345,7 +399,12 @@ function seedUsers() {
 	return [
 		{ user_id: IDS.userIds[0], email: 'ada@example.com', name: 'Ada Sandbox' },
 		{ user_id: IDS.userIds[1], email: 'grace@example.com', name: 'Grace Sandbox' },
-	].map((u) => ({ ...u, organizations: [IDS.organizationId], created_at: SEED_TIME, updated_at: SEED_TIME }));
+	].map((u) => ({
+		...u,
+		organizations: [IDS.organizationId],
+		created_at: SEED_TIME,
+		updated_at: SEED_TIME,
+	}));
 }
 
 function seedApiKeys() {
@@ -368,7 +427,11 @@ function seedStructureRunEvents() {
 	const specs = [
 		['StructureRunStarting', 'SYSTEM', { status: 'STARTING' }],
 		['StructureRunRunning', 'SYSTEM', { status: 'RUNNING' }],
-		['StartStructureRunEvent', 'USER', { type: 'StartStructureRunEvent', input_task_input: textArtifact('Hello') }],
+		[
+			'StartStructureRunEvent',
+			'USER',
+			{ type: 'StartStructureRunEvent', input_task_input: textArtifact('Hello') },
+		],
 		['TextChunkEvent', 'USER', { type: 'TextChunkEvent', token: 'Hello ', index: 0 }],
 		['TextChunkEvent', 'USER', { type: 'TextChunkEvent', token: 'world', index: 1 }],
 	];
@@ -421,16 +484,27 @@ function createGriptapeApi(userOptions, env) {
 	function reset() {
 		clearTimers();
 		bus.emit('reset'); // open streams end: the runs they follow no longer exist
-		for (const map of [state.assistants, state.runs, state.threads, state.messages, state.apiKeys, state.users]) {
+		for (const map of [
+			state.assistants,
+			state.runs,
+			state.threads,
+			state.messages,
+			state.apiKeys,
+			state.users,
+		]) {
 			map.clear();
 		}
 		state.structureRuns.clear();
 		state.events.length = 0;
 		secrets.clear();
-		for (const a of seedAssistants()) state.assistants.set(a.assistant_id, withSeq(a, api.nextSeq()));
+		for (const a of seedAssistants())
+			state.assistants.set(a.assistant_id, withSeq(a, api.nextSeq()));
 		for (const u of seedUsers()) state.users.set(u.user_id, withSeq(u, api.nextSeq()));
 		for (const k of seedApiKeys()) state.apiKeys.set(k.api_key_id, withSeq(k, api.nextSeq()));
-		state.structureRuns.set(IDS.structureRunId, { structure_run_id: IDS.structureRunId, created_at: SEED_TIME });
+		state.structureRuns.set(IDS.structureRunId, {
+			structure_run_id: IDS.structureRunId,
+			created_at: SEED_TIME,
+		});
 		state.events.push(...seedStructureRunEvents());
 		Object.assign(stats, { runsCreated: 0, eventListRequests: 0, streamRequests: 0, cancelled: 0 });
 	}
@@ -440,8 +514,10 @@ function createGriptapeApi(userOptions, env) {
 	function observe(ctx) {
 		if (ctx.method !== 'GET' || !ctx.path.startsWith(PREFIX)) return;
 		const sub = ctx.path.slice(PREFIX.length);
-		if (/^\/(assistant-runs|structure-runs)\/[^/]+\/events$/.test(sub)) stats.eventListRequests += 1;
-		if (/^\/(assistant-runs|structure-runs)\/[^/]+\/events\/stream$/.test(sub)) stats.streamRequests += 1;
+		if (/^\/(assistant-runs|structure-runs)\/[^/]+\/events$/.test(sub))
+			stats.eventListRequests += 1;
+		if (/^\/(assistant-runs|structure-runs)\/[^/]+\/events\/stream$/.test(sub))
+			stats.streamRequests += 1;
 	}
 
 	async function handleApi(ctx) {
@@ -655,7 +731,11 @@ function createRunRecord(api, assistantId, rawBody) {
 	// requires structure_run_id), and its events can be read as a structure run's too.
 	const structureRunId = crypto.randomUUID();
 	Object.defineProperty(run, 'structure_run_id', { value: structureRunId, enumerable: false });
-	api.state.structureRuns.set(structureRunId, { structure_run_id: structureRunId, created_at: timestamp, assistant_run_id: run.assistant_run_id });
+	api.state.structureRuns.set(structureRunId, {
+		structure_run_id: structureRunId,
+		created_at: timestamp,
+		assistant_run_id: run.assistant_run_id,
+	});
 	api.state.runs.set(run.assistant_run_id, run);
 	api.stats.runsCreated += 1;
 	startLifecycle(api, run);
@@ -695,10 +775,13 @@ function cancelRun(api, ctx, { runId }) {
 
 /** One pending timer per run; options are read at each step so configure() applies at once. */
 function schedule(api, run, delayMs, step) {
-	const timer = setTimeout(() => {
-		api.timers.delete(run.assistant_run_id);
-		step();
-	}, Math.max(0, Number(delayMs) || 0));
+	const timer = setTimeout(
+		() => {
+			api.timers.delete(run.assistant_run_id);
+			step();
+		},
+		Math.max(0, Number(delayMs) || 0),
+	);
 	api.timers.set(run.assistant_run_id, timer);
 }
 
@@ -827,7 +910,10 @@ function makeEvent(type, origin, payload, owner, timestampSeconds) {
 function emitRunEvent(api, run, type, origin, details) {
 	// Payloads of the assistant's own events repeat the event type, as serialised Griptape events do.
 	const payload = origin === 'ASSISTANT' ? { type, ...details } : details;
-	const event = makeEvent(type, origin, payload, { assistant_run_id: run.assistant_run_id, structure_run_id: run.structure_run_id });
+	const event = makeEvent(type, origin, payload, {
+		assistant_run_id: run.assistant_run_id,
+		structure_run_id: run.structure_run_id,
+	});
 	api.state.events.push(event);
 	api.bus.emit('event', event);
 	return event;
@@ -848,7 +934,11 @@ function listRunEvents(api, ctx, { runId }) {
 
 function listStructureRunEvents(api, ctx, { structureRunId }) {
 	byId(api.state.structureRuns, structureRunId, 'Structure run');
-	sendJson(ctx, 200, eventPageBody(structureRunEvents(api, structureRunId), ctx.query, api.options.maxEventPageSize));
+	sendJson(
+		ctx,
+		200,
+		eventPageBody(structureRunEvents(api, structureRunId), ctx.query, api.options.maxEventPageSize),
+	);
 }
 
 function getEvent(api, ctx, { eventId }) {
@@ -858,15 +948,26 @@ function getEvent(api, ctx, { eventId }) {
 }
 
 function checkPostedEvents(body) {
-	if (!isPlainObject(body) || !Array.isArray(body.events)) throw badRequest("'events' must be an array", 'events');
+	if (!isPlainObject(body) || !Array.isArray(body.events))
+		throw badRequest("'events' must be an array", 'events');
 	body.events.forEach((event, i) => {
 		const field = `events[${i}]`;
 		if (!isPlainObject(event)) throw badRequest(`'${field}' must be an object`, field);
-		if (typeof event.type !== 'string' || event.type.length < 1 || event.type.length > MAX_NAME_CHARS) {
-			throw badRequest(`'${field}.type' must be a string of 1 to ${MAX_NAME_CHARS} characters`, `${field}.type`);
+		if (
+			typeof event.type !== 'string' ||
+			event.type.length < 1 ||
+			event.type.length > MAX_NAME_CHARS
+		) {
+			throw badRequest(
+				`'${field}.type' must be a string of 1 to ${MAX_NAME_CHARS} characters`,
+				`${field}.type`,
+			);
 		}
 		if (typeof event.timestamp !== 'number' || !Number.isFinite(event.timestamp)) {
-			throw badRequest(`'${field}.timestamp' must be a number (epoch seconds)`, `${field}.timestamp`);
+			throw badRequest(
+				`'${field}.timestamp' must be a number (epoch seconds)`,
+				`${field}.timestamp`,
+			);
 		}
 	});
 }
@@ -983,16 +1084,20 @@ function streamStructureRunEvents(api, ctx, { structureRunId }) {
 function checkAliasFree(api, alias, ownThreadId) {
 	if (alias === undefined || alias === null || api.options.uniqueAliases === false) return;
 	// Aliases are unique, so a thread can be found by alias (sandbox choice, unverified).
-	const taken = [...api.state.threads.values()].some((t) => t.alias === alias && t.thread_id !== ownThreadId);
+	const taken = [...api.state.threads.values()].some(
+		(t) => t.alias === alias && t.thread_id !== ownThreadId,
+	);
 	if (taken) throw new ApiError(409, `A thread with alias '${alias}' already exists`);
 }
 
 function checkThreadBody(api, body, { creating, threadId }) {
 	checkName(body.name, 'name', { required: creating });
-	if (body.alias !== undefined && body.alias !== null) checkName(body.alias, 'alias', { required: false });
+	if (body.alias !== undefined && body.alias !== null)
+		checkName(body.alias, 'alias', { required: false });
 	checkOptionalType(body, 'metadata', 'object');
 	if (body.messages !== undefined) {
-		if (!Array.isArray(body.messages)) throw invalidField('messages', "'messages' must be an array");
+		if (!Array.isArray(body.messages))
+			throw invalidField('messages', "'messages' must be an array");
 		body.messages.forEach((m, i) => checkMessageFields(m, `messages[${i}]`));
 	}
 	checkAliasFree(api, body.alias, threadId);
@@ -1042,7 +1147,11 @@ function insertMessage(api, thread, { input, output, metadata }) {
 function createThread(api, ctx) {
 	const body = requireObjectBody(ctx);
 	checkThreadBody(api, body, { creating: true });
-	const thread = insertThread(api, { name: body.name, alias: body.alias ?? null, metadata: body.metadata ?? {} });
+	const thread = insertThread(api, {
+		name: body.name,
+		alias: body.alias ?? null,
+		metadata: body.metadata ?? {},
+	});
 	for (const m of body.messages || []) insertMessage(api, thread, m);
 	sendJson(ctx, 201, thread);
 }

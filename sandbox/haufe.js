@@ -34,7 +34,10 @@ const MAX_CONTENT_CHARS = 30000;
 // Long questions are shortened inside the answer so a stream stays short.
 const MAX_QUESTION_CHARS = 300;
 const MESSAGE_ROLES = ['user', 'system', 'assistant', 'tool'];
-const FILE_LIMITS = Object.freeze({ max_size: 10485760, allowed_types: ['pdf', 'docx', 'xlsx', 'csv', 'txt'] });
+const FILE_LIMITS = Object.freeze({
+	max_size: 10485760,
+	allowed_types: ['pdf', 'docx', 'xlsx', 'csv', 'txt'],
+});
 const SIGNED_URL_TTL_SECONDS = 600;
 const FILES_PAGE_MAX = 100;
 const UUID_RE = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
@@ -95,7 +98,10 @@ const SOURCES = Object.freeze({
 		},
 		{
 			content: 'Die Probezeit dient der gegenseitigen Erprobung von Arbeitgeber und Arbeitnehmer.',
-			meta_data: { document_title: 'Haufe Personal Office: Probezeit', section: 'Zweck der Probezeit' },
+			meta_data: {
+				document_title: 'Haufe Personal Office: Probezeit',
+				section: 'Zweck der Probezeit',
+			},
 		},
 	],
 	[ASSISTANT_IDS.tax]: [
@@ -173,21 +179,42 @@ function docErrorItem(e) {
 			return invalid(loc, msg, type);
 		}
 		case 'format':
-			return e.params.format === 'uuid' ? invalid(loc, 'Input should be a valid UUID', 'uuid_parsing') : invalid(loc, e.message, 'value_error');
+			return e.params.format === 'uuid'
+				? invalid(loc, 'Input should be a valid UUID', 'uuid_parsing')
+				: invalid(loc, e.message, 'value_error');
 		case 'enum':
 			return invalid(
 				loc,
-				`Input should be ${e.params.allowedValues.map((v) => `'${v}'`).join(', ').replace(/, ([^,]*)$/, ' or $1')}`,
+				`Input should be ${e.params.allowedValues
+					.map((v) => `'${v}'`)
+					.join(', ')
+					.replace(/, ([^,]*)$/, ' or $1')}`,
 				'enum',
 			);
 		case 'maxLength':
-			return invalid(loc, `String should have at most ${e.params.limit} characters`, 'string_too_long');
+			return invalid(
+				loc,
+				`String should have at most ${e.params.limit} characters`,
+				'string_too_long',
+			);
 		case 'minItems':
-			return invalid(loc, `List should have at least ${e.params.limit} item after validation, not 0`, 'too_short');
+			return invalid(
+				loc,
+				`List should have at least ${e.params.limit} item after validation, not 0`,
+				'too_short',
+			);
 		case 'minimum':
-			return invalid(loc, `Input should be greater than or equal to ${e.params.limit}`, 'greater_than_equal');
+			return invalid(
+				loc,
+				`Input should be greater than or equal to ${e.params.limit}`,
+				'greater_than_equal',
+			);
 		case 'maximum':
-			return invalid(loc, `Input should be less than or equal to ${e.params.limit}`, 'less_than_equal');
+			return invalid(
+				loc,
+				`Input should be less than or equal to ${e.params.limit}`,
+				'less_than_equal',
+			);
 		default:
 			return invalid(loc, e.message, 'value_error');
 	}
@@ -202,10 +229,17 @@ function checkAgainstDocs(ctx) {
 	const { spec, check } = checkContext(ctx, 'haufe');
 	if (!check) return;
 	checkAnswers(ctx, spec, check, (status) => spec.responseSchema(check.operation, status));
-	const shown = check.errors.filter((e) => !['oneOf', 'anyOf', 'allOf'].includes(e.keyword) && !(e.keyword === 'type' && e.params.type === 'null'));
+	const shown = check.errors.filter(
+		(e) =>
+			!['oneOf', 'anyOf', 'allOf'].includes(e.keyword) &&
+			!(e.keyword === 'type' && e.params.type === 'null'),
+	);
 	const items = (shown.length ? shown : check.errors)
 		.map(docErrorItem)
-		.filter((item, i, all) => all.findIndex((o) => o.loc.join('.') === item.loc.join('.') && o.type === item.type) === i);
+		.filter(
+			(item, i, all) =>
+				all.findIndex((o) => o.loc.join('.') === item.loc.join('.') && o.type === item.type) === i,
+		);
 	if (items.length > 0) throw new ValidationError(items);
 }
 
@@ -263,16 +297,26 @@ function parseLimit(raw, { defaultValue, max, capped }) {
 	if (raw === undefined || raw === '') return Math.min(defaultValue, max);
 	const limit = Number(raw);
 	if (!Number.isInteger(limit)) {
-		throw new ValidationError([invalid(['query', 'limit'], 'Input should be a valid integer', 'int_parsing')]);
+		throw new ValidationError([
+			invalid(['query', 'limit'], 'Input should be a valid integer', 'int_parsing'),
+		]);
 	}
 	if (limit < 1) {
 		throw new ValidationError([
-			invalid(['query', 'limit'], 'Input should be greater than or equal to 1', 'greater_than_equal'),
+			invalid(
+				['query', 'limit'],
+				'Input should be greater than or equal to 1',
+				'greater_than_equal',
+			),
 		]);
 	}
 	if (limit > max && !capped) {
 		throw new ValidationError([
-			invalid(['query', 'limit'], `Input should be less than or equal to ${max}`, 'less_than_equal'),
+			invalid(
+				['query', 'limit'],
+				`Input should be less than or equal to ${max}`,
+				'less_than_equal',
+			),
 		]);
 	}
 	return Math.min(limit, max);
@@ -320,7 +364,8 @@ function checkUuidField(items, value, loc) {
 
 function checkRequiredString(items, value, loc) {
 	if (value === undefined || value === null) items.push(invalid(loc, 'Field required', 'missing'));
-	else if (typeof value !== 'string') items.push(invalid(loc, 'Input should be a valid string', 'string_type'));
+	else if (typeof value !== 'string')
+		items.push(invalid(loc, 'Input should be a valid string', 'string_type'));
 }
 
 function checkOptionalObject(items, value, loc) {
@@ -335,18 +380,29 @@ function messageFieldErrors(message, loc) {
 	if (!isPlainObject(message)) {
 		return [invalid(loc, 'Input should be a valid dictionary', 'model_attributes_type')];
 	}
-	if (message.role === undefined) items.push(invalid([...loc, 'role'], 'Field required', 'missing'));
+	if (message.role === undefined)
+		items.push(invalid([...loc, 'role'], 'Field required', 'missing'));
 	else if (!MESSAGE_ROLES.includes(message.role)) {
-		items.push(invalid([...loc, 'role'], "Input should be 'user', 'system', 'assistant' or 'tool'", 'enum'));
+		items.push(
+			invalid([...loc, 'role'], "Input should be 'user', 'system', 'assistant' or 'tool'", 'enum'),
+		);
 	}
 	checkRequiredString(items, message.content, [...loc, 'content']);
 	// Pydantic's max_length counts code points (Python's len), not UTF-16 units: an emoji is one.
 	if (typeof message.content === 'string' && [...message.content].length > MAX_CONTENT_CHARS) {
 		items.push(
-			invalid([...loc, 'content'], `String should have at most ${MAX_CONTENT_CHARS} characters`, 'string_too_long'),
+			invalid(
+				[...loc, 'content'],
+				`String should have at most ${MAX_CONTENT_CHARS} characters`,
+				'string_too_long',
+			),
 		);
 	}
-	if (message.tool_call_id !== undefined && message.tool_call_id !== null && typeof message.tool_call_id !== 'string') {
+	if (
+		message.tool_call_id !== undefined &&
+		message.tool_call_id !== null &&
+		typeof message.tool_call_id !== 'string'
+	) {
 		items.push(invalid([...loc, 'tool_call_id'], 'Input should be a valid string', 'string_type'));
 	}
 	return items;
@@ -364,7 +420,10 @@ function missingRequiredField(requiredFields, metaData) {
 	);
 	for (const [objectPath, fields] of entries) {
 		const pathParts = objectPath === '__root__' ? [] : objectPath.split('.');
-		const target = pathParts.reduce((obj, key) => (isPlainObject(obj) ? obj[key] : undefined), metaData);
+		const target = pathParts.reduce(
+			(obj, key) => (isPlainObject(obj) ? obj[key] : undefined),
+			metaData,
+		);
 		for (const field of fields || []) {
 			const value = isPlainObject(target) ? target[field] : undefined;
 			if (value === undefined || value === null || value === '') {
@@ -463,7 +522,13 @@ function assistantMessage(threadId, answer) {
 function createHaufeApi(userOptions, env) {
 	const options = mergeOptions(structuredClone(DEFAULT_OPTIONS), userOptions || {});
 	const state = { assistants: [], threads: new Map(), messages: new Map(), files: new Map() };
-	const stats = { runs: [], runsByThread: new Map(), answerRequests: 0, rateLimited: 0, firstChunks: [] };
+	const stats = {
+		runs: [],
+		runsByThread: new Map(),
+		answerRequests: 0,
+		rateLimited: 0,
+		firstChunks: [],
+	};
 	const uploads = new Map(); // signed-URL token -> {fileId, expiresAt}
 	const limiters = {
 		answer: createRateLimiter(() => options.rateLimits.answer),
@@ -491,7 +556,10 @@ function createHaufeApi(userOptions, env) {
 
 	/** Counts every request to an answer endpoint and every 429, whatever produced it (faults included). */
 	function observe(ctx) {
-		if (ctx.path.startsWith(PREFIX) && findRoute(ctx.method, ctx.path.slice(PREFIX.length))?.budget === 'answer') {
+		if (
+			ctx.path.startsWith(PREFIX) &&
+			findRoute(ctx.method, ctx.path.slice(PREFIX.length))?.budget === 'answer'
+		) {
 			stats.answerRequests += 1;
 		}
 		ctx.res.on('finish', () => {
@@ -534,7 +602,12 @@ function createHaufeApi(userOptions, env) {
 		key: 'haufe',
 		mounts: [
 			{ prefix: PREFIX, body: 'json', handle: handleApi },
-			{ prefix: UPLOAD_PREFIX, body: 'raw', maxBodyBytes: FILE_LIMITS.max_size, handle: handleUpload },
+			{
+				prefix: UPLOAD_PREFIX,
+				body: 'raw',
+				maxBodyBytes: FILE_LIMITS.max_size,
+				handle: handleUpload,
+			},
 		],
 		observe,
 		reset,
@@ -573,7 +646,8 @@ function mergeOptions(target, partial) {
 			target.rateLimits = { answer: {}, general: {} };
 		} else if (key === 'rateLimits' && isPlainObject(value)) {
 			for (const [budget, windows] of Object.entries(value)) {
-				target.rateLimits[budget] = windows === null ? {} : { ...target.rateLimits[budget], ...windows };
+				target.rateLimits[budget] =
+					windows === null ? {} : { ...target.rateLimits[budget], ...windows };
 			}
 		} else if (key === 'apiKeys') {
 			target.apiKeys = Array.isArray(value) ? [...value] : [value];
@@ -822,7 +896,8 @@ function deleteMessage(api, ctx, { threadId, messageId }) {
 
 function recordRun(api, { endpoint, threadId, messageId, assistantId, body }) {
 	api.stats.runs.push({ threadId, messageId, at: Date.now(), endpoint, assistantId, body });
-	if (threadId) api.stats.runsByThread.set(threadId, (api.stats.runsByThread.get(threadId) || 0) + 1);
+	if (threadId)
+		api.stats.runsByThread.set(threadId, (api.stats.runsByThread.get(threadId) || 0) + 1);
 }
 
 function readRunBody(ctx) {
@@ -848,7 +923,13 @@ function prepareThreadRun(api, ctx, threadId, { streaming }) {
 function produceThreadAnswer(api, { thread, assistant, body }, endpoint) {
 	const answer = composeAnswer(assistant, lastUserQuestion(api.state.messages.get(thread.id)));
 	const message = { ...appendMessage(api, thread, { role: 'assistant', ...answer }) };
-	recordRun(api, { endpoint, threadId: thread.id, messageId: message.id, assistantId: assistant.id, body });
+	recordRun(api, {
+		endpoint,
+		threadId: thread.id,
+		messageId: message.id,
+		assistantId: assistant.id,
+		body,
+	});
 	return message;
 }
 
@@ -873,9 +954,21 @@ function prepareChat(api, ctx, { streaming }) {
 	checkUuidField(errors, body.user_id, ['body', 'user_id']);
 	checkOptionalObject(errors, body.meta_data, ['body', 'meta_data']);
 	if (!Array.isArray(body.messages)) {
-		errors.push(invalid(['body', 'messages'], body.messages === undefined ? 'Field required' : 'Input should be a valid list', body.messages === undefined ? 'missing' : 'list_type'));
+		errors.push(
+			invalid(
+				['body', 'messages'],
+				body.messages === undefined ? 'Field required' : 'Input should be a valid list',
+				body.messages === undefined ? 'missing' : 'list_type',
+			),
+		);
 	} else if (body.messages.length === 0) {
-		errors.push(invalid(['body', 'messages'], 'List should have at least 1 item after validation, not 0', 'too_short'));
+		errors.push(
+			invalid(
+				['body', 'messages'],
+				'List should have at least 1 item after validation, not 0',
+				'too_short',
+			),
+		);
 	} else {
 		body.messages.forEach((m, i) => errors.push(...messageFieldErrors(m, ['body', 'messages', i])));
 	}
@@ -944,7 +1037,10 @@ async function streamMessage(api, ctx, message) {
 		if (!stream.write(line({ delta: { content: word, role: 'assistant', sources: [] } }))) return;
 		if (first) {
 			// Measurement only (the streamed-webhook benchmark): when the first text chunk was written.
-			api.stats.firstChunks.push({ threadId: message.thread_id, at: performance.timeOrigin + performance.now() });
+			api.stats.firstChunks.push({
+				threadId: message.thread_id,
+				at: performance.timeOrigin + performance.now(),
+			});
 			first = false;
 		}
 		await api.env.sleep(api.options.streamChunkDelayMs);
@@ -971,7 +1067,8 @@ function processingStatus(api, file) {
 	if (file.uploaded_at === null) return 'AWAITING_UPLOAD';
 	const elapsed = Date.now() - file.uploaded_at;
 	const total = api.options.fileProcessingMs;
-	if (total === null || total === undefined || total < 0) return elapsed < 50 ? 'PENDING' : 'PROCESSING';
+	if (total === null || total === undefined || total < 0)
+		return elapsed < 50 ? 'PENDING' : 'PROCESSING';
 	if (elapsed >= total) return 'PROCESSED';
 	return elapsed >= total / 2 ? 'PROCESSING' : 'PENDING';
 }
@@ -1031,7 +1128,12 @@ function createSignedUrl(api, ctx) {
 async function uploadFile(api, ctx) {
 	const token = ctx.subpath.replace(/^\//, '');
 	const upload = api.uploads.get(token);
-	if (ctx.method !== 'PUT' || !upload || upload.expiresAt < Date.now() || !api.state.files.has(upload.fileId)) {
+	if (
+		ctx.method !== 'PUT' ||
+		!upload ||
+		upload.expiresAt < Date.now() ||
+		!api.state.files.has(upload.fileId)
+	) {
 		throw new ApiError(403, 'permission_denied', 'Invalid or expired upload URL');
 	}
 	const file = api.state.files.get(upload.fileId);
@@ -1057,13 +1159,24 @@ function getFile(api, ctx, { fileId }) {
 	if (status !== 'PROCESSED') {
 		throw new ApiError(409, 'conflict_error', `File is not processed yet (status ${status})`);
 	}
-	sendJson(ctx, 200, { file_id: file.file_id, file_name: file.file_name, content: extractText(file), size: file.size });
+	sendJson(ctx, 200, {
+		file_id: file.file_id,
+		file_name: file.file_name,
+		content: extractText(file),
+		size: file.size,
+	});
 }
 
 function listFiles(api, ctx) {
 	const page = parsePage(ctx.query.page);
-	const limit = parseLimit(ctx.query.limit, { defaultValue: 10, max: FILES_PAGE_MAX, capped: false });
-	const uploaded = [...api.state.files.values()].filter((f) => f.uploaded_at !== null).sort((a, b) => a._seq - b._seq);
+	const limit = parseLimit(ctx.query.limit, {
+		defaultValue: 10,
+		max: FILES_PAGE_MAX,
+		capped: false,
+	});
+	const uploaded = [...api.state.files.values()]
+		.filter((f) => f.uploaded_at !== null)
+		.sort((a, b) => a._seq - b._seq);
 	const files = uploaded
 		.slice((page - 1) * limit, page * limit)
 		.map((f) => ({ file_id: f.file_id, file_name: f.file_name }));
@@ -1075,7 +1188,11 @@ function parsePage(raw) {
 	const page = Number(raw);
 	if (!Number.isInteger(page) || page < 1) {
 		throw new ValidationError([
-			invalid(['query', 'page'], 'Input should be an integer greater than or equal to 1', 'greater_than_equal'),
+			invalid(
+				['query', 'page'],
+				'Input should be an integer greater than or equal to 1',
+				'greater_than_equal',
+			),
 		]);
 	}
 	return page;

@@ -145,7 +145,12 @@ function openStream(ctx, { contentType, malformedChunk }) {
 		},
 		write(chunk) {
 			if (this.closed) return false;
-			if (fault && fault.kind === 'malformedLine' && !malformedSent && written >= (fault.afterChunks || 0)) {
+			if (
+				fault &&
+				fault.kind === 'malformedLine' &&
+				!malformedSent &&
+				written >= (fault.afterChunks || 0)
+			) {
 				malformedSent = true;
 				res.write(malformedChunk);
 			}

@@ -80,7 +80,14 @@ export interface HaufeSandbox {
 	configure(partial: HaufeOptions): void;
 }
 
-export type GriptapeRunStatus = 'QUEUED' | 'STARTING' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ERROR' | 'CANCELLED';
+export type GriptapeRunStatus =
+	| 'QUEUED'
+	| 'STARTING'
+	| 'RUNNING'
+	| 'SUCCEEDED'
+	| 'FAILED'
+	| 'ERROR'
+	| 'CANCELLED';
 
 export interface GriptapeArtifact {
 	type: 'TextArtifact';
@@ -141,7 +148,10 @@ export interface GriptapeState {
 	apiKeys: Map<string, Record<string, any>>;
 	users: Map<string, Record<string, any>>;
 	/** The seeded structure run, and one per assistant run (with its assistant_run_id). */
-	structureRuns: Map<string, { structure_run_id: string; created_at: string; assistant_run_id?: string }>;
+	structureRuns: Map<
+		string,
+		{ structure_run_id: string; created_at: string; assistant_run_id?: string }
+	>;
 }
 
 export interface GriptapeStats {
@@ -211,7 +221,10 @@ export interface OpenAiRun {
 	thread_id: string;
 	assistant_id: string;
 	status: OpenAiRunStatus;
-	required_action: { type: 'submit_tool_outputs'; submit_tool_outputs: { tool_calls: OpenAiToolCall[] } } | null;
+	required_action: {
+		type: 'submit_tool_outputs';
+		submit_tool_outputs: { tool_calls: OpenAiToolCall[] };
+	} | null;
 	last_error: { code: string; message: string } | null;
 	expires_at: number | null;
 	started_at: number | null;
@@ -329,7 +342,10 @@ export interface AgentChatState {
 	/** `${userId} ${threadId}` -> memory. */
 	memories: Map<string, AgentChatMemory>;
 	/** Agents by id, in the order stored (the first one takes uploads). */
-	agents: Map<string, { id: string; name: string; recordUsageForPayment: boolean; metadata: Record<string, any> }>;
+	agents: Map<
+		string,
+		{ id: string; name: string; recordUsageForPayment: boolean; metadata: Record<string, any> }
+	>;
 }
 
 export interface AgentChatStats {

@@ -28,7 +28,14 @@
 const http = require('http');
 const { EventEmitter } = require('events');
 const { createFaultRegistry, applyFault } = require('./faults');
-const { readBody, parseJsonBody, queryObject, redactHeaders, sendJson, sendEmpty } = require('./http');
+const {
+	readBody,
+	parseJsonBody,
+	queryObject,
+	redactHeaders,
+	sendJson,
+	sendEmpty,
+} = require('./http');
 const haufe = require('./haufe');
 const griptape = require('./griptape');
 const openai = require('./openai');
@@ -128,7 +135,12 @@ class Sandbox extends EventEmitter {
 			this[key] = apiModule.publicApi;
 			for (const mount of apiModule.mounts) this.mounts.push({ ...mount, module: apiModule });
 		}
-		this.mounts.push({ prefix: CONTROL_PREFIX, body: 'json', handle: (ctx) => this.control(ctx), control: true });
+		this.mounts.push({
+			prefix: CONTROL_PREFIX,
+			body: 'json',
+			handle: (ctx) => this.control(ctx),
+			control: true,
+		});
 	}
 
 	/** Clears state back to the seeds, stats, request log and faults (not the configuration). */
@@ -150,14 +162,24 @@ class Sandbox extends EventEmitter {
 		const url = new URL(req.url, this.url);
 		const path = normalisePath(url.pathname);
 		const mount = this.mounts.find((m) => mountMatches(m.prefix, path));
-		const { buffer, tooLarge } = await readBody(req, (mount && mount.maxBodyBytes) || DEFAULT_MAX_BODY_BYTES);
+		const { buffer, tooLarge } = await readBody(
+			req,
+			(mount && mount.maxBodyBytes) || DEFAULT_MAX_BODY_BYTES,
+		);
 		const ctx = this.createContext(req, res, url, path, mount, buffer);
 		this.logRequest(ctx);
 		if (mount && mount.module && mount.module.observe) mount.module.observe(ctx);
 
 		let fault = mount && mount.control ? null : this.faults.take(req.method, path);
 		// A status fault without a body answers in the shape of the API it stands in front of.
-		if (fault && fault.kind === 'status' && fault.body === undefined && mount && mount.module && mount.module.errorBody) {
+		if (
+			fault &&
+			fault.kind === 'status' &&
+			fault.body === undefined &&
+			mount &&
+			mount.module &&
+			mount.module.errorBody
+		) {
 			fault = { ...fault, body: mount.module.errorBody(fault.status) };
 		}
 		const next = () => this.dispatch(ctx, mount, tooLarge);
@@ -197,11 +219,18 @@ class Sandbox extends EventEmitter {
 		if (ctx.res.destroyed) return; // e.g. the client gave up during a 'slow' fault
 		if (tooLarge) {
 			const limit = (mount && mount.maxBodyBytes) || DEFAULT_MAX_BODY_BYTES;
-			sendJson(ctx, 413, errorBodyFor(mount, 413, 'payload_too_large', `Request body exceeds ${limit} bytes`));
+			sendJson(
+				ctx,
+				413,
+				errorBodyFor(mount, 413, 'payload_too_large', `Request body exceeds ${limit} bytes`),
+			);
 			return;
 		}
 		if (!mount) {
-			sendJson(ctx, 404, { error_code: 'not_found', detail: `No route for ${ctx.method} ${ctx.path}` });
+			sendJson(ctx, 404, {
+				error_code: 'not_found',
+				detail: `No route for ${ctx.method} ${ctx.path}`,
+			});
 			return;
 		}
 		await mount.handle(ctx);
@@ -219,7 +248,8 @@ class Sandbox extends EventEmitter {
 		};
 		ctx.logEntry = entry;
 		this.requests.push(entry);
-		if (this.requests.length > MAX_LOG_ENTRIES) this.requests.splice(0, this.requests.length - MAX_LOG_ENTRIES);
+		if (this.requests.length > MAX_LOG_ENTRIES)
+			this.requests.splice(0, this.requests.length - MAX_LOG_ENTRIES);
 		ctx.res.on('finish', () => {
 			entry.status = ctx.res.statusCode;
 		});
@@ -238,7 +268,12 @@ class Sandbox extends EventEmitter {
 		if (!res.headersSent && !res.destroyed) {
 			const path = normalisePath(new URL(req.url, this.url).pathname);
 			const mount = this.mounts.find((m) => mountMatches(m.prefix, path));
-			const body = errorBodyFor(mount, 500, 'internal_server_error', `Sandbox error: ${error.message}`);
+			const body = errorBodyFor(
+				mount,
+				500,
+				'internal_server_error',
+				`Sandbox error: ${error.message}`,
+			);
 			res.writeHead(500, { 'Content-Type': 'application/json' });
 			res.end(JSON.stringify(body));
 		} else {
@@ -251,7 +286,8 @@ class Sandbox extends EventEmitter {
 	// -------------------------------------------------------------------------
 
 	control(ctx) {
-		if (ctx.bodyError) return sendJson(ctx, 400, { error_code: 'bad_request', detail: 'Invalid JSON body' });
+		if (ctx.bodyError)
+			return sendJson(ctx, 400, { error_code: 'bad_request', detail: 'Invalid JSON body' });
 		const route = `${ctx.method} ${ctx.subpath}`;
 		if (route === 'POST /reset') {
 			this.reset();
@@ -284,7 +320,10 @@ class Sandbox extends EventEmitter {
 		const body = ctx.body || {};
 		const unknown = Object.keys(body).filter((key) => !this.modules.some((m) => m.key === key));
 		if (unknown.length > 0) {
-			return sendJson(ctx, 400, { error_code: 'bad_request', detail: `Unknown API: ${unknown.join(', ')}` });
+			return sendJson(ctx, 400, {
+				error_code: 'bad_request',
+				detail: `Unknown API: ${unknown.join(', ')}`,
+			});
 		}
 		const result = {};
 		for (const apiModule of this.modules) {
@@ -296,7 +335,8 @@ class Sandbox extends EventEmitter {
 
 	controlStats(ctx, key) {
 		const apiModule = this.modules.find((m) => m.key === key);
-		if (!apiModule) return sendJson(ctx, 404, { error_code: 'not_found', detail: `Unknown API: ${key}` });
+		if (!apiModule)
+			return sendJson(ctx, 404, { error_code: 'not_found', detail: `Unknown API: ${key}` });
 		return sendJson(ctx, 200, apiModule.statsJson());
 	}
 }

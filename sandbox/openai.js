@@ -23,7 +23,14 @@
 const crypto = require('crypto');
 const { EventEmitter } = require('events');
 const { sendJson, openStream } = require('./http');
-const { checkContext, checkAnswers, primaryError, formatPath, valueAt, recordResponseErrors } = require('./spec');
+const {
+	checkContext,
+	checkAnswers,
+	primaryError,
+	formatPath,
+	valueAt,
+	recordResponseErrors,
+} = require('./spec');
 
 const PREFIX = '/openai/v1';
 
@@ -100,7 +107,14 @@ const DEFAULT_ERRORS = {
 function errorBody(status, message, param = null, code = null) {
 	const type = ERROR_TYPES[status] || (status < 500 ? 'invalid_request_error' : 'server_error');
 	const [defaultMessage, defaultCode] = DEFAULT_ERRORS[status] || [`HTTP ${status}`, null];
-	return { error: { message: message || defaultMessage, type, param, code: code ?? (message ? null : defaultCode) } };
+	return {
+		error: {
+			message: message || defaultMessage,
+			type,
+			param,
+			code: code ?? (message ? null : defaultCode),
+		},
+	};
 }
 
 class ApiError extends Error {
@@ -113,7 +127,8 @@ class ApiError extends Error {
 
 const badRequest = (message, param = null, code = null) => new ApiError(400, message, param, code);
 const notFound = (what, id) => new ApiError(404, `No ${what} found with id '${id}'.`);
-const missing = (param) => badRequest(`Missing required parameter: '${param}'.`, param, 'missing_required_parameter');
+const missing = (param) =>
+	badRequest(`Missing required parameter: '${param}'.`, param, 'missing_required_parameter');
 
 function typeName(value) {
 	if (value === null) return 'null';
@@ -122,7 +137,11 @@ function typeName(value) {
 }
 
 const invalidType = (param, expected, value) =>
-	badRequest(`Invalid type for '${param}': expected ${expected}, but got ${typeName(value)} instead.`, param, 'invalid_type');
+	badRequest(
+		`Invalid type for '${param}': expected ${expected}, but got ${typeName(value)} instead.`,
+		param,
+		'invalid_type',
+	);
 
 const invalidValue = (param, value, allowed) =>
 	badRequest(
@@ -144,23 +163,35 @@ const arrayTooLong = (param, max, length) =>
 // ---------------------------------------------------------------------------
 
 function expectedTypes(types) {
-	const names = { string: 'a string', integer: 'an integer', number: 'a number', boolean: 'a boolean', object: 'an object', array: 'an array' };
+	const names = {
+		string: 'a string',
+		integer: 'an integer',
+		number: 'a number',
+		boolean: 'a boolean',
+		object: 'an object',
+		array: 'an array',
+	};
 	const list = [].concat(types).map((t) => names[t] || t);
-	return list.length > 1 ? `one of ${list.slice(0, -1).join(', ')} or ${list[list.length - 1]}` : list[0];
+	return list.length > 1
+		? `one of ${list.slice(0, -1).join(', ')} or ${list[list.length - 1]}`
+		: list[0];
 }
 
 /** The first error the document finds, in the words and codes the real API uses for it. */
 function specRejection(check, ctx) {
 	const e = primaryError(check.errors);
 	const param = formatPath(e.path) || null;
-	const value = e.in === 'query' ? ctx.searchParams.get(String(e.path[0])) : valueAt(ctx.body, e.path);
+	const value =
+		e.in === 'query' ? ctx.searchParams.get(String(e.path[0])) : valueAt(ctx.body, e.path);
 	const limit = e.params.limit;
 	const numberKind = e.schemaType === 'integer' ? 'integer' : 'decimal';
 	switch (e.keyword) {
 		case 'additionalProperties':
 			return badRequest(`Unknown parameter: '${param}'.`, param, 'unknown_parameter');
 		case 'required':
-			return param ? missing(param) : badRequest('A JSON body is required.', null, 'missing_required_parameter');
+			return param
+				? missing(param)
+				: badRequest('A JSON body is required.', null, 'missing_required_parameter');
 		case 'type':
 			return invalidType(param || 'body', expectedTypes(e.params.type), value);
 		case 'enum':
@@ -234,7 +265,10 @@ function checkAgainstSpec(ctx) {
 	checkAnswers(ctx, spec, check, (status) =>
 		status >= 400
 			? { key: 'component:ErrorResponse', schema: { $ref: '#/components/schemas/ErrorResponse' } }
-			: spec.responseSchema(check.operation, status) && { ...spec.responseSchema(check.operation, status), ignore: emptyListCursor },
+			: spec.responseSchema(check.operation, status) && {
+					...spec.responseSchema(check.operation, status),
+					ignore: emptyListCursor,
+				},
 	);
 	// Each streamed event as AssistantStreamEvent describes it (`done` carries "[DONE]").
 	ctx.onStreamEvent = (event, data) => {
@@ -244,7 +278,11 @@ function checkAgainstSpec(ctx) {
 		} catch {
 			// "[DONE]" and broken lines stay text
 		}
-		recordResponseErrors(ctx, `event ${event}`, spec.checkComponent('AssistantStreamEvent', { event, data: parsed }));
+		recordResponseErrors(
+			ctx,
+			`event ${event}`,
+			spec.checkComponent('AssistantStreamEvent', { event, data: parsed }),
+		);
 	};
 	if (check.errors.length > 0) throw specRejection(check, ctx);
 }
@@ -300,7 +338,10 @@ function messageText(message) {
 }
 
 function composeAnswer(question) {
-	let text = String(question || '').replace(/\s+/g, ' ').trim() || '(empty message)';
+	let text =
+		String(question || '')
+			.replace(/\s+/g, ' ')
+			.trim() || '(empty message)';
 	// A full stop after a bare question keeps the answer readable (sandbox choice).
 	if (!/[.?!]$/.test(text)) text += '.';
 	return `OpenAI-style answer to: ${text} ${FIXED_SENTENCE}`;
@@ -361,7 +402,8 @@ function checkStringArray(value, param, max) {
 }
 
 function checkOptionalObject(value, param) {
-	if (value !== undefined && value !== null && !isPlainObject(value)) throw invalidType(param, 'an object', value);
+	if (value !== undefined && value !== null && !isPlainObject(value))
+		throw invalidType(param, 'an object', value);
 }
 
 function checkToolResources(value, param) {
@@ -369,16 +411,26 @@ function checkToolResources(value, param) {
 	checkOptionalObject(value, param);
 	const ci = value.code_interpreter;
 	checkOptionalObject(ci, `${param}.code_interpreter`);
-	if (ci) checkStringArray(ci.file_ids, `${param}.code_interpreter.file_ids`, LIMITS.codeInterpreterFiles);
+	if (ci)
+		checkStringArray(
+			ci.file_ids,
+			`${param}.code_interpreter.file_ids`,
+			LIMITS.codeInterpreterFiles,
+		);
 	const fs = value.file_search;
 	checkOptionalObject(fs, `${param}.file_search`);
 	if (!fs) return;
-	checkStringArray(fs.vector_store_ids, `${param}.file_search.vector_store_ids`, LIMITS.vectorStoreIds);
+	checkStringArray(
+		fs.vector_store_ids,
+		`${param}.file_search.vector_store_ids`,
+		LIMITS.vectorStoreIds,
+	);
 	const stores = fs.vector_stores;
 	if (stores === undefined || stores === null) return;
 	const storesParam = `${param}.file_search.vector_stores`;
 	if (!Array.isArray(stores)) throw invalidType(storesParam, 'an array', stores);
-	if (stores.length > LIMITS.vectorStores) throw arrayTooLong(storesParam, LIMITS.vectorStores, stores.length);
+	if (stores.length > LIMITS.vectorStores)
+		throw arrayTooLong(storesParam, LIMITS.vectorStores, stores.length);
 	stores.forEach((store, i) => {
 		const storeParam = `${storesParam}[${i}]`;
 		if (!isPlainObject(store)) throw invalidType(storeParam, 'an object', store);
@@ -395,10 +447,13 @@ function checkToolResources(value, param) {
 function normaliseToolResources(value) {
 	const result = {};
 	if (!value) return result;
-	if (value.code_interpreter) result.code_interpreter = { file_ids: [...(value.code_interpreter.file_ids || [])] };
+	if (value.code_interpreter)
+		result.code_interpreter = { file_ids: [...(value.code_interpreter.file_ids || [])] };
 	if (value.file_search) {
 		const created = (value.file_search.vector_stores || []).map(() => newId('vs'));
-		result.file_search = { vector_store_ids: [...(value.file_search.vector_store_ids || []), ...created] };
+		result.file_search = {
+			vector_store_ids: [...(value.file_search.vector_store_ids || []), ...created],
+		};
 	}
 	return result;
 }
@@ -419,7 +474,10 @@ function contentPart(part, param) {
 	if (!isPlainObject(inner) || typeof inner[field] !== 'string') {
 		throw missing(`${param}.${part.type}.${field}`);
 	}
-	return { type: part.type, [part.type]: { [field]: inner[field], detail: inner.detail ?? 'auto' } };
+	return {
+		type: part.type,
+		[part.type]: { [field]: inner[field], detail: inner.detail ?? 'auto' },
+	};
 }
 
 function checkAttachments(value, param) {
@@ -445,9 +503,11 @@ function checkAttachments(value, param) {
  * `prefix` names it in params ('' or 'messages[0].'). Returns the stored fields.
  */
 function parseMessageInput(input, prefix) {
-	if (!isPlainObject(input)) throw invalidType(prefix.replace(/\.$/, '') || 'body', 'an object', input);
+	if (!isPlainObject(input))
+		throw invalidType(prefix.replace(/\.$/, '') || 'body', 'an object', input);
 	if (input.role === undefined) throw missing(`${prefix}role`);
-	if (!['user', 'assistant'].includes(input.role)) throw invalidValue(`${prefix}role`, input.role, ['user', 'assistant']);
+	if (!['user', 'assistant'].includes(input.role))
+		throw invalidValue(`${prefix}role`, input.role, ['user', 'assistant']);
 	const contentParam = `${prefix}content`;
 	let content;
 	if (input.content === undefined || input.content === null) throw missing(contentParam);
@@ -497,22 +557,29 @@ function checkTools(value, param) {
 	value.forEach((tool, i) => {
 		const toolParam = `${param}[${i}]`;
 		if (!isPlainObject(tool)) throw invalidType(toolParam, 'an object', tool);
-		if (!TOOL_TYPES.includes(tool.type)) throw invalidValue(`${toolParam}.type`, tool.type, TOOL_TYPES);
-		if (tool.type === 'function' && !(isPlainObject(tool.function) && typeof tool.function.name === 'string')) {
+		if (!TOOL_TYPES.includes(tool.type))
+			throw invalidValue(`${toolParam}.type`, tool.type, TOOL_TYPES);
+		if (
+			tool.type === 'function' &&
+			!(isPlainObject(tool.function) && typeof tool.function.name === 'string')
+		) {
 			throw missing(`${toolParam}.function.name`);
 		}
 	});
 }
 
 function checkOptionalString(value, param) {
-	if (value !== undefined && value !== null && typeof value !== 'string') throw invalidType(param, 'a string', value);
+	if (value !== undefined && value !== null && typeof value !== 'string')
+		throw invalidType(param, 'a string', value);
 }
 
 /** Run fields shared by POST /threads/{id}/runs and POST /threads/runs. */
 function checkRunBody(body) {
 	if (body.assistant_id === undefined || body.assistant_id === null) throw missing('assistant_id');
-	if (typeof body.assistant_id !== 'string') throw invalidType('assistant_id', 'a string', body.assistant_id);
-	for (const field of ['model', 'instructions', 'additional_instructions']) checkOptionalString(body[field], field);
+	if (typeof body.assistant_id !== 'string')
+		throw invalidType('assistant_id', 'a string', body.assistant_id);
+	for (const field of ['model', 'instructions', 'additional_instructions'])
+		checkOptionalString(body[field], field);
 	checkTools(body.tools, 'tools');
 	checkMetadata(body.metadata, 'metadata');
 	if (body.stream !== undefined && body.stream !== null && typeof body.stream !== 'boolean') {
@@ -528,7 +595,11 @@ function parseLimit(raw, maxPageSize) {
 	if (raw === undefined || raw === '') return Math.min(LIMITS.pageDefault, maxPageSize);
 	const limit = Number(raw);
 	if (!Number.isInteger(limit)) {
-		throw badRequest(`Invalid 'limit': expected an integer, but got '${raw}' instead.`, 'limit', 'invalid_type');
+		throw badRequest(
+			`Invalid 'limit': expected an integer, but got '${raw}' instead.`,
+			'limit',
+			'invalid_type',
+		);
 	}
 	if (limit < LIMITS.pageMin) {
 		throw badRequest(
@@ -550,7 +621,12 @@ function parseLimit(raw, maxPageSize) {
 function cursorIndex(items, id, param) {
 	const index = items.findIndex((item) => item.id === id);
 	// The real answer to an unknown cursor is unverified; a 400 makes client bugs visible (sandbox choice).
-	if (index < 0) throw badRequest(`Invalid '${param}': no object with id '${id}' in this list.`, param, 'invalid_value');
+	if (index < 0)
+		throw badRequest(
+			`Invalid '${param}': no object with id '${id}' in this list.`,
+			param,
+			'invalid_value',
+		);
 	return index;
 }
 
@@ -569,7 +645,9 @@ function listBody(items, query, maxPageSize) {
 	const end = query.before ? cursorIndex(ordered, query.before, 'before') : ordered.length;
 	const window = ordered.slice(start, Math.max(start, end));
 	const backwards = Boolean(query.before) && !query.after;
-	const data = backwards ? window.slice(Math.max(0, window.length - limit)) : window.slice(0, limit);
+	const data = backwards
+		? window.slice(Math.max(0, window.length - limit))
+		: window.slice(0, limit);
 	return {
 		object: 'list',
 		data,
@@ -605,21 +683,26 @@ function seedAssistants() {
 	});
 	return [
 		base(IDS.assistant, 'Sandbox Assistant', 'You are a helpful assistant.', []),
-		base(IDS.toolAssistant, 'Sandbox Weather Assistant', 'Use get_weather for questions about the weather.', [
-			{
-				type: 'function',
-				function: {
-					name: WEATHER_TOOL,
-					description: 'Current weather for a city',
-					parameters: {
-						type: 'object',
-						properties: { city: { type: 'string', description: 'City name, e.g. Berlin' } },
-						required: ['city'],
+		base(
+			IDS.toolAssistant,
+			'Sandbox Weather Assistant',
+			'Use get_weather for questions about the weather.',
+			[
+				{
+					type: 'function',
+					function: {
+						name: WEATHER_TOOL,
+						description: 'Current weather for a city',
+						parameters: {
+							type: 'object',
+							properties: { city: { type: 'string', description: 'City name, e.g. Berlin' } },
+							required: ['city'],
+						},
+						strict: false,
 					},
-					strict: false,
 				},
-			},
-		]),
+			],
+		),
 	];
 }
 
@@ -800,7 +883,11 @@ function findAssistant(api, id) {
 }
 
 function listAssistants(api, ctx) {
-	sendJson(ctx, 200, listBody(bySeq(api.state.assistants.values()), ctx.query, api.options.maxPageSize));
+	sendJson(
+		ctx,
+		200,
+		listBody(bySeq(api.state.assistants.values()), ctx.query, api.options.maxPageSize),
+	);
 }
 
 function getAssistant(api, ctx, { assistantId }) {
@@ -850,7 +937,8 @@ function updateThread(api, ctx, { threadId }) {
 	checkMetadata(body.metadata, 'metadata');
 	checkToolResources(body.tool_resources, 'tool_resources');
 	if (body.metadata !== undefined) thread.metadata = body.metadata ?? {};
-	if (body.tool_resources !== undefined) thread.tool_resources = normaliseToolResources(body.tool_resources);
+	if (body.tool_resources !== undefined)
+		thread.tool_resources = normaliseToolResources(body.tool_resources);
 	sendJson(ctx, 200, thread);
 }
 
@@ -899,7 +987,11 @@ function insertMessage(api, thread, fields, run = null) {
 }
 
 function activeRun(api, threadId) {
-	return [...api.state.runs.values()].find((r) => r.thread_id === threadId && ACTIVE_STATUSES.has(r.status)) || null;
+	return (
+		[...api.state.runs.values()].find(
+			(r) => r.thread_id === threadId && ACTIVE_STATUSES.has(r.status),
+		) || null
+	);
 }
 
 function createMessage(api, ctx, { threadId }) {
@@ -1062,7 +1154,8 @@ function createThreadAndRun(api, ctx) {
 	const prepared = prepareRun(api, body);
 	const thread = insertThread(api, threadInput);
 	const run = createRunRecord(api, thread, prepared);
-	if (body.stream === true) streamRun(api, ctx, run, { from: 0, prelude: [['thread.created', thread]] });
+	if (body.stream === true)
+		streamRun(api, ctx, run, { from: 0, prelude: [['thread.created', thread]] });
 	else sendJson(ctx, 200, run);
 }
 
@@ -1087,7 +1180,8 @@ function updateRun(api, ctx, { threadId, runId }) {
 /** queued/in_progress/requires_action -> cancelling now, cancelled one runStepMs later. */
 function cancelRun(api, ctx, { threadId, runId }) {
 	const run = findRun(api, threadId, runId);
-	if (!CANCELLABLE_STATUSES.has(run.status)) throw badRequest(`Cannot cancel run with status '${run.status}'.`);
+	if (!CANCELLABLE_STATUSES.has(run.status))
+		throw badRequest(`Cannot cancel run with status '${run.status}'.`);
 	stopLifecycle(api, run);
 	run.status = 'cancelling';
 	api.stats.cancelled += 1;
@@ -1118,13 +1212,16 @@ function submitToolOutputs(api, ctx, { threadId, runId }) {
 
 /** Every pending call must be answered once, each with a string output. */
 function checkToolOutputs(run, body) {
-	if (run.status !== 'requires_action') throw badRequest(`Runs in status "${run.status}" do not accept tool outputs.`);
+	if (run.status !== 'requires_action')
+		throw badRequest(`Runs in status "${run.status}" do not accept tool outputs.`);
 	if (body.tool_outputs === undefined || body.tool_outputs === null) throw missing('tool_outputs');
-	if (!Array.isArray(body.tool_outputs)) throw invalidType('tool_outputs', 'an array', body.tool_outputs);
+	if (!Array.isArray(body.tool_outputs))
+		throw invalidType('tool_outputs', 'an array', body.tool_outputs);
 	body.tool_outputs.forEach((item, i) => {
 		if (!isPlainObject(item)) throw invalidType(`tool_outputs[${i}]`, 'an object', item);
 		if (typeof item.tool_call_id !== 'string') throw missing(`tool_outputs[${i}].tool_call_id`);
-		if (typeof item.output !== 'string') throw invalidType(`tool_outputs[${i}].output`, 'a string', item.output);
+		if (typeof item.output !== 'string')
+			throw invalidType(`tool_outputs[${i}].output`, 'a string', item.output);
 	});
 	if (body.stream !== undefined && body.stream !== null && typeof body.stream !== 'boolean') {
 		throw invalidType('stream', 'a boolean', body.stream);
@@ -1134,7 +1231,10 @@ function checkToolOutputs(run, body) {
 	const sameSet = got.length === expected.length && expected.every((id) => got.includes(id));
 	if (!sameSet) {
 		const list = (ids) => `[${ids.map((id) => `'${id}'`).join(', ')}]`;
-		throw badRequest(`Expected tool outputs for call_ids ${list(expected)}, got ${list(got)}`, 'tool_outputs');
+		throw badRequest(
+			`Expected tool outputs for call_ids ${list(expected)}, got ${list(got)}`,
+			'tool_outputs',
+		);
 	}
 	return body.tool_outputs;
 }
@@ -1229,7 +1329,9 @@ function startWork(api, run) {
 	emitRunEvent(api, run, 'thread.run.in_progress', run);
 	const outcome = run._outcome;
 	if (run._toolOutputs) {
-		schedule(api, run, api.options.runStepMs, () => writeAnswer(api, run, composeToolAnswer(run._toolOutputs)));
+		schedule(api, run, api.options.runStepMs, () =>
+			writeAnswer(api, run, composeToolAnswer(run._toolOutputs)),
+		);
 	} else if (outcome.kind === 'hang') {
 		// stays in_progress until cancelled
 	} else if (outcome.kind === 'fail') {
@@ -1237,9 +1339,11 @@ function startWork(api, run) {
 	} else if (outcome.kind === 'tool') {
 		schedule(api, run, api.options.runStepMs, () => requestToolCall(api, run));
 	} else {
-		schedule(api, run, api.options.runStepMs, () => searchFiles(api, run, outcome.cited, () =>
-			writeAnswer(api, run, composeAnswer(outcome.text), outcome.cited),
-		));
+		schedule(api, run, api.options.runStepMs, () =>
+			searchFiles(api, run, outcome.cited, () =>
+				writeAnswer(api, run, composeAnswer(outcome.text), outcome.cited),
+			),
+		);
 	}
 }
 
@@ -1268,7 +1372,13 @@ function requestToolCall(api, run) {
 	run.required_action = {
 		type: 'submit_tool_outputs',
 		submit_tool_outputs: {
-			tool_calls: [{ id: call.id, type: 'function', function: { name: WEATHER_TOOL, arguments: WEATHER_ARGUMENTS } }],
+			tool_calls: [
+				{
+					id: call.id,
+					type: 'function',
+					function: { name: WEATHER_TOOL, arguments: WEATHER_ARGUMENTS },
+				},
+			],
 		},
 	};
 	emitRunEvent(api, run, 'thread.run.requires_action', run);
@@ -1280,7 +1390,12 @@ function requestToolCall(api, run) {
  */
 function writeAnswer(api, run, text, citedFileIds = []) {
 	const thread = api.state.threads.get(run.thread_id);
-	const message = insertMessage(api, thread, { role: 'assistant', content: [], status: 'in_progress' }, run);
+	const message = insertMessage(
+		api,
+		thread,
+		{ role: 'assistant', content: [], status: 'in_progress' },
+		run,
+	);
 	run._message = message;
 	insertStep(api, run, { type: 'message_creation', message_creation: { message_id: message.id } });
 	emitRunEvent(api, run, 'thread.message.created', message);
@@ -1304,7 +1419,8 @@ function writeDeltas(api, run, message, pieces, index) {
 			completeAnswer(api, run, message, pieces.length);
 			return;
 		}
-		if (message.content.length === 0) message.content.push({ type: 'text', text: { value: '', annotations: [] } });
+		if (message.content.length === 0)
+			message.content.push({ type: 'text', text: { value: '', annotations: [] } });
 		const text = message.content[0].text;
 		const { value, fileId } = pieces[index];
 		const delta = { value };
@@ -1345,8 +1461,15 @@ function completeAnswer(api, run, message, completionTokens) {
 /** Rough token counts (words), so clients that show usage see plausible numbers. */
 function usageFor(api, run, completionTokens) {
 	const messages = (api.state.messages.get(run.thread_id) || []).filter((m) => m.run_id !== run.id);
-	const promptTokens = messages.reduce((sum, m) => sum + countWords(messageText(m)), countWords(run.instructions));
-	return { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens };
+	const promptTokens = messages.reduce(
+		(sum, m) => sum + countWords(messageText(m)),
+		countWords(run.instructions),
+	);
+	return {
+		prompt_tokens: promptTokens,
+		completion_tokens: completionTokens,
+		total_tokens: promptTokens + completionTokens,
+	};
 }
 
 /** Terminal status: timestamps, usage and the matching thread.run.<status> event. */
@@ -1400,7 +1523,10 @@ function stepDeltaFor(stepData) {
 	const details = step.step_details;
 	const delta =
 		details.type === 'tool_calls'
-			? { type: 'tool_calls', tool_calls: details.tool_calls.map((call, index) => ({ index, ...call })) }
+			? {
+					type: 'tool_calls',
+					tool_calls: details.tool_calls.map((call, index) => ({ index, ...call })),
+				}
 			: details;
 	return { id: step.id, object: 'thread.run.step.delta', delta: { step_details: delta } };
 }
@@ -1442,7 +1568,9 @@ function streamRun(api, ctx, run, { from, prelude = [] }) {
 		}
 		if (entry.event === 'thread.message.delta' && !unknownSent) {
 			unknownSent = true;
-			noise('event: x.unknown.event\ndata: {"note":"clients must ignore events they do not know"}\n\n');
+			noise(
+				'event: x.unknown.event\ndata: {"note":"clients must ignore events they do not know"}\n\n',
+			);
 		}
 		if (STREAM_END_EVENTS.has(entry.event)) {
 			if (send('done', '[DONE]')) stream.end();

@@ -62,19 +62,33 @@ function closeObjects(node) {
 	const copy = {};
 	for (const [key, value] of Object.entries(node)) {
 		// `properties` maps names to schemas: close the schemas, never treat the map as one.
-		copy[key] = key === 'properties' ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, closeObjects(v)])) : closeObjects(value);
+		copy[key] =
+			key === 'properties'
+				? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, closeObjects(v)]))
+				: closeObjects(value);
 	}
-	if (copy.properties && copy.additionalProperties === undefined && copy.unevaluatedProperties === undefined) {
+	if (
+		copy.properties &&
+		copy.additionalProperties === undefined &&
+		copy.unevaluatedProperties === undefined
+	) {
 		copy.unevaluatedProperties = false;
 	}
 	return copy;
 }
 
 function newAjv() {
-	const ajv = new Ajv2020({ strict: false, allErrors: true, verbose: true, validateSchema: false, unicodeRegExp: false });
+	const ajv = new Ajv2020({
+		strict: false,
+		allErrors: true,
+		verbose: true,
+		validateSchema: false,
+		unicodeRegExp: false,
+	});
 	addFormats(ajv);
 	// Formats of the documents that say nothing checkable beyond the type.
-	for (const format of ['unixtime', 'double', 'float', 'int32', 'int64', 'binary']) ajv.addFormat(format, true);
+	for (const format of ['unixtime', 'double', 'float', 'int32', 'int64', 'binary'])
+		ajv.addFormat(format, true);
 	return ajv;
 }
 
@@ -84,7 +98,10 @@ function absoluteRefs(node, base) {
 	if (!node || typeof node !== 'object') return node;
 	const copy = {};
 	for (const [key, value] of Object.entries(node)) {
-		copy[key] = key === '$ref' && typeof value === 'string' && value.startsWith('#') ? `${base}${value}` : absoluteRefs(value, base);
+		copy[key] =
+			key === '$ref' && typeof value === 'string' && value.startsWith('#')
+				? `${base}${value}`
+				: absoluteRefs(value, base);
 	}
 	return copy;
 }
@@ -109,16 +126,26 @@ function templateRegex(template) {
 /** What one query parameter's schema expects of its raw text(s). */
 function coerceQuery(values, schema, param) {
 	const scalar = (raw, itemSchema) => {
-		const type = Array.isArray(itemSchema?.type) ? itemSchema.type.find((t) => t !== 'null') : itemSchema?.type;
-		if ((type === 'integer' || type === 'number') && /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/.test(raw.trim())) return Number(raw);
+		const type = Array.isArray(itemSchema?.type)
+			? itemSchema.type.find((t) => t !== 'null')
+			: itemSchema?.type;
+		if (
+			(type === 'integer' || type === 'number') &&
+			/^-?\d+(\.\d+)?([eE][-+]?\d+)?$/.test(raw.trim())
+		)
+			return Number(raw);
 		// The words a FastAPI/pydantic server reads as booleans (the others only send true/false).
-		if (type === 'boolean' && /^(true|false|1|0|yes|no|on|off)$/i.test(raw)) return /^(true|1|yes|on)$/i.test(raw);
+		if (type === 'boolean' && /^(true|false|1|0|yes|no|on|off)$/i.test(raw))
+			return /^(true|1|yes|on)$/i.test(raw);
 		return raw;
 	};
 	const type = Array.isArray(schema?.type) ? schema.type.find((t) => t !== 'null') : schema?.type;
 	if (type === 'array') {
 		// form style: exploded (repeated) by default; explode: false is comma-separated. Both are read.
-		const items = param.explode === false || values.some((v) => v.includes(',')) ? values.flatMap((v) => v.split(',')) : values;
+		const items =
+			param.explode === false || values.some((v) => v.includes(','))
+				? values.flatMap((v) => v.split(','))
+				: values;
 		return items.map((item) => scalar(item, schema.items));
 	}
 	return scalar(values[values.length - 1], schema);
@@ -219,40 +246,87 @@ class SpecValidator {
 
 		for (const param of op.parameters) {
 			if (param.in === 'path') {
-				this.checkValue(`${op.id}:path:${param.name}`, param.schema, params[param.name], 'path', [param.name], errors);
+				this.checkValue(
+					`${op.id}:path:${param.name}`,
+					param.schema,
+					params[param.name],
+					'path',
+					[param.name],
+					errors,
+				);
 			} else if (param.in === 'query') {
 				declared.add(param.name);
 				const values = request.searchParams.getAll(param.name);
 				if (values.length === 0) {
-					if (param.required) errors.push({ in: 'query', path: [param.name], keyword: 'required', params: { missingProperty: param.name }, message: 'is required' });
+					if (param.required)
+						errors.push({
+							in: 'query',
+							path: [param.name],
+							keyword: 'required',
+							params: { missingProperty: param.name },
+							message: 'is required',
+						});
 					continue;
 				}
 				const value = coerceQuery(values, param.schema || {}, param);
-				this.checkValue(`${op.id}:query:${param.name}`, param.schema, value, 'query', [param.name], errors);
+				this.checkValue(
+					`${op.id}:query:${param.name}`,
+					param.schema,
+					value,
+					'query',
+					[param.name],
+					errors,
+				);
 			} else if (param.in === 'header') {
 				const value = request.headers[param.name.toLowerCase()];
 				if (value === undefined && param.required) {
-					errors.push({ in: 'header', path: [param.name], keyword: 'required', params: { missingProperty: param.name }, message: 'is required' });
+					errors.push({
+						in: 'header',
+						path: [param.name],
+						keyword: 'required',
+						params: { missingProperty: param.name },
+						message: 'is required',
+					});
 				}
 			}
 		}
 		for (const name of new Set(request.searchParams.keys())) {
-			if (!declared.has(name)) undocumented.push({ in: 'query', path: [name], message: `query parameter '${name}' is not in the ${this.name} document` });
+			if (!declared.has(name))
+				undocumented.push({
+					in: 'query',
+					path: [name],
+					message: `query parameter '${name}' is not in the ${this.name} document`,
+				});
 		}
 
-		const content = op.requestBody && op.requestBody.content && op.requestBody.content['application/json'];
+		const content =
+			op.requestBody && op.requestBody.content && op.requestBody.content['application/json'];
 		const body = request.body;
-		const empty = body === undefined || (body && typeof body === 'object' && !Array.isArray(body) && Object.keys(body).length === 0);
+		const empty =
+			body === undefined ||
+			(body && typeof body === 'object' && !Array.isArray(body) && Object.keys(body).length === 0);
 		if (content && content.schema) {
 			if (body === undefined) {
-				if (op.requestBody.required) errors.push({ in: 'body', path: [], keyword: 'required', params: {}, message: 'a JSON body is required' });
+				if (op.requestBody.required)
+					errors.push({
+						in: 'body',
+						path: [],
+						keyword: 'required',
+						params: {},
+						message: 'a JSON body is required',
+					});
 			} else {
 				const before = errors.length;
 				this.checkValue(`${op.id}:body`, content.schema, body, 'body', [], errors);
-				if (errors.length === before) this.findUndocumented(`${op.id}:body`, content.schema, body, undocumented);
+				if (errors.length === before)
+					this.findUndocumented(`${op.id}:body`, content.schema, body, undocumented);
 			}
 		} else if (!empty) {
-			undocumented.push({ in: 'body', path: [], message: `${op.method} ${op.template} takes no body in the ${this.name} document` });
+			undocumented.push({
+				in: 'body',
+				path: [],
+				message: `${op.method} ${op.template} takes no body in the ${this.name} document`,
+			});
 		}
 		return { operation: op.id, template: op.template, errors, undocumented };
 	}
@@ -269,7 +343,11 @@ class SpecValidator {
 		if (validate(value)) return;
 		const found = validate.errors.filter((e) => e.keyword === 'unevaluatedProperties');
 		if (found.length === 0) {
-			undocumented.push({ in: 'body', path: [], message: 'the body matches the document only through fields it does not name' });
+			undocumented.push({
+				in: 'body',
+				path: [],
+				message: 'the body matches the document only through fields it does not name',
+			});
 			return;
 		}
 		const seen = new Set();
@@ -278,7 +356,11 @@ class SpecValidator {
 			const label = formatPath(normalised.path);
 			if (seen.has(label)) continue;
 			seen.add(label);
-			undocumented.push({ in: 'body', path: normalised.path, message: `field '${label}' is not in the ${this.name} document` });
+			undocumented.push({
+				in: 'body',
+				path: normalised.path,
+				message: `field '${label}' is not in the ${this.name} document`,
+			});
 		}
 	}
 
@@ -287,8 +369,13 @@ class SpecValidator {
 		const op = this.operations.find((o) => o.id === operationId);
 		if (!op) return null;
 		const response = this.deref(op.responses[String(status)] || op.responses.default);
-		const content = response && response.content && (response.content[contentType] || response.content['application/json']);
-		return content && content.schema ? { key: `${op.id}:response:${status}:${contentType}`, schema: content.schema } : null;
+		const content =
+			response &&
+			response.content &&
+			(response.content[contentType] || response.content['application/json']);
+		return content && content.schema
+			? { key: `${op.id}:response:${status}:${contentType}`, schema: content.schema }
+			: null;
 	}
 
 	/** Errors of a response body against a schema (or a named component schema); [] when valid. */
@@ -313,9 +400,18 @@ function normaliseError(error, where, prefix) {
 	const pathSegments = [...prefix, ...segments];
 	if (error.keyword === 'required') pathSegments.push(error.params.missingProperty);
 	if (error.keyword === 'additionalProperties') pathSegments.push(error.params.additionalProperty);
-	if (error.keyword === 'unevaluatedProperties') pathSegments.push(error.params.unevaluatedProperty);
-	const schemaType = error.parentSchema && [].concat(error.parentSchema.type || []).find((t) => t !== 'null');
-	return { in: where, path: pathSegments, keyword: error.keyword, params: error.params, message: error.message, schemaType };
+	if (error.keyword === 'unevaluatedProperties')
+		pathSegments.push(error.params.unevaluatedProperty);
+	const schemaType =
+		error.parentSchema && [].concat(error.parentSchema.type || []).find((t) => t !== 'null');
+	return {
+		in: where,
+		path: pathSegments,
+		keyword: error.keyword,
+		params: error.params,
+		message: error.message,
+		schemaType,
+	};
 }
 
 const KEYWORD_RANK = { additionalProperties: 0, required: 1, enum: 2, const: 2, type: 4 };
@@ -337,11 +433,26 @@ function primaryError(errors) {
 	pool.sort((a, b) => (KEYWORD_RANK[a.keyword] ?? 3) - (KEYWORD_RANK[b.keyword] ?? 3));
 	const first = pool[0];
 	if (first.keyword === 'type') {
-		const types = [...new Set(pool.filter((e) => e.keyword === 'type').flatMap((e) => [].concat(e.params.type)))].filter((t) => t !== 'null');
-		return { ...first, params: { ...first.params, type: types.length ? types : first.params.type } };
+		const types = [
+			...new Set(pool.filter((e) => e.keyword === 'type').flatMap((e) => [].concat(e.params.type))),
+		].filter((t) => t !== 'null');
+		return {
+			...first,
+			params: { ...first.params, type: types.length ? types : first.params.type },
+		};
 	}
 	if (first.keyword === 'enum' || first.keyword === 'const') {
-		const allowed = [...new Set(pool.flatMap((e) => (e.keyword === 'enum' ? e.params.allowedValues : e.keyword === 'const' ? [e.params.allowedValue] : [])))];
+		const allowed = [
+			...new Set(
+				pool.flatMap((e) =>
+					e.keyword === 'enum'
+						? e.params.allowedValues
+						: e.keyword === 'const'
+							? [e.params.allowedValue]
+							: [],
+				),
+			),
+		];
 		return { ...first, keyword: 'enum', params: { allowedValues: allowed } };
 	}
 	return first;
@@ -349,12 +460,19 @@ function primaryError(errors) {
 
 /** ['thread', 'messages', 0, 'role'] -> 'thread.messages[0].role' */
 function formatPath(segments) {
-	return segments.reduce((text, part) => (typeof part === 'number' ? `${text}[${part}]` : text ? `${text}.${part}` : String(part)), '');
+	return segments.reduce(
+		(text, part) =>
+			typeof part === 'number' ? `${text}[${part}]` : text ? `${text}.${part}` : String(part),
+		'',
+	);
 }
 
 /** The value at a path of a body, for messages ("got 3"). */
 function valueAt(root, segments) {
-	return segments.reduce((obj, key) => (obj === undefined || obj === null ? undefined : obj[key]), root);
+	return segments.reduce(
+		(obj, key) => (obj === undefined || obj === null ? undefined : obj[key]),
+		root,
+	);
 }
 
 // One compiled validator per document and process: compiling takes a moment, checking is fast.
@@ -362,7 +480,11 @@ const loaded = new Map();
 
 function specFor(name) {
 	if (!loaded.has(name)) {
-		const files = { openai: 'openai-assistants.yaml', griptape: 'griptape-openapi.json', haufe: 'haufe-documented.json' };
+		const files = {
+			openai: 'openai-assistants.yaml',
+			griptape: 'griptape-openapi.json',
+			haufe: 'haufe-documented.json',
+		};
 		loaded.set(name, new SpecValidator(loadDocument(files[name]), { name }));
 	}
 	return loaded.get(name);
@@ -379,7 +501,14 @@ function recordCheck(ctx, check, rejected) {
 	entry.spec = {
 		operation: check ? check.operation : null,
 		rejected: Boolean(rejected),
-		errors: check ? check.errors.map((e) => ({ in: e.in, path: formatPath(e.path), keyword: e.keyword, message: e.message })) : [],
+		errors: check
+			? check.errors.map((e) => ({
+					in: e.in,
+					path: formatPath(e.path),
+					keyword: e.keyword,
+					message: e.message,
+				}))
+			: [],
 		undocumented: check ? check.undocumented.map((u) => u.message) : [],
 		responseErrors: [],
 	};
@@ -390,7 +519,9 @@ function recordResponseErrors(ctx, what, errors) {
 	if (!errors.length || !ctx.logEntry) return;
 	if (!ctx.logEntry.spec) recordCheck(ctx, null, false);
 	for (const e of errors.slice(0, 5)) {
-		ctx.logEntry.spec.responseErrors.push(`${what}: ${formatPath(e.path) || '(root)'} ${e.message}`);
+		ctx.logEntry.spec.responseErrors.push(
+			`${what}: ${formatPath(e.path) || '(root)'} ${e.message}`,
+		);
 	}
 }
 
@@ -401,10 +532,24 @@ function recordResponseErrors(ctx, what, errors) {
  */
 function checkContext(ctx, name, { unknownBodyFieldsAreErrors = false } = {}) {
 	const spec = specFor(name);
-	const check = spec.checkRequest({ method: ctx.method, subpath: ctx.subpath, searchParams: ctx.searchParams, body: ctx.body, headers: ctx.headers });
+	const check = spec.checkRequest({
+		method: ctx.method,
+		subpath: ctx.subpath,
+		searchParams: ctx.searchParams,
+		body: ctx.body,
+		headers: ctx.headers,
+	});
 	if (check && unknownBodyFieldsAreErrors) {
 		const unknown = check.undocumented.filter((u) => u.in === 'body' && u.path.length > 0);
-		check.errors.push(...unknown.map((u) => ({ in: 'body', path: u.path, keyword: 'additionalProperties', params: {}, message: 'is not a parameter of this operation' })));
+		check.errors.push(
+			...unknown.map((u) => ({
+				in: 'body',
+				path: u.path,
+				keyword: 'additionalProperties',
+				params: {},
+				message: 'is not a parameter of this operation',
+			})),
+		);
 		check.undocumented = check.undocumented.filter((u) => !unknown.includes(u));
 	}
 	recordCheck(ctx, check, check && check.errors.length > 0);
@@ -419,14 +564,30 @@ function checkAnswers(ctx, spec, check, schemaFor) {
 	ctx.onJson = (status, body) => {
 		const response = schemaFor(status);
 		if (!response) {
-			recordResponseErrors(ctx, `${status} answer`, [{ path: [], message: `status ${status} is not in the document for ${check.operation}` }]);
+			recordResponseErrors(ctx, `${status} answer`, [
+				{ path: [], message: `status ${status} is not in the document for ${check.operation}` },
+			]);
 			return;
 		}
 		const errors = spec.checkAgainst(response.key, response.schema, body);
-		recordResponseErrors(ctx, `${status} answer`, response.ignore ? errors.filter((e) => !response.ignore(e, body)) : errors);
+		recordResponseErrors(
+			ctx,
+			`${status} answer`,
+			response.ignore ? errors.filter((e) => !response.ignore(e, body)) : errors,
+		);
 	};
 }
 
 module.exports = {
 	checkContext,
-	checkAnswers, SpecValidator, specFor, loadDocument, primaryError, formatPath, valueAt, recordCheck, recordResponseErrors, SPEC_DIR };
+	checkAnswers,
+	SpecValidator,
+	specFor,
+	loadDocument,
+	primaryError,
+	formatPath,
+	valueAt,
+	recordCheck,
+	recordResponseErrors,
+	SPEC_DIR,
+};

@@ -37,7 +37,10 @@ async function importExamples(api, sandbox, credentials) {
 	await api.ensureDataTable(CONVERSATIONS_TABLE.name, CONVERSATIONS_TABLE.columns);
 	const imported = [];
 	const chats = [];
-	for (const file of fs.readdirSync(path.join(ROOT, 'examples')).filter((name) => name.endsWith('.json')).sort()) {
+	for (const file of fs
+		.readdirSync(path.join(ROOT, 'examples'))
+		.filter((name) => name.endsWith('.json'))
+		.sort()) {
 		const example = loadExample(file, replacements);
 		const workflow = await api.importAndPublish(example);
 		imported.push(`${workflow.name} (${file})`);
@@ -61,8 +64,14 @@ async function main() {
 	say(`sandbox at ${sandbox.url}`);
 
 	fs.mkdirSync(USER_FOLDER, { recursive: true });
-	const n8n = await startN8n({ userFolder: USER_FOLDER, port: N8N_PORT, logFile: path.join(USER_FOLDER, 'n8n.log') });
-	say(`n8n ready in ${Math.round(n8n.startupMs / 1000)} s (log: ${path.relative(ROOT, path.join(USER_FOLDER, 'n8n.log'))})`);
+	const n8n = await startN8n({
+		userFolder: USER_FOLDER,
+		port: N8N_PORT,
+		logFile: path.join(USER_FOLDER, 'n8n.log'),
+	});
+	say(
+		`n8n ready in ${Math.round(n8n.startupMs / 1000)} s (log: ${path.relative(ROOT, path.join(USER_FOLDER, 'n8n.log'))})`,
+	);
 
 	let stopping = false;
 	const stop = async (code) => {
@@ -84,7 +93,11 @@ async function main() {
 			haufe: await api.upsertCredential({
 				name: 'Haufe Copilot (sandbox)',
 				type: 'haufeCopilotApi',
-				data: { apiKey: 'sandbox-haufe-key', baseUrl: sandbox.haufe.baseUrl, licenceId: 'SANDBOX-LICENCE' },
+				data: {
+					apiKey: 'sandbox-haufe-key',
+					baseUrl: sandbox.haufe.baseUrl,
+					licenceId: 'SANDBOX-LICENCE',
+				},
 			}),
 			griptape: await api.upsertCredential({
 				name: 'Griptape Cloud (sandbox)',
@@ -95,7 +108,12 @@ async function main() {
 		credentials.agentChat = await api.upsertCredential({
 			name: 'Agent Chat (sandbox)',
 			type: 'agentChatApi',
-			data: { siteUrl: sandbox.agentChat.siteUrl, authMethod: 'password', email: 'user@example.com', password: 'correct-horse-battery' },
+			data: {
+				siteUrl: sandbox.agentChat.siteUrl,
+				authMethod: 'password',
+				email: 'user@example.com',
+				password: 'correct-horse-battery',
+			},
 		});
 		credentials.openAiThreads = await api.upsertCredential({
 			name: 'OpenAI-compatible Threads (sandbox)',

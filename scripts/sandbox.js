@@ -36,7 +36,8 @@ function parseArgs(argv) {
 function resolvePort(raw) {
 	const value = raw ?? process.env.SANDBOX_PORT ?? DEFAULT_PORT;
 	const port = Number(value);
-	if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`Invalid port: ${value}`);
+	if (!Number.isInteger(port) || port < 0 || port > 65535)
+		throw new Error(`Invalid port: ${value}`);
 	return port;
 }
 
@@ -56,22 +57,38 @@ async function main() {
 
 	console.log(`Sandbox listening on ${sandbox.url}`);
 	console.log(`  Haufe Copilot base URL:  ${sandbox.haufe.baseUrl}`);
-	console.log(`  Haufe Copilot API key:   ${envKey ? '(from SANDBOX_HAUFE_API_KEY)' : BUILT_IN_HAUFE_KEY}`);
+	console.log(
+		`  Haufe Copilot API key:   ${envKey ? '(from SANDBOX_HAUFE_API_KEY)' : BUILT_IN_HAUFE_KEY}`,
+	);
 	console.log(`  Griptape Cloud base URL: ${sandbox.griptape.baseUrl}`);
-	console.log(`  Griptape Cloud API key:  ${griptapeEnvKey ? '(from SANDBOX_GRIPTAPE_API_KEY)' : BUILT_IN_GRIPTAPE_KEY} (Bearer)`);
+	console.log(
+		`  Griptape Cloud API key:  ${griptapeEnvKey ? '(from SANDBOX_GRIPTAPE_API_KEY)' : BUILT_IN_GRIPTAPE_KEY} (Bearer)`,
+	);
 	console.log(`  OpenAI Assistants URL:   ${sandbox.openai.baseUrl}`);
-	console.log(`  OpenAI Assistants key:   ${sandbox.openai.options.apiKeys[0]} (Bearer; OpenAI-Beta: assistants=v2)`);
-	console.log(`  Agent chat site URL:     ${sandbox.agentChat.siteUrl} (Agent API Path ${sandbox.agentChat.apiPath})`);
+	console.log(
+		`  OpenAI Assistants key:   ${sandbox.openai.options.apiKeys[0]} (Bearer; OpenAI-Beta: assistants=v2)`,
+	);
+	console.log(
+		`  Agent chat site URL:     ${sandbox.agentChat.siteUrl} (Agent API Path ${sandbox.agentChat.apiPath})`,
+	);
 	// Public fixture login (like the keys above); mfa@example.com and nounits@example.com have the same password.
-	console.log('  Agent chat login:        user@example.com / correct-horse-battery (session cookie + X-CSRFToken)');
-	console.log(`  Control:                 ${sandbox.url}/__sandbox/{reset,faults,stats,config,requests}`);
+	console.log(
+		'  Agent chat login:        user@example.com / correct-horse-battery (session cookie + X-CSRFToken)',
+	);
+	console.log(
+		`  Control:                 ${sandbox.url}/__sandbox/{reset,faults,stats,config,requests}`,
+	);
 
 	if (args.verbose) {
 		sandbox.on('request', (entry) => {
-			console.log(`${new Date(entry.at).toISOString()} ${entry.method} ${entry.path} -> ${entry.status ?? 'no response'}${entry.fault ? ` [fault: ${entry.fault}]` : ''}`);
+			console.log(
+				`${new Date(entry.at).toISOString()} ${entry.method} ${entry.path} -> ${entry.status ?? 'no response'}${entry.fault ? ` [fault: ${entry.fault}]` : ''}`,
+			);
 		});
 	}
-	sandbox.on('handlerError', (error) => console.error('Sandbox handler error:', error.stack || error.message));
+	sandbox.on('handlerError', (error) =>
+		console.error('Sandbox handler error:', error.stack || error.message),
+	);
 
 	let stopping = false;
 	const stop = async (signal) => {

@@ -26,7 +26,13 @@ const say = (message) => console.log(`[screenshots] ${message}`);
 
 /** Each picture: the example, and how it is run in the editor before the shot. */
 const SHOTS = [
-	{ image: 'haufe-copilot-batch', example: 'scheduled-batch-questions.json', lastNode: 'Table', viewport: { width: 1280, height: 560 }, zoomOut: true },
+	{
+		image: 'haufe-copilot-batch',
+		example: 'scheduled-batch-questions.json',
+		lastNode: 'Table',
+		viewport: { width: 1280, height: 560 },
+		zoomOut: true,
+	},
 	{
 		image: 'griptape-cloud-run',
 		example: 'griptape-run-and-wait.json',
@@ -58,7 +64,8 @@ async function callTestWebhook(baseUrl, { path: webhookPath, body }) {
 		});
 		await response.text();
 		if (response.status !== 404) return response.status;
-		if (Date.now() > deadline) throw new Error(`the test webhook ${webhookPath} was not registered within 30 s`);
+		if (Date.now() > deadline)
+			throw new Error(`the test webhook ${webhookPath} was not registered within 30 s`);
 		await new Promise((resolve) => setTimeout(resolve, 250));
 	}
 }
@@ -73,7 +80,11 @@ async function main() {
 	let browser;
 	try {
 		sandbox = await startSandbox({ port: await freePort() });
-		n8n = await startN8n({ userFolder, port: await freePort(), logFile: path.join(userFolder, 'n8n.log') });
+		n8n = await startN8n({
+			userFolder,
+			port: await freePort(),
+			logFile: path.join(userFolder, 'n8n.log'),
+		});
 		say(`n8n ready at ${n8n.baseUrl} in ${Math.round(n8n.startupMs / 1000)} s`);
 		const api = new N8nApi(n8n.baseUrl);
 		await api.signIn();
@@ -81,7 +92,11 @@ async function main() {
 			HAUFE_CREDENTIAL_ID: await api.upsertCredential({
 				name: 'Haufe Copilot account',
 				type: 'haufeCopilotApi',
-				data: { apiKey: 'sandbox-haufe-key', baseUrl: sandbox.haufe.baseUrl, licenceId: 'SANDBOX-LICENCE' },
+				data: {
+					apiKey: 'sandbox-haufe-key',
+					baseUrl: sandbox.haufe.baseUrl,
+					licenceId: 'SANDBOX-LICENCE',
+				},
 			}),
 			GRIPTAPE_CREDENTIAL_ID: await api.upsertCredential({
 				name: 'Griptape Cloud account',
@@ -91,7 +106,12 @@ async function main() {
 			AGENT_CHAT_CREDENTIAL_ID: await api.upsertCredential({
 				name: 'Agent Chat account',
 				type: 'agentChatApi',
-				data: { siteUrl: sandbox.agentChat.siteUrl, authMethod: 'password', email: 'user@example.com', password: 'correct-horse-battery' },
+				data: {
+					siteUrl: sandbox.agentChat.siteUrl,
+					authMethod: 'password',
+					email: 'user@example.com',
+					password: 'correct-horse-battery',
+				},
 			}),
 			OPENAI_THREADS_CREDENTIAL_ID: await api.upsertCredential({
 				name: 'OpenAI-compatible Threads account',
@@ -123,15 +143,20 @@ async function main() {
 		fs.mkdirSync(IMAGES, { recursive: true });
 		for (const shot of SHOTS) {
 			await page.setViewportSize(shot.viewport ?? VIEWPORT);
-			const workflow = await api.importAndPublish(loadExample(shot.example, replacements), { publish: false });
+			const workflow = await api.importAndPublish(loadExample(shot.example, replacements), {
+				publish: false,
+			});
 			await page.goto(`${n8n.baseUrl}/workflow/${workflow.id}`);
 			await page.locator('[data-test-id="canvas-node"]').first().waitFor();
 			await page.locator('[data-test-id="execute-workflow-button"]').click();
 			if (shot.webhook) await callTestWebhook(n8n.baseUrl, shot.webhook);
 			const last = page.locator(`[data-test-id="canvas-node"][data-node-name="${shot.lastNode}"]`);
-			await last.locator('[data-test-id="canvas-node-status-success"]').waitFor({ timeout: 120_000 });
+			await last
+				.locator('[data-test-id="canvas-node-status-success"]')
+				.waitFor({ timeout: 120_000 });
 			// Without the "executed" notice, and with the whole workflow in view (the canvas's Zoom to Fit).
-			for (const close of await page.locator('.el-notification__closeBtn').all()) await close.click().catch(() => undefined);
+			for (const close of await page.locator('.el-notification__closeBtn').all())
+				await close.click().catch(() => undefined);
 			await page.locator('[data-test-id="zoom-to-fit"]').click();
 			// Room for what Zoom to Fit leaves out: the "Execute workflow" button beside a second trigger.
 			if (shot.zoomOut) await page.locator('[data-test-id="zoom-out-button"]').click();

@@ -19,7 +19,11 @@ const NODES = ['AgentChat', 'GriptapeCloud', 'HaufeCopilot', 'OpenAiThreads'];
 require.extensions['.ts'] = (module, filename) => {
 	const { outputText } = ts.transpileModule(fs.readFileSync(filename, 'utf8'), {
 		fileName: filename,
-		compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+		compilerOptions: {
+			module: ts.ModuleKind.CommonJS,
+			target: ts.ScriptTarget.ES2022,
+			esModuleInterop: true,
+		},
 	});
 	module._compile(outputText, filename);
 };
@@ -40,14 +44,22 @@ for (const name of NODES) {
 	const { resources } = require(path.join(ROOT, 'nodes', name, 'actions/router.ts'));
 	const source = fs.readFileSync(file, 'utf8');
 	const found = source.match(SUBTITLE) ?? [];
-	if (found.length !== 1) throw new Error(`${path.relative(ROOT, file)}: expected one "subtitle:" followed by a string on the next line, found ${found.length}`);
-	const written = source.replace(SUBTITLE, (_match, key) => `${key}${literal(actionSubtitle(resources))}`);
+	if (found.length !== 1)
+		throw new Error(
+			`${path.relative(ROOT, file)}: expected one "subtitle:" followed by a string on the next line, found ${found.length}`,
+		);
+	const written = source.replace(
+		SUBTITLE,
+		(_match, key) => `${key}${literal(actionSubtitle(resources))}`,
+	);
 	if (written === source) continue;
 	stale.push(path.relative(ROOT, file));
 	if (!check) fs.writeFileSync(file, written);
 }
 if (check && stale.length) {
-	console.error(`Stale subtitle in ${stale.join(', ')}: run \`node scripts/subtitles.js\` (npm run build does).`);
+	console.error(
+		`Stale subtitle in ${stale.join(', ')}: run \`node scripts/subtitles.js\` (npm run build does).`,
+	);
 	process.exit(1);
 }
 if (!check && stale.length) console.log(`Subtitle written: ${stale.join(', ')}`);

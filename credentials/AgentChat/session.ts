@@ -23,7 +23,11 @@ interface Session {
 
 function addPair(cookies: Record<string, string>, pair: string) {
 	const index = pair.indexOf('=');
-	if (index > 0) cookies[pair.slice(0, index).trim()] = pair.slice(index + 1).trim().replace(/^"(.*)"$/, '$1');
+	if (index > 0)
+		cookies[pair.slice(0, index).trim()] = pair
+			.slice(index + 1)
+			.trim()
+			.replace(/^"(.*)"$/, '$1');
 }
 
 /** The cookies set by Set-Cookie headers: each line's first `name=value`, before its attributes. */
@@ -71,10 +75,10 @@ function jsonDetail(body: unknown): string {
 }
 
 const SITE_URL_HELP =
-	'the Site URL is the address where the login page /auth/login/ is (in the SDK\'s layout the site\'s root, without /agent: that goes into Agent API Path)';
+	"the Site URL is the address where the login page /auth/login/ is (in the SDK's layout the site's root, without /agent: that goes into Agent API Path)";
 
 const PASTE_COOKIE =
-	'log in in a browser, then set Authentication to Session Cookie and paste the browser\'s sessionid cookie (and csrftoken)';
+	"log in in a browser, then set Authentication to Session Cookie and paste the browser's sessionid cookie (and csrftoken)";
 
 /**
  * Logs in like a browser (`grit/auth/views.py` `custom_login_view`): the login page sets the
@@ -83,7 +87,10 @@ const PASTE_COOKIE =
  * redirect to the MFA page (an account with MFA: that session is not logged in), a redirect
  * back to the login page (its CSRF failure view). Messages never echo the password.
  */
-async function logIn(helper: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): Promise<Session> {
+async function logIn(
+	helper: IHttpRequestHelper,
+	credentials: ICredentialDataDecryptedObject,
+): Promise<Session> {
 	const loginUrl = `${agentChatUrls(credentials).site}/auth/login/`;
 	const page = (await helper.helpers.httpRequest({
 		method: 'GET',
@@ -92,10 +99,15 @@ async function logIn(helper: IHttpRequestHelper, credentials: ICredentialDataDec
 		ignoreHttpStatusErrors: true,
 	})) as FullResponse;
 	if (page.statusCode >= 400) {
-		throw new Error(`The login page ${loginUrl} answered ${page.statusCode}${answerNote(page.body)}: ${SITE_URL_HELP}`);
+		throw new Error(
+			`The login page ${loginUrl} answered ${page.statusCode}${answerNote(page.body)}: ${SITE_URL_HELP}`,
+		);
 	}
 	const { csrftoken } = readSetCookies(page.headers['set-cookie']);
-	if (!csrftoken) throw new Error(`${loginUrl} set no csrftoken cookie, so it is not the app's login page: ${SITE_URL_HELP}`);
+	if (!csrftoken)
+		throw new Error(
+			`${loginUrl} set no csrftoken cookie, so it is not the app's login page: ${SITE_URL_HELP}`,
+		);
 
 	// Django accepts the cookie's value as the form token (it also takes the masked form of it).
 	const form = new URLSearchParams({
@@ -128,12 +140,18 @@ async function logIn(helper: IHttpRequestHelper, credentials: ICredentialDataDec
 	}
 	if (redirected && /\/auth\/login\/?(\?|$)/.test(location)) {
 		throw new Error(
-			'The login was refused by the app\'s CSRF check (it redirected back to the login page): the Site URL must be the address the app is served at, as browsers see it (Django compares it with the request)',
+			"The login was refused by the app's CSRF check (it redirected back to the login page): the Site URL must be the address the app is served at, as browsers see it (Django compares it with the request)",
 		);
 	}
-	if (redirected && cookies.sessionid) return { sessionid: cookies.sessionid, csrftoken: cookies.csrftoken ?? csrftoken };
-	if (answer.statusCode === 200) throw new Error('The e-mail or password was not accepted (the app showed its login form again)');
-	throw new Error(`The login answered ${answer.statusCode}${location ? ` (redirect to ${location})` : ''}${answerNote(answer.body)} without starting a session`);
+	if (redirected && cookies.sessionid)
+		return { sessionid: cookies.sessionid, csrftoken: cookies.csrftoken ?? csrftoken };
+	if (answer.statusCode === 200)
+		throw new Error(
+			'The e-mail or password was not accepted (the app showed its login form again)',
+		);
+	throw new Error(
+		`The login answered ${answer.statusCode}${location ? ` (redirect to ${location})` : ''}${answerNote(answer.body)} without starting a session`,
+	);
 }
 
 /**
@@ -141,7 +159,10 @@ async function logIn(helper: IHttpRequestHelper, credentials: ICredentialDataDec
  * app's `/auth/is-authenticated/` (which answers 403 to a session that is not logged in), so a
  * stale cookie is reported as such rather than as a failed operation.
  */
-async function pastedSession(helper: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): Promise<Session> {
+async function pastedSession(
+	helper: IHttpRequestHelper,
+	credentials: ICredentialDataDecryptedObject,
+): Promise<Session> {
 	const { site } = agentChatUrls(credentials);
 	const text = String(credentials.sessionCookieToken ?? '').trim();
 	const cookies = text.includes('=') ? readCookieHeader(text) : { sessionid: text };
@@ -159,7 +180,9 @@ async function pastedSession(helper: IHttpRequestHelper, credentials: ICredentia
 		})) as FullResponse;
 		csrftoken = readSetCookies(page.headers['set-cookie']).csrftoken;
 		if (!csrftoken) {
-			throw new Error(`No CSRF token could be obtained from ${site}/auth/login/ (${page.statusCode}): check the Site URL, or paste the cookie with its csrftoken`);
+			throw new Error(
+				`No CSRF token could be obtained from ${site}/auth/login/ (${page.statusCode}): check the Site URL, or paste the cookie with its csrftoken`,
+			);
 		}
 	}
 	const session = { sessionid: cookies.sessionid, csrftoken };
@@ -174,12 +197,18 @@ async function pastedSession(helper: IHttpRequestHelper, credentials: ICredentia
 	if (check.statusCode === 200) return session;
 	const detail = jsonDetail(check.body);
 	if (check.statusCode === 403 && /^CSRF Failed/i.test(detail)) {
-		throw new Error(`The app's CSRF check refused the pasted session (${detail}): paste the csrftoken cookie of the same browser, and check that the Site URL is the address the browser uses`);
+		throw new Error(
+			`The app's CSRF check refused the pasted session (${detail}): paste the csrftoken cookie of the same browser, and check that the Site URL is the address the browser uses`,
+		);
 	}
 	if (check.statusCode === 403) {
-		throw new Error(`The pasted session cookie is not logged in (expired, logged out, or an MFA login that was not finished): ${PASTE_COOKIE} again`);
+		throw new Error(
+			`The pasted session cookie is not logged in (expired, logged out, or an MFA login that was not finished): ${PASTE_COOKIE} again`,
+		);
 	}
-	throw new Error(`${site}/auth/is-authenticated/ answered ${check.statusCode}${answerNote(check.body)}: ${SITE_URL_HELP}`);
+	throw new Error(
+		`${site}/auth/is-authenticated/ answered ${check.statusCode}${answerNote(check.body)}: ${SITE_URL_HELP}`,
+	);
 }
 
 /**
@@ -187,7 +216,9 @@ async function pastedSession(helper: IHttpRequestHelper, credentials: ICredentia
  * X-CSRFToken; over HTTPS also a Referer of the same site.
  */
 function sessionHeaders(session: Partial<Session>, site: string, unsafe = true): IDataObject {
-	const headers: IDataObject = { Cookie: `sessionid=${session.sessionid ?? ''}; csrftoken=${session.csrftoken ?? ''}` };
+	const headers: IDataObject = {
+		Cookie: `sessionid=${session.sessionid ?? ''}; csrftoken=${session.csrftoken ?? ''}`,
+	};
 	if (unsafe) {
 		headers['X-CSRFToken'] = session.csrftoken ?? '';
 		headers.Referer = `${site}/`;
@@ -204,12 +235,17 @@ export async function startSession(
 	credentials: ICredentialDataDecryptedObject,
 ): Promise<{ sessionToken: string }> {
 	const session =
-		credentials.authMethod === 'sessionCookie' ? await pastedSession(helper, credentials) : await logIn(helper, credentials);
+		credentials.authMethod === 'sessionCookie'
+			? await pastedSession(helper, credentials)
+			: await logIn(helper, credentials);
 	return { sessionToken: JSON.stringify(session) };
 }
 
 /** A request with the session of the credential's hidden field. */
-export function withSession(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): IHttpRequestOptions {
+export function withSession(
+	credentials: ICredentialDataDecryptedObject,
+	requestOptions: IHttpRequestOptions,
+): IHttpRequestOptions {
 	let session: Partial<Session> = {};
 	try {
 		session = JSON.parse(String(credentials.sessionToken || '{}')) as Session;
@@ -218,6 +254,9 @@ export function withSession(credentials: ICredentialDataDecryptedObject, request
 	}
 	const method = String(requestOptions.method ?? 'GET').toUpperCase();
 	const unsafe = !['GET', 'HEAD', 'OPTIONS'].includes(method);
-	const headers: IDataObject = { ...(requestOptions.headers ?? {}), ...sessionHeaders(session, agentChatUrls(credentials).site, unsafe) };
+	const headers: IDataObject = {
+		...(requestOptions.headers ?? {}),
+		...sessionHeaders(session, agentChatUrls(credentials).site, unsafe),
+	};
 	return { ...requestOptions, headers };
 }

@@ -16,12 +16,16 @@ export interface AgentChatUrls {
 export const DEFAULT_API_PATH = '/agent';
 
 function trimUrl(value: unknown): string {
-	return String(value ?? '').trim().replace(/\/+$/, '');
+	return String(value ?? '')
+		.trim()
+		.replace(/\/+$/, '');
 }
 
 /** `agent`, `/agent/` and `/agent` all become `/agent`; empty (or `/`) is the site's root. */
 export function normaliseApiPath(value: unknown): string {
-	const path = String(value ?? '').trim().replace(/^\/+|\/+$/g, '');
+	const path = String(value ?? '')
+		.trim()
+		.replace(/^\/+|\/+$/g, '');
 	return path ? `/${path}` : '';
 }
 
@@ -36,7 +40,8 @@ export function agentChatUrls(credentials: ICredentialDataDecryptedObject): Agen
 	const site = trimUrl(credentials.siteUrl);
 	if (site) return { site, api: `${site}${apiPath}` };
 	const legacy = trimUrl(credentials.baseUrl);
-	if (apiPath && legacy.endsWith(apiPath)) return { site: legacy.slice(0, -apiPath.length), api: legacy };
+	if (apiPath && legacy.endsWith(apiPath))
+		return { site: legacy.slice(0, -apiPath.length), api: legacy };
 	return { site: legacy, api: legacy };
 }
 

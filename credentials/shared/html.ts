@@ -15,7 +15,14 @@ export function isHtmlPage(text: string): boolean {
 	);
 }
 
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
+const ENTITIES: Record<string, string> = {
+	amp: '&',
+	lt: '<',
+	gt: '>',
+	quot: '"',
+	apos: "'",
+	nbsp: ' ',
+};
 
 /** The visible text of an HTML fragment, with entities decoded and whitespace collapsed. */
 function textOf(fragment: string): string {
@@ -24,7 +31,8 @@ function textOf(fragment: string): string {
 		.replace(/<[^>]*>/g, ' ')
 		.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (entity, name: string) => {
 			if (name[0] === '#') {
-				const code = name[1].toLowerCase() === 'x' ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
+				const code =
+					name[1].toLowerCase() === 'x' ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
 				return Number.isFinite(code) ? String.fromCodePoint(code) : entity;
 			}
 			return ENTITIES[name.toLowerCase()] ?? entity;

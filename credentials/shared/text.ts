@@ -6,7 +6,9 @@ import type { IDataObject } from 'n8n-workflow';
 
 /** A JSON object: not null, not a list, not a Buffer (n8n hands binary bodies over as Buffers). */
 export function isObject(value: unknown): value is IDataObject {
-	return typeof value === 'object' && value !== null && !Array.isArray(value) && !Buffer.isBuffer(value);
+	return (
+		typeof value === 'object' && value !== null && !Array.isArray(value) && !Buffer.isBuffer(value)
+	);
 }
 
 /** Whitespace (line breaks included) collapsed to single spaces, so that a text stays on one line. */

@@ -1,4 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { requestOptionsField } from '../shared/descriptions';
@@ -23,7 +28,8 @@ export class AgentChat implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'agentChatApi', required: true }],
 		// The editor's Docs link: a codex URL would get n8n's tracking query after its #anchor.
-		documentationUrl: 'https://github.com/n8n-nodes-assistant-threads/n8n-nodes-assistant-threads/blob/main/docs/agent-chat.md',
+		documentationUrl:
+			'https://github.com/n8n-nodes-assistant-threads/n8n-nodes-assistant-threads/blob/main/docs/agent-chat.md',
 		properties: [
 			{
 				displayName: 'Resource',

@@ -1,4 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { requestOptionsField } from './actions/fields';
@@ -16,14 +21,16 @@ export class GriptapeCloud implements INodeType {
 		// fails when it is stale): n8n's lint rules and its verification scanner want a string literal.
 		subtitle:
 			'={{ ({"apiKey:create":"Create an API key","apiKey:delete":"Delete an API key","apiKey:get":"Get an API key","apiKey:getAll":"Get many API keys","apiKey:update":"Rename an API key","assistant:getAll":"Get many assistants","assistantRun:cancel":"Cancel an assistant run","assistantRun:create":"Create an assistant run","assistantRun:get":"Get an assistant run","assistantRun:getAll":"Get many assistant runs","event:collectStream":"Collect the event stream of a run","event:create":"Create events for a structure run","event:get":"Get an event","event:getAll":"Get many events of a run","message:create":"Create a message in a thread","message:getAll":"Get many messages of a thread","thread:create":"Create a thread","thread:delete":"Delete a thread","thread:get":"Get a thread","thread:getAll":"Get many threads","thread:update":"Update a thread","user:getAll":"Get many users"})[$parameter["resource"] + ":" + $parameter["operation"]] || $parameter["operation"] }}',
-		description: 'Run Griptape Cloud assistants and work with their runs, events, threads, API keys and users',
+		description:
+			'Run Griptape Cloud assistants and work with their runs, events, threads, API keys and users',
 		defaults: { name: 'Griptape Cloud' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'griptapeCloudApi', required: true }],
 		// The editor's Docs link: a codex URL would get n8n's tracking query after its #anchor.
-		documentationUrl: 'https://github.com/n8n-nodes-assistant-threads/n8n-nodes-assistant-threads/blob/main/docs/griptape-cloud.md',
+		documentationUrl:
+			'https://github.com/n8n-nodes-assistant-threads/n8n-nodes-assistant-threads/blob/main/docs/griptape-cloud.md',
 		properties: [
 			{
 				displayName: 'Resource',

@@ -7,10 +7,15 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { assistantLocator, assistantRunLocator, searchAssistantRuns, searchAssistants } from '../GriptapeCloud/methods/listSearch';
+import {
+	assistantLocator,
+	assistantRunLocator,
+	searchAssistantRuns,
+	searchAssistants,
+} from '../GriptapeCloud/methods/listSearch';
+import { GRIPTAPE_CLIENT, TERMINAL_STATUSES } from '../GriptapeCloud/transport';
 import { POLL_REQUEST_DEFAULTS, pollClient } from '../shared/client-factory';
 import { optionSubtitle, requestOptionsField } from '../shared/descriptions';
-import { GRIPTAPE_CLIENT, TERMINAL_STATUSES } from '../GriptapeCloud/transport';
 import { pollFinishedRuns, pollRunEvents } from './pollers';
 
 const triggerOnField: INodeProperties = {
@@ -41,14 +46,16 @@ export class GriptapeCloudTrigger implements INodeType {
 		version: 1,
 		subtitle: optionSubtitle(triggerOnField),
 		// n8n's node panel lists this trigger inside the Griptape Cloud node, with this description.
-		description: 'Run Griptape Cloud assistants and work with their runs and threads, or start workflows on run events and finished runs',
+		description:
+			'Run Griptape Cloud assistants and work with their runs and threads, or start workflows on run events and finished runs',
 		defaults: { name: 'Griptape Cloud Trigger' },
 		polling: true,
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'griptapeCloudApi', required: true }],
 		// The editor's Docs link: a codex URL would get n8n's tracking query after its #anchor.
-		documentationUrl: 'https://github.com/n8n-nodes-assistant-threads/n8n-nodes-assistant-threads/blob/main/docs/griptape-cloud.md#griptape-cloud-trigger',
+		documentationUrl:
+			'https://github.com/n8n-nodes-assistant-threads/n8n-nodes-assistant-threads/blob/main/docs/griptape-cloud.md#griptape-cloud-trigger',
 		properties: [
 			triggerOnField,
 			{ ...assistantRunLocator, displayOptions: { show: { event: ['runEvent'] } } },
@@ -77,7 +84,10 @@ export class GriptapeCloudTrigger implements INodeType {
 				displayName: 'Statuses',
 				name: 'statuses',
 				type: 'multiOptions',
-				options: TERMINAL_STATUSES.map((status) => ({ name: status[0] + status.slice(1).toLowerCase(), value: status })),
+				options: TERMINAL_STATUSES.map((status) => ({
+					name: status[0] + status.slice(1).toLowerCase(),
+					value: status,
+				})),
 				default: [],
 				displayOptions: { show: { event: ['runFinished'] } },
 				description: 'Only runs that ended in these statuses; none selected emits all',

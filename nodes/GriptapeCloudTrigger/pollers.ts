@@ -2,7 +2,12 @@ import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workfl
 import { NodeApiError } from 'n8n-workflow';
 
 import type { GriptapeClient } from '../GriptapeCloud/transport';
-import { ACTIVE_STATUSES, eventType, RUN_CONTRACT, TERMINAL_STATUSES } from '../GriptapeCloud/transport';
+import {
+	ACTIVE_STATUSES,
+	eventType,
+	RUN_CONTRACT,
+	TERMINAL_STATUSES,
+} from '../GriptapeCloud/transport';
 import { checkId } from '../shared/parameters';
 
 /**
@@ -58,8 +63,16 @@ function pollDeadline(context: IPollFunctions): number {
 }
 
 /** "New event of an assistant run": every event once, in order, filtered by type. */
-export async function pollRunEvents(this: IPollFunctions, client: GriptapeClient): Promise<INodeExecutionData[][] | null> {
-	const runId = checkId(this.getNode(), 0, this.getNodeParameter('assistantRunId', '', { extractValue: true }), 'Assistant Run');
+export async function pollRunEvents(
+	this: IPollFunctions,
+	client: GriptapeClient,
+): Promise<INodeExecutionData[][] | null> {
+	const runId = checkId(
+		this.getNode(),
+		0,
+		this.getNodeParameter('assistantRunId', '', { extractValue: true }),
+		'Assistant Run',
+	);
 	const deadline = pollDeadline(this);
 	const types = String(this.getNodeParameter('eventTypes', '') ?? '')
 		.split(',')
@@ -69,9 +82,23 @@ export async function pollRunEvents(this: IPollFunctions, client: GriptapeClient
 
 	if (this.getMode() === 'manual') {
 		// A sample for the editor: the latest event, without moving the cursor.
-		const { total_count } = await client.listEvents('assistantRun', runId, 0, 1, undefined, deadline);
+		const { total_count } = await client.listEvents(
+			'assistantRun',
+			runId,
+			0,
+			1,
+			undefined,
+			deadline,
+		);
 		if (!total_count) return null;
-		const latest = await client.listEvents('assistantRun', runId, Math.max(0, total_count - 1), 1, undefined, deadline);
+		const latest = await client.listEvents(
+			'assistantRun',
+			runId,
+			Math.max(0, total_count - 1),
+			1,
+			undefined,
+			deadline,
+		);
 		return toItems(latest.events.slice(-1));
 	}
 
@@ -81,7 +108,14 @@ export async function pollRunEvents(this: IPollFunctions, client: GriptapeClient
 		const startFrom = this.getNodeParameter('startFrom', 'beginning') as string;
 		if (startFrom === 'now') {
 			// Only events after activation: remember where the run is now, emit nothing yet.
-			const { total_count } = await client.listEvents('assistantRun', runId, 0, 1, undefined, deadline);
+			const { total_count } = await client.listEvents(
+				'assistantRun',
+				runId,
+				0,
+				1,
+				undefined,
+				deadline,
+			);
 			Object.assign(state, { runId, offset: total_count });
 			return null;
 		}
@@ -92,7 +126,14 @@ export async function pollRunEvents(this: IPollFunctions, client: GriptapeClient
 	// Stop fetching before the engine's budget for this poll runs out; the rest waits.
 	const stopAt = Date.now() + pollBudgetMs(this) * FETCH_SHARE_OF_BUDGET;
 	for (;;) {
-		const page = await client.listEvents('assistantRun', runId, offset, EVENT_PAGE, undefined, deadline);
+		const page = await client.listEvents(
+			'assistantRun',
+			runId,
+			offset,
+			EVENT_PAGE,
+			undefined,
+			deadline,
+		);
 		events.push(...page.events);
 		offset = page.next_offset;
 		if (page.count === 0 || offset >= page.total_count || Date.now() > stopAt) break;
@@ -110,7 +151,9 @@ export const DEFAULT_POLL_BUDGET_MS = 60_000;
 
 export function pollBudgetMs(context: IPollFunctions): number {
 	const { getPollBudgetMs } = context as Partial<Pick<IPollFunctions, 'getPollBudgetMs'>>;
-	return typeof getPollBudgetMs === 'function' ? getPollBudgetMs.call(context) : DEFAULT_POLL_BUDGET_MS;
+	return typeof getPollBudgetMs === 'function'
+		? getPollBudgetMs.call(context)
+		: DEFAULT_POLL_BUDGET_MS;
 }
 
 /**
@@ -124,15 +167,30 @@ export function pollBudgetMs(context: IPollFunctions): number {
  * active and finished runs in two requests instead would lose a run created between the two
  * that finished before the next poll.
  */
-export async function pollFinishedRuns(this: IPollFunctions, client: GriptapeClient): Promise<INodeExecutionData[][] | null> {
-	const assistantId = checkId(this.getNode(), 0, this.getNodeParameter('assistantId', '', { extractValue: true }), 'Assistant');
-	const statuses = (this.getNodeParameter('statuses', []) as string[]).filter((status) => TERMINAL_STATUSES.includes(status));
+export async function pollFinishedRuns(
+	this: IPollFunctions,
+	client: GriptapeClient,
+): Promise<INodeExecutionData[][] | null> {
+	const assistantId = checkId(
+		this.getNode(),
+		0,
+		this.getNodeParameter('assistantId', '', { extractValue: true }),
+		'Assistant',
+	);
+	const statuses = (this.getNodeParameter('statuses', []) as string[]).filter((status) =>
+		TERMINAL_STATUSES.includes(status),
+	);
 	const emitStatuses = statuses.length ? statuses : TERMINAL_STATUSES;
 	const runsPath = `/assistants/${encodeURIComponent(assistantId)}/runs`;
 	const deadline = pollDeadline(this);
 
 	if (this.getMode() === 'manual') {
-		const [latest] = await client.paginate(runsPath, 'assistant_runs', { status: emitStatuses.join(',') }, { returnAll: false, limit: 1, deadline });
+		const [latest] = await client.paginate(
+			runsPath,
+			'assistant_runs',
+			{ status: emitStatuses.join(',') },
+			{ returnAll: false, limit: 1, deadline },
+		);
 		return latest ? toItems([latest]) : null;
 	}
 
@@ -147,8 +205,19 @@ export async function pollFinishedRuns(this: IPollFunctions, client: GriptapeCli
 	// 1. One pass over the runs created since the watermark (on the first poll: the latest page).
 	let newest = watermark ?? '';
 	for (let page = 1; ; page++) {
-		const response = await client.page(runsPath, 'assistant_runs', {}, page, RUN_PAGE, undefined, deadline);
-		const fresh = watermark === undefined ? response.items : response.items.filter((run) => String(run.created_at) >= watermark);
+		const response = await client.page(
+			runsPath,
+			'assistant_runs',
+			{},
+			page,
+			RUN_PAGE,
+			undefined,
+			deadline,
+		);
+		const fresh =
+			watermark === undefined
+				? response.items
+				: response.items.filter((run) => String(run.created_at) >= watermark);
 		for (const run of fresh) {
 			const runId = String(run.assistant_run_id);
 			if (String(run.created_at) > newest) newest = String(run.created_at);
@@ -158,13 +227,23 @@ export async function pollFinishedRuns(this: IPollFunctions, client: GriptapeCli
 				stillGoing.add(runId);
 			}
 		}
-		if (watermark === undefined || fresh.length < response.items.length || response.next === undefined) break;
+		if (
+			watermark === undefined ||
+			fresh.length < response.items.length ||
+			response.next === undefined
+		)
+			break;
 	}
 
 	if (first) {
 		// First poll: runs that ended before activation are history, not news; those still going
 		// (also beyond the first page) are news when they end.
-		const active = await client.paginate(runsPath, 'assistant_runs', { status: ACTIVE_STATUSES.join(',') }, { returnAll: true, limit: 0, deadline });
+		const active = await client.paginate(
+			runsPath,
+			'assistant_runs',
+			{ status: ACTIVE_STATUSES.join(',') },
+			{ returnAll: true, limit: 0, deadline },
+		);
 		for (const run of active) stillGoing.add(String(run.assistant_run_id));
 		Object.assign(state, {
 			assistantId,
@@ -177,12 +256,19 @@ export async function pollFinishedRuns(this: IPollFunctions, client: GriptapeCli
 
 	// 2. Runs pending from earlier polls that the pass did not cover: those no longer active have
 	// ended (looked up by ID; one that is gone is dropped).
-	const unresolved = [...pending].filter((runId) => !finished.has(runId) && !stillGoing.has(runId) && !seen.has(runId));
+	const unresolved = [...pending].filter(
+		(runId) => !finished.has(runId) && !stillGoing.has(runId) && !seen.has(runId),
+	);
 	if (unresolved.length) {
 		const active = new Set(
-			(await client.paginate(runsPath, 'assistant_runs', { status: ACTIVE_STATUSES.join(',') }, { returnAll: true, limit: 0, deadline })).map(
-				(run) => String(run.assistant_run_id),
-			),
+			(
+				await client.paginate(
+					runsPath,
+					'assistant_runs',
+					{ status: ACTIVE_STATUSES.join(',') },
+					{ returnAll: true, limit: 0, deadline },
+				)
+			).map((run) => String(run.assistant_run_id)),
 		);
 		for (const runId of unresolved) {
 			if (active.has(runId)) {
@@ -190,7 +276,10 @@ export async function pollFinishedRuns(this: IPollFunctions, client: GriptapeCli
 				continue;
 			}
 			const run = await client
-				.call<IDataObject>('GET', `/assistant-runs/${encodeURIComponent(runId)}`, { expect: RUN_CONTRACT, deadline })
+				.call<IDataObject>('GET', `/assistant-runs/${encodeURIComponent(runId)}`, {
+					expect: RUN_CONTRACT,
+					deadline,
+				})
 				.catch((error: Error) => error);
 			if (run instanceof NodeApiError && run.httpCode === '404') continue;
 			if (run instanceof Error) throw run;
@@ -200,12 +289,16 @@ export async function pollFinishedRuns(this: IPollFunctions, client: GriptapeCli
 	}
 
 	const ended = [...finished.values()].sort((a, b) =>
-		String(a.completed_at ?? a.updated_at ?? '').localeCompare(String(b.completed_at ?? b.updated_at ?? '')),
+		String(a.completed_at ?? a.updated_at ?? '').localeCompare(
+			String(b.completed_at ?? b.updated_at ?? ''),
+		),
 	);
 	Object.assign(state, {
 		watermark: newest,
 		pending: [...stillGoing],
-		seen: [...(state.seen ?? []), ...ended.map((run) => String(run.assistant_run_id))].slice(-SEEN_KEPT),
+		seen: [...(state.seen ?? []), ...ended.map((run) => String(run.assistant_run_id))].slice(
+			-SEEN_KEPT,
+		),
 	});
 	return toItems(ended.filter((run) => emitStatuses.includes(String(run.status))));
 }

@@ -1,4 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as assistant from './actions/assistant';
@@ -23,14 +28,16 @@ export class HaufeCopilot implements INodeType {
 		// fails when it is stale): n8n's lint rules and its verification scanner want a string literal.
 		subtitle:
 			'={{ ({"assistant:get":"Get an assistant","assistant:getAll":"Get many assistants","chatCompletion:create":"Create a chat completion","chatCompletion:stream":"Create a streamed chat completion","file:get":"Get a file","file:getAll":"Get many files","file:getStatus":"Get the processing status of a file","file:upload":"Upload a file","message:create":"Create a message","message:delete":"Delete a message","message:getAll":"Get many messages","question:ask":"Ask a question","run:run":"Run a thread","run:stream":"Run a thread with a streamed answer","thread:create":"Create a thread","thread:delete":"Delete a thread","thread:get":"Get a thread","thread:getAll":"Get many threads"})[$parameter["resource"] + ":" + $parameter["operation"]] || $parameter["operation"] }}',
-		description: 'Ask Haufe Copilot assistants: threads, messages, runs, chat completions and files',
+		description:
+			'Ask Haufe Copilot assistants: threads, messages, runs, chat completions and files',
 		defaults: { name: 'Haufe Copilot' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'haufeCopilotApi', required: true }],
 		// The editor's Docs link: a codex URL would get n8n's tracking query after its #anchor.
-		documentationUrl: 'https://github.com/n8n-nodes-assistant-threads/n8n-nodes-assistant-threads/blob/main/docs/haufe-copilot.md',
+		documentationUrl:
+			'https://github.com/n8n-nodes-assistant-threads/n8n-nodes-assistant-threads/blob/main/docs/haufe-copilot.md',
 		properties: [
 			{
 				displayName: 'Resource',
@@ -42,7 +49,11 @@ export class HaufeCopilot implements INodeType {
 					{ name: 'Chat Completion', value: 'chatCompletion' },
 					{ name: 'File', value: 'file' },
 					{ name: 'Message', value: 'message' },
-					{ name: 'Question', value: 'question', description: 'Ask: one question per item, answered with sources' },
+					{
+						name: 'Question',
+						value: 'question',
+						description: 'Ask: one question per item, answered with sources',
+					},
 					{ name: 'Run', value: 'run' },
 					{ name: 'Thread', value: 'thread' },
 				],

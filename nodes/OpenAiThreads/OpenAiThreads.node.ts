@@ -1,4 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { requestOptionsField } from '../shared/descriptions';
@@ -16,14 +21,16 @@ export class OpenAiThreads implements INodeType {
 		// fails when it is stale): n8n's lint rules and its verification scanner want a string literal.
 		subtitle:
 			'={{ ({"message:create":"Create a message","message:get":"Get a message","message:getAll":"Get many messages","run:cancel":"Cancel a run","run:create":"Create a run","run:createThreadAndRun":"Create a thread and run it","run:get":"Get a run","run:getAll":"Get many runs","run:submitToolOutputs":"Submit tool outputs to a run","thread:create":"Create a thread","thread:delete":"Delete a thread","thread:get":"Get a thread","thread:update":"Update a thread"})[$parameter["resource"] + ":" + $parameter["operation"]] || $parameter["operation"] }}',
-		description: 'Threads, messages and runs on any server that speaks the OpenAI Assistants v2 wire format',
+		description:
+			'Threads, messages and runs on any server that speaks the OpenAI Assistants v2 wire format',
 		defaults: { name: 'OpenAI-Compatible Threads' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'openAiThreadsApi', required: true }],
 		// The editor's Docs link: a codex URL would get n8n's tracking query after its #anchor.
-		documentationUrl: 'https://github.com/n8n-nodes-assistant-threads/n8n-nodes-assistant-threads/blob/main/docs/openai-threads.md',
+		documentationUrl:
+			'https://github.com/n8n-nodes-assistant-threads/n8n-nodes-assistant-threads/blob/main/docs/openai-threads.md',
 		properties: [
 			{
 				displayName: 'Resource',

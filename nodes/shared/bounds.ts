@@ -36,7 +36,12 @@ export function rangeText(range: Range): string {
  * A number inside `range`: missing or non-numeric values give the default, others are clamped.
  * When the value had to be changed, `logger` (if given) says so, naming the field.
  */
-export function clamp(value: unknown, range: Range, field: string, logger?: Pick<Logger, 'warn'>): number {
+export function clamp(
+	value: unknown,
+	range: Range,
+	field: string,
+	logger?: Pick<Logger, 'warn'>,
+): number {
 	const missing = value === undefined || value === null || value === '';
 	const number = typeof value === 'number' ? value : Number(value);
 	if (missing) return range.default;
@@ -45,6 +50,7 @@ export function clamp(value: unknown, range: Range, field: string, logger?: Pick
 		return range.default;
 	}
 	const clamped = Math.min(range.max, Math.max(range.min, number));
-	if (clamped !== number) logger?.warn(`"${field}" ${number} is outside ${rangeText(range)}: using ${clamped}`);
+	if (clamped !== number)
+		logger?.warn(`"${field}" ${number} is outside ${rangeText(range)}: using ${clamped}`);
 	return clamped;
 }

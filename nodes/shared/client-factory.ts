@@ -37,20 +37,29 @@ export interface ClientRecipe<Client> {
 }
 
 /** Reads the credential and the node's "Request Options" into a client for this execution. */
-export async function executeClient<Client>(context: IExecuteFunctions, recipe: ClientRecipe<Client>): Promise<Client> {
+export async function executeClient<Client>(
+	context: IExecuteFunctions,
+	recipe: ClientRecipe<Client>,
+): Promise<Client> {
 	const credentials = await context.getCredentials(recipe.credentialType);
 	const options = context.getNodeParameter('requestOptions', 0, {}) as IDataObject;
 	return recipe.build(context, credentials, retrySettingsFrom(options, context.logger), options);
 }
 
 /** A client for a list in the editor (LIST_SEARCH_RETRY; "Request Options" do not apply). */
-export async function listSearchClient<Client>(context: ILoadOptionsFunctions, recipe: ClientRecipe<Client>): Promise<Client> {
+export async function listSearchClient<Client>(
+	context: ILoadOptionsFunctions,
+	recipe: ClientRecipe<Client>,
+): Promise<Client> {
 	const credentials = await context.getCredentials(recipe.credentialType);
 	return recipe.build(context, credentials, LIST_SEARCH_RETRY, {});
 }
 
 /** A client for a trigger's poll: POLL_REQUEST_DEFAULTS unless its "Request Options" say otherwise. */
-export async function pollClient<Client>(context: IPollFunctions, recipe: ClientRecipe<Client>): Promise<Client> {
+export async function pollClient<Client>(
+	context: IPollFunctions,
+	recipe: ClientRecipe<Client>,
+): Promise<Client> {
 	const credentials = await context.getCredentials(recipe.credentialType);
 	const options = context.getNodeParameter('requestOptions', {}) as IDataObject;
 	const retry: Partial<RetrySettings> = {

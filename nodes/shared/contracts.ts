@@ -1,5 +1,5 @@
-import { describeBody } from './errors';
 import { isObject } from '../../credentials/shared/text';
+import { describeBody } from './errors';
 
 /**
  * What an operation needs from a successful (2xx/3xx) response, stated with every request and
@@ -30,7 +30,11 @@ export function object(what: string, fields: Record<string, FieldRule> = {}): Re
 }
 
 /** A JSON object holding a list under `key` (a page of a paged list). */
-export function listIn(key: string, what = `a list of ${key}`, fields: Record<string, FieldRule> = {}): ResponseContract {
+export function listIn(
+	key: string,
+	what = `a list of ${key}`,
+	fields: Record<string, FieldRule> = {},
+): ResponseContract {
 	return { kind: 'object', what, fields: { [key]: 'array', ...fields } };
 }
 
@@ -58,11 +62,15 @@ function fieldProblem(name: string, value: unknown, rule: FieldRule): string | u
 	if (value === undefined || value === null) return `"${name}" is missing`;
 	switch (rule) {
 		case 'id':
-			return isUsableId(value) ? undefined : `"${name}" is not a usable ID (${JSON.stringify(value).slice(0, 40)})`;
+			return isUsableId(value)
+				? undefined
+				: `"${name}" is not a usable ID (${JSON.stringify(value).slice(0, 40)})`;
 		case 'string':
 			return typeof value === 'string' ? undefined : `"${name}" is not text`;
 		case 'number':
-			return typeof value === 'number' && Number.isFinite(value) ? undefined : `"${name}" is not a number`;
+			return typeof value === 'number' && Number.isFinite(value)
+				? undefined
+				: `"${name}" is not a number`;
 		case 'boolean':
 			return typeof value === 'boolean' ? undefined : `"${name}" is not true or false`;
 		case 'array':
@@ -81,7 +89,11 @@ export function isHtmlMediaType(contentType: unknown): boolean {
  * Why `body` (as n8n's HTTP layer parsed it: JSON when it was JSON, else text) is not what the
  * contract asks for; undefined when it is.
  */
-export function contractViolation(contract: ResponseContract, body: unknown, contentType?: string): string | undefined {
+export function contractViolation(
+	contract: ResponseContract,
+	body: unknown,
+	contentType?: string,
+): string | undefined {
 	switch (contract.kind) {
 		case 'stream':
 			return undefined;
@@ -91,7 +103,9 @@ export function contractViolation(contract: ResponseContract, body: unknown, con
 			}
 			return undefined;
 		case 'array':
-			return Array.isArray(body) ? undefined : `expected a JSON list, got ${describeBody(body, contentType)}`;
+			return Array.isArray(body)
+				? undefined
+				: `expected a JSON list, got ${describeBody(body, contentType)}`;
 		case 'object': {
 			// An API never describes a thing, or answers a request, with an empty object.
 			if (!isObject(body) || Object.keys(body).length === 0) {
@@ -99,7 +113,8 @@ export function contractViolation(contract: ResponseContract, body: unknown, con
 			}
 			for (const [names, rule] of Object.entries(contract.fields)) {
 				const spellings = names.split('|');
-				const present = spellings.find((name) => body[name] !== undefined && body[name] !== null) ?? spellings[0];
+				const present =
+					spellings.find((name) => body[name] !== undefined && body[name] !== null) ?? spellings[0];
 				const problem = fieldProblem(present, body[present], rule);
 				if (problem) return `${problem} in ${describeBody(body, contentType)}`;
 			}

@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
-
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { createHash } from 'node:crypto';
 
 import { characterCount, Validator } from './validation';
 
@@ -13,7 +12,11 @@ import { characterCount, Validator } from './validation';
 /** The field's display name, used in every message about it. */
 export const CONVERSATION_KEY_LABEL = 'Conversation Key';
 
-export function conversationKeyField(options: { maxLength: number; description: string; show: Record<string, string[]> }): INodeProperties {
+export function conversationKeyField(options: {
+	maxLength: number;
+	description: string;
+	show: Record<string, string[]>;
+}): INodeProperties {
 	return {
 		displayName: CONVERSATION_KEY_LABEL,
 		name: 'conversationKey',
@@ -30,11 +33,17 @@ export function conversationKeyField(options: { maxLength: number; description: 
  * The conversation key of an item: a string that is not blank and fits the API's limit.
  * Checked before any request, so a bad key never creates a thread.
  */
-export function readConversationKey(context: IExecuteFunctions, itemIndex: number, maxLength: number): string {
+export function readConversationKey(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	maxLength: number,
+): string {
 	const validator = new Validator(context.getNode(), itemIndex);
 	const raw = context.getNodeParameter('conversationKey', itemIndex, '') as unknown;
 	if (raw !== undefined && raw !== null && typeof raw !== 'string' && typeof raw !== 'number') {
-		validator.fail(`"${CONVERSATION_KEY_LABEL}" must be text or a number, got ${Array.isArray(raw) ? 'a list' : typeof raw}`);
+		validator.fail(
+			`"${CONVERSATION_KEY_LABEL}" must be text or a number, got ${Array.isArray(raw) ? 'a list' : typeof raw}`,
+		);
 	}
 	const key = raw === undefined || raw === null ? '' : String(raw);
 	if (key.trim() === '') {
@@ -68,7 +77,11 @@ export function nameBasedUuid(namespace: string, name: string): string {
 }
 
 /** Among the threads that carry one key, the one every worker agrees on: the oldest, then the smallest ID. */
-export function oldestThread<T>(threads: T[], createdAt: (thread: T) => string, id: (thread: T) => string): T | undefined {
+export function oldestThread<T>(
+	threads: T[],
+	createdAt: (thread: T) => string,
+	id: (thread: T) => string,
+): T | undefined {
 	return [...threads].sort((a, b) => {
 		const byTime = Date.parse(createdAt(a)) - Date.parse(createdAt(b));
 		if (byTime && !Number.isNaN(byTime)) return byTime;

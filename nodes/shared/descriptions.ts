@@ -53,7 +53,9 @@ export function requestOptionsField(
 		type: 'collection',
 		placeholder: 'Add option',
 		default: {},
-		options: [...extra, retries, timeout].sort((a, b) => a.displayName.localeCompare(b.displayName)),
+		options: [...extra, retries, timeout].sort((a, b) =>
+			a.displayName.localeCompare(b.displayName),
+		),
 	};
 }
 
@@ -79,7 +81,12 @@ export function resourceLocator(field: {
 				type: 'list',
 				typeOptions: { searchListMethod: field.searchListMethod, searchable: true },
 			},
-			{ displayName: 'ID', name: 'id', type: 'string', ...(field.placeholder ? { placeholder: field.placeholder } : {}) },
+			{
+				displayName: 'ID',
+				name: 'id',
+				type: 'string',
+				...(field.placeholder ? { placeholder: field.placeholder } : {}),
+			},
 		],
 		...(field.description ? { description: field.description } : {}),
 	};
@@ -89,7 +96,11 @@ export function resourceLocator(field: {
 export function matchesFilter(filter: string | undefined, ...values: unknown[]): boolean {
 	if (!filter) return true;
 	const needle = filter.toLowerCase();
-	return values.some((value) => String(value ?? '').toLowerCase().includes(needle));
+	return values.some((value) =>
+		String(value ?? '')
+			.toLowerCase()
+			.includes(needle),
+	);
 }
 
 /**
@@ -119,14 +130,17 @@ function lookupExpression(texts: Record<string, string>, parameters: string[]): 
  * ("Ask a question"), instead of the raw values ("ask: question"). Built from the operation
  * options of each resource's description, so a new operation's action shows up by itself.
  */
-export function actionSubtitle(resources: Record<string, { description: INodeProperties[] }>): string {
+export function actionSubtitle(
+	resources: Record<string, { description: INodeProperties[] }>,
+): string {
 	const actions: Record<string, string> = {};
 	for (const property of Object.values(resources).flatMap((resource) => resource.description)) {
 		if (property.name !== 'operation' || property.type !== 'options') continue;
 		const shownFor = (property.displayOptions?.show?.resource ?? []) as string[];
 		for (const option of (property.options ?? []) as INodePropertyOptions[]) {
 			if (!option.action) continue;
-			for (const resource of shownFor) actions[`${resource}:${String(option.value)}`] = option.action;
+			for (const resource of shownFor)
+				actions[`${resource}:${String(option.value)}`] = option.action;
 		}
 	}
 	return lookupExpression(actions, ['resource', 'operation']);
@@ -135,7 +149,10 @@ export function actionSubtitle(resources: Record<string, { description: INodePro
 /** The canvas subtitle of a node with one choice (e.g. a trigger's event): the chosen option's name. */
 export function optionSubtitle(property: INodeProperties): string {
 	const names = Object.fromEntries(
-		((property.options ?? []) as INodePropertyOptions[]).map((option) => [String(option.value), option.name]),
+		((property.options ?? []) as INodePropertyOptions[]).map((option) => [
+			String(option.value),
+			option.name,
+		]),
 	);
 	return lookupExpression(names, [property.name]);
 }

@@ -24,7 +24,8 @@ const TEXT_DETAIL_CHARS = 300;
  * the start of the text or JSON. Never the whole body, never markup.
  */
 export function describeBody(body: unknown, contentType?: string): string {
-	if (body === undefined || body === null || (typeof body === 'string' && body.trim() === '')) return 'an empty body';
+	if (body === undefined || body === null || (typeof body === 'string' && body.trim() === ''))
+		return 'an empty body';
 	if (Buffer.isBuffer(body)) return describeBody(body.toString('utf8'), contentType);
 	if (typeof body === 'string') {
 		if (isHtmlPage(body) || /html/i.test(String(contentType ?? ''))) {
@@ -84,7 +85,11 @@ export function readApiError(body: unknown): ApiErrorInfo | undefined {
 	if (typeof body === 'string') {
 		const text = body.trim();
 		if (!text) return undefined;
-		if (isHtmlPage(text)) return { code: 'html_page', detail: `an HTML page instead of data: “${htmlPageSummary(text)}”` };
+		if (isHtmlPage(text))
+			return {
+				code: 'html_page',
+				detail: `an HTML page instead of data: “${htmlPageSummary(text)}”`,
+			};
 		try {
 			return readApiError(JSON.parse(text));
 		} catch {
@@ -172,13 +177,21 @@ export function apiError(node: INode, context: ApiErrorContext): NodeApiError {
 		(context.status >= 500
 			? 'The service failed on its side: retry later; if it persists, contact its support.'
 			: 'Check the request and try again.');
-	const wait = context.retryAfterMs !== undefined ? ` (the API asks to wait ${formatDuration(context.retryAfterMs)})` : '';
+	const wait =
+		context.retryAfterMs !== undefined
+			? ` (the API asks to wait ${formatDuration(context.retryAfterMs)})`
+			: '';
 	const message = `${context.service} error ${code} (HTTP ${context.status}): ${info.detail}${wait}`;
 	const maybeDone =
 		context.unclear !== undefined && context.status >= 500
 			? `The request may have been carried out before the failure, so it was not sent again. ${context.unclear}`.trim()
 			: '';
-	const notes = [hint, maybeDone, context.notRetried, context.operation ? `[${context.operation}]` : ''].filter(Boolean);
+	const notes = [
+		hint,
+		maybeDone,
+		context.notRetried,
+		context.operation ? `[${context.operation}]` : '',
+	].filter(Boolean);
 	const description = notes.join(' ');
 	const errorBody: JsonObject = { errorCode: code, status: context.status, detail: info.detail };
 	const error = new NodeApiError(node, errorBody, {
@@ -214,14 +227,18 @@ export function failureError(
 
 /** Network failures, by the code Node.js gives them. */
 const NETWORK_HINTS: Record<string, string> = {
-	ECONNREFUSED: 'Nothing answered at that address: check the base URL in the credential and that the service is up.',
+	ECONNREFUSED:
+		'Nothing answered at that address: check the base URL in the credential and that the service is up.',
 	ENOTFOUND: 'The host name does not resolve: check the base URL in the credential.',
 	EAI_AGAIN: 'The host name could not be resolved right now: check DNS or retry later.',
 	ECONNRESET: 'The connection was dropped by the other side (or a proxy in between): retry later.',
 	EPIPE: 'The connection was dropped by the other side (or a proxy in between): retry later.',
-	ETIMEDOUT: 'The service did not answer in time: raise the timeout (Request Options) or retry later.',
-	ECONNABORTED: 'The service did not answer in time: raise the timeout (Request Options) or retry later.',
-	ERR_BAD_RESPONSE: 'The answer was cut off on its way (a dropped connection or a proxy): retry later.',
+	ETIMEDOUT:
+		'The service did not answer in time: raise the timeout (Request Options) or retry later.',
+	ECONNABORTED:
+		'The service did not answer in time: raise the timeout (Request Options) or retry later.',
+	ERR_BAD_RESPONSE:
+		'The answer was cut off on its way (a dropped connection or a proxy): retry later.',
 	ERR_CANCELED: 'The execution was cancelled.',
 };
 
@@ -259,13 +276,18 @@ export function networkError(node: INode, failure: NetworkFailure): NodeApiError
 		message = `The connection to ${service} broke off during ${method} ${target} (${code})`;
 	}
 	const notes = [NETWORK_HINTS[code] ?? 'A network error occurred: check the base URL and retry.'];
-	if (failure.attempts && failure.attempts > 1) notes.push(`It was sent ${failure.attempts} times.`);
+	if (failure.attempts && failure.attempts > 1)
+		notes.push(`It was sent ${failure.attempts} times.`);
 	if (failure.unclear !== undefined && !NOT_SENT_CODES.has(code)) {
 		notes.push(
 			`The request may have reached ${service} and been carried out before the failure, so it was not sent again. ${failure.unclear}`.trim(),
 		);
 	}
-	const error = new NodeApiError(node, { networkCode: code }, { message, description: notes.join(' '), itemIndex: failure.itemIndex });
+	const error = new NodeApiError(
+		node,
+		{ networkCode: code },
+		{ message, description: notes.join(' '), itemIndex: failure.itemIndex },
+	);
 	return keepMessage(error, message);
 }
 
@@ -296,12 +318,19 @@ export function contractError(node: INode, failure: ContractFailure): NodeApiErr
 			'(not a website, a login page or a proxy), or retry later.',
 	];
 	if (failure.unclear !== undefined) {
-		notes.push(`The request reached ${failure.service} and may have been carried out. ${failure.unclear}`.trim());
+		notes.push(
+			`The request reached ${failure.service} and may have been carried out. ${failure.unclear}`.trim(),
+		);
 	}
 	const error = new NodeApiError(
 		node,
 		{ failure: 'unexpected_response', status: failure.status },
-		{ message, description: notes.join(' '), httpCode: String(failure.status), itemIndex: failure.itemIndex },
+		{
+			message,
+			description: notes.join(' '),
+			httpCode: String(failure.status),
+			itemIndex: failure.itemIndex,
+		},
 	);
 	return keepMessage(error, message);
 }

@@ -77,7 +77,8 @@ export class AnswerForwarder {
 	figures(): StreamFigures {
 		return {
 			chunks: this.chunks,
-			time_to_first_chunk_ms: this.firstChunkAt === undefined ? null : this.firstChunkAt - this.started,
+			time_to_first_chunk_ms:
+				this.firstChunkAt === undefined ? null : this.firstChunkAt - this.started,
 			duration_ms: Date.now() - this.started,
 		};
 	}

@@ -11,7 +11,12 @@ export function checkId(node: INode, itemIndex: number, value: unknown, label: s
 	const id = String(value ?? '').trim();
 	if (id === '') throw inputError(node, `"${label}" is required`, itemIndex);
 	if (id === '.' || id === '..') {
-		throw inputError(node, `"${label}" must be an ID, got "${id}"`, itemIndex, 'An ID cannot be "." or "..": those are path steps, not names.');
+		throw inputError(
+			node,
+			`"${label}" must be an ID, got "${id}"`,
+			itemIndex,
+			'An ID cannot be "." or "..": those are path steps, not names.',
+		);
 	}
 	return id;
 }
@@ -26,13 +31,25 @@ export function segment(node: INode, itemIndex: number, value: unknown, label: s
  * With a label it is required and checked (see checkId), and errors name that label; without
  * one it is optional, and an empty value is returned as ''.
  */
-export function readId(context: IExecuteFunctions, name: string, itemIndex: number, requiredLabel?: string): string {
-	const value = String(context.getNodeParameter(name, itemIndex, '', { extractValue: true }) ?? '').trim();
+export function readId(
+	context: IExecuteFunctions,
+	name: string,
+	itemIndex: number,
+	requiredLabel?: string,
+): string {
+	const value = String(
+		context.getNodeParameter(name, itemIndex, '', { extractValue: true }) ?? '',
+	).trim();
 	if (requiredLabel) return checkId(context.getNode(), itemIndex, value, requiredLabel);
 	return value;
 }
 
 /** A required ID as one encoded path segment. */
-export function pathId(context: IExecuteFunctions, name: string, label: string, itemIndex: number): string {
+export function pathId(
+	context: IExecuteFunctions,
+	name: string,
+	label: string,
+	itemIndex: number,
+): string {
 	return segment(context.getNode(), itemIndex, readId(context, name, itemIndex), label);
 }

@@ -64,7 +64,10 @@ const MAX_RECORDS = 200;
 const MAX_AGE_MS = 60 * 60 * 1000;
 const records = new Map<string, NodeRunRecord>();
 
-type ProgressContext = Pick<IExecuteFunctions, 'getExecutionId' | 'getNode' | 'getWorkflowDataProxy'>;
+type ProgressContext = Pick<
+	IExecuteFunctions,
+	'getExecutionId' | 'getNode' | 'getWorkflowDataProxy'
+>;
 
 function keyOf(context: ProgressContext): string | undefined {
 	const node = context.getNode();
@@ -72,7 +75,11 @@ function keyOf(context: ProgressContext): string | undefined {
 	const executionId = context.getExecutionId();
 	if (executionId === undefined || executionId === null || executionId === '') return undefined;
 	// The run index tells apart the node's runs in a loop, whose inputs differ.
-	return JSON.stringify([String(executionId), node.name, context.getWorkflowDataProxy(0).$runIndex]);
+	return JSON.stringify([
+		String(executionId),
+		node.name,
+		context.getWorkflowDataProxy(0).$runIndex,
+	]);
 }
 
 /** Drops records of executions that are long over (or that never came back for a retry). */
@@ -107,7 +114,11 @@ export class ItemProgress {
 	 * because the step's value is spent (`spent`: the run failed or was cancelled), the step
 	 * is forgotten, so that a retry does it anew instead of waiting for a dead run again.
 	 */
-	async buildOn<R>(step: string, work: () => Promise<R>, spent: (error: Error) => boolean): Promise<R> {
+	async buildOn<R>(
+		step: string,
+		work: () => Promise<R>,
+		spent: (error: Error) => boolean,
+	): Promise<R> {
 		return await work().catch((error: Error) => {
 			if (spent(error)) this.forget(step);
 			throw error;
@@ -120,7 +131,11 @@ export class ItemProgress {
 	 * (a reset connection, a cut stream), `recover` looks at the server first and its answer,
 	 * if any, counts as the step's value.
 	 */
-	async once<T>(step: string, action: () => Promise<T>, recover?: () => Promise<T | undefined>): Promise<T> {
+	async once<T>(
+		step: string,
+		action: () => Promise<T>,
+		recover?: () => Promise<T | undefined>,
+	): Promise<T> {
 		const entry = this.record?.steps.get(step);
 		if (entry?.done) return entry.value as T;
 		if (entry && recover) {
@@ -168,7 +183,11 @@ export class NodeRunProgress {
 		}
 		record.touchedAt = now;
 		if (newTry) record.tries++;
-		return new NodeRunProgress(key, record, record.tries >= triesAllowed(context.getNode().maxTries));
+		return new NodeRunProgress(
+			key,
+			record,
+			record.tries >= triesAllowed(context.getNode().maxTries),
+		);
 	}
 
 	private itemRecord(itemIndex: number): ItemRecord | undefined {

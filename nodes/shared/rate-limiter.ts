@@ -111,7 +111,10 @@ export class DeliveryClock {
 		const firstKept = this.samples.findIndex((sample) => sample.at >= now - SAMPLE_AGE_MS);
 		const keep = Math.min(
 			this.samples.length - DELIVERY_SAMPLES_MIN,
-			Math.max(this.samples.length - DELIVERY_SAMPLES, firstKept < 0 ? this.samples.length : firstKept),
+			Math.max(
+				this.samples.length - DELIVERY_SAMPLES,
+				firstKept < 0 ? this.samples.length : firstKept,
+			),
 		);
 		if (keep > 0) this.samples = this.samples.slice(keep);
 		this.bump = Math.max(0, this.bump - 1);
@@ -180,7 +183,6 @@ export class RateLimiter {
 	/** The first grant after a pause of more than a short window: its window is sent in slices. */
 	private warmupFrom = -Infinity;
 
-
 	/**
 	 * After a 429, the next request goes out alone: the others wait until it comes back
 	 * accepted, so a budget still used up by another process costs one 429, not one per request
@@ -221,7 +223,8 @@ export class RateLimiter {
 	/** Milliseconds until a request may go out; 0 means now. */
 	private delay(now: number): number {
 		let wait = Math.max(0, this.pausedUntil - now);
-		if (this.probe && this.probe !== 'next' && this.probe.settledAt === undefined) wait = Math.max(wait, PROBE_POLL_MS);
+		if (this.probe && this.probe !== 'next' && this.probe.settledAt === undefined)
+			wait = Math.max(wait, PROBE_POLL_MS);
 		const margin = this.delivery.marginMs;
 		for (const { limit, windowMs } of this.windows) {
 			// The lowered rate applies to short windows only: lowering a long window's limit after its
@@ -235,8 +238,10 @@ export class RateLimiter {
 				.map((ticket) => this.arrival(ticket, margin) + windowMs)
 				.filter((at) => at > now)
 				.sort((a, b) => a - b);
-			if (leaves.length >= allowed) wait = Math.max(wait, leaves[leaves.length - allowed] - now + 1);
-			const warmingUp = now - this.lastGrantAt > SHORT_WINDOW_MS || now - this.warmupFrom < windowMs;
+			if (leaves.length >= allowed)
+				wait = Math.max(wait, leaves[leaves.length - allowed] - now + 1);
+			const warmingUp =
+				now - this.lastGrantAt > SHORT_WINDOW_MS || now - this.warmupFrom < windowMs;
 			const contended = now - this.lastDecreaseAt < CONTENDED_MS;
 			if (windowMs <= SHORT_WINDOW_MS && allowed >= BURST_SLICES && (warmingUp || contended)) {
 				// Slices by grant time only: smoothing, not the server's count, so no margin is added.
@@ -246,7 +251,8 @@ export class RateLimiter {
 					.filter((ticket) => ticket.counted && ticket.grantedAt > now - slice)
 					.map((ticket) => ticket.grantedAt)
 					.sort((a, b) => a - b);
-				if (granted.length >= perSlice) wait = Math.max(wait, granted[granted.length - perSlice] + slice - now + 1);
+				if (granted.length >= perSlice)
+					wait = Math.max(wait, granted[granted.length - perSlice] + slice - now + 1);
 			}
 			// Shared with another process (a 429 came lately): requests are spaced evenly rather
 			// than sent in bursts, so few are in flight when the next 429 comes back.
@@ -297,9 +303,14 @@ export class RateLimiter {
 			// 429 together, and they are one signal, not many.
 			// A Retry-After longer than a short window says a long window (the minute) is used up:
 			// nothing about the per-second rate, which stays as it is.
-			const longWindowFull = outcome.retryAfterMs !== undefined && outcome.retryAfterMs > SHORT_WINDOW_MS;
+			const longWindowFull =
+				outcome.retryAfterMs !== undefined && outcome.retryAfterMs > SHORT_WINDOW_MS;
 			const share = this.observedShare(ticket);
-			if (!longWindowFull && share < OWN_SHARE && now - this.lastDecreaseAt >= DECREASE_INTERVAL_MS) {
+			if (
+				!longWindowFull &&
+				share < OWN_SHARE &&
+				now - this.lastDecreaseAt >= DECREASE_INTERVAL_MS
+			) {
 				this.factor = Math.max(MIN_FACTOR, Math.min(this.factor * DECREASE_ON_429, share));
 				this.contendedCap = this.factor;
 				this.lastDecreaseAt = now;
@@ -309,7 +320,8 @@ export class RateLimiter {
 			return;
 		}
 		// The probe came back without a 429 (or failed otherwise): the others may go again.
-		if (this.probe === ticket || (this.probe !== 'next' && this.probe?.settledAt !== undefined)) this.probe = undefined;
+		if (this.probe === ticket || (this.probe !== 'next' && this.probe?.settledAt !== undefined))
+			this.probe = undefined;
 		if (this.measuresDelivery) this.delivery.observe(now - ticket.grantedAt);
 		if (outcome.status !== undefined && outcome.status < 400) {
 			const contended = now - this.lastDecreaseAt < CONTENDED_MS;
@@ -327,7 +339,9 @@ export class RateLimiter {
 	private observedShare(refused: RateTicket): number {
 		const short = this.windows.filter((window) => window.windowMs <= SHORT_WINDOW_MS);
 		if (!short.length) return 1;
-		const { limit, windowMs } = short.reduce((a, b) => (a.limit / a.windowMs <= b.limit / b.windowMs ? a : b));
+		const { limit, windowMs } = short.reduce((a, b) =>
+			a.limit / a.windowMs <= b.limit / b.windowMs ? a : b,
+		);
 		// Tickets are kept in the order they were granted.
 		const position = this.tickets.indexOf(refused);
 		const before = (position < 0 ? this.tickets : this.tickets.slice(0, position)).filter(
@@ -346,7 +360,9 @@ export class RateLimiter {
 		const margin = this.delivery.marginMs;
 		// A ticket that left every window is forgotten, settled or not (a request cancelled in
 		// flight is never settled): the list stays as long as the longest window's traffic.
-		this.tickets = this.tickets.filter((ticket) => ticket.counted && this.arrival(ticket, margin) + longest > now);
+		this.tickets = this.tickets.filter(
+			(ticket) => ticket.counted && this.arrival(ticket, margin) + longest > now,
+		);
 	}
 }
 
@@ -375,19 +391,24 @@ const UNIX_TIME_ABOVE_S = 1e9;
  * When the API sends rate-limit headers and says nothing is left, how long until the reset.
  * Reset values that look like a Unix time (seconds) are read as one.
  */
-export function announcedPause(headers: RateOutcome['headers'], now = Date.now()): number | undefined {
+export function announcedPause(
+	headers: RateOutcome['headers'],
+	now = Date.now(),
+): number | undefined {
 	const remaining =
 		headerValue(headers, 'x-ratelimit-remaining-requests') ??
 		headerValue(headers, 'x-ratelimit-remaining') ??
 		headerValue(headers, 'ratelimit-remaining');
-	if (remaining === undefined || Number(remaining) > 0 || Number.isNaN(Number(remaining))) return undefined;
+	if (remaining === undefined || Number(remaining) > 0 || Number.isNaN(Number(remaining)))
+		return undefined;
 	const reset =
 		headerValue(headers, 'x-ratelimit-reset-requests') ??
 		headerValue(headers, 'x-ratelimit-reset') ??
 		headerValue(headers, 'ratelimit-reset');
 	if (reset === undefined) return undefined;
 	const number = Number(reset);
-	if (Number.isFinite(number) && number > UNIX_TIME_ABOVE_S) return Math.min(MAX_ANNOUNCED_PAUSE_MS, Math.max(0, number * 1000 - now));
+	if (Number.isFinite(number) && number > UNIX_TIME_ABOVE_S)
+		return Math.min(MAX_ANNOUNCED_PAUSE_MS, Math.max(0, number * 1000 - now));
 	const ms = parseDuration(reset);
 	return ms === undefined ? undefined : Math.min(ms, MAX_ANNOUNCED_PAUSE_MS);
 }

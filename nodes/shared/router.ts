@@ -16,7 +16,11 @@ import { ExecutionCancelledError } from './wait';
 /** One operation of one resource: its fields, and what it does for one input item. */
 export interface Operation<Client> {
 	description: INodeProperties[];
-	execute(this: IExecuteFunctions, itemIndex: number, client: Client): Promise<IDataObject | IDataObject[]>;
+	execute(
+		this: IExecuteFunctions,
+		itemIndex: number,
+		client: Client,
+	): Promise<IDataObject | IDataObject[]>;
 	/** Items processed at once; operations that do not say run one item at a time. */
 	concurrency?(this: IExecuteFunctions): number;
 }
@@ -59,7 +63,10 @@ export async function executeOperation<Client>(
 	const operationName = this.getNodeParameter('operation', 0) as string;
 	const operation = operations[resource]?.[operationName];
 	if (!operation) {
-		throw new NodeOperationError(this.getNode(), `The operation "${operationName}" of "${resource}" is not supported`);
+		throw new NodeOperationError(
+			this.getNode(),
+			`The operation "${operationName}" of "${resource}" is not supported`,
+		);
 	}
 	const client = await executeClient(this, recipe);
 	const continueOnFail = this.continueOnFail();
@@ -92,10 +99,16 @@ export async function executeOperation<Client>(
 	// "Continue On Fail" a later failed item would never be retried. So while a retry is still
 	// to come, a failure that may pass (not bad input) fails this try; the retry reuses every
 	// finished item and redoes only the failed ones. The last try outputs the error items.
-	const retryable = continueOnFail && !runProgress.lastTry ? outcomes.find((outcome) => outcome && !outcome.ok && !isInputError(outcome.error)) : undefined;
+	const retryable =
+		continueOnFail && !runProgress.lastTry
+			? outcomes.find((outcome) => outcome && !outcome.ok && !isInputError(outcome.error))
+			: undefined;
 	if (retryable && !retryable.ok) {
 		const error = retryable.error as Error & { description?: string };
-		error.description = [error.description, `${done} of ${items.length} items succeeded and are kept; n8n retries the others.`]
+		error.description = [
+			error.description,
+			`${done} of ${items.length} items succeeded and are kept; n8n retries the others.`,
+		]
 			.filter(Boolean)
 			.join(' ');
 		throw error;
@@ -113,7 +126,9 @@ export async function executeOperation<Client>(
 			const notes = [
 				error.description,
 				Object.keys(progress).length ? `Done before the failure: ${JSON.stringify(progress)}.` : '',
-				items.length > 1 ? `${done} of ${items.length} items had succeeded; turn on "Continue On Fail" to keep their results.` : '',
+				items.length > 1
+					? `${done} of ${items.length} items had succeeded; turn on "Continue On Fail" to keep their results.`
+					: '',
 			].filter(Boolean);
 			if (notes.length) error.description = notes.join(' ');
 			throw error;

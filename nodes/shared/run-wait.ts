@@ -1,4 +1,11 @@
-import type { IDataObject, IExecuteFunctions, INode, INodeProperties, INodePropertyOptions, NodeApiError } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INode,
+	INodeProperties,
+	INodePropertyOptions,
+	NodeApiError,
+} from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { clamp, RANGES, rangeText } from './bounds';
@@ -55,7 +62,11 @@ export const WAIT_TIMEOUT_NAME = 'Wait Timeout (Seconds)';
 export const POLL_INTERVAL_NAME = 'Poll Interval (Seconds)';
 
 /** "Wait for Completion": whether and how to wait; `options` are the modes the system has. */
-export function waitModeField(options: INodePropertyOptions[], defaultMode: WaitMode, description?: string): INodeProperties {
+export function waitModeField(
+	options: INodePropertyOptions[],
+	defaultMode: WaitMode,
+	description?: string,
+): INodeProperties {
 	return {
 		displayName: 'Wait for Completion',
 		name: 'waitForCompletion',
@@ -71,26 +82,38 @@ export function waitModeField(options: INodePropertyOptions[], defaultMode: Wait
  * otherwise before (stored workflows keep their value); `waitsFor` completes "How long to wait
  * for …"; `note` follows the range.
  */
-export function waitTimeoutField(waitsFor: string, options: { name?: string; note?: string } = {}): INodeProperties {
+export function waitTimeoutField(
+	waitsFor: string,
+	options: { name?: string; note?: string } = {},
+): INodeProperties {
 	const name = options.name ?? 'waitTimeout';
 	const defaultSeconds = RANGES.waitTimeoutSeconds.default;
 	return {
 		displayName: WAIT_TIMEOUT_NAME,
 		name,
 		type: 'number',
-		typeOptions: { minValue: RANGES.waitTimeoutSeconds.min, maxValue: RANGES.waitTimeoutSeconds.max },
+		typeOptions: {
+			minValue: RANGES.waitTimeoutSeconds.min,
+			maxValue: RANGES.waitTimeoutSeconds.max,
+		},
 		default: defaultSeconds,
 		description: `How long to wait for ${waitsFor} before failing (${rangeText(RANGES.waitTimeoutSeconds)} s; other values are clamped)${options.note ? `. ${options.note}` : ''}`,
 	};
 }
 
 /** "Poll Interval (Seconds)": `between` completes "How long to wait between …". */
-export function pollIntervalField(between: string, defaultSeconds: number = RANGES.pollIntervalSeconds.default): INodeProperties {
+export function pollIntervalField(
+	between: string,
+	defaultSeconds: number = RANGES.pollIntervalSeconds.default,
+): INodeProperties {
 	return {
 		displayName: POLL_INTERVAL_NAME,
 		name: 'pollInterval',
 		type: 'number',
-		typeOptions: { minValue: RANGES.pollIntervalSeconds.min, maxValue: RANGES.pollIntervalSeconds.max },
+		typeOptions: {
+			minValue: RANGES.pollIntervalSeconds.min,
+			maxValue: RANGES.pollIntervalSeconds.max,
+		},
 		default: defaultSeconds,
 		description: `How long to wait between ${between} (${rangeText(RANGES.pollIntervalSeconds)} s; other values are clamped)`,
 	};
@@ -116,8 +139,19 @@ export function readWaitTiming(
 	const timeoutName = defaults.timeoutName ?? 'waitTimeout';
 	return {
 		pollIntervalMs:
-			clamp(options.pollInterval ?? defaults.pollIntervalSeconds ?? RANGES.pollIntervalSeconds.default, RANGES.pollIntervalSeconds, `${collection} > ${POLL_INTERVAL_NAME}`, context.logger) * 1000,
-		timeoutMs: clamp(options[timeoutName] ?? RANGES.waitTimeoutSeconds.default, RANGES.waitTimeoutSeconds, `${collection} > ${WAIT_TIMEOUT_NAME}`, context.logger) * 1000,
+			clamp(
+				options.pollInterval ?? defaults.pollIntervalSeconds ?? RANGES.pollIntervalSeconds.default,
+				RANGES.pollIntervalSeconds,
+				`${collection} > ${POLL_INTERVAL_NAME}`,
+				context.logger,
+			) * 1000,
+		timeoutMs:
+			clamp(
+				options[timeoutName] ?? RANGES.waitTimeoutSeconds.default,
+				RANGES.waitTimeoutSeconds,
+				`${collection} > ${WAIT_TIMEOUT_NAME}`,
+				context.logger,
+			) * 1000,
 	};
 }
 
@@ -157,7 +191,12 @@ export class WaitClock {
 export async function pollUntil<T>(
 	context: CancellableContext,
 	clock: WaitClock,
-	steps: { check: () => Promise<T>; done: (value: T) => boolean; timedOut: (last: T) => Error | Promise<Error>; first?: T },
+	steps: {
+		check: () => Promise<T>;
+		done: (value: T) => boolean;
+		timedOut: (last: T) => Error | Promise<Error>;
+		first?: T;
+	},
 ): Promise<T> {
 	let value = steps.first ?? (await steps.check());
 	for (;;) {
@@ -175,26 +214,49 @@ export async function pollUntil<T>(
 export function waitTimedOut(
 	node: INode,
 	timing: WaitTiming,
-	failure: { subject: string; verb?: string; state: string; description: string; itemIndex: number; progress?: IDataObject },
+	failure: {
+		subject: string;
+		verb?: string;
+		state: string;
+		description: string;
+		itemIndex: number;
+		progress?: IDataObject;
+	},
 ): NodeOperationError {
 	const seconds = Math.round(timing.timeoutMs / 1000);
-	const error = new NodeOperationError(node, `${failure.subject} ${failure.verb ?? 'did not finish'} within ${seconds} s${failure.state}`, {
-		itemIndex: failure.itemIndex,
-		description: failure.description,
-	});
+	const error = new NodeOperationError(
+		node,
+		`${failure.subject} ${failure.verb ?? 'did not finish'} within ${seconds} s${failure.state}`,
+		{
+			itemIndex: failure.itemIndex,
+			description: failure.description,
+		},
+	);
 	return failure.progress ? withProgress(error, failure.progress) : error;
 }
 
 /** The run ended without a result: "<subject> ended with status <status><detail>". */
 export function runFailed(
 	node: INode,
-	failure: { subject: string; status: string; detail: string; description: string; itemIndex: number; progress: IDataObject },
+	failure: {
+		subject: string;
+		status: string;
+		detail: string;
+		description: string;
+		itemIndex: number;
+		progress: IDataObject;
+	},
 ): NodeApiError {
 	return withProgress(
-		failureError(node, failure.status, `${failure.subject} ended with status ${failure.status}${failure.detail}`, {
-			description: failure.description,
-			itemIndex: failure.itemIndex,
-		}),
+		failureError(
+			node,
+			failure.status,
+			`${failure.subject} ended with status ${failure.status}${failure.detail}`,
+			{
+				description: failure.description,
+				itemIndex: failure.itemIndex,
+			},
+		),
 		failure.progress,
 	);
 }

@@ -1,10 +1,10 @@
 import type { IDataObject, IHttpRequestMethods } from 'n8n-workflow';
 
 import type { ResponseContract } from './contracts';
-import type { RateLimiter } from './rate-limiter';
-import { accountKey, sharedLimiter } from './rate-limiter';
 import type { ApiRequest, RequestContext, RetrySettings, ServiceDefinition } from './http';
 import { ApiClient } from './http';
+import type { RateLimiter } from './rate-limiter';
+import { accountKey, sharedLimiter } from './rate-limiter';
 import type { ByteStream } from './streams';
 
 export interface CallOptions {
@@ -49,9 +49,17 @@ export class ServiceClient {
 	 * `secret` (the API key, where the credential has one) names the account better than the
 	 * credential's ID: two credentials with one key share its budget. Only a hash of it is kept.
 	 */
-	constructor(context: RequestContext, service: ServiceDefinition, baseUrl: string, retry: Partial<RetrySettings> = {}, secret?: string) {
+	constructor(
+		context: RequestContext,
+		service: ServiceDefinition,
+		baseUrl: string,
+		retry: Partial<RetrySettings> = {},
+		secret?: string,
+	) {
 		this.api = new ApiClient(context, service, retry);
-		this.baseUrl = String(baseUrl ?? '').trim().replace(/\/+$/, '');
+		this.baseUrl = String(baseUrl ?? '')
+			.trim()
+			.replace(/\/+$/, '');
 		this.account = accountKey({
 			credentialType: service.credentialType,
 			credentialId: context.getNode().credentials?.[service.credentialType]?.id ?? undefined,
@@ -67,11 +75,20 @@ export class ServiceClient {
 
 	/** The request for a call; transports add their own defaults (e.g. a rate limiter) here. */
 	protected requestOf(method: IHttpRequestMethods, path: string, options: CallOptions): ApiRequest {
-		return { method, url: this.url(path), ...options, limiter: options.limiter ?? this.accountLimiter };
+		return {
+			method,
+			url: this.url(path),
+			...options,
+			limiter: options.limiter ?? this.accountLimiter,
+		};
 	}
 
 	/** A request whose JSON answer is returned, once it is what `expect` asks for. */
-	async call<T = IDataObject>(method: IHttpRequestMethods, path: string, options: CallOptions): Promise<T> {
+	async call<T = IDataObject>(
+		method: IHttpRequestMethods,
+		path: string,
+		options: CallOptions,
+	): Promise<T> {
 		return (await this.api.request<T>(this.requestOf(method, path, options))).body;
 	}
 
@@ -80,12 +97,24 @@ export class ServiceClient {
 	 * it. Returns the answer's body, or undefined when it was gone already.
 	 */
 	async delete<T = IDataObject>(path: string, options: CallOptions): Promise<T | undefined> {
-		const response = await this.api.request<T>({ ...this.requestOf('DELETE', path, options), goneMeansDone: true });
+		const response = await this.api.request<T>({
+			...this.requestOf('DELETE', path, options),
+			goneMeansDone: true,
+		});
 		return response.gone ? undefined : response.body;
 	}
 
 	/** A request whose body is read as it arrives (NDJSON, SSE, raw text). */
-	async openStream(method: IHttpRequestMethods, path: string, options: CallOptions): Promise<ByteStream> {
-		return (await this.api.request<ByteStream>({ ...this.requestOf(method, path, options), responseType: 'stream' })).body;
+	async openStream(
+		method: IHttpRequestMethods,
+		path: string,
+		options: CallOptions,
+	): Promise<ByteStream> {
+		return (
+			await this.api.request<ByteStream>({
+				...this.requestOf(method, path, options),
+				responseType: 'stream',
+			})
+		).body;
 	}
 }

@@ -61,7 +61,12 @@ export function formatSources(sections: SourceSection[], attribution = ''): stri
  * (no separator when no text was streamed). Call it only after the stream ended well and
  * before the `end` chunk: a failed stream must never look finished, so nothing follows it.
  */
-export function sendSources(context: IExecuteFunctions, itemIndex: number, trailer: string, answerWasStreamed: boolean): void {
+export function sendSources(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	trailer: string,
+	answerWasStreamed: boolean,
+): void {
 	if (!trailer) return;
 	void context.sendChunk('item', itemIndex, answerWasStreamed ? `\n\n${trailer}` : trailer);
 }
@@ -72,13 +77,17 @@ export function excerpt(value: unknown, length = 80): string {
 }
 
 /** The given fields with `option` added to their options collection (kept in alphabetical order). */
-export function withOption(properties: INodeProperties[], option: INodeProperties, collection = 'options'): INodeProperties[] {
+export function withOption(
+	properties: INodeProperties[],
+	option: INodeProperties,
+	collection = 'options',
+): INodeProperties[] {
 	return properties.map((property) =>
 		property.name === collection && property.type === 'collection'
 			? {
 					...property,
-					options: [...((property.options as INodeProperties[] | undefined) ?? []), option].sort((a, b) =>
-						a.displayName.localeCompare(b.displayName),
+					options: [...((property.options as INodeProperties[] | undefined) ?? []), option].sort(
+						(a, b) => a.displayName.localeCompare(b.displayName),
 					),
 				}
 			: property,

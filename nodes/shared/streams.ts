@@ -2,7 +2,6 @@ import type { IDataObject } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
 import { isObject } from '../../credentials/shared/text';
-
 import { formatDuration } from './errors';
 import type { CancellableContext } from './wait';
 import { ExecutionCancelledError, isCancelled } from './wait';
@@ -118,7 +117,10 @@ export class NdjsonParser {
 				);
 			}
 			if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-				throw new StreamError(`Line ${this.lineNumber} of the stream is not a JSON object`, 'malformed');
+				throw new StreamError(
+					`Line ${this.lineNumber} of the stream is not a JSON object`,
+					'malformed',
+				);
 			}
 			objects.push(value as IDataObject);
 		}
@@ -209,7 +211,8 @@ export async function* readChunks(stream: ByteStream): AsyncGenerator<Uint8Array
 			next = { done: true, value: undefined };
 		}
 		if (failure) {
-			if (failure instanceof StreamError || failure instanceof ExecutionCancelledError) throw failure;
+			if (failure instanceof StreamError || failure instanceof ExecutionCancelledError)
+				throw failure;
 			const code = (failure as Error & { code?: string }).code ?? failure.message;
 			throw new StreamError(`The stream broke off before it ended (${code})`, 'interrupted');
 		}
@@ -217,7 +220,8 @@ export async function* readChunks(stream: ByteStream): AsyncGenerator<Uint8Array
 		yield next.value;
 	}
 	// An HTTP/1.1 body cut mid-way can end like a normal one; Node marks it as not complete.
-	if (stream.complete === false) throw new StreamError('The stream broke off before it ended', 'interrupted');
+	if (stream.complete === false)
+		throw new StreamError('The stream broke off before it ended', 'interrupted');
 }
 
 // How often a stream that sends nothing is checked for its idle limit and for cancellation.
@@ -229,7 +233,12 @@ const IDLE_CHECK_MS = 200;
  * headers arrived, the HTTP layer's timeout no longer applies to its body. A cancelled
  * execution stops reading too.
  */
-export function withIdleLimit(stream: ByteStream, idleMs: number, context: CancellableContext, endAt = Infinity): ByteStream {
+export function withIdleLimit(
+	stream: ByteStream,
+	idleMs: number,
+	context: CancellableContext,
+	endAt = Infinity,
+): ByteStream {
 	const limited: ByteStream = {
 		destroy: (error?: Error) => stream.destroy(error),
 		get complete() {
@@ -242,7 +251,10 @@ export function withIdleLimit(stream: ByteStream, idleMs: number, context: Cance
 					const pending = iterator.next();
 					const started = Date.now();
 					for (;;) {
-						const result = await Promise.race([pending, sleep(IDLE_CHECK_MS).then(() => undefined)]);
+						const result = await Promise.race([
+							pending,
+							sleep(IDLE_CHECK_MS).then(() => undefined),
+						]);
 						if (result) return result;
 						if (isCancelled(context)) {
 							stream.destroy();
@@ -254,7 +266,9 @@ export function withIdleLimit(stream: ByteStream, idleMs: number, context: Cance
 							stream.destroy();
 							pending.catch(() => undefined);
 							throw new StreamError(
-								now >= endAt ? 'The time for the stream is up' : `The stream stalled: nothing arrived for ${formatDuration(idleMs)}`,
+								now >= endAt
+									? 'The time for the stream is up'
+									: `The stream stalled: nothing arrived for ${formatDuration(idleMs)}`,
 								'interrupted',
 							);
 						}

@@ -1,7 +1,7 @@
 import type { IDataObject, INode } from 'n8n-workflow';
 
-import { inputError } from './errors';
 import { isObject } from '../../credentials/shared/text';
+import { inputError } from './errors';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -55,7 +55,11 @@ export class Validator {
 	}
 
 	required(value: unknown, field: string): void {
-		if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) {
+		if (
+			value === undefined ||
+			value === null ||
+			(typeof value === 'string' && value.trim() === '')
+		) {
 			this.fail(`"${field}" is required`);
 		}
 	}
@@ -63,7 +67,9 @@ export class Validator {
 	uuid(value: unknown, field: string): void {
 		if (value === undefined || value === null || value === '') return;
 		if (typeof value !== 'string' || !UUID.test(value.trim())) {
-			this.fail(`"${field}" must be a UUID (like 3fa85f64-5717-4562-b3fc-2c963f66afa6), got "${String(value)}"`);
+			this.fail(
+				`"${field}" must be a UUID (like 3fa85f64-5717-4562-b3fc-2c963f66afa6), got "${String(value)}"`,
+			);
 		}
 	}
 
@@ -98,7 +104,10 @@ export class Validator {
 			}
 		}
 		if (jsonDepth(parsed) > MAX_JSON_DEPTH) {
-			this.fail(`"${field}" is nested more than ${MAX_JSON_DEPTH} levels deep`, 'Flatten the JSON: no field of the API needs such depth.');
+			this.fail(
+				`"${field}" is nested more than ${MAX_JSON_DEPTH} levels deep`,
+				'Flatten the JSON: no field of the API needs such depth.',
+			);
 		}
 		return parsed;
 	}
@@ -133,7 +142,11 @@ export class Validator {
 	}
 
 	/** Metadata as the Assistants wire format limits it: pairs, key length and value length. */
-	metadata(value: IDataObject, field: string, limits: { pairs: number; key: number; value: number }) {
+	metadata(
+		value: IDataObject,
+		field: string,
+		limits: { pairs: number; key: number; value: number },
+	) {
 		const entries = Object.entries(value);
 		if (entries.length > limits.pairs) {
 			this.fail(`"${field}" has ${entries.length} pairs; the limit is ${limits.pairs}`);
@@ -141,12 +154,16 @@ export class Validator {
 		for (const [key, entry] of entries) {
 			const keyLength = characterCount(key);
 			if (keyLength > limits.key) {
-				this.fail(`"${field}" key "${key.slice(0, 20)}…" is ${keyLength} characters; the limit is ${limits.key}`);
+				this.fail(
+					`"${field}" key "${key.slice(0, 20)}…" is ${keyLength} characters; the limit is ${limits.key}`,
+				);
 			}
 			const text = typeof entry === 'string' ? entry : JSON.stringify(entry);
 			const valueLength = characterCount(text);
 			if (valueLength > limits.value) {
-				this.fail(`"${field}" value of "${key}" is ${valueLength} characters; the limit is ${limits.value}`);
+				this.fail(
+					`"${field}" value of "${key}" is ${valueLength} characters; the limit is ${limits.value}`,
+				);
 			}
 		}
 	}

@@ -29,7 +29,8 @@ const CHROMIUM_ARGS = [
 	'--disable-sync',
 ];
 
-const log = (message) => process.stderr.write(`[chromium ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+const log = (message) =>
+	process.stderr.write(`[chromium ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 
 let installing;
 
@@ -39,14 +40,17 @@ async function ensureChromium() {
 	installing ??= (async () => {
 		const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 		if (!isRoot) {
-			throw new Error(`${CHROMIUM} is missing: install it with \`sudo apt-get install -y ${PACKAGES.join(' ')}\``);
+			throw new Error(
+				`${CHROMIUM} is missing: install it with \`sudo apt-get install -y ${PACKAGES.join(' ')}\``,
+			);
 		}
 		const started = Date.now();
 		log(`${CHROMIUM} is missing: installing ${PACKAGES.join(', ')} from Debian's packages`);
 		const options = { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } };
 		await run('apt-get', ['update'], options);
 		await run('apt-get', ['install', '-y', '--no-install-recommends', ...PACKAGES], options);
-		if (!fs.existsSync(CHROMIUM)) throw new Error(`apt-get installed ${PACKAGES.join(', ')} but ${CHROMIUM} is still missing`);
+		if (!fs.existsSync(CHROMIUM))
+			throw new Error(`apt-get installed ${PACKAGES.join(', ')} but ${CHROMIUM} is still missing`);
 		log(`installed in ${Math.round((Date.now() - started) / 1000)} s`);
 		return CHROMIUM;
 	})();

@@ -27,7 +27,8 @@ const NODE_PACKAGE = `node-${process.platform}-${process.arch}`;
 
 // Straight to stderr: under Jest, console output is held back and decorated, and a long
 // install should show its progress as it goes.
-const log = (message) => process.stderr.write(`[n8n-install ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+const log = (message) =>
+	process.stderr.write(`[n8n-install ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 
 function run(command, args, options = {}) {
 	return new Promise((resolve, reject) => {
@@ -37,7 +38,11 @@ function run(command, args, options = {}) {
 		child.stderr.on('data', (chunk) => (output += chunk));
 		child.on('error', reject);
 		child.on('close', (code) =>
-			code === 0 ? resolve(output) : reject(new Error(`${command} ${args.join(' ')} exited with ${code}\n${output.slice(-4000)}`)),
+			code === 0
+				? resolve(output)
+				: reject(
+						new Error(`${command} ${args.join(' ')} exited with ${code}\n${output.slice(-4000)}`),
+					),
 		);
 	});
 }
@@ -62,7 +67,15 @@ function reportProgress(dir, label) {
 }
 
 function npmInstallArgs(spec) {
-	return ['install', spec, '--no-save', '--no-audit', '--no-fund', '--ignore-scripts', '--no-package-lock'];
+	return [
+		'install',
+		spec,
+		'--no-save',
+		'--no-audit',
+		'--no-fund',
+		'--ignore-scripts',
+		'--no-package-lock',
+	];
 }
 
 async function ensureNode() {
@@ -82,7 +95,9 @@ async function ensureN8n(nodeBinary, version = N8N_VERSION) {
 	const marker = path.join(dir, '.installed');
 	const main = path.join(dir, 'node_modules', 'n8n', 'bin', 'n8n');
 	if (fs.existsSync(marker) && fs.existsSync(main)) return main;
-	log(`installing n8n ${version} into ${path.relative(ROOT, dir)} (about 4 minutes and 3 GB the first time)`);
+	log(
+		`installing n8n ${version} into ${path.relative(ROOT, dir)} (about 4 minutes and 3 GB the first time)`,
+	);
 	fs.mkdirSync(dir, { recursive: true });
 	const manifest = { private: true };
 	if (version !== N8N_VERSION) manifest.overrides = OLD_N8N_OVERRIDES;
@@ -94,7 +109,9 @@ async function ensureN8n(nodeBinary, version = N8N_VERSION) {
 	} finally {
 		stop();
 	}
-	log(`n8n installed in ${Math.round((Date.now() - started) / 1000)} s; building its SQLite driver`);
+	log(
+		`n8n installed in ${Math.round((Date.now() - started) / 1000)} s; building its SQLite driver`,
+	);
 	const rebuildStarted = Date.now();
 	// Built by the Node 24 binary's npm environment is not needed: an N-API addon loads on any
 	// Node version, so the local toolchain and headers do.
@@ -122,10 +139,23 @@ async function ensureInstalled(version = N8N_VERSION) {
 /** Whether that n8n release is installed in .cache/ already (nothing is installed by asking). */
 function isInstalled(version = N8N_VERSION) {
 	const dir = n8nDir(version);
-	return fs.existsSync(path.join(dir, '.installed')) && fs.existsSync(path.join(dir, 'node_modules', 'n8n', 'bin', 'n8n'));
+	return (
+		fs.existsSync(path.join(dir, '.installed')) &&
+		fs.existsSync(path.join(dir, 'node_modules', 'n8n', 'bin', 'n8n'))
+	);
 }
 
-module.exports = { ensureInstalled, isInstalled, run, N8N_VERSION, NODE_VERSION, N8N_DIR, COMPAT_VERSIONS, ROOT, CACHE };
+module.exports = {
+	ensureInstalled,
+	isInstalled,
+	run,
+	N8N_VERSION,
+	NODE_VERSION,
+	N8N_DIR,
+	COMPAT_VERSIONS,
+	ROOT,
+	CACHE,
+};
 
 // `node scripts/lib/n8n-install.js --compat-cached`: exits 0 when every compatibility release is
 // cached (CI decides by it whether the compatibility run fits).
@@ -135,7 +165,8 @@ if (require.main === module && process.argv.includes('--compat-cached')) {
 	// `node scripts/lib/n8n-install.js [version…]`: installs the pinned n8n, or the versions named.
 	const versions = process.argv.slice(2);
 	(async () => {
-		for (const version of versions.length ? versions : [N8N_VERSION]) await ensureInstalled(version);
+		for (const version of versions.length ? versions : [N8N_VERSION])
+			await ensureInstalled(version);
 	})().catch((error) => {
 		console.error(error.message);
 		process.exit(1);

@@ -36,8 +36,15 @@ async function freePort() {
  * repository's development copy instead of n8n's own.
  */
 function installPackageInto(userFolder) {
-	const target = path.join(userFolder, '.n8n', 'nodes', 'node_modules', 'n8n-nodes-assistant-threads');
-	if (!fs.existsSync(path.join(ROOT, 'dist'))) throw new Error('dist/ is missing: run `npm run build` first');
+	const target = path.join(
+		userFolder,
+		'.n8n',
+		'nodes',
+		'node_modules',
+		'n8n-nodes-assistant-threads',
+	);
+	if (!fs.existsSync(path.join(ROOT, 'dist')))
+		throw new Error('dist/ is missing: run `npm run build` first');
 	fs.rmSync(target, { recursive: true, force: true });
 	fs.mkdirSync(target, { recursive: true });
 	fs.copyFileSync(path.join(ROOT, 'package.json'), path.join(target, 'package.json'));
@@ -54,7 +61,16 @@ function installPackageInto(userFolder) {
  * checks only, QUEUE_HEALTH_CHECK_PORT), which it is ready on. Queue mode itself (database,
  * Redis, encryption key) comes in `env`; see scripts/lib/queue.js.
  */
-async function startN8n({ userFolder, port, logFile, echo = false, env = {}, version, command = 'start', args = [] }) {
+async function startN8n({
+	userFolder,
+	port,
+	logFile,
+	echo = false,
+	env = {},
+	version,
+	command = 'start',
+	args = [],
+}) {
 	const { node, n8n } = await ensureInstalled(version);
 	installPackageInto(userFolder);
 	const brokerPort = await freePort();
@@ -81,7 +97,11 @@ async function startN8n({ userFolder, port, logFile, echo = false, env = {}, ver
 			N8N_LOG_LEVEL: process.env.N8N_LOG_LEVEL ?? 'info',
 			DB_SQLITE_POOL_SIZE: '2',
 			...(worker
-				? { QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(port), N8N_WORKER_SERVER_ADDRESS: '127.0.0.1' }
+				? {
+						QUEUE_HEALTH_CHECK_ACTIVE: 'true',
+						QUEUE_HEALTH_CHECK_PORT: String(port),
+						N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
+					}
 				: {}),
 			...env,
 		},
@@ -114,7 +134,9 @@ async function startN8n({ userFolder, port, logFile, echo = false, env = {}, ver
 		}
 		// n8n 1.x answers its readiness check before its REST API is mounted: wait for both. A
 		// worker has no REST API; its readiness check covers database, Redis and the queue.
-		const checks = worker ? [`${baseUrl}/healthz/readiness`] : [`${baseUrl}/healthz/readiness`, `${baseUrl}/rest/settings`];
+		const checks = worker
+			? [`${baseUrl}/healthz/readiness`]
+			: [`${baseUrl}/healthz/readiness`, `${baseUrl}/rest/settings`];
 		ready = await Promise.all(checks.map((url) => fetch(url)))
 			.then((responses) => responses.every((response) => response.ok))
 			.catch(() => false);
@@ -182,7 +204,9 @@ class N8nApi {
 			parsed = text;
 		}
 		if (!response.ok) {
-			const error = new Error(`${method} /rest${route} answered ${response.status}: ${text.slice(0, 500)}`);
+			const error = new Error(
+				`${method} /rest${route} answered ${response.status}: ${text.slice(0, 500)}`,
+			);
 			error.status = response.status;
 			throw error;
 		}
@@ -195,14 +219,19 @@ class N8nApi {
 			await this.request('POST', '/owner/setup', OWNER);
 		} catch (error) {
 			if (error.status !== 400 && error.status !== 403) throw error;
-			await this.request('POST', '/login', { emailOrLdapLoginId: OWNER.email, password: OWNER.password });
+			await this.request('POST', '/login', {
+				emailOrLdapLoginId: OWNER.email,
+				password: OWNER.password,
+			});
 		}
 		return OWNER;
 	}
 
 	/** Creates the credential, or updates the one of that name and type. */
 	async upsertCredential({ name, type, data }) {
-		const existing = (await this.request('GET', '/credentials')).find((entry) => entry.name === name && entry.type === type);
+		const existing = (await this.request('GET', '/credentials')).find(
+			(entry) => entry.name === name && entry.type === type,
+		);
 		if (existing) {
 			await this.request('PATCH', `/credentials/${existing.id}`, { name, type, data });
 			return existing.id;
@@ -213,7 +242,9 @@ class N8nApi {
 	/** Runs the credential type's test, as the editor's "Test" button does: `{status, message}`. */
 	async testCredential({ name, type, data }) {
 		const id = await this.upsertCredential({ name, type, data });
-		return await this.request('POST', '/credentials/test', { credentials: { id, name, type, data } });
+		return await this.request('POST', '/credentials/test', {
+			credentials: { id, name, type, data },
+		});
 	}
 
 	/**
@@ -228,11 +259,16 @@ class N8nApi {
 			connections: workflow.connections,
 			settings: workflow.settings ?? {},
 		};
-		const existing = (await this.request('GET', '/workflows')).find((entry) => entry.name === workflow.name);
+		const existing = (await this.request('GET', '/workflows')).find(
+			(entry) => entry.name === workflow.name,
+		);
 		let saved;
 		if (existing) {
-			if (existing.isArchived) await this.request('POST', `/workflows/${existing.id}/unarchive`, {});
-			saved = await this.retryOnConflict(() => this.request('PATCH', `/workflows/${existing.id}`, body));
+			if (existing.isArchived)
+				await this.request('POST', `/workflows/${existing.id}/unarchive`, {});
+			saved = await this.retryOnConflict(() =>
+				this.request('PATCH', `/workflows/${existing.id}`, body),
+			);
 		} else {
 			// n8n 1.x requires `active` in a new workflow (its column has no default there).
 			saved = await this.request('POST', '/workflows', body).catch(async (error) => {
@@ -250,10 +286,17 @@ class N8nApi {
 	 */
 	async publish(saved) {
 		try {
-			await this.retryOnConflict(() => this.request('POST', `/workflows/${saved.id}/activate`, { versionId: saved.versionId }));
+			await this.retryOnConflict(() =>
+				this.request('POST', `/workflows/${saved.id}/activate`, { versionId: saved.versionId }),
+			);
 		} catch (error) {
 			if (error.status !== 404) throw error;
-			await this.retryOnConflict(() => this.request('PATCH', `/workflows/${saved.id}`, { active: true, versionId: saved.versionId }));
+			await this.retryOnConflict(() =>
+				this.request('PATCH', `/workflows/${saved.id}`, {
+					active: true,
+					versionId: saved.versionId,
+				}),
+			);
 		}
 	}
 
@@ -274,21 +317,33 @@ class N8nApi {
 	 */
 	async ensureDataTable(name, columns) {
 		const project = await this.request('GET', '/projects/personal');
-		const listed = await this.request('GET', `/projects/${project.id}/data-tables?filter=${encodeURIComponent(JSON.stringify({ name }))}`);
+		const listed = await this.request(
+			'GET',
+			`/projects/${project.id}/data-tables?filter=${encodeURIComponent(JSON.stringify({ name }))}`,
+		);
 		const existing = (listed.data ?? listed).find((table) => table.name === name);
 		if (existing) return { id: existing.id, projectId: project.id };
-		const created = await this.request('POST', `/projects/${project.id}/data-tables`, { name, columns });
+		const created = await this.request('POST', `/projects/${project.id}/data-tables`, {
+			name,
+			columns,
+		});
 		return { id: created.id, projectId: project.id };
 	}
 
 	/** The rows of a Data Table, oldest first. */
 	async dataTableRows({ id, projectId }) {
-		const result = await this.request('GET', `/projects/${projectId}/data-tables/${id}/rows?take=1000&skip=0&sortBy=${encodeURIComponent('id:asc')}`);
+		const result = await this.request(
+			'GET',
+			`/projects/${projectId}/data-tables/${id}/rows?take=1000&skip=0&sortBy=${encodeURIComponent('id:asc')}`,
+		);
 		return result.data ?? result;
 	}
 
 	async executions(workflowId) {
-		const result = await this.request('GET', `/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId }))}&limit=100`);
+		const result = await this.request(
+			'GET',
+			`/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId }))}&limit=100`,
+		);
 		return result.results ?? result;
 	}
 
@@ -309,15 +364,27 @@ const CONVERSATIONS_TABLE = {
 
 /** The hosted chat page of a chat example (its Chat Trigger's webhook ID). */
 function chatUrl(baseUrl, workflow) {
-	const trigger = workflow.nodes.find((node) => node.type === '@n8n/n8n-nodes-langchain.chatTrigger');
+	const trigger = workflow.nodes.find(
+		(node) => node.type === '@n8n/n8n-nodes-langchain.chatTrigger',
+	);
 	return trigger ? `${baseUrl}/webhook/${trigger.webhookId}/chat` : undefined;
 }
 
 /** Reads an example workflow and fills in the IDs of this instance. */
 function loadExample(file, replacements) {
 	let text = fs.readFileSync(path.join(ROOT, 'examples', file), 'utf8');
-	for (const [placeholder, value] of Object.entries(replacements)) text = text.split(placeholder).join(value);
+	for (const [placeholder, value] of Object.entries(replacements))
+		text = text.split(placeholder).join(value);
 	return JSON.parse(text);
 }
 
-module.exports = { startN8n, N8nApi, freePort, loadExample, installPackageInto, OWNER, CONVERSATIONS_TABLE, chatUrl };
+module.exports = {
+	startN8n,
+	N8nApi,
+	freePort,
+	loadExample,
+	installPackageInto,
+	OWNER,
+	CONVERSATIONS_TABLE,
+	chatUrl,
+};

@@ -53,7 +53,14 @@ function executionIdsInLog(logFile) {
  * Starts Postgres, Redis, the main process and `workers` workers (`concurrency` executions at
  * once each), in that order; the workers start side by side. See the top of this file.
  */
-async function startQueueSetup({ workers = 2, concurrency = 2, logDir, env = {}, workerEnv = {}, version } = {}) {
+async function startQueueSetup({
+	workers = 2,
+	concurrency = 2,
+	logDir,
+	env = {},
+	workerEnv = {},
+	version,
+} = {}) {
 	fs.mkdirSync(logDir, { recursive: true });
 	const folders = [];
 	const userFolder = (name) => {
@@ -82,7 +89,10 @@ async function startQueueSetup({ workers = 2, concurrency = 2, logDir, env = {},
 			env: { ...shared, ...workerEnv },
 			version,
 		});
-		Object.assign(worker, { name: `worker-${index}`, executionIds: () => executionIdsInLog(logFile) });
+		Object.assign(worker, {
+			name: `worker-${index}`,
+			executionIds: () => executionIdsInLog(logFile),
+		});
 		setup.workers.push(worker);
 		return worker;
 	};
@@ -96,7 +106,13 @@ async function startQueueSetup({ workers = 2, concurrency = 2, logDir, env = {},
 
 	try {
 		started = Date.now();
-		main = await startN8n({ userFolder: userFolder('main'), port: await freePort(), logFile: path.join(logDir, 'main.log'), env: shared, version });
+		main = await startN8n({
+			userFolder: userFolder('main'),
+			port: await freePort(),
+			logFile: path.join(logDir, 'main.log'),
+			env: shared,
+			version,
+		});
 		timings.mainMs = Date.now() - started;
 		setup.main = main;
 		started = Date.now();

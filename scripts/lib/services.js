@@ -22,7 +22,8 @@ const REDIS = '/usr/bin/redis-server';
 const PG_ROOT = '/usr/lib/postgresql';
 const PG_USER = 'postgres';
 
-const log = (message) => process.stderr.write(`[services ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+const log = (message) =>
+	process.stderr.write(`[services ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 
 const isRoot = () => typeof process.getuid === 'function' && process.getuid() === 0;
 
@@ -30,7 +31,10 @@ let aptQueue = Promise.resolve();
 
 /** apt-get install, one at a time (dpkg takes a lock); as another user, says what to run. */
 async function aptInstall(packages, missing) {
-	if (!isRoot()) throw new Error(`${missing} is missing: install it with \`sudo apt-get install -y ${packages.join(' ')}\``);
+	if (!isRoot())
+		throw new Error(
+			`${missing} is missing: install it with \`sudo apt-get install -y ${packages.join(' ')}\``,
+		);
 	const step = aptQueue.then(async () => {
 		const started = Date.now();
 		log(`${missing} is missing: installing ${packages.join(', ')} from Debian's packages`);
@@ -59,7 +63,8 @@ async function ensurePostgres() {
 	if (!bin) {
 		await aptInstall(['postgresql'], `Postgres (${PG_ROOT}/*/bin/initdb)`);
 		bin = findPostgresBin();
-		if (!bin) throw new Error(`apt-get installed postgresql but no ${PG_ROOT}/*/bin/initdb is there`);
+		if (!bin)
+			throw new Error(`apt-get installed postgresql but no ${PG_ROOT}/*/bin/initdb is there`);
 	}
 	return bin;
 }
@@ -68,7 +73,8 @@ async function ensurePostgres() {
 async function ensureRedis() {
 	if (!fs.existsSync(REDIS)) {
 		await aptInstall(['redis-server'], REDIS);
-		if (!fs.existsSync(REDIS)) throw new Error(`apt-get installed redis-server but ${REDIS} is still missing`);
+		if (!fs.existsSync(REDIS))
+			throw new Error(`apt-get installed redis-server but ${REDIS} is still missing`);
 	}
 	return REDIS;
 }
@@ -99,7 +105,13 @@ async function postgresUser() {
 function runAs(command, args, options) {
 	return new Promise((resolve, reject) => {
 		execFile(command, args, { ...options, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) =>
-			error ? reject(new Error(`${path.basename(command)} ${args.join(' ')} failed: ${error.message}\n${stdout}\n${stderr}`)) : resolve(stdout),
+			error
+				? reject(
+						new Error(
+							`${path.basename(command)} ${args.join(' ')} failed: ${error.message}\n${stdout}\n${stderr}`,
+						),
+					)
+				: resolve(stdout),
 		);
 	});
 }
@@ -130,9 +142,13 @@ async function waitFor(label, check, { timeoutMs = 60_000, exited, logFile }) {
 	let early;
 	exited?.then((result) => (early = result));
 	for (;;) {
-		if (early) throw new Error(`${label} exited before it was ready (${JSON.stringify(early)}); see ${logFile}`);
+		if (early)
+			throw new Error(
+				`${label} exited before it was ready (${JSON.stringify(early)}); see ${logFile}`,
+			);
 		if (await check().catch(() => false)) return;
-		if (Date.now() - started > timeoutMs) throw new Error(`${label} was not ready after ${timeoutMs / 1000} s; see ${logFile}`);
+		if (Date.now() - started > timeoutMs)
+			throw new Error(`${label} was not ready after ${timeoutMs / 1000} s; see ${logFile}`);
 		await new Promise((resolve) => setTimeout(resolve, 100));
 	}
 }
@@ -153,10 +169,25 @@ async function startPostgres({ logFile }) {
 	fs.writeFileSync(pwfile, `${credentials.password}\n`, { mode: 0o600 });
 	if (user.uid !== undefined) fs.chownSync(pwfile, user.uid, user.gid);
 	// cwd and HOME the user can read: Postgres complains about a directory it cannot enter.
-	const asUser = { ...user, cwd: dir, env: { ...process.env, HOME: dir, LC_ALL: 'C.UTF-8', LANG: 'C.UTF-8' } };
+	const asUser = {
+		...user,
+		cwd: dir,
+		env: { ...process.env, HOME: dir, LC_ALL: 'C.UTF-8', LANG: 'C.UTF-8' },
+	};
 	await runAs(
 		path.join(bin, 'initdb'),
-		['-D', dataDir, '-U', credentials.user, `--pwfile=${pwfile}`, '--auth-local=trust', '--auth-host=scram-sha-256', '-E', 'UTF8', '--no-sync'],
+		[
+			'-D',
+			dataDir,
+			'-U',
+			credentials.user,
+			`--pwfile=${pwfile}`,
+			'--auth-local=trust',
+			'--auth-host=scram-sha-256',
+			'-E',
+			'UTF8',
+			'--no-sync',
+		],
 		asUser,
 	);
 	fs.rmSync(pwfile);
@@ -164,14 +195,22 @@ async function startPostgres({ logFile }) {
 	const { child, exited } = spawnLogged(
 		path.join(bin, 'postgres'),
 		[
-			'-D', dataDir,
-			'-p', String(port),
-			'-k', dir,
-			'-c', 'listen_addresses=127.0.0.1',
-			'-c', 'fsync=off',
-			'-c', 'synchronous_commit=off',
-			'-c', 'full_page_writes=off',
-			'-c', 'max_connections=200',
+			'-D',
+			dataDir,
+			'-p',
+			String(port),
+			'-k',
+			dir,
+			'-c',
+			'listen_addresses=127.0.0.1',
+			'-c',
+			'fsync=off',
+			'-c',
+			'synchronous_commit=off',
+			'-c',
+			'full_page_writes=off',
+			'-c',
+			'max_connections=200',
 		],
 		{ ...asUser, logFile },
 	);
@@ -179,12 +218,20 @@ async function startPostgres({ logFile }) {
 	await waitFor(
 		'Postgres',
 		async () => {
-			await runAs(path.join(bin, 'pg_isready'), ['-h', '127.0.0.1', '-p', String(port), '-U', credentials.user, '-d', 'postgres'], { env: pgEnv });
+			await runAs(
+				path.join(bin, 'pg_isready'),
+				['-h', '127.0.0.1', '-p', String(port), '-U', credentials.user, '-d', 'postgres'],
+				{ env: pgEnv },
+			);
 			return true;
 		},
 		{ exited, logFile },
 	);
-	await runAs(path.join(bin, 'createdb'), ['-h', '127.0.0.1', '-p', String(port), '-U', credentials.user, credentials.database], { env: pgEnv });
+	await runAs(
+		path.join(bin, 'createdb'),
+		['-h', '127.0.0.1', '-p', String(port), '-U', credentials.user, credentials.database],
+		{ env: pgEnv },
+	);
 	return {
 		host: '127.0.0.1',
 		port,
@@ -221,7 +268,20 @@ async function startRedis({ logFile }) {
 	const port = await freePort();
 	const { child, exited } = spawnLogged(
 		binary,
-		['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no'],
+		[
+			'--port',
+			String(port),
+			'--bind',
+			'127.0.0.1',
+			'--save',
+			'',
+			'--appendonly',
+			'no',
+			'--dir',
+			dir,
+			'--daemonize',
+			'no',
+		],
 		{ cwd: dir, logFile },
 	);
 	await waitFor('Redis', () => redisPing(port), { exited, logFile });
@@ -250,7 +310,11 @@ async function startServices({ logDir }) {
 	]);
 	const failed = [postgres, redis].find((result) => result.status === 'rejected');
 	if (failed) {
-		await Promise.all([postgres, redis].filter((result) => result.status === 'fulfilled').map((result) => result.value.stop()));
+		await Promise.all(
+			[postgres, redis]
+				.filter((result) => result.status === 'fulfilled')
+				.map((result) => result.value.stop()),
+		);
 		throw failed.reason;
 	}
 	return {
@@ -268,9 +332,13 @@ module.exports = { startServices, startPostgres, startRedis, ensurePostgres, ens
 // `node scripts/lib/services.js`: installs what is missing, starts both, prints where, stops them.
 if (require.main === module) {
 	(async () => {
-		const services = await startServices({ logDir: fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-services-')) });
+		const services = await startServices({
+			logDir: fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-services-')),
+		});
 		const { postgres, redis } = services;
-		console.log(`Postgres on ${postgres.host}:${postgres.port}, Redis on ${redis.host}:${redis.port}, ready after ${services.startupMs} ms`);
+		console.log(
+			`Postgres on ${postgres.host}:${postgres.port}, Redis on ${redis.host}:${redis.port}, ready after ${services.startupMs} ms`,
+		);
 		await services.stop();
 	})().catch((error) => {
 		console.error(error.message);

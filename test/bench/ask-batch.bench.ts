@@ -19,7 +19,10 @@ interface Scenario {
 	requestOptions?: Record<string, number>;
 }
 
-const LOWEST_TIER = { answer: { perSecond: 15, perMinute: 60 }, general: { perSecond: 60, perMinute: 180 } };
+const LOWEST_TIER = {
+	answer: { perSecond: 15, perMinute: 60 },
+	general: { perSecond: 60, perMinute: 180 },
+};
 
 const scenarios: Scenario[] = [
 	{
@@ -74,8 +77,12 @@ for (const scenario of scenarios) {
 					options: { concurrency: scenario.concurrency },
 					requestOptions: scenario.requestOptions ?? {},
 				},
-				credentials: { haufeCopilotApi: { apiKey: API_KEY, baseUrl: sandbox.haufe.baseUrl, licenceId: LICENCE } },
-				input: Array.from({ length: scenario.questions }, (_, index) => ({ question: `Frage ${index + 1}` })),
+				credentials: {
+					haufeCopilotApi: { apiKey: API_KEY, baseUrl: sandbox.haufe.baseUrl, licenceId: LICENCE },
+				},
+				input: Array.from({ length: scenario.questions }, (_, index) => ({
+					question: `Frage ${index + 1}`,
+				})),
 			});
 			const seconds = (Date.now() - started) / 1000;
 			const heapDelta = (process.memoryUsage().heapUsed - heapBefore) / 1048576;

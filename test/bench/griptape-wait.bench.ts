@@ -40,7 +40,9 @@ for (const { words, mode, pollInterval } of cases) {
 					simplify: false,
 					options: { pollInterval },
 				},
-				credentials: { griptapeCloudApi: { apiKey: GRIPTAPE_KEY, baseUrl: sandbox.griptape.baseUrl } },
+				credentials: {
+					griptapeCloudApi: { apiKey: GRIPTAPE_KEY, baseUrl: sandbox.griptape.baseUrl },
+				},
 			});
 			if (result.error) throw result.error;
 			const run = result.items[0].json;

@@ -35,7 +35,10 @@ const { startN8n, N8nApi, freePort, loadExample } = require('../../scripts/lib/n
 const { ensureInstalled, ROOT } = require('../../scripts/lib/n8n-install');
 const { startQueueSetup } = require('../../scripts/lib/queue');
 
-const LOWEST_TIER = { answer: { perSecond: 15, perMinute: 60 }, general: { perSecond: 60, perMinute: 180 } };
+const LOWEST_TIER = {
+	answer: { perSecond: 15, perMinute: 60 },
+	general: { perSecond: 60, perMinute: 180 },
+};
 const LATENCY_MS = 300;
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 3));
 const FILTER = process.env.BENCH_FILTER ? new RegExp(process.env.BENCH_FILTER, 'i') : null;
@@ -52,7 +55,8 @@ const CONCURRENT_CONCURRENCY = 5;
 jest.setTimeout(60 * 60_000);
 
 /** The earliest the i-th answer (0-based) may start under 15/s and 60/min, in seconds. */
-const earliestStart = (index: number) => Math.floor(index / 60) * 60 + Math.floor((index % 60) / 15);
+const earliestStart = (index: number) =>
+	Math.floor(index / 60) * 60 + Math.floor((index % 60) / 15);
 /** Seconds the answer budget needs for `total` answers: the last one's start plus its latency. */
 const boundSeconds = (total: number) => earliestStart(total - 1) + LATENCY_MS / 1000;
 
@@ -61,7 +65,9 @@ const now = () => performance.timeOrigin + performance.now();
 const spread = (values: number[], digits = 2) => {
 	if (values.length === 0) return '-';
 	const sorted = [...values].sort((a, b) => a - b);
-	return [sorted[0], sorted[Math.floor((sorted.length - 1) / 2)], sorted[sorted.length - 1]].map((value) => value.toFixed(digits)).join(' / ');
+	return [sorted[0], sorted[Math.floor((sorted.length - 1) / 2)], sorted[sorted.length - 1]]
+		.map((value) => value.toFixed(digits))
+		.join(' / ');
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -74,10 +80,20 @@ function row(cells: string[]) {
 	table.push(cells);
 }
 afterAll(() => {
-	const header = ['row', 'wall s (min / median / max)', 'bound s', '× bound (min / median / max)', '429s per run / answer requests per run', 'correct'];
+	const header = [
+		'row',
+		'wall s (min / median / max)',
+		'bound s',
+		'× bound (min / median / max)',
+		'429s per run / answer requests per run',
+		'correct',
+	];
 	const all = [header, ...table];
-	const widths = header.map((_, column) => Math.max(...all.map((cells) => (cells[column] ?? '').length)));
-	const line = (cells: string[]) => `| ${cells.map((cell, column) => (cell ?? '').padEnd(widths[column])).join(' | ')} |`;
+	const widths = header.map((_, column) =>
+		Math.max(...all.map((cells) => (cells[column] ?? '').length)),
+	);
+	const line = (cells: string[]) =>
+		`| ${cells.map((cell, column) => (cell ?? '').padEnd(widths[column])).join(' | ')} |`;
 	const text = [
 		'',
 		`n8n rate benchmark: n8n 2.41.1, sandbox at the lowest Haufe tier, ${LATENCY_MS} ms answers, ${RUNS} run(s) each` +
@@ -96,7 +112,13 @@ afterAll(() => {
 // Workflows
 // ---------------------------------------------------------------------------------------------
 
-const node = (name: string, type: string, typeVersion: number, parameters: object, extra: object = {}) => ({
+const node = (
+	name: string,
+	type: string,
+	typeVersion: number,
+	parameters: object,
+	extra: object = {},
+) => ({
 	id: `b3c1a0d0-0000-4000-8000-${Buffer.from(name).toString('hex').padEnd(12, '0').slice(0, 12)}`,
 	name,
 	type,
@@ -106,15 +128,43 @@ const node = (name: string, type: string, typeVersion: number, parameters: objec
 	...extra,
 });
 const webhookNode = (route: string) =>
-	node('Webhook', 'n8n-nodes-base.webhook', 2, { httpMethod: 'POST', path: route, responseMode: 'lastNode', responseData: 'firstEntryJson', options: {} }, {
-		webhookId: `b3c1a0d0-0000-4000-8000-${Buffer.from(route).toString('hex').padEnd(12, '0').slice(0, 12)}`,
+	node(
+		'Webhook',
+		'n8n-nodes-base.webhook',
+		2,
+		{
+			httpMethod: 'POST',
+			path: route,
+			responseMode: 'lastNode',
+			responseData: 'firstEntryJson',
+			options: {},
+		},
+		{
+			webhookId: `b3c1a0d0-0000-4000-8000-${Buffer.from(route).toString('hex').padEnd(12, '0').slice(0, 12)}`,
+		},
+	);
+const splitNode = () =>
+	node('One item per question', 'n8n-nodes-base.splitOut', 1, {
+		fieldToSplitOut: 'body.questions',
+		options: { destinationFieldName: 'question' },
 	});
-const splitNode = () => node('One item per question', 'n8n-nodes-base.splitOut', 1, { fieldToSplitOut: 'body.questions', options: { destinationFieldName: 'question' } });
 const chainOf = (...names: string[]) =>
-	Object.fromEntries(names.slice(0, -1).map((name, index) => [name, { main: [[{ node: names[index + 1], type: 'main', index: 0 }]] }]));
+	Object.fromEntries(
+		names
+			.slice(0, -1)
+			.map((name, index) => [
+				name,
+				{ main: [[{ node: names[index + 1], type: 'main', index: 0 }]] },
+			]),
+	);
 
 /** Webhook → one item per question → Ask (the package) at `concurrency`, default settings otherwise. */
-function askWorkflow(route: string, concurrency: number, credentialId: string, requestOptions: object = {}) {
+function askWorkflow(
+	route: string,
+	concurrency: number,
+	credentialId: string,
+	requestOptions: object = {},
+) {
 	const ask = node(
 		'Ask Haufe Copilot',
 		'n8n-nodes-assistant-threads.haufeCopilot',
@@ -150,7 +200,11 @@ function noopWorkflow(route: string) {
 /** The HTTP Request chain as a user keeps it (test/bench/workflows/http-request-chain.json). */
 function chainWorkflow(baseUrl: string, headerCredentialId: string) {
 	let text = fs.readFileSync(path.join(__dirname, 'workflows', 'http-request-chain.json'), 'utf8');
-	for (const [placeholder, value] of Object.entries({ HAUFE_BASE_URL: baseUrl, HEADER_CREDENTIAL_ID: headerCredentialId, HAUFE_LICENCE: LICENCE })) {
+	for (const [placeholder, value] of Object.entries({
+		HAUFE_BASE_URL: baseUrl,
+		HEADER_CREDENTIAL_ID: headerCredentialId,
+		HAUFE_LICENCE: LICENCE,
+	})) {
 		text = text.split(placeholder).join(value);
 	}
 	return JSON.parse(text);
@@ -172,11 +226,18 @@ function freeChainWorkflow(baseUrl: string, headerCredentialId: string, route: s
 				copy.webhookId = 'b3c1a0d0-0000-4000-8000-00000000f0ff';
 			}
 			if (copy.parameters.options?.batching) delete copy.parameters.options.batching;
-			if (copy.name === 'Post message') copy.parameters.jsonBody = "={{ JSON.stringify({ role: 'user', content: $('One item per question').item.json.question }) }}";
+			if (copy.name === 'Post message')
+				copy.parameters.jsonBody =
+					"={{ JSON.stringify({ role: 'user', content: $('One item per question').item.json.question }) }}";
 			delete copy.onError;
 			return copy;
 		});
-	return { name: `Bench: HTTP Request chain, unpaced (${route})`, nodes, connections: chainOf(...keep), settings: { executionOrder: 'v1' } };
+	return {
+		name: `Bench: HTTP Request chain, unpaced (${route})`,
+		nodes,
+		connections: chainOf(...keep),
+		settings: { executionOrder: 'v1' },
+	};
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -224,8 +285,16 @@ async function freshKey(instance: Instance) {
 	const key = `bench-haufe-key-${++keyCounter}`;
 	apiKeys.push(key);
 	sandbox.haufe.configure({ apiKeys });
-	await instance.api.upsertCredential({ name: 'Bench Haufe', type: 'haufeCopilotApi', data: { apiKey: key, baseUrl: sandbox.haufe.baseUrl, licenceId: LICENCE } });
-	await instance.api.upsertCredential({ name: 'Haufe api-key header', type: 'httpHeaderAuth', data: { name: 'api-key', value: key } });
+	await instance.api.upsertCredential({
+		name: 'Bench Haufe',
+		type: 'haufeCopilotApi',
+		data: { apiKey: key, baseUrl: sandbox.haufe.baseUrl, licenceId: LICENCE },
+	});
+	await instance.api.upsertCredential({
+		name: 'Haufe api-key header',
+		type: 'httpHeaderAuth',
+		data: { name: 'api-key', value: key },
+	});
 }
 
 async function webhookRegistered(baseUrl: string, route: string) {
@@ -241,24 +310,39 @@ async function webhookRegistered(baseUrl: string, route: string) {
 }
 
 async function prepare(api: N8nRestApi, baseUrl: string, routes: string[]): Promise<Instance> {
-	const instance: Instance = { baseUrl, api, credentialIds: { haufe: '', header: '' }, workflows: {} };
+	const instance: Instance = {
+		baseUrl,
+		api,
+		credentialIds: { haufe: '', header: '' },
+		workflows: {},
+	};
 	instance.credentialIds.haufe = await api.upsertCredential({
 		name: 'Bench Haufe',
 		type: 'haufeCopilotApi',
 		data: { apiKey: 'sandbox-haufe-key', baseUrl: sandbox.haufe.baseUrl, licenceId: LICENCE },
 	});
-	instance.credentialIds.header = await api.upsertCredential({ name: 'Haufe api-key header', type: 'httpHeaderAuth', data: { name: 'api-key', value: 'sandbox-haufe-key' } });
+	instance.credentialIds.header = await api.upsertCredential({
+		name: 'Haufe api-key header',
+		type: 'httpHeaderAuth',
+		data: { name: 'api-key', value: 'sandbox-haufe-key' },
+	});
 	const { haufe, header } = instance.credentialIds;
 	const all: Record<string, () => object> = {
 		'bench-ask': () => askWorkflow('bench-ask', SINGLE_CONCURRENCY, haufe),
 		'bench-ask-5': () => askWorkflow('bench-ask-5', CONCURRENT_CONCURRENCY, haufe),
 		// The package's client-side caps turned off (its Request Options), as the sandbox's are for the CPU figure.
 		'bench-ask-free': () =>
-			askWorkflow('bench-ask-free', SINGLE_CONCURRENCY, haufe, { answerRequestsPerMinute: 0, answerRequestsPerSecond: 0, otherRequestsPerMinute: 0, otherRequestsPerSecond: 0 }),
+			askWorkflow('bench-ask-free', SINGLE_CONCURRENCY, haufe, {
+				answerRequestsPerMinute: 0,
+				answerRequestsPerSecond: 0,
+				otherRequestsPerMinute: 0,
+				otherRequestsPerSecond: 0,
+			}),
 		'bench-chain': () => chainWorkflow(sandbox.haufe.baseUrl, header),
 		'bench-chain-free': () => freeChainWorkflow(sandbox.haufe.baseUrl, header, 'bench-chain-free'),
 		'bench-noop': () => noopWorkflow('bench-noop'),
-		'haufe-ask-stream': () => loadExample('webhook-streamed-answer.json', { HAUFE_CREDENTIAL_ID: haufe }),
+		'haufe-ask-stream': () =>
+			loadExample('webhook-streamed-answer.json', { HAUFE_CREDENTIAL_ID: haufe }),
 	};
 	for (const route of routes) instance.workflows[route] = await api.importAndPublish(all[route]());
 	for (const route of routes) await webhookRegistered(baseUrl, route);
@@ -266,18 +350,33 @@ async function prepare(api: N8nRestApi, baseUrl: string, routes: string[]): Prom
 }
 
 /** Executions of the workflow that are not in `known`, once none of them is still running. */
-async function newExecutions(instance: Instance, route: string, known: Set<string>, expected: number) {
+async function newExecutions(
+	instance: Instance,
+	route: string,
+	known: Set<string>,
+	expected: number,
+) {
 	const deadline = Date.now() + 60_000;
 	for (;;) {
-		const all = (await instance.api.executions(instance.workflows[route].id)) as Array<{ id: string; status: string }>;
+		const all = (await instance.api.executions(instance.workflows[route].id)) as Array<{
+			id: string;
+			status: string;
+		}>;
 		const fresh = all.filter((execution) => !known.has(execution.id));
-		const ended = fresh.filter((execution) => !['new', 'running', 'waiting'].includes(execution.status));
-		if ((fresh.length >= expected && ended.length === fresh.length) || Date.now() > deadline) return fresh;
+		const ended = fresh.filter(
+			(execution) => !['new', 'running', 'waiting'].includes(execution.status),
+		);
+		if ((fresh.length >= expected && ended.length === fresh.length) || Date.now() > deadline)
+			return fresh;
 		await sleep(500);
 	}
 }
 const executionIds = async (instance: Instance, route: string) =>
-	new Set(((await instance.api.executions(instance.workflows[route].id)) as Array<{ id: string }>).map((execution) => execution.id));
+	new Set(
+		((await instance.api.executions(instance.workflows[route].id)) as Array<{ id: string }>).map(
+			(execution) => execution.id,
+		),
+	);
 
 async function post(instance: Instance, route: string, body: object) {
 	const response = await fetch(`${instance.baseUrl}/webhook/${route}`, {
@@ -318,19 +417,32 @@ interface Measured {
  * Runs `batches` webhook requests at once (each with its questions) on one fresh API key and
  * checks that every question was answered exactly once and no execution failed.
  */
-async function measure(instance: Instance, route: string, batches: number, perBatch: number, label: string): Promise<Measured> {
+async function measure(
+	instance: Instance,
+	route: string,
+	batches: number,
+	perBatch: number,
+	label: string,
+): Promise<Measured> {
 	await freshKey(instance);
 	sandbox.reset();
 	const known = await executionIds(instance, route);
-	const questions = Array.from({ length: batches }, (_, batch) => Array.from({ length: perBatch }, (_, index) => `${label} B${batch + 1} Frage ${index + 1}?`));
+	const questions = Array.from({ length: batches }, (_, batch) =>
+		Array.from({ length: perBatch }, (_, index) => `${label} B${batch + 1} Frage ${index + 1}?`),
+	);
 	const started = now();
-	const responses = await Promise.all(questions.map(async (batch) => await post(instance, route, { questions: batch })));
+	const responses = await Promise.all(
+		questions.map(async (batch) => await post(instance, route, { questions: batch })),
+	);
 	const wall = (now() - started) / 1000;
 	const { rateLimited, answerRequests } = sandbox.haufe.stats;
 	const executions = await newExecutions(instance, route, known, batches);
 	const failed = executions.filter((execution) => execution.status !== 'success').length;
 	const bad = responses.filter((response) => response.status !== 200);
-	if (bad.length > 0) throw new Error(`${label}: ${bad.length} webhook calls answered ${bad.map((response) => `${response.status} ${response.text.slice(0, 300)}`).join('; ')}`);
+	if (bad.length > 0)
+		throw new Error(
+			`${label}: ${bad.length} webhook calls answered ${bad.map((response) => `${response.status} ${response.text.slice(0, 300)}`).join('; ')}`,
+		);
 	expectAnsweredOnce(questions.flat());
 	expect(executions).toHaveLength(batches);
 	expect(failed).toBe(0);
@@ -389,12 +501,22 @@ function treeCpuMs(root: number): number {
 // Regular mode: one n8n
 // ---------------------------------------------------------------------------------------------
 
-const REGULAR_ROWS = ['single N=50', 'single N=120', 'regular 2x60', 'regular 4x30', 'cpu', 'stream'];
+const REGULAR_ROWS = [
+	'single N=50',
+	'single N=120',
+	'regular 2x60',
+	'regular 4x30',
+	'cpu',
+	'stream',
+];
 const QUEUE_ROWS = ['queue 2x60', 'queue 4x30'];
 
 beforeAll(async () => {
 	fs.mkdirSync(ARTIFACTS, { recursive: true });
-	sandbox = await startSandbox({ port: 0, haufe: { rateLimits: LOWEST_TIER, responseDelayMs: LATENCY_MS, apiKeys: ['sandbox-haufe-key'] } });
+	sandbox = await startSandbox({
+		port: 0,
+		haufe: { rateLimits: LOWEST_TIER, responseDelayMs: LATENCY_MS, apiKeys: ['sandbox-haufe-key'] },
+	});
 	await ensureInstalled();
 }, 900_000);
 afterAll(async () => await sandbox?.close());
@@ -411,10 +533,23 @@ describeIf(REGULAR_ROWS)('regular mode (one n8n)', () => {
 		userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-bench-'));
 		const logFile = path.join(ARTIFACTS, 'n8n.log');
 		fs.rmSync(logFile, { force: true });
-		n8n = await startN8n({ userFolder, port: await freePort(), logFile, env: { N8N_LOG_LEVEL: 'warn' } });
+		n8n = await startN8n({
+			userFolder,
+			port: await freePort(),
+			logFile,
+			env: { N8N_LOG_LEVEL: 'warn' },
+		});
 		const api = new N8nApi(n8n.baseUrl);
 		await api.signIn();
-		instance = await prepare(api, n8n.baseUrl, ['bench-ask', 'bench-ask-5', 'bench-ask-free', 'bench-chain', 'bench-chain-free', 'bench-noop', 'haufe-ask-stream']);
+		instance = await prepare(api, n8n.baseUrl, [
+			'bench-ask',
+			'bench-ask-5',
+			'bench-ask-free',
+			'bench-chain',
+			'bench-chain-free',
+			'bench-noop',
+			'haufe-ask-stream',
+		]);
 		instance.pid = n8n.process.pid;
 	}, 900_000);
 	afterAll(async () => {
@@ -423,47 +558,85 @@ describeIf(REGULAR_ROWS)('regular mode (one n8n)', () => {
 	});
 
 	for (const total of [50, 120]) {
-		itIf(`single N=${total}`)(`single N=${total}: Ask vs the HTTP Request chain, alternating`, async () => {
-			const ask: Measured[] = [];
-			const chain: Measured[] = [];
-			for (let run = 0; run < RUNS; run++) {
-				// Alternating, and which goes first alternates too.
-				const order = run % 2 === 0 ? ['ask', 'chain'] : ['chain', 'ask'];
-				for (const which of order) {
-					if (which === 'ask') ask.push(await measure(instance, 'bench-ask', 1, total, `R${run} ask N${total}`));
-					else chain.push(await measure(instance, 'bench-chain', 1, total, `R${run} chain N${total}`));
+		itIf(`single N=${total}`)(
+			`single N=${total}: Ask vs the HTTP Request chain, alternating`,
+			async () => {
+				const ask: Measured[] = [];
+				const chain: Measured[] = [];
+				for (let run = 0; run < RUNS; run++) {
+					// Alternating, and which goes first alternates too.
+					const order = run % 2 === 0 ? ['ask', 'chain'] : ['chain', 'ask'];
+					for (const which of order) {
+						if (which === 'ask')
+							ask.push(await measure(instance, 'bench-ask', 1, total, `R${run} ask N${total}`));
+						else
+							chain.push(
+								await measure(instance, 'bench-chain', 1, total, `R${run} chain N${total}`),
+							);
+					}
 				}
-			}
-			rateRow(`Ask (package, concurrency ${SINGLE_CONCURRENCY}) N=${total}`, ask, total);
-			rateRow(`HTTP Request chain N=${total}`, chain, total);
-			row([`  ratio Ask / chain N=${total}`, spread(ask.map((result, index) => result.wall / chain[index].wall)), '', '', '', '']);
-		});
+				rateRow(`Ask (package, concurrency ${SINGLE_CONCURRENCY}) N=${total}`, ask, total);
+				rateRow(`HTTP Request chain N=${total}`, chain, total);
+				row([
+					`  ratio Ask / chain N=${total}`,
+					spread(ask.map((result, index) => result.wall / chain[index].wall)),
+					'',
+					'',
+					'',
+					'',
+				]);
+			},
+		);
 	}
 
 	for (const [batches, perBatch] of [
 		[2, 60],
 		[4, 30],
 	]) {
-		itIf(`regular ${batches}x${perBatch}`)(`regular mode: ${batches} × ${perBatch} at once`, async () => {
-			const results: Measured[] = [];
-			for (let run = 0; run < RUNS; run++) results.push(await measure(instance, 'bench-ask-5', batches, perBatch, `R${run} regular ${batches}x${perBatch}`));
-			rateRow(`regular: ${batches} × ${perBatch} at once (Ask, concurrency ${CONCURRENT_CONCURRENCY})`, results, batches * perBatch);
-		});
+		itIf(`regular ${batches}x${perBatch}`)(
+			`regular mode: ${batches} × ${perBatch} at once`,
+			async () => {
+				const results: Measured[] = [];
+				for (let run = 0; run < RUNS; run++)
+					results.push(
+						await measure(
+							instance,
+							'bench-ask-5',
+							batches,
+							perBatch,
+							`R${run} regular ${batches}x${perBatch}`,
+						),
+					);
+				rateRow(
+					`regular: ${batches} × ${perBatch} at once (Ask, concurrency ${CONCURRENT_CONCURRENCY})`,
+					results,
+					batches * perBatch,
+				);
+			},
+		);
 	}
 
 	itIf('cpu')('n8n CPU per question, rate limits lifted', async () => {
 		sandbox.haufe.configure({ rateLimits: null, responseDelayMs: 5 });
 		try {
 			const variants = ['bench-noop', 'bench-ask-free', 'bench-chain-free'];
-			const cpu: Record<string, number[]> = Object.fromEntries(variants.map((variant) => [variant, []]));
-			const wall: Record<string, number[]> = Object.fromEntries(variants.map((variant) => [variant, []]));
-			const questions = (label: string) => Array.from({ length: CPU_QUESTIONS }, (_, index) => `${label} Frage ${index + 1}?`);
+			const cpu: Record<string, number[]> = Object.fromEntries(
+				variants.map((variant) => [variant, []]),
+			);
+			const wall: Record<string, number[]> = Object.fromEntries(
+				variants.map((variant) => [variant, []]),
+			);
+			const questions = (label: string) =>
+				Array.from({ length: CPU_QUESTIONS }, (_, index) => `${label} Frage ${index + 1}?`);
 			// Warm-up: n8n compiles and caches on first use.
 			for (const variant of variants) {
 				await freshKey(instance);
 				sandbox.reset();
-				const response = await post(instance, variant, { questions: questions(`warm ${variant}`).slice(0, 50) });
-				if (response.status !== 200) throw new Error(`warm-up ${variant}: ${response.status} ${response.text.slice(0, 500)}`);
+				const response = await post(instance, variant, {
+					questions: questions(`warm ${variant}`).slice(0, 50),
+				});
+				if (response.status !== 200)
+					throw new Error(`warm-up ${variant}: ${response.status} ${response.text.slice(0, 500)}`);
 			}
 			for (let run = 0; run < RUNS; run++) {
 				for (const variant of variants) {
@@ -475,62 +648,118 @@ describeIf(REGULAR_ROWS)('regular mode (one n8n)', () => {
 					const started = now();
 					const response = await post(instance, variant, { questions: asked });
 					wall[variant].push((now() - started) / 1000);
-					if (response.status !== 200) throw new Error(`${variant}: ${response.status} ${response.text.slice(0, 500)}`);
+					if (response.status !== 200)
+						throw new Error(`${variant}: ${response.status} ${response.text.slice(0, 500)}`);
 					await sleep(200);
 					cpu[variant].push(treeCpuMs(instance.pid!) - before);
 					expect(response.status).toBe(200);
 					if (variant !== 'bench-noop') expectAnsweredOnce(asked);
 				}
 			}
-			const perQuestion = (variant: string) => cpu[variant].map((ms, index) => (ms - cpu['bench-noop'][index]) / CPU_QUESTIONS);
+			const perQuestion = (variant: string) =>
+				cpu[variant].map((ms, index) => (ms - cpu['bench-noop'][index]) / CPU_QUESTIONS);
 			const askOwn = perQuestion('bench-ask-free');
 			const chainOwn = perQuestion('bench-chain-free');
-			row([`CPU no-op workflow, ${CPU_QUESTIONS} items: ms total`, spread(cpu['bench-noop'], 0), '', '', '', `wall ${spread(wall['bench-noop'])} s`]);
-			row(['CPU Ask (caps off in Request Options): ms total', spread(cpu['bench-ask-free'], 0), '', '', '', `wall ${spread(wall['bench-ask-free'])} s`]);
-			row(['CPU HTTP chain: ms total', spread(cpu['bench-chain-free'], 0), '', '', '', `wall ${spread(wall['bench-chain-free'])} s`]);
+			row([
+				`CPU no-op workflow, ${CPU_QUESTIONS} items: ms total`,
+				spread(cpu['bench-noop'], 0),
+				'',
+				'',
+				'',
+				`wall ${spread(wall['bench-noop'])} s`,
+			]);
+			row([
+				'CPU Ask (caps off in Request Options): ms total',
+				spread(cpu['bench-ask-free'], 0),
+				'',
+				'',
+				'',
+				`wall ${spread(wall['bench-ask-free'])} s`,
+			]);
+			row([
+				'CPU HTTP chain: ms total',
+				spread(cpu['bench-chain-free'], 0),
+				'',
+				'',
+				'',
+				`wall ${spread(wall['bench-chain-free'])} s`,
+			]);
 			row(['CPU Ask per question above no-op, ms', spread(askOwn), '', '', '', '']);
-			row(['CPU HTTP chain (3 bare requests) per question above no-op, ms', spread(chainOwn), '', '', '', '']);
-			row(['CPU Ask minus HTTP chain per question, ms', spread(askOwn.map((ask, index) => ask - chainOwn[index])), '', '', '', 'target ≤ 1 ms']);
+			row([
+				'CPU HTTP chain (3 bare requests) per question above no-op, ms',
+				spread(chainOwn),
+				'',
+				'',
+				'',
+				'',
+			]);
+			row([
+				'CPU Ask minus HTTP chain per question, ms',
+				spread(askOwn.map((ask, index) => ask - chainOwn[index])),
+				'',
+				'',
+				'',
+				'target ≤ 1 ms',
+			]);
 		} finally {
 			sandbox.haufe.configure({ rateLimits: LOWEST_TIER, responseDelayMs: LATENCY_MS });
 		}
 	});
 
-	itIf('stream')('streamed webhook: first text at the caller vs the sandbox\'s first chunk', async () => {
-		const deltas: number[] = [];
-		const firstBytes: number[] = [];
-		for (let request = 0; request < STREAM_REQUESTS * RUNS; request++) {
-			await freshKey(instance);
-			sandbox.reset();
-			const started = now();
-			const response = await fetch(`${instance.baseUrl}/webhook/haufe-ask-stream`, {
-				method: 'POST',
-				headers: { 'content-type': 'application/json' },
-				body: JSON.stringify({ question: `Streamfrage ${request + 1}?` }),
-			});
-			expect(response.status).toBe(200);
-			const reader = response.body!.getReader();
-			const decoder = new TextDecoder();
-			let text = '';
-			let firstByte: number | undefined;
-			let firstText: number | undefined;
-			for (;;) {
-				const { done, value } = await reader.read();
-				if (done) break;
-				firstByte ??= now();
-				text += decoder.decode(value, { stream: true });
-				if (firstText === undefined && /"type":"item","content":"[^"]/.test(text)) firstText = now();
+	itIf('stream')(
+		"streamed webhook: first text at the caller vs the sandbox's first chunk",
+		async () => {
+			const deltas: number[] = [];
+			const firstBytes: number[] = [];
+			for (let request = 0; request < STREAM_REQUESTS * RUNS; request++) {
+				await freshKey(instance);
+				sandbox.reset();
+				const started = now();
+				const response = await fetch(`${instance.baseUrl}/webhook/haufe-ask-stream`, {
+					method: 'POST',
+					headers: { 'content-type': 'application/json' },
+					body: JSON.stringify({ question: `Streamfrage ${request + 1}?` }),
+				});
+				expect(response.status).toBe(200);
+				const reader = response.body!.getReader();
+				const decoder = new TextDecoder();
+				let text = '';
+				let firstByte: number | undefined;
+				let firstText: number | undefined;
+				for (;;) {
+					const { done, value } = await reader.read();
+					if (done) break;
+					firstByte ??= now();
+					text += decoder.decode(value, { stream: true });
+					if (firstText === undefined && /"type":"item","content":"[^"]/.test(text))
+						firstText = now();
+				}
+				const upstream = sandbox.haufe.stats.firstChunks[0]?.at;
+				if (firstText === undefined || upstream === undefined)
+					throw new Error(`no streamed text (upstream ${upstream}): ${text.slice(0, 500)}`);
+				expect(text).toContain('Answer');
+				expectAnsweredOnce([`Streamfrage ${request + 1}?`]);
+				deltas.push(firstText - upstream);
+				firstBytes.push(firstByte! - started);
 			}
-			const upstream = sandbox.haufe.stats.firstChunks[0]?.at;
-			if (firstText === undefined || upstream === undefined) throw new Error(`no streamed text (upstream ${upstream}): ${text.slice(0, 500)}`);
-			expect(text).toContain('Answer');
-			expectAnsweredOnce([`Streamfrage ${request + 1}?`]);
-			deltas.push(firstText - upstream);
-			firstBytes.push(firstByte! - started);
-		}
-		row([`Streamed webhook: first text at caller − sandbox first chunk, ms (${deltas.length} requests)`, spread(deltas, 1), '', '', '', 'target ≤ 50 ms']);
-		row(['Streamed webhook: first byte at caller after request, ms', spread(firstBytes, 1), '', '', '', '']);
-	});
+			row([
+				`Streamed webhook: first text at caller − sandbox first chunk, ms (${deltas.length} requests)`,
+				spread(deltas, 1),
+				'',
+				'',
+				'',
+				'target ≤ 50 ms',
+			]);
+			row([
+				'Streamed webhook: first byte at caller after request, ms',
+				spread(firstBytes, 1),
+				'',
+				'',
+				'',
+				'',
+			]);
+		},
+	);
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -542,9 +771,16 @@ describeIf(QUEUE_ROWS)('queue mode (main + 2 workers)', () => {
 	let instance: Instance;
 
 	beforeAll(async () => {
-		setup = await startQueueSetup({ workers: 2, concurrency: 2, logDir: path.join(ARTIFACTS, 'queue'), env: { N8N_LOG_LEVEL: 'info' } });
+		setup = await startQueueSetup({
+			workers: 2,
+			concurrency: 2,
+			logDir: path.join(ARTIFACTS, 'queue'),
+			env: { N8N_LOG_LEVEL: 'info' },
+		});
 		instance = await prepare(setup.api, setup.main.baseUrl, ['bench-ask-5']);
-		notes.push(`queue mode start-up: services ${setup.timings.servicesMs} ms, main ${setup.timings.mainMs} ms, workers ${setup.timings.workersMs} ms`);
+		notes.push(
+			`queue mode start-up: services ${setup.timings.servicesMs} ms, main ${setup.timings.mainMs} ms, workers ${setup.timings.workersMs} ms`,
+		);
 	}, 900_000);
 	afterAll(async () => await setup?.stop());
 
@@ -552,12 +788,30 @@ describeIf(QUEUE_ROWS)('queue mode (main + 2 workers)', () => {
 		[2, 60],
 		[4, 30],
 	]) {
-		itIf(`queue ${batches}x${perBatch}`)(`queue mode: ${batches} × ${perBatch} at once`, async () => {
-			const results: Measured[] = [];
-			for (let run = 0; run < RUNS; run++) results.push(await measure(instance, 'bench-ask-5', batches, perBatch, `R${run} queue ${batches}x${perBatch}`));
-			const ran = setup.workers.map((worker) => `${worker.name} ${worker.executionIds().length}`).join(', ');
-			rateRow(`queue: ${batches} × ${perBatch} at once (Ask, concurrency ${CONCURRENT_CONCURRENCY})`, results, batches * perBatch);
-			notes.push(`queue ${batches}x${perBatch}: executions started so far per worker: ${ran}`);
-		});
+		itIf(`queue ${batches}x${perBatch}`)(
+			`queue mode: ${batches} × ${perBatch} at once`,
+			async () => {
+				const results: Measured[] = [];
+				for (let run = 0; run < RUNS; run++)
+					results.push(
+						await measure(
+							instance,
+							'bench-ask-5',
+							batches,
+							perBatch,
+							`R${run} queue ${batches}x${perBatch}`,
+						),
+					);
+				const ran = setup.workers
+					.map((worker) => `${worker.name} ${worker.executionIds().length}`)
+					.join(', ');
+				rateRow(
+					`queue: ${batches} × ${perBatch} at once (Ask, concurrency ${CONCURRENT_CONCURRENCY})`,
+					results,
+					batches * perBatch,
+				);
+				notes.push(`queue ${batches}x${perBatch}: executions started so far per worker: ${ran}`);
+			},
+		);
 	}
 });

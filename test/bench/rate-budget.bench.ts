@@ -7,12 +7,15 @@
  * BENCH_RUNS runs (default 3), next to the bound the answer budget sets; every run's 429s are
  * counted and printed. Asserts only that every question got exactly one answer and none failed.
  */
-import { startSandbox } from '../../sandbox';
 import { resetSharedLimiters } from '../../nodes/shared/rate-limiter';
+import { startSandbox } from '../../sandbox';
 import { API_KEY, LICENCE, askParameters } from '../helpers/haufe';
 import { runNode } from '../helpers/n8n-harness';
 
-const LOWEST_TIER = { answer: { perSecond: 15, perMinute: 60 }, general: { perSecond: 60, perMinute: 180 } };
+const LOWEST_TIER = {
+	answer: { perSecond: 15, perMinute: 60 },
+	general: { perSecond: 60, perMinute: 180 },
+};
 const LATENCY_MS = 300;
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 3));
 
@@ -47,16 +50,27 @@ const scenarios: Scenario[] = [
 	{ executions: 2, questions: 25, concurrency: 5, ownLimiters: true },
 	{ executions: 2, questions: 60, concurrency: 5, ownLimiters: true },
 ];
-const keyOf = (scenario: Scenario, batch: number) => (scenario.ownLimiters ? `${API_KEY}-${batch}` : API_KEY);
+const keyOf = (scenario: Scenario, batch: number) =>
+	scenario.ownLimiters ? `${API_KEY}-${batch}` : API_KEY;
 
 jest.setTimeout(30 * 60_000);
 
 const rows: string[] = [];
-afterAll(() => console.log(['', `Rate-budget benchmark (lowest tier, ${LATENCY_MS} ms answers, ${RUNS} runs each)`, ...rows].join('\n')));
+afterAll(() =>
+	console.log(
+		[
+			'',
+			`Rate-budget benchmark (lowest tier, ${LATENCY_MS} ms answers, ${RUNS} runs each)`,
+			...rows,
+		].join('\n'),
+	),
+);
 
 const spread = (values: number[], digits = 2) => {
 	const sorted = [...values].sort((a, b) => a - b);
-	return [sorted[0], sorted[Math.floor((sorted.length - 1) / 2)], sorted[sorted.length - 1]].map((value) => value.toFixed(digits)).join(' / ');
+	return [sorted[0], sorted[Math.floor((sorted.length - 1) / 2)], sorted[sorted.length - 1]]
+		.map((value) => value.toFixed(digits))
+		.join(' / ');
 };
 
 for (const scenario of scenarios) {
@@ -70,18 +84,35 @@ for (const scenario of scenarios) {
 		const answerRequests: number[] = [];
 		for (let run = 0; run < RUNS; run++) {
 			resetSharedLimiters();
-			const apiKeys = Array.from({ length: scenario.executions }, (_, batch) => keyOf(scenario, batch));
-			const sandbox = await startSandbox({ port: 0, haufe: { rateLimits: LOWEST_TIER, responseDelayMs: LATENCY_MS, apiKeys } });
+			const apiKeys = Array.from({ length: scenario.executions }, (_, batch) =>
+				keyOf(scenario, batch),
+			);
+			const sandbox = await startSandbox({
+				port: 0,
+				haufe: { rateLimits: LOWEST_TIER, responseDelayMs: LATENCY_MS, apiKeys },
+			});
 			try {
 				const started = Date.now();
 				const results = await Promise.all(
-					Array.from({ length: scenario.executions }, async (_, batch) =>
-						await runNode({
-							type: 'haufeCopilot',
-							parameters: askParameters(sandbox.haufe.assistantIds.hr, { concurrency: scenario.concurrency }),
-							credentials: { haufeCopilotApi: { apiKey: keyOf(scenario, batch), baseUrl: sandbox.haufe.baseUrl, licenceId: LICENCE } },
-							input: Array.from({ length: scenario.questions }, (_, index) => ({ question: `B${batch} Frage ${index + 1}` })),
-						}),
+					Array.from(
+						{ length: scenario.executions },
+						async (_, batch) =>
+							await runNode({
+								type: 'haufeCopilot',
+								parameters: askParameters(sandbox.haufe.assistantIds.hr, {
+									concurrency: scenario.concurrency,
+								}),
+								credentials: {
+									haufeCopilotApi: {
+										apiKey: keyOf(scenario, batch),
+										baseUrl: sandbox.haufe.baseUrl,
+										licenceId: LICENCE,
+									},
+								},
+								input: Array.from({ length: scenario.questions }, (_, index) => ({
+									question: `B${batch} Frage ${index + 1}`,
+								})),
+							}),
 					),
 				);
 				walls.push((Date.now() - started) / 1000);

@@ -41,14 +41,21 @@ describe.each(COMPAT_VERSIONS as string[])('n8n %s', (version) => {
 	let logFile: string;
 	let triggerRunId: string;
 	const workflows: Record<string, { id: string }> = {};
-	const logTail = () => (fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').slice(-3000) : '');
+	const logTail = () =>
+		fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').slice(-3000) : '';
 	const post = async (route: string, body: object) =>
-		await fetch(`${n8n.baseUrl}/webhook/${route}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+		await fetch(`${n8n.baseUrl}/webhook/${route}`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify(body),
+		});
 
 	beforeAll(async () => {
 		const started = Date.now();
 		await ensureInstalled(version);
-		times.push(`n8n ${version}: install ${Math.round((Date.now() - started) / 1000)} s (0 when cached)`);
+		times.push(
+			`n8n ${version}: install ${Math.round((Date.now() - started) / 1000)} s (0 when cached)`,
+		);
 		sandbox = await startSandbox({
 			port: 0,
 			haufe: { rateLimits: null, streamChunkDelayMs: 40 },
@@ -61,11 +68,23 @@ describe.each(COMPAT_VERSIONS as string[])('n8n %s', (version) => {
 		times.push(`n8n ${version}: start-up ${Math.round((Date.now() - startAt) / 1000)} s`);
 		api = new N8nApi(n8n.baseUrl);
 		await api.signIn();
-		const credential = async (name: string, type: string, data: object) => await api.upsertCredential({ name, type, data });
-		triggerRunId = String(sandbox.griptape.createRun(sandbox.griptape.ids.assistants[0], { input: 'events for the trigger' }).assistant_run_id);
+		const credential = async (name: string, type: string, data: object) =>
+			await api.upsertCredential({ name, type, data });
+		triggerRunId = String(
+			sandbox.griptape.createRun(sandbox.griptape.ids.assistants[0], {
+				input: 'events for the trigger',
+			}).assistant_run_id,
+		);
 		const replacements = {
-			HAUFE_CREDENTIAL_ID: await credential('Haufe Copilot (sandbox)', 'haufeCopilotApi', { apiKey: 'sandbox-haufe-key', baseUrl: sandbox.haufe.baseUrl, licenceId: 'COMPAT' }),
-			GRIPTAPE_CREDENTIAL_ID: await credential('Griptape Cloud (sandbox)', 'griptapeCloudApi', { apiKey: 'sandbox-griptape-key', baseUrl: sandbox.griptape.baseUrl }),
+			HAUFE_CREDENTIAL_ID: await credential('Haufe Copilot (sandbox)', 'haufeCopilotApi', {
+				apiKey: 'sandbox-haufe-key',
+				baseUrl: sandbox.haufe.baseUrl,
+				licenceId: 'COMPAT',
+			}),
+			GRIPTAPE_CREDENTIAL_ID: await credential('Griptape Cloud (sandbox)', 'griptapeCloudApi', {
+				apiKey: 'sandbox-griptape-key',
+				baseUrl: sandbox.griptape.baseUrl,
+			}),
 			AGENT_CHAT_CREDENTIAL_ID: await credential('Agent Chat (sandbox)', 'agentChatApi', {
 				siteUrl: sandbox.agentChat.siteUrl,
 				authMethod: 'password',
@@ -75,7 +94,8 @@ describe.each(COMPAT_VERSIONS as string[])('n8n %s', (version) => {
 			GRIPTAPE_ASSISTANT_ID: sandbox.griptape.ids.assistants[0],
 			GRIPTAPE_RUN_ID: triggerRunId,
 		};
-		for (const file of EXAMPLES) workflows[file] = await api.importAndPublish(loadExample(file, replacements));
+		for (const file of EXAMPLES)
+			workflows[file] = await api.importAndPublish(loadExample(file, replacements));
 	}, 900_000);
 
 	afterAll(async () => {
@@ -84,13 +104,30 @@ describe.each(COMPAT_VERSIONS as string[])('n8n %s', (version) => {
 		if (userFolder) fs.rmSync(userFolder, { recursive: true, force: true });
 	});
 
-	it('loads the package\'s nodes and credentials', async () => {
-		const nodes = ((await api.getJson('/types/nodes.json')) as Array<{ name: string }>).map((node) => node.name);
-		for (const name of ['haufeCopilot', 'griptapeCloud', 'griptapeCloudTrigger', 'agentChat', 'openAiThreads']) {
+	it("loads the package's nodes and credentials", async () => {
+		const nodes = ((await api.getJson('/types/nodes.json')) as Array<{ name: string }>).map(
+			(node) => node.name,
+		);
+		for (const name of [
+			'haufeCopilot',
+			'griptapeCloud',
+			'griptapeCloudTrigger',
+			'agentChat',
+			'openAiThreads',
+		]) {
 			expect(nodes).toContain(`n8n-nodes-assistant-threads.${name}`);
 		}
-		const credentials = ((await api.getJson('/types/credentials.json')) as Array<{ name: string }>).map((credential) => credential.name);
-		expect(credentials).toEqual(expect.arrayContaining(['haufeCopilotApi', 'griptapeCloudApi', 'agentChatApi', 'openAiThreadsApi']));
+		const credentials = (
+			(await api.getJson('/types/credentials.json')) as Array<{ name: string }>
+		).map((credential) => credential.name);
+		expect(credentials).toEqual(
+			expect.arrayContaining([
+				'haufeCopilotApi',
+				'griptapeCloudApi',
+				'agentChatApi',
+				'openAiThreadsApi',
+			]),
+		);
 	});
 
 	it('answers through the webhook example', async () => {
@@ -102,17 +139,23 @@ describe.each(COMPAT_VERSIONS as string[])('n8n %s', (version) => {
 
 	it('streams through the streamed webhook example: the first bytes before the end', async () => {
 		const started = Date.now();
-		const response = await post('haufe-ask-stream', { question: 'Was gilt bei Krankheit im Urlaub?' });
+		const response = await post('haufe-ask-stream', {
+			question: 'Was gilt bei Krankheit im Urlaub?',
+		});
 		expect(response.status).toBe(200);
 		const { items, firstItemAt, endedAt } = await readStreamedResponse(response);
 		expect(items.length).toBeGreaterThan(3);
 		expect(items.at(-1)).toMatch(/Powered by Haufe$/);
 		expect(endedAt - (firstItemAt as number)).toBeGreaterThan(500);
-		times.push(`n8n ${version}: first streamed bytes after ${(firstItemAt as number) - started} ms, all after ${endedAt - started} ms`);
+		times.push(
+			`n8n ${version}: first streamed bytes after ${(firstItemAt as number) - started} ms, all after ${endedAt - started} ms`,
+		);
 	});
 
-	it('renews Agent Chat\'s expired session (n8n before 2.10 leaves it to the node)', async () => {
-		const first = (await (await post('agent-chat', { message: 'Hallo Agent' })).json()) as { answer?: string };
+	it("renews Agent Chat's expired session (n8n before 2.10 leaves it to the node)", async () => {
+		const first = (await (await post('agent-chat', { message: 'Hallo Agent' })).json()) as {
+			answer?: string;
+		};
 		expect(first.answer).toMatch(/answers: Hallo Agent/);
 		const logins = sandbox.agentChat.stats.logins;
 		sandbox.agentChat.expireSessions();
@@ -125,18 +168,30 @@ describe.each(COMPAT_VERSIONS as string[])('n8n %s', (version) => {
 
 	it('runs the batch example from the command line', async () => {
 		const before = sandbox.haufe.stats.runs.length;
-		const runData = await executeFromCli(userFolder, workflows['scheduled-batch-questions.json'].id, version);
+		const runData = await executeFromCli(
+			userFolder,
+			workflows['scheduled-batch-questions.json'].id,
+			version,
+		);
 		const table = runData.Table[0].data.main[0].map((item) => item.json);
 		expect(table).toHaveLength(6);
 		for (const row of table) expect(row.answer.startsWith(`Answer to: ${row.question}`)).toBe(true);
 		expect(sandbox.haufe.stats.runs.length - before).toBe(6);
 	});
 
-	it('polls with the trigger example: the run\'s events in executions, none twice', async () => {
-		const seen = await awaitTriggerEvents(api, workflows['griptape-run-events-trigger.json'].id, sandbox, triggerRunId, version);
+	it("polls with the trigger example: the run's events in executions, none twice", async () => {
+		const seen = await awaitTriggerEvents(
+			api,
+			workflows['griptape-run-events-trigger.json'].id,
+			sandbox,
+			triggerRunId,
+			version,
+		);
 		if (!seen.ids.length) throw new Error(`no trigger executions\n${logTail()}`);
 		expect(seen.ids).toEqual(seen.expected);
 		expect(new Set(seen.ids).size).toBe(seen.ids.length);
-		times.push(`n8n ${version}: ${seen.ids.length} trigger events over ${seen.executions} executions`);
+		times.push(
+			`n8n ${version}: ${seen.ids.length} trigger events over ${seen.executions} executions`,
+		);
 	}, 240_000);
 });

@@ -16,9 +16,15 @@ import { awaitTriggerEvents, executeFromCli, readStreamedResponse } from '../hel
 import { conversationTests } from './conversations';
 import { editorTests } from './editor';
 
-const { startN8n, N8nApi, loadExample, freePort, CONVERSATIONS_TABLE } = require('../../scripts/lib/n8n');
-const { ensureInstalled, N8N_DIR, N8N_VERSION, ROOT } = require('../../scripts/lib/n8n-install');
 const { ensureChromium } = require('../../scripts/lib/chromium');
+const {
+	startN8n,
+	N8nApi,
+	loadExample,
+	freePort,
+	CONVERSATIONS_TABLE,
+} = require('../../scripts/lib/n8n');
+const { ensureInstalled, N8N_DIR, N8N_VERSION, ROOT } = require('../../scripts/lib/n8n-install');
 
 /** n8n's log and the browser tests' screenshots, kept after the run (emptied at its start). */
 const ARTIFACTS = path.join(ROOT, 'test-results', 'e2e');
@@ -38,7 +44,10 @@ let n8n: { baseUrl: string; stop(): Promise<void> };
 let api: InstanceType<typeof N8nApi>;
 let userFolder: string;
 let logFile: string;
-const workflows: Record<string, { id: string; name: string; nodes: Array<{ type: string; webhookId?: string }> }> = {};
+const workflows: Record<
+	string,
+	{ id: string; name: string; nodes: Array<{ type: string; webhookId?: string }> }
+> = {};
 let conversationsTable: { id: string; projectId: string };
 const credentials: Record<string, { id: string; name: string }> = {};
 let triggerRunId: string;
@@ -47,7 +56,10 @@ beforeAll(async () => {
 	fs.rmSync(ARTIFACTS, { recursive: true, force: true });
 	fs.mkdirSync(ARTIFACTS, { recursive: true });
 	// A new machine has no Chromium yet: apt installs it while n8n is installed and started.
-	const chromium = timed('Chromium present (installed with apt if missing)', async () => await ensureChromium());
+	const chromium = timed(
+		'Chromium present (installed with apt if missing)',
+		async () => await ensureChromium(),
+	);
 	chromium.catch(() => undefined);
 	await timed('n8n install (cached after the first time)', async () => await ensureInstalled());
 	sandbox = await startSandbox({
@@ -58,7 +70,10 @@ beforeAll(async () => {
 	});
 	userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-e2e-'));
 	logFile = path.join(ARTIFACTS, 'n8n.log');
-	n8n = await timed('n8n start-up', async () => await startN8n({ userFolder, port: await freePort(), logFile }));
+	n8n = await timed(
+		'n8n start-up',
+		async () => await startN8n({ userFolder, port: await freePort(), logFile }),
+	);
 	await timed('owner, credentials and example workflows', async () => {
 		api = new N8nApi(n8n.baseUrl);
 		await api.signIn();
@@ -75,7 +90,12 @@ beforeAll(async () => {
 		const agentChat = await api.upsertCredential({
 			name: 'Agent Chat (sandbox)',
 			type: 'agentChatApi',
-			data: { siteUrl: sandbox.agentChat.siteUrl, authMethod: 'password', email: 'user@example.com', password: 'correct-horse-battery' },
+			data: {
+				siteUrl: sandbox.agentChat.siteUrl,
+				authMethod: 'password',
+				email: 'user@example.com',
+				password: 'correct-horse-battery',
+			},
 		});
 		const openAiThreads = await api.upsertCredential({
 			name: 'OpenAI-compatible Threads (sandbox)',
@@ -89,7 +109,11 @@ beforeAll(async () => {
 			openAiThreadsApi: [openAiThreads, 'OpenAI-compatible Threads (sandbox)'],
 		};
 		for (const [type, [id, name]] of Object.entries(names)) credentials[type] = { id, name };
-		triggerRunId = String(sandbox.griptape.createRun(sandbox.griptape.ids.assistants[0], { input: 'events for the trigger' }).assistant_run_id);
+		triggerRunId = String(
+			sandbox.griptape.createRun(sandbox.griptape.ids.assistants[0], {
+				input: 'events for the trigger',
+			}).assistant_run_id,
+		);
 		const replacements = {
 			HAUFE_CREDENTIAL_ID: haufe,
 			GRIPTAPE_CREDENTIAL_ID: griptape,
@@ -100,8 +124,13 @@ beforeAll(async () => {
 			OPENAI_ASSISTANT_ID: sandbox.openai.ids.assistant,
 		};
 		// The chat examples of Haufe Copilot and OpenAI-compatible Threads keep their threads here.
-		conversationsTable = await api.ensureDataTable(CONVERSATIONS_TABLE.name, CONVERSATIONS_TABLE.columns);
-		for (const file of fs.readdirSync(path.resolve(__dirname, '../../examples')).filter((name) => name.endsWith('.json'))) {
+		conversationsTable = await api.ensureDataTable(
+			CONVERSATIONS_TABLE.name,
+			CONVERSATIONS_TABLE.columns,
+		);
+		for (const file of fs
+			.readdirSync(path.resolve(__dirname, '../../examples'))
+			.filter((name) => name.endsWith('.json'))) {
 			workflows[file] = await api.importAndPublish(loadExample(file, replacements));
 		}
 	});
@@ -111,14 +140,21 @@ beforeAll(async () => {
 afterAll(async () => {
 	await n8n?.stop();
 	await sandbox?.close();
-	console.log(['', 'End-to-end phases', ...phases, `n8n's log and the screenshots: ${path.relative(ROOT, ARTIFACTS)}/`].join('\n'));
+	console.log(
+		[
+			'',
+			'End-to-end phases',
+			...phases,
+			`n8n's log and the screenshots: ${path.relative(ROOT, ARTIFACTS)}/`,
+		].join('\n'),
+	);
 	if (userFolder) fs.rmSync(userFolder, { recursive: true, force: true });
 });
 
 /** On failure, the end of n8n's log says why. */
 const logTail = () => (fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').slice(-3000) : '');
 
-it('loads the package: its nodes and credentials are among n8n\'s types', async () => {
+it("loads the package: its nodes and credentials are among n8n's types", async () => {
 	await timed('test: types', async () => {
 		const nodes = (await api.getJson('/types/nodes.json')) as Array<{ name: string }>;
 		const names = nodes.map((node) => node.name);
@@ -133,38 +169,80 @@ it('loads the package: its nodes and credentials are among n8n\'s types', async 
 				'n8n-nodes-assistant-threads.haufeCopilotTool',
 			]),
 		);
-		const credentials = (await api.getJson('/types/credentials.json')) as Array<{ name: string; httpRequestNode?: { name: string } }>;
+		const credentials = (await api.getJson('/types/credentials.json')) as Array<{
+			name: string;
+			httpRequestNode?: { name: string };
+		}>;
 		// Offered to the HTTP Request node as predefined credential types.
-		const offered = credentials.filter((credential) => credential.httpRequestNode).map((credential) => credential.name);
-		expect(offered).toEqual(expect.arrayContaining(['haufeCopilotApi', 'griptapeCloudApi', 'openAiThreadsApi']));
+		const offered = credentials
+			.filter((credential) => credential.httpRequestNode)
+			.map((credential) => credential.name);
+		expect(offered).toEqual(
+			expect.arrayContaining(['haufeCopilotApi', 'griptapeCloudApi', 'openAiThreadsApi']),
+		);
 		expect(credentials.map((credential) => credential.name)).toEqual(
-			expect.arrayContaining(['haufeCopilotApi', 'griptapeCloudApi', 'agentChatApi', 'openAiThreadsApi']),
+			expect.arrayContaining([
+				'haufeCopilotApi',
+				'griptapeCloudApi',
+				'agentChatApi',
+				'openAiThreadsApi',
+			]),
 		);
 	});
 });
 
 it('tests credentials as the editor does: a good one passes, and the failures say what is wrong', async () => {
 	await timed('test: credential tests', async () => {
-		const haufe = (data: object) => api.testCredential({ name: 'Haufe test', type: 'haufeCopilotApi', data });
-		expect(await haufe({ apiKey: 'sandbox-haufe-key', baseUrl: sandbox.haufe.baseUrl })).toMatchObject({ status: 'OK' });
+		const haufe = (data: object) =>
+			api.testCredential({ name: 'Haufe test', type: 'haufeCopilotApi', data });
+		expect(
+			await haufe({ apiKey: 'sandbox-haufe-key', baseUrl: sandbox.haufe.baseUrl }),
+		).toMatchObject({ status: 'OK' });
 		expect(await haufe({ apiKey: 'wrong', baseUrl: sandbox.haufe.baseUrl })).toEqual({
 			status: 'Error',
-			message: 'The API key was rejected (401 unauthorized): check the key. The base URL was reached.',
+			message:
+				'The API key was rejected (401 unauthorized): check the key. The base URL was reached.',
 		});
-		const unreachable = await haufe({ apiKey: 'sandbox-haufe-key', baseUrl: 'http://127.0.0.1:9/agents/v1' });
+		const unreachable = await haufe({
+			apiKey: 'sandbox-haufe-key',
+			baseUrl: 'http://127.0.0.1:9/agents/v1',
+		});
 		expect(unreachable.status).toBe('Error');
 		expect(unreachable.message).toMatch(/refused|ECONNREFUSED/i);
 
 		const agentChat = (data: object) =>
-			api.testCredential({ name: 'Agent chat test', type: 'agentChatApi', data: { siteUrl: sandbox.agentChat.siteUrl, authMethod: 'password', ...data } });
-		expect(await agentChat({ email: 'user@example.com', password: 'correct-horse-battery' })).toMatchObject({ status: 'OK' });
+			api.testCredential({
+				name: 'Agent chat test',
+				type: 'agentChatApi',
+				data: { siteUrl: sandbox.agentChat.siteUrl, authMethod: 'password', ...data },
+			});
+		expect(
+			await agentChat({ email: 'user@example.com', password: 'correct-horse-battery' }),
+		).toMatchObject({ status: 'OK' });
 		const wrongPassword = await agentChat({ email: 'user@example.com', password: 'wrong' });
-		expect(wrongPassword).toMatchObject({ status: 'Error', message: expect.stringContaining('The e-mail or password was not accepted') });
+		expect(wrongPassword).toMatchObject({
+			status: 'Error',
+			message: expect.stringContaining('The e-mail or password was not accepted'),
+		});
 		const mfa = await agentChat({ email: 'mfa@example.com', password: 'correct-horse-battery' });
-		expect(mfa).toMatchObject({ status: 'Error', message: expect.stringContaining('multi-factor authentication') });
-		const wrongApiPath = await agentChat({ email: 'user@example.com', password: 'correct-horse-battery', apiPath: '/chat' });
-		expect(wrongApiPath).toMatchObject({ status: 'Error', message: expect.stringContaining('no agent API under the Agent API Path') });
-		const gone = await agentChat({ email: 'user@example.com', password: 'correct-horse-battery', siteUrl: 'http://127.0.0.1:9' });
+		expect(mfa).toMatchObject({
+			status: 'Error',
+			message: expect.stringContaining('multi-factor authentication'),
+		});
+		const wrongApiPath = await agentChat({
+			email: 'user@example.com',
+			password: 'correct-horse-battery',
+			apiPath: '/chat',
+		});
+		expect(wrongApiPath).toMatchObject({
+			status: 'Error',
+			message: expect.stringContaining('no agent API under the Agent API Path'),
+		});
+		const gone = await agentChat({
+			email: 'user@example.com',
+			password: 'correct-horse-battery',
+			siteUrl: 'http://127.0.0.1:9',
+		});
 		expect(gone.status).toBe('Error');
 		expect(gone.message).toMatch(/refused|ECONNREFUSED/i);
 
@@ -183,14 +261,18 @@ it('tests credentials as the editor does: a good one passes, and the failures sa
 	});
 });
 
-it('answers a POST to the webhook workflow with the sandbox\'s answer', async () => {
+it("answers a POST to the webhook workflow with the sandbox's answer", async () => {
 	await timed('test: webhook answer', async () => {
 		const response = await fetch(`${n8n.baseUrl}/webhook/haufe-ask`, {
 			method: 'POST',
 			headers: { 'content-type': 'application/json' },
 			body: JSON.stringify({ question: 'Wie lang ist die Probezeit?' }),
 		});
-		const body = (await response.json()) as { answer: string; thread_id: string; sources: unknown[] };
+		const body = (await response.json()) as {
+			answer: string;
+			thread_id: string;
+			sources: unknown[];
+		};
 		expect(response.status).toBe(200);
 		const stored = sandbox.haufe.state.messages.get(body.thread_id) ?? [];
 		const answer = stored.find((message) => message.role === 'assistant');
@@ -218,7 +300,10 @@ it('answers through the Griptape, Agent Chat and OpenAI-compatible example webho
 		expect(agent.answer).toMatch(/answers: Hallo Agent/);
 		expect(sandbox.agentChat.stats.logins).toBeGreaterThanOrEqual(1);
 		const threads = await post('threads-run', { message: 'Hallo Threads' });
-		expect(threads).toMatchObject({ status: 'completed', answer: expect.stringMatching(/^OpenAI-style answer to: Hallo Threads/) });
+		expect(threads).toMatchObject({
+			status: 'completed',
+			answer: expect.stringMatching(/^OpenAI-style answer to: Hallo Threads/),
+		});
 	});
 });
 
@@ -233,26 +318,38 @@ it('streams the answer: the first bytes arrive before the answer is complete', a
 		expect(response.status).toBe(200);
 		// The sandbox stores the answer only when its stream has started; how much of it has been
 		// sent is what matters: the caller has words while the rest is still coming.
-		const { items, firstItemAt, itemsInFirstChunk: runsWhenFirstItem, endedAt } = await readStreamedResponse(response);
+		const {
+			items,
+			firstItemAt,
+			itemsInFirstChunk: runsWhenFirstItem,
+			endedAt,
+		} = await readStreamedResponse(response);
 		// The answer's text, then one more item: its sources and "Powered by Haufe" (Ask's option
 		// Stream Sources After Answer, on by default).
 		expect(items.at(-1)).toMatch(/^\n\nSources:\n(\d+\. [^\n]+\n)+\nPowered by Haufe$/);
 		const streamed = items.slice(0, -1).join('');
 		const [threadId] = [...sandbox.haufe.state.threads.keys()].slice(-1);
-		const stored = (sandbox.haufe.state.messages.get(threadId) ?? []).find((message) => message.role === 'assistant');
+		const stored = (sandbox.haufe.state.messages.get(threadId) ?? []).find(
+			(message) => message.role === 'assistant',
+		);
 		expect(streamed).toBe(stored?.content);
 		const words = streamed.split(' ').length;
 		expect(runsWhenFirstItem).toBeLessThan(words);
 		// The sandbox sends one word every 40 ms: most of the answer was still to come.
 		expect(endedAt - (firstItemAt as number)).toBeGreaterThan((words - 2) * 40 * 0.5);
-		phases.push(`  first streamed bytes after ${(firstItemAt as number) - started} ms, complete after ${endedAt - started} ms`);
+		phases.push(
+			`  first streamed bytes after ${(firstItemAt as number) - started} ms, complete after ${endedAt - started} ms`,
+		);
 	});
 });
 
 it('runs the batch workflow from the command line: every question answered once', async () => {
 	await timed('test: batch from the CLI', async () => {
 		const before = sandbox.haufe.stats.runs.length;
-		const runData = await executeFromCli(userFolder, workflows['scheduled-batch-questions.json'].id);
+		const runData = await executeFromCli(
+			userFolder,
+			workflows['scheduled-batch-questions.json'].id,
+		);
 		const table = runData.Table[0].data.main[0].map((item) => item.json);
 		expect(table).toHaveLength(6);
 		table.forEach((row) => {
@@ -266,10 +363,27 @@ it('runs the batch workflow from the command line: every question answered once'
 });
 
 // Before the trigger test, which waits for n8n's next poll anyway.
-editorTests(() => ({ baseUrl: n8n.baseUrl, sandbox, artifacts: ARTIFACTS, workflows, credentials, api, timed }));
-conversationTests(() => ({ baseUrl: n8n.baseUrl, sandbox, artifacts: ARTIFACTS, workflows, table: conversationsTable, api, timed, phases }));
+editorTests(() => ({
+	baseUrl: n8n.baseUrl,
+	sandbox,
+	artifacts: ARTIFACTS,
+	workflows,
+	credentials,
+	api,
+	timed,
+}));
+conversationTests(() => ({
+	baseUrl: n8n.baseUrl,
+	sandbox,
+	artifacts: ARTIFACTS,
+	workflows,
+	table: conversationsTable,
+	api,
+	timed,
+	phases,
+}));
 
-it('the published trigger workflow produces executions with the run\'s events, none twice', async () => {
+it("the published trigger workflow produces executions with the run's events, none twice", async () => {
 	await timed('test: trigger executions (waits for the next poll, up to a minute)', async () => {
 		const workflowId = workflows['griptape-run-events-trigger.json'].id;
 		const seen = await awaitTriggerEvents(api, workflowId, sandbox, triggerRunId, N8N_VERSION);
@@ -280,19 +394,33 @@ it('the published trigger workflow produces executions with the run\'s events, n
 	});
 }, 240_000);
 
-describe('n8n\'s node settings in a real n8n: Retry On Fail and the error output', () => {
+describe("n8n's node settings in a real n8n: Retry On Fail and the error output", () => {
 	let workflowId: string;
-	const questions = ['Wie lang ist die Probezeit?', 'Wann beginnt der Mutterschutz?', 'Was gilt bei Krankheit im Urlaub?', 'Wie viele Urlaubstage gibt es?'];
-	type RunData = Record<string, Array<{ data: { main: Array<Array<{ json: Record<string, unknown>; pairedItem?: unknown }>> } }>>;
+	const questions = [
+		'Wie lang ist die Probezeit?',
+		'Wann beginnt der Mutterschutz?',
+		'Was gilt bei Krankheit im Urlaub?',
+		'Wie viele Urlaubstage gibt es?',
+	];
+	type RunData = Record<
+		string,
+		Array<{ data: { main: Array<Array<{ json: Record<string, unknown>; pairedItem?: unknown }>> } }>
+	>;
 
 	beforeAll(async () => {
-		let text = fs.readFileSync(path.resolve(__dirname, 'workflows/ask-error-settings.json'), 'utf8');
+		let text = fs.readFileSync(
+			path.resolve(__dirname, 'workflows/ask-error-settings.json'),
+			'utf8',
+		);
 		const credential = await api.upsertCredential({
 			name: 'Haufe Copilot (sandbox)',
 			type: 'haufeCopilotApi',
 			data: { apiKey: 'sandbox-haufe-key', baseUrl: sandbox.haufe.baseUrl, licenceId: 'E2E' },
 		});
-		for (const [placeholder, value] of Object.entries({ HAUFE_CREDENTIAL_ID: credential, HAUFE_ASSISTANT_ID: sandbox.haufe.assistantIds.hr })) {
+		for (const [placeholder, value] of Object.entries({
+			HAUFE_CREDENTIAL_ID: credential,
+			HAUFE_ASSISTANT_ID: sandbox.haufe.assistantIds.hr,
+		})) {
 			text = text.split(placeholder).join(value);
 		}
 		workflowId = (await api.importAndPublish(JSON.parse(text))).id;
@@ -325,7 +453,8 @@ describe('n8n\'s node settings in a real n8n: Retry On Fail and the error output
 		}
 		const newest = executions.reduce((a, b) => (Number(a.id) > Number(b.id) ? a : b));
 		const execution = (await api.execution(newest.id)) as { data: string };
-		const runData = (parse(execution.data) as { resultData: { runData: RunData } }).resultData.runData;
+		const runData = (parse(execution.data) as { resultData: { runData: RunData } }).resultData
+			.runData;
 		const [success, failed] = runData.Ask[0].data.main;
 		return { success: success ?? [], failed: failed ?? [] };
 	}
@@ -355,7 +484,10 @@ describe('n8n\'s node settings in a real n8n: Retry On Fail and the error output
 			expect(failed).toHaveLength(1);
 			expect(failed[0].pairedItem).toEqual({ item: 1 });
 			// n8n adds the input item's fields to the error item.
-			expect(failed[0].json).toMatchObject({ question: tooLong, error: '"Question" is 30001 characters long; the limit is 30000' });
+			expect(failed[0].json).toMatchObject({
+				question: tooLong,
+				error: '"Question" is 30001 characters long; the limit is 30000',
+			});
 			expect(sandbox.haufe.stats.runs.length - runsBefore).toBe(2);
 		}).catch((error) => {
 			throw new Error(`${(error as Error).message}\n${logTail()}`);

@@ -39,7 +39,10 @@ const node: NodeUnderTest = {
 					},
 				}),
 			],
-			prepare: async () => ({ parameters: { resource: 'file', operation: 'upload', binaryPropertyName: 'data' }, items: fileItem() }),
+			prepare: async () => ({
+				parameters: { resource: 'file', operation: 'upload', binaryPropertyName: 'data' },
+				items: fileItem(),
+			}),
 		},
 		{
 			name: 'model: getAll',
@@ -54,7 +57,13 @@ const node: NodeUnderTest = {
 		{
 			name: 'run: send',
 			targets: [MINT, target('POST', '/api/threads/runs', 'answer', REPLY)],
-			prepare: async () => ({ parameters: { resource: 'run', operation: 'send', message: 'Wie viele Urlaubstage habe ich?' } }),
+			prepare: async () => ({
+				parameters: {
+					resource: 'run',
+					operation: 'send',
+					message: 'Wie viele Urlaubstage habe ich?',
+				},
+			}),
 		},
 		{
 			name: 'thread: create',
@@ -64,19 +73,33 @@ const node: NodeUnderTest = {
 		{
 			name: 'thread: delete',
 			targets: [target('DELETE', '/api/threads/?', 'idempotent')],
-			prepare: async (sb) => ({ parameters: { resource: 'thread', operation: 'delete', threadId: locator(await agentChat(sb, () => session).thread()) } }),
+			prepare: async (sb) => ({
+				parameters: {
+					resource: 'thread',
+					operation: 'delete',
+					threadId: locator(await agentChat(sb, () => session).thread()),
+				},
+			}),
 		},
 		{
 			name: 'thread: get',
 			targets: [target('POST', '/api/threads/?', 'read')],
-			prepare: async (sb) => ({ parameters: { resource: 'thread', operation: 'get', threadId: locator(await agentChat(sb, () => session).thread()) } }),
+			prepare: async (sb) => ({
+				parameters: {
+					resource: 'thread',
+					operation: 'get',
+					threadId: locator(await agentChat(sb, () => session).thread()),
+				},
+			}),
 		},
 		{
 			name: 'thread: getAll',
 			targets: [target('POST', '/api/threads/list', 'read')],
 			prepare: async (sb) => {
 				await agentChat(sb, () => session).thread();
-				return { parameters: { resource: 'thread', operation: 'getAll', returnAll: false, limit: 1 } };
+				return {
+					parameters: { resource: 'thread', operation: 'getAll', returnAll: false, limit: 1 },
+				};
 			},
 		},
 	],

@@ -21,7 +21,12 @@ export function locator(value: string) {
 	return { __rl: true, mode: 'id', value };
 }
 
-async function call(url: string, method: string, headers: Record<string, string>, body?: unknown): Promise<IDataObject> {
+async function call(
+	url: string,
+	method: string,
+	headers: Record<string, string>,
+	body?: unknown,
+): Promise<IDataObject> {
 	const response = await fetch(url, {
 		method,
 		headers: { 'content-type': 'application/json', ...headers },
@@ -34,16 +39,23 @@ async function call(url: string, method: string, headers: Record<string, string>
 
 export function haufe(sandbox: Sandbox) {
 	const base = sandbox.haufe.baseUrl;
-	const send = async (method: string, path: string, body?: unknown) => await call(`${base}${path}`, method, { 'api-key': HAUFE_KEY }, body);
+	const send = async (method: string, path: string, body?: unknown) =>
+		await call(`${base}${path}`, method, { 'api-key': HAUFE_KEY }, body);
 	return {
 		hr: sandbox.haufe.assistantIds.hr,
 		async thread(questions: string[] = []): Promise<string> {
-			const thread = await send('POST', '/threads', { assistant_id: sandbox.haufe.assistantIds.hr, title: 'fault suite' });
-			for (const content of questions) await send('POST', `/threads/${String(thread.id)}/messages`, { role: 'user', content });
+			const thread = await send('POST', '/threads', {
+				assistant_id: sandbox.haufe.assistantIds.hr,
+				title: 'fault suite',
+			});
+			for (const content of questions)
+				await send('POST', `/threads/${String(thread.id)}/messages`, { role: 'user', content });
 			return String(thread.id);
 		},
 		async message(threadId: string, content: string): Promise<string> {
-			return String((await send('POST', `/threads/${threadId}/messages`, { role: 'user', content })).id);
+			return String(
+				(await send('POST', `/threads/${threadId}/messages`, { role: 'user', content })).id,
+			);
 		},
 		/** An uploaded, processed file. */
 		async file(): Promise<string> {
@@ -59,7 +71,11 @@ export function haufe(sandbox: Sandbox) {
 }
 
 export function haufeCredentials(sandbox: Sandbox, proxy: FaultProxy): IDataObject {
-	return { apiKey: HAUFE_KEY, baseUrl: proxy.through(sandbox.haufe.baseUrl), licenceId: 'LIC-4711' };
+	return {
+		apiKey: HAUFE_KEY,
+		baseUrl: proxy.through(sandbox.haufe.baseUrl),
+		licenceId: 'LIC-4711',
+	};
 }
 
 export function griptape(sandbox: Sandbox) {
@@ -73,7 +89,13 @@ export function griptape(sandbox: Sandbox) {
 		async run(input: string, finished = false, assistantId = g.ids.assistants[0]): Promise<string> {
 			const run = g.createRun(assistantId, { input }) as unknown as IDataObject;
 			const runId = String(run.assistant_run_id);
-			while (finished && !['SUCCEEDED', 'FAILED', 'ERROR', 'CANCELLED'].includes(String(g.state.runs.get(runId)?.status))) await sleep(10);
+			while (
+				finished &&
+				!['SUCCEEDED', 'FAILED', 'ERROR', 'CANCELLED'].includes(
+					String(g.state.runs.get(runId)?.status),
+				)
+			)
+				await sleep(10);
 			return runId;
 		},
 		eventOf(runId: string): string {
@@ -88,7 +110,13 @@ export function griptape(sandbox: Sandbox) {
 			return String(thread.thread_id);
 		},
 		async apiKey(): Promise<string> {
-			return String((await send('POST', `/organizations/${g.ids.organizationId}/api-keys`, { name: 'fault suite' })).api_key_id);
+			return String(
+				(
+					await send('POST', `/organizations/${g.ids.organizationId}/api-keys`, {
+						name: 'fault suite',
+					})
+				).api_key_id,
+			);
 		},
 	};
 }
@@ -100,7 +128,12 @@ export function griptapeCredentials(sandbox: Sandbox, proxy: FaultProxy): IDataO
 export function openai(sandbox: Sandbox) {
 	const base = sandbox.openai.baseUrl;
 	const send = async (method: string, path: string, body?: unknown) =>
-		await call(`${base}${path}`, method, { Authorization: `Bearer ${OPENAI_KEY}`, 'OpenAI-Beta': 'assistants=v2' }, body);
+		await call(
+			`${base}${path}`,
+			method,
+			{ Authorization: `Bearer ${OPENAI_KEY}`, 'OpenAI-Beta': 'assistants=v2' },
+			body,
+		);
 	const o = sandbox.openai;
 	const settled = async (threadId: string, runId: string, until: string[]) => {
 		for (;;) {
@@ -134,14 +167,22 @@ export function openai(sandbox: Sandbox) {
 			const threadId = await this.thread('Wie ist das weather in Berlin?');
 			const runId = await this.run(threadId, o.ids.toolAssistant);
 			const run = await settled(threadId, runId, ['requires_action']);
-			const call = (((run.required_action as IDataObject).submit_tool_outputs as IDataObject).tool_calls as IDataObject[])[0];
+			const call = (
+				((run.required_action as IDataObject).submit_tool_outputs as IDataObject)
+					.tool_calls as IDataObject[]
+			)[0];
 			return { threadId, runId, callId: String(call.id) };
 		},
 	};
 }
 
 export function openaiCredentials(sandbox: Sandbox, proxy: FaultProxy): IDataObject {
-	return { baseUrl: proxy.through(sandbox.openai.baseUrl), apiKey: OPENAI_KEY, organization: '', project: '' };
+	return {
+		baseUrl: proxy.through(sandbox.openai.baseUrl),
+		apiKey: OPENAI_KEY,
+		organization: '',
+		project: '',
+	};
 }
 
 /** A session of the agent chat app, logged in once per suite (logins are not what is tested). */
@@ -150,7 +191,13 @@ export async function agentSession(sandbox: Sandbox): Promise<string> {
 		type: 'agentChat',
 		parameters: { resource: 'model', operation: 'getAll' },
 		credentials: {
-			agentChatApi: { siteUrl: sandbox.agentChat.siteUrl, authMethod: 'password', email: AGENT_EMAIL, password: AGENT_PASSWORD, sessionToken: '' },
+			agentChatApi: {
+				siteUrl: sandbox.agentChat.siteUrl,
+				authMethod: 'password',
+				email: AGENT_EMAIL,
+				password: AGENT_PASSWORD,
+				sessionToken: '',
+			},
 		},
 	});
 	if (result.error) throw result.error;
@@ -165,7 +212,13 @@ export function agentChat(sandbox: Sandbox, session: () => string) {
 				type: 'agentChat',
 				parameters: { resource: 'run', operation: 'send', message },
 				credentials: {
-					agentChatApi: { siteUrl: sandbox.agentChat.siteUrl, authMethod: 'password', email: AGENT_EMAIL, password: AGENT_PASSWORD, sessionToken: session() },
+					agentChatApi: {
+						siteUrl: sandbox.agentChat.siteUrl,
+						authMethod: 'password',
+						email: AGENT_EMAIL,
+						password: AGENT_PASSWORD,
+						sessionToken: session(),
+					},
 				},
 			});
 			if (result.error) throw result.error;
@@ -174,7 +227,11 @@ export function agentChat(sandbox: Sandbox, session: () => string) {
 	};
 }
 
-export function agentCredentials(sandbox: Sandbox, proxy: FaultProxy, session: string): IDataObject {
+export function agentCredentials(
+	sandbox: Sandbox,
+	proxy: FaultProxy,
+	session: string,
+): IDataObject {
 	return {
 		siteUrl: proxy.through(sandbox.agentChat.siteUrl),
 		authMethod: 'password',
@@ -186,5 +243,16 @@ export function agentCredentials(sandbox: Sandbox, proxy: FaultProxy, session: s
 
 /** One input item with a small text file as binary data. */
 export function fileItem(name = 'notes.txt', text = 'Urlaub: 30 Tage'): INodeExecutionData[] {
-	return [{ json: {}, binary: { data: { data: Buffer.from(text).toString('base64'), mimeType: 'text/plain', fileName: name } } }];
+	return [
+		{
+			json: {},
+			binary: {
+				data: {
+					data: Buffer.from(text).toString('base64'),
+					mimeType: 'text/plain',
+					fileName: name,
+				},
+			},
+		},
+	];
 }

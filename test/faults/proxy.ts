@@ -81,7 +81,14 @@ const BLOCK_PAGE = `<!DOCTYPE html><html><head><meta charset="utf-8"><title>${BL
 export const GATEWAY_PAGE_TITLE = '502 Bad Gateway';
 const GATEWAY_PAGE = `<html>\r\n<head><title>${GATEWAY_PAGE_TITLE}</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`;
 
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'proxy-connection', 'upgrade']);
+const HOP_BY_HOP = new Set([
+	'connection',
+	'keep-alive',
+	'transfer-encoding',
+	'content-length',
+	'proxy-connection',
+	'upgrade',
+]);
 
 const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -94,7 +101,8 @@ export function records(body: Buffer, contentType: string | undefined): Buffer[]
 	const text = body.toString('utf8');
 	let parts: string[];
 	if (/ndjson|jsonl/i.test(contentType ?? '')) parts = text.match(/[^\n]*\n|[^\n]+$/g) ?? [];
-	else if (/^(data|event|id|:)/m.test(text) && /\n\n/.test(text)) parts = text.match(/[\s\S]*?\n\n|[\s\S]+$/g) ?? [];
+	else if (/^(data|event|id|:)/m.test(text) && /\n\n/.test(text))
+		parts = text.match(/[\s\S]*?\n\n|[\s\S]+$/g) ?? [];
 	else parts = text.match(/\S+\s*|\s+/g) ?? [];
 	return parts.map((part) => Buffer.from(part, 'utf8'));
 }
@@ -124,7 +132,10 @@ export class FaultProxy {
 	/** Called once the server answered a forwarded request, before the answer goes back to the client. */
 	onAnswered?: (entry: ProxyEntry) => void | Promise<void>;
 
-	private constructor(upstream: string, readonly caseId: string) {
+	private constructor(
+		upstream: string,
+		readonly caseId: string,
+	) {
 		this.upstreamOrigin = new URL(upstream).origin;
 		this.server = http.createServer((req, res) => {
 			this.handle(req, res).catch(() => req.socket.destroy());
@@ -170,7 +181,12 @@ export class FaultProxy {
 	}
 
 	private take(method: string, path: string): FaultKind | undefined {
-		const rule = this.rules.find((candidate) => candidate.remaining > 0 && (!candidate.method || candidate.method === method) && candidate.path.test(path));
+		const rule = this.rules.find(
+			(candidate) =>
+				candidate.remaining > 0 &&
+				(!candidate.method || candidate.method === method) &&
+				candidate.path.test(path),
+		);
 		if (!rule) return undefined;
 		if (rule.skipLeft > 0) {
 			rule.skipLeft--;
@@ -204,15 +220,36 @@ export class FaultProxy {
 
 		if (fault === 'retryAfterSeconds' || fault === 'retryAfterDate' || fault === 'retryAfterFar') {
 			const retryAfter =
-				fault === 'retryAfterSeconds' ? '1' : fault === 'retryAfterFar' ? '3600' : new Date(Date.now() + 1000).toUTCString();
-			this.send(res, 429, { 'Content-Type': 'application/json', 'Retry-After': retryAfter }, JSON.stringify({ error: { message: 'Rate limit reached for requests', type: 'requests', code: 'rate_limit_exceeded' } }));
+				fault === 'retryAfterSeconds'
+					? '1'
+					: fault === 'retryAfterFar'
+						? '3600'
+						: new Date(Date.now() + 1000).toUTCString();
+			this.send(
+				res,
+				429,
+				{ 'Content-Type': 'application/json', 'Retry-After': retryAfter },
+				JSON.stringify({
+					error: {
+						message: 'Rate limit reached for requests',
+						type: 'requests',
+						code: 'rate_limit_exceeded',
+					},
+				}),
+			);
 			return;
 		}
 		if (fault === 'burst5xx') {
 			// The first of the burst is a gateway's HTML page, the next the API's own JSON.
 			const first = this.log.filter((logged) => logged.fault === 'burst5xx').length === 1;
 			if (first) this.send(res, 502, { 'Content-Type': 'text/html' }, GATEWAY_PAGE);
-			else this.send(res, 503, { 'Content-Type': 'application/json' }, JSON.stringify({ detail: 'Service temporarily unavailable' }));
+			else
+				this.send(
+					res,
+					503,
+					{ 'Content-Type': 'application/json' },
+					JSON.stringify({ detail: 'Service temporarily unavailable' }),
+				);
 			return;
 		}
 
@@ -225,12 +262,17 @@ export class FaultProxy {
 		}
 		const contentType = upstream.headers['content-type'];
 		const headers = this.headersOf(upstream);
-		const payload = isStream(contentType) ? upstream.body : Buffer.from(this.through(upstream.body.toString('utf8')), 'utf8');
+		const payload = isStream(contentType)
+			? upstream.body
+			: Buffer.from(this.through(upstream.body.toString('utf8')), 'utf8');
 
 		switch (fault) {
 			case 'cutAfterHeaders':
 				// The framing still promises a body (Content-Length, or chunks that never end).
-				res.writeHead(upstream.status, isStream(contentType) ? headers : { ...headers, 'Content-Length': payload.length });
+				res.writeHead(
+					upstream.status,
+					isStream(contentType) ? headers : { ...headers, 'Content-Length': payload.length },
+				);
 				res.flushHeaders();
 				return this.destroySoon(res);
 			case 'cutMidBody':
@@ -238,9 +280,14 @@ export class FaultProxy {
 			case 'noEndMarker':
 			case 'stall': {
 				const stream = isStream(contentType);
-				const parts = stream ? records(payload, contentType) : [payload.subarray(0, Math.floor(payload.length / 2))];
+				const parts = stream
+					? records(payload, contentType)
+					: [payload.subarray(0, Math.floor(payload.length / 2))];
 				const half = stream ? parts.slice(0, Math.floor(parts.length / 2)) : parts;
-				res.writeHead(upstream.status, stream ? headers : { ...headers, 'Content-Length': payload.length });
+				res.writeHead(
+					upstream.status,
+					stream ? headers : { ...headers, 'Content-Length': payload.length },
+				);
 				for (const part of half) {
 					res.write(part);
 					if (stream) await sleep(1);
@@ -255,9 +302,19 @@ export class FaultProxy {
 			case 'html200':
 				return this.send(res, 200, { 'Content-Type': 'text/html; charset=utf-8' }, BLOCK_PAGE);
 			case 'nonJson200':
-				return this.send(res, 200, { 'Content-Type': contentType ?? 'application/json' }, 'upstream connect error or disconnect/reset before headers. reset reason: overflow');
+				return this.send(
+					res,
+					200,
+					{ 'Content-Type': contentType ?? 'application/json' },
+					'upstream connect error or disconnect/reset before headers. reset reason: overflow',
+				);
 			case 'emptyObject200':
-				return this.send(res, 200, { 'Content-Type': isStream(contentType) ? contentType! : 'application/json' }, '{}');
+				return this.send(
+					res,
+					200,
+					{ 'Content-Type': isStream(contentType) ? contentType! : 'application/json' },
+					'{}',
+				);
 			case 'byteByByte': {
 				res.writeHead(upstream.status, headers);
 				// One byte per write (up to 4 KiB; larger bodies continue in 64-byte pieces).
@@ -294,13 +351,31 @@ export class FaultProxy {
 			delete headers['content-length'];
 			delete headers['transfer-encoding'];
 			const upstream = http.request(
-				{ hostname: target.hostname, port: target.port, method: req.method, path: `${target.pathname}${target.search}`, headers: { ...headers, 'content-length': body.length } },
+				{
+					hostname: target.hostname,
+					port: target.port,
+					method: req.method,
+					path: `${target.pathname}${target.search}`,
+					headers: { ...headers, 'content-length': body.length },
+				},
 				(response) => {
 					const chunks: Buffer[] = [];
 					response.on('data', (chunk: Buffer) => chunks.push(chunk));
-					response.on('end', () => resolve({ status: response.statusCode ?? 502, headers: response.headers, body: Buffer.concat(chunks) }));
+					response.on('end', () =>
+						resolve({
+							status: response.statusCode ?? 502,
+							headers: response.headers,
+							body: Buffer.concat(chunks),
+						}),
+					);
 					response.on('error', reject);
-					response.on('aborted', () => resolve({ status: response.statusCode ?? 502, headers: response.headers, body: Buffer.concat(chunks) }));
+					response.on('aborted', () =>
+						resolve({
+							status: response.statusCode ?? 502,
+							headers: response.headers,
+							body: Buffer.concat(chunks),
+						}),
+					);
 				},
 			);
 			upstream.on('error', reject);
@@ -317,7 +392,12 @@ export class FaultProxy {
 		return headers;
 	}
 
-	private send(res: http.ServerResponse, status: number, headers: http.OutgoingHttpHeaders, body: string): void {
+	private send(
+		res: http.ServerResponse,
+		status: number,
+		headers: http.OutgoingHttpHeaders,
+		body: string,
+	): void {
 		const payload = Buffer.from(body, 'utf8');
 		res.writeHead(status, { ...headers, 'Content-Length': payload.length });
 		res.end(payload);

@@ -116,7 +116,8 @@ export function applies(kind: FaultKind, target: Target): boolean {
 	if (target.stream) {
 		if (kind === 'cutMidBody') return false;
 		// No framing and no end marker: text is a reply, and a clean end is the end.
-		if (target.rawText && ['noEndMarker', 'nonJson200', 'emptyObject200'].includes(kind)) return false;
+		if (target.rawText && ['noEndMarker', 'nonJson200', 'emptyObject200'].includes(kind))
+			return false;
 		return true;
 	}
 	return !['cutMidStream', 'noEndMarker', 'stall'].includes(kind);
@@ -152,7 +153,8 @@ export function expected(kind: FaultKind, target: Target): Outcome {
 }
 
 /** Messages that explain nothing, or leak internals or markup. */
-const UNCLEAR_MESSAGE = /Cannot read prop|undefined|null is not|is not a function|TypeError|RangeError|Maximum call stack|\[object Object\]|<\/?[a-z][a-z0-9]*[\s>/]/i;
+const UNCLEAR_MESSAGE =
+	/Cannot read prop|undefined|null is not|is not a function|TypeError|RangeError|Maximum call stack|\[object Object\]|<\/?[a-z][a-z0-9]*[\s>/]/i;
 
 /**
  * Values that differ between two runs of the same operation: IDs, times, counts. Compared by
@@ -176,11 +178,14 @@ export function shapeProblems(baseline: unknown, actual: unknown, path = '$'): s
 			shapeProblems((baseline as IDataObject)[key], (actual as IDataObject)[key], `${path}.${key}`),
 		);
 	}
-	if (typeof baseline !== typeof actual) return [`${path} is ${typeof actual}, not ${typeof baseline}`];
+	if (typeof baseline !== typeof actual)
+		return [`${path} is ${typeof actual}, not ${typeof baseline}`];
 	if (typeof baseline === 'string') {
 		const key = path.split('.').pop() ?? '';
-		if (ANSWER_KEYS.has(key) && actual !== baseline) return [`${path} is "${String(actual).slice(0, 60)}", not the whole answer`];
-		if (baseline !== '' && (actual === '' || actual === 'undefined' || actual === 'null')) return [`${path} is "${String(actual)}"`];
+		if (ANSWER_KEYS.has(key) && actual !== baseline)
+			return [`${path} is "${String(actual).slice(0, 60)}", not the whole answer`];
+		if (baseline !== '' && (actual === '' || actual === 'undefined' || actual === 'null'))
+			return [`${path} is "${String(actual)}"`];
 	}
 	return [];
 }
@@ -213,15 +218,25 @@ export async function runCase(
 	try {
 		result = await runNode({
 			type: node.type,
-			parameters: { ...prepared.parameters, requestOptions: { ...(node.requestOptions ?? {}), ...((prepared.parameters.requestOptions as IDataObject) ?? {}) } },
+			parameters: {
+				...prepared.parameters,
+				requestOptions: {
+					...(node.requestOptions ?? {}),
+					...((prepared.parameters.requestOptions as IDataObject) ?? {}),
+				},
+			},
 			items: prepared.items,
-			credentials: { [node.credentialType]: node.credentials(sandbox, proxy) as ICredentialDataDecryptedObject },
+			credentials: {
+				[node.credentialType]: node.credentials(sandbox, proxy) as ICredentialDataDecryptedObject,
+			},
 		});
 	} finally {
 		await proxy.close();
 	}
 	const elapsedMs = Date.now() - started;
-	const reached = sandbox.requests.filter((entry) => entry.headers['x-fault-case'] === caseId).map(({ method, path }) => ({ method, path }));
+	const reached = sandbox.requests
+		.filter((entry) => entry.headers['x-fault-case'] === caseId)
+		.map(({ method, path }) => ({ method, path }));
 	return {
 		outcome: result.error ? 'error' : 'ok',
 		items: result.items.map((item) => item.json),
@@ -233,10 +248,16 @@ export async function runCase(
 }
 
 /** Everything wrong with a case's result; empty when every invariant holds. */
-export function violations(kind: FaultKind, target: Target, result: CaseResult, baseline: IDataObject[]): string[] {
+export function violations(
+	kind: FaultKind,
+	target: Target,
+	result: CaseResult,
+	baseline: IDataObject[],
+): string[] {
 	const problems: string[] = [];
 	const want = expected(kind, target);
-	if (!result.proxy.fired) problems.push('the fault never fired: the operation did not send the targeted request');
+	if (!result.proxy.fired)
+		problems.push('the fault never fired: the operation did not send the targeted request');
 	if (result.outcome !== want) {
 		problems.push(
 			want === 'ok'
@@ -245,36 +266,52 @@ export function violations(kind: FaultKind, target: Target, result: CaseResult, 
 		);
 	}
 	if (result.outcome === 'ok') {
-		if (result.items.length !== baseline.length) problems.push(`${result.items.length} items instead of ${baseline.length}`);
-		baseline.forEach((item, index) => problems.push(...shapeProblems(item, result.items[index], `item ${index}`)));
+		if (result.items.length !== baseline.length)
+			problems.push(`${result.items.length} items instead of ${baseline.length}`);
+		baseline.forEach((item, index) =>
+			problems.push(...shapeProblems(item, result.items[index], `item ${index}`)),
+		);
 	} else {
 		const message = String(result.error?.message ?? '');
 		const description = String(result.error?.description ?? '');
 		if (!message) problems.push('the error has no message');
 		if (UNCLEAR_MESSAGE.test(message)) problems.push(`unclear message: ${message}`);
 		if (message.length > 400) problems.push(`message of ${message.length} characters`);
-		if (kind === 'html200' && !message.includes(BLOCK_PAGE_TITLE)) problems.push(`the page title is not in "${message}"`);
-		if (kind === 'burst5xx' && !message.includes(GATEWAY_PAGE_TITLE)) problems.push(`the gateway page's title is not in "${message}"`);
-		if (kind === 'retryAfterFar' && !/asks to wait 1 h/.test(message)) problems.push(`"${message}" does not say how long the API asked to wait`);
-		if (kind === 'hang' && !/did not answer .* within/.test(message)) problems.push(`"${message}" does not say the server did not answer`);
-		const unclear = UNCLEAR.includes(kind) && target.role !== 'read' && target.role !== 'idempotent';
+		if (kind === 'html200' && !message.includes(BLOCK_PAGE_TITLE))
+			problems.push(`the page title is not in "${message}"`);
+		if (kind === 'burst5xx' && !message.includes(GATEWAY_PAGE_TITLE))
+			problems.push(`the gateway page's title is not in "${message}"`);
+		if (kind === 'retryAfterFar' && !/asks to wait 1 h/.test(message))
+			problems.push(`"${message}" does not say how long the API asked to wait`);
+		if (kind === 'hang' && !/did not answer .* within/.test(message))
+			problems.push(`"${message}" does not say the server did not answer`);
+		const unclear =
+			UNCLEAR.includes(kind) && target.role !== 'read' && target.role !== 'idempotent';
 		if (unclear && !/may (have|still)/i.test(`${message} ${description}`)) {
-			problems.push(`a ${target.role} that may have happened is not said to have maybe happened: "${message}" / "${description}"`);
+			problems.push(
+				`a ${target.role} that may have happened is not said to have maybe happened: "${message}" / "${description}"`,
+			);
 		}
 	}
 	// Never repeated once it may have reached the server; never carried out twice.
 	if (target.role === 'create' || target.role === 'answer' || target.role === 'change') {
 		const sent = result.proxy.count(target.method, target.path);
-		const carriedOut = result.reached.filter((entry) => entry.method === target.method && target.path.test(entry.path)).length;
-		if (UNCLEAR.includes(kind) && sent !== 1) problems.push(`the ${target.role} request was sent ${sent} times after an unclear failure`);
-		if (carriedOut > 1) problems.push(`the ${target.role} request reached the sandbox ${carriedOut} times`);
+		const carriedOut = result.reached.filter(
+			(entry) => entry.method === target.method && target.path.test(entry.path),
+		).length;
+		if (UNCLEAR.includes(kind) && sent !== 1)
+			problems.push(`the ${target.role} request was sent ${sent} times after an unclear failure`);
+		if (carriedOut > 1)
+			problems.push(`the ${target.role} request reached the sandbox ${carriedOut} times`);
 	}
 	if (result.elapsedMs > 15_000) problems.push(`took ${result.elapsedMs} ms`);
 	return problems;
 }
 
 /** The cases of one node: each operation × each of its targets × each fault kind that applies. */
-export function casesOf(node: NodeUnderTest): Array<{ title: string; operation: OperationCase; target: Target; kind: FaultKind }> {
+export function casesOf(
+	node: NodeUnderTest,
+): Array<{ title: string; operation: OperationCase; target: Target; kind: FaultKind }> {
 	return node.operations.flatMap((operation) =>
 		operation.targets.flatMap((target) =>
 			FAULT_KINDS.filter((kind) => applies(kind, target)).map((kind) => ({
@@ -311,10 +348,13 @@ export function defineFaultSuite(node: NodeUnderTest, sandboxOf: () => Sandbox):
 		stats.startedAt = Date.now();
 		for (const operation of node.operations) {
 			const result = await runCase(sandboxOf(), node, operation);
-			if (result.error) throw new Error(`Baseline of ${operation.name} failed: ${result.error.message}`);
+			if (result.error)
+				throw new Error(`Baseline of ${operation.name} failed: ${result.error.message}`);
 			for (const target of operation.targets) {
 				if (!result.proxy.count(target.method, target.path)) {
-					throw new Error(`Baseline of ${operation.name} never sent ${target.method} ${target.path.source}`);
+					throw new Error(
+						`Baseline of ${operation.name} never sent ${target.method} ${target.path.source}`,
+					);
 				}
 			}
 			baselines.set(operation.name, result.items);
@@ -330,11 +370,15 @@ export function defineFaultSuite(node: NodeUnderTest, sandboxOf: () => Sandbox):
 		);
 	});
 
-	it.concurrent.each(cases)('$title', async ({ operation, target, kind }) => {
-		stats.cases++;
-		const result = await runCase(sandboxOf(), node, operation, { kind, target });
-		const problems = violations(kind, target, result, baselines.get(operation.name) ?? []);
-		if (problems.length) stats.failed++;
-		expect(problems).toEqual([]);
-	}, 30_000);
+	it.concurrent.each(cases)(
+		'$title',
+		async ({ operation, target, kind }) => {
+			stats.cases++;
+			const result = await runCase(sandboxOf(), node, operation, { kind, target });
+			const problems = violations(kind, target, result, baselines.get(operation.name) ?? []);
+			if (problems.length) stats.failed++;
+			expect(problems).toEqual([]);
+		},
+		30_000,
+	);
 }

@@ -25,7 +25,12 @@ import type { FaultKind } from './proxy';
 import { FaultProxy } from './proxy';
 import { useSuiteSandbox } from './suite';
 
-const sandbox = useSuiteSandbox({ haufe: { rateLimits: null, streamChunkDelayMs: 1 }, griptape: { runStepMs: 5, tokenDelayMs: 1 }, openai: { runStepMs: 5, tokenDelayMs: 1 }, agentChat: { chunkDelayMs: 1 } });
+const sandbox = useSuiteSandbox({
+	haufe: { rateLimits: null, streamChunkDelayMs: 1 },
+	griptape: { runStepMs: 5, tokenDelayMs: 1 },
+	openai: { runStepMs: 5, tokenDelayMs: 1 },
+	agentChat: { chunkDelayMs: 1 },
+});
 afterEach(() => sandbox().reset());
 
 type Credentials = (sb: ReturnType<typeof sandbox>, proxy: FaultProxy) => IDataObject;
@@ -46,7 +51,9 @@ async function through(
 		const result = await runNode({
 			type,
 			parameters,
-			credentials: { [credential]: credentials(sandbox(), proxy) as ICredentialDataDecryptedObject },
+			credentials: {
+				[credential]: credentials(sandbox(), proxy) as ICredentialDataDecryptedObject,
+			},
 			...extra,
 		});
 		return { result, proxy, ms: Date.now() - started };
@@ -63,15 +70,26 @@ describe('Bounded everything', () => {
 		['0', '={{ 0 }}'],
 		['−1', '={{ -1 }}'],
 		['0.001', '={{ 0.001 }}'],
-	])('a Timeout of %s from an expression still times out (clamped), without an uncaught exception', async (_name, timeout) => {
-		const threadId = await haufe(sandbox()).thread();
-		const { result, ms } = await haufeNode(
-			{ resource: 'thread', operation: 'get', threadId: locator(threadId), requestOptions: { timeout, maxRetries: 0 } },
-			[{ kind: 'hang', method: 'GET', path: /\/threads\/[^/]+$/ }],
-		);
-		expect(result.error?.message).toMatch(/^Haufe Copilot did not answer GET .* within \d+ s \((ECONNABORTED|ETIMEDOUT)\)$/);
-		expect(ms).toBeLessThan(5000);
-	}, 10_000);
+	])(
+		'a Timeout of %s from an expression still times out (clamped), without an uncaught exception',
+		async (_name, timeout) => {
+			const threadId = await haufe(sandbox()).thread();
+			const { result, ms } = await haufeNode(
+				{
+					resource: 'thread',
+					operation: 'get',
+					threadId: locator(threadId),
+					requestOptions: { timeout, maxRetries: 0 },
+				},
+				[{ kind: 'hang', method: 'GET', path: /\/threads\/[^/]+$/ }],
+			);
+			expect(result.error?.message).toMatch(
+				/^Haufe Copilot did not answer GET .* within \d+ s \((ECONNABORTED|ETIMEDOUT)\)$/,
+			);
+			expect(ms).toBeLessThan(5000);
+		},
+		10_000,
+	);
 
 	it('gives the trigger a Timeout: a hung server fails a poll within it', async () => {
 		const { runPoll } = await import('../helpers/n8n-harness');
@@ -81,8 +99,14 @@ describe('Bounded everything', () => {
 		try {
 			const polled = await runPoll({
 				type: 'griptapeCloudTrigger',
-				parameters: { event: 'runFinished', assistantId: locator(sandbox().griptape.ids.assistants[0]), requestOptions: { timeout: 1, maxRetries: 1 } },
-				credentials: { griptapeCloudApi: griptapeCredentials(sandbox(), proxy) as ICredentialDataDecryptedObject },
+				parameters: {
+					event: 'runFinished',
+					assistantId: locator(sandbox().griptape.ids.assistants[0]),
+					requestOptions: { timeout: 1, maxRetries: 1 },
+				},
+				credentials: {
+					griptapeCloudApi: griptapeCredentials(sandbox(), proxy) as ICredentialDataDecryptedObject,
+				},
 			});
 			expect(polled.error?.message).toMatch(/did not answer GET .* within 1 s/);
 			expect(Date.now() - started).toBeLessThan(5000);
@@ -120,7 +144,14 @@ describe('Bounded everything', () => {
 
 	it('a Retry-After longer than the wait left is not waited for, and the message says how long the API asked', async () => {
 		// 30 s: within a request's Timeout (120 s), but longer than the 2 s the wait has.
-		sandbox().faults.add({ method: 'GET', path: /\/events$/, kind: 'status', status: 429, retryAfter: 30, times: 20 });
+		sandbox().faults.add({
+			method: 'GET',
+			path: /\/events$/,
+			kind: 'status',
+			status: 429,
+			retryAfter: 30,
+			times: 20,
+		});
 		const started = Date.now();
 		const result = await runNode({
 			type: 'griptapeCloud',
@@ -132,7 +163,9 @@ describe('Bounded everything', () => {
 				waitForCompletion: 'events',
 				options: { pollInterval: 0.05, waitTimeout: 2 },
 			},
-			credentials: { griptapeCloudApi: { apiKey: 'sandbox-griptape-key', baseUrl: sandbox().griptape.baseUrl } },
+			credentials: {
+				griptapeCloudApi: { apiKey: 'sandbox-griptape-key', baseUrl: sandbox().griptape.baseUrl },
+			},
 		});
 		expect(result.error?.message).toMatch(/HTTP 429.*\(the API asks to wait 30 s\)$/);
 		expect(Date.now() - started).toBeLessThan(3000);
@@ -140,15 +173,32 @@ describe('Bounded everything', () => {
 
 	it('a Retry-After longer than the request Timeout is not waited for', async () => {
 		const threadId = await haufe(sandbox()).thread();
-		sandbox().faults.add({ method: 'GET', path: /\/threads\/[^/]+$/, kind: 'status', status: 429, retryAfter: 5 });
+		sandbox().faults.add({
+			method: 'GET',
+			path: /\/threads\/[^/]+$/,
+			kind: 'status',
+			status: 429,
+			retryAfter: 5,
+		});
 		const started = Date.now();
 		const result = await runNode({
 			type: 'haufeCopilot',
-			parameters: { resource: 'thread', operation: 'get', threadId: locator(threadId), requestOptions: { timeout: 2 } },
-			credentials: { haufeCopilotApi: { apiKey: 'sandbox-haufe-key', baseUrl: sandbox().haufe.baseUrl } },
+			parameters: {
+				resource: 'thread',
+				operation: 'get',
+				threadId: locator(threadId),
+				requestOptions: { timeout: 2 },
+			},
+			credentials: {
+				haufeCopilotApi: { apiKey: 'sandbox-haufe-key', baseUrl: sandbox().haufe.baseUrl },
+			},
 		});
-		expect(result.error?.message).toBe('Haufe Copilot error rate_limit_error (HTTP 429): Rate limit exceeded (the API asks to wait 5 s)');
-		expect(result.error?.description).toMatch(/^The API asked to wait 5 s before the next request \(Retry-After\)/);
+		expect(result.error?.message).toBe(
+			'Haufe Copilot error rate_limit_error (HTTP 429): Rate limit exceeded (the API asks to wait 5 s)',
+		);
+		expect(result.error?.description).toMatch(
+			/^The API asked to wait 5 s before the next request \(Retry-After\)/,
+		);
 		expect(Date.now() - started).toBeLessThan(2000);
 	});
 
@@ -166,9 +216,17 @@ describe('Bounded everything', () => {
 		try {
 			const result = await runNode({
 				type: 'haufeCopilot',
-				parameters: { resource: 'question', operation: 'ask', assistantId: locator(haufe(sandbox()).hr), question: '={{ $json.q }}', options: { concurrency: '={{ 500 }}' } },
+				parameters: {
+					resource: 'question',
+					operation: 'ask',
+					assistantId: locator(haufe(sandbox()).hr),
+					question: '={{ $json.q }}',
+					options: { concurrency: '={{ 500 }}' },
+				},
 				input: Array.from({ length: 30 }, (_, index) => ({ q: `Frage ${index}` })),
-				credentials: { haufeCopilotApi: haufeCredentials(sandbox(), proxy) as ICredentialDataDecryptedObject },
+				credentials: {
+					haufeCopilotApi: haufeCredentials(sandbox(), proxy) as ICredentialDataDecryptedObject,
+				},
 			});
 			expect(result.error).toBeUndefined();
 			expect(result.items).toHaveLength(30);
@@ -182,13 +240,25 @@ describe('Bounded everything', () => {
 describe('Messages that tell the truth', () => {
 	it('a plain Haufe run that timed out says an answer may be stored, and where to look', async () => {
 		const threadId = await haufe(sandbox()).thread(['Frage']);
-		const { result } = await haufeNode({ resource: 'run', operation: 'run', threadId: locator(threadId), requestOptions: { timeout: 1 } }, [
-			{ kind: 'hang', method: 'POST', path: /\/run$/ },
-		]);
+		const { result } = await haufeNode(
+			{
+				resource: 'run',
+				operation: 'run',
+				threadId: locator(threadId),
+				requestOptions: { timeout: 1 },
+			},
+			[{ kind: 'hang', method: 'POST', path: /\/run$/ }],
+		);
 		expect(result.error?.message).toMatch(/^Haufe Copilot did not answer POST .*\/run within 1 s/);
-		expect(result.error?.description).toContain(`The assistant may have stored an answer in thread ${threadId}: look at the thread's messages (Message > Get Many) before asking again.`);
+		expect(result.error?.description).toContain(
+			`The assistant may have stored an answer in thread ${threadId}: look at the thread's messages (Message > Get Many) before asking again.`,
+		);
 		// The answer was stored: the message is right to say so.
-		expect(sandbox().haufe.state.messages.get(threadId)?.map((message) => message.role)).toEqual(['user', 'assistant']);
+		expect(
+			sandbox()
+				.haufe.state.messages.get(threadId)
+				?.map((message) => message.role),
+		).toEqual(['user', 'assistant']);
 	});
 
 	it('does not retry insufficient_quota, and says it is about billing, not the rate', async () => {
@@ -198,38 +268,74 @@ describe('Messages that tell the truth', () => {
 			kind: 'status',
 			status: 429,
 			times: 5,
-			body: { error: { message: 'You exceeded your current quota, please check your plan and billing details.', type: 'insufficient_quota', param: null, code: 'insufficient_quota' } },
+			body: {
+				error: {
+					message: 'You exceeded your current quota, please check your plan and billing details.',
+					type: 'insufficient_quota',
+					param: null,
+					code: 'insufficient_quota',
+				},
+			},
 		});
 		const result = await runNode({
 			type: 'openAiThreads',
 			parameters: { resource: 'thread', operation: 'get', threadId: 'thread_abc' },
-			credentials: { openAiThreadsApi: { baseUrl: sandbox().openai.baseUrl, apiKey: 'sandbox-openai-key' } },
+			credentials: {
+				openAiThreadsApi: { baseUrl: sandbox().openai.baseUrl, apiKey: 'sandbox-openai-key' },
+			},
 		});
-		expect(result.error?.message).toBe('Assistants API error insufficient_quota (HTTP 429): You exceeded your current quota, please check your plan and billing details.');
-		expect(result.error?.description).toMatch(/^The account has no quota or credit left. This is not a rate limit: retrying does not help/);
+		expect(result.error?.message).toBe(
+			'Assistants API error insufficient_quota (HTTP 429): You exceeded your current quota, please check your plan and billing details.',
+		);
+		expect(result.error?.description).toMatch(
+			/^The account has no quota or credit left. This is not a rate limit: retrying does not help/,
+		);
 		expect(sandbox().requests).toHaveLength(1);
 	});
 
 	it('names the field of a JSON input that holds null entries or is nested 5,000 levels deep', async () => {
 		const nullEvents = await runNode({
 			type: 'griptapeCloud',
-			parameters: { resource: 'event', operation: 'create', structureRunId: sandbox().griptape.ids.structureRunId, eventsJson: '[null]' },
-			credentials: { griptapeCloudApi: { apiKey: 'sandbox-griptape-key', baseUrl: sandbox().griptape.baseUrl } },
+			parameters: {
+				resource: 'event',
+				operation: 'create',
+				structureRunId: sandbox().griptape.ids.structureRunId,
+				eventsJson: '[null]',
+			},
+			credentials: {
+				griptapeCloudApi: { apiKey: 'sandbox-griptape-key', baseUrl: sandbox().griptape.baseUrl },
+			},
 		});
-		expect(nullEvents.error?.message).toBe('"Events (JSON)" entry 1 must be a JSON object, got null');
+		expect(nullEvents.error?.message).toBe(
+			'"Events (JSON)" entry 1 must be a JSON object, got null',
+		);
 		const deep = `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`;
 		const threadId = await haufe(sandbox()).thread(['Frage']);
 		const deepBody = await runNode({
 			type: 'haufeCopilot',
-			parameters: { resource: 'run', operation: 'run', threadId: locator(threadId), additionalBodyJson: deep },
-			credentials: { haufeCopilotApi: { apiKey: 'sandbox-haufe-key', baseUrl: sandbox().haufe.baseUrl } },
+			parameters: {
+				resource: 'run',
+				operation: 'run',
+				threadId: locator(threadId),
+				additionalBodyJson: deep,
+			},
+			credentials: {
+				haufeCopilotApi: { apiKey: 'sandbox-haufe-key', baseUrl: sandbox().haufe.baseUrl },
+			},
 		});
-		expect(deepBody.error?.message).toBe('"Additional Body (JSON)" is nested more than 64 levels deep');
-		expect(sandbox().requests.filter((entry) => entry.method === 'POST' && entry.path.endsWith('/run'))).toHaveLength(0);
+		expect(deepBody.error?.message).toBe(
+			'"Additional Body (JSON)" is nested more than 64 levels deep',
+		);
+		expect(
+			sandbox().requests.filter((entry) => entry.method === 'POST' && entry.path.endsWith('/run')),
+		).toHaveLength(0);
 	});
 
 	it('says an Agent Chat session has expired, not that the credential may not do this', async () => {
-		const { sessionid, csrftoken } = JSON.parse(await agentSession(sandbox())) as { sessionid: string; csrftoken: string };
+		const { sessionid, csrftoken } = JSON.parse(await agentSession(sandbox())) as {
+			sessionid: string;
+			csrftoken: string;
+		};
 		sandbox().agentChat.expireSessions();
 		const result = await runNode({
 			type: 'agentChat',
@@ -244,7 +350,9 @@ describe('Messages that tell the truth', () => {
 			},
 		});
 		// The pasted cookie is checked first (issue 11): its message says it expired.
-		expect(result.error?.message).toMatch(/^Agent Chat: The pasted session cookie is not logged in \(expired, logged out/);
+		expect(result.error?.message).toMatch(
+			/^Agent Chat: The pasted session cookie is not logged in \(expired, logged out/,
+		);
 	});
 });
 
@@ -254,8 +362,16 @@ describe('Character limits as the API counts them', () => {
 		const post = (content: string) =>
 			runNode({
 				type: 'haufeCopilot',
-				parameters: { resource: 'message', operation: 'create', threadId: locator(threadId), role: 'user', content },
-				credentials: { haufeCopilotApi: { apiKey: 'sandbox-haufe-key', baseUrl: sandbox().haufe.baseUrl } },
+				parameters: {
+					resource: 'message',
+					operation: 'create',
+					threadId: locator(threadId),
+					role: 'user',
+					content,
+				},
+				credentials: {
+					haufeCopilotApi: { apiKey: 'sandbox-haufe-key', baseUrl: sandbox().haufe.baseUrl },
+				},
 			});
 		const fits = await post('😀'.repeat(16_000));
 		expect(fits.error).toBeUndefined();
@@ -268,7 +384,12 @@ describe('Character limits as the API counts them', () => {
 describe('IDs that cannot reach another path', () => {
 	it('Message > Delete with Message ID ".." is refused, and the thread stays', async () => {
 		const threadId = await haufe(sandbox()).thread(['Frage']);
-		const { result, proxy } = await haufeNode({ resource: 'message', operation: 'delete', threadId: locator(threadId), messageId: '..' });
+		const { result, proxy } = await haufeNode({
+			resource: 'message',
+			operation: 'delete',
+			threadId: locator(threadId),
+			messageId: '..',
+		});
 		expect(result.error?.message).toBe('"Message ID" must be an ID, got ".."');
 		expect(proxy.log).toHaveLength(0);
 		expect(sandbox().haufe.state.threads.get(threadId)?.deleted_at).toBeFalsy();
@@ -280,20 +401,31 @@ describe('Agent Chat never shares a thread by accident', () => {
 		let session = '';
 		session = await agentSession(sandbox());
 		await agentChat(sandbox(), () => session).thread();
-		const before = sandbox().requests.filter((entry) => entry.path.endsWith('/api/threads/runs')).length;
+		const before = sandbox().requests.filter((entry) =>
+			entry.path.endsWith('/api/threads/runs'),
+		).length;
 		const { result } = await through(
 			'agentChat',
 			'agentChatApi',
 			(sb, proxy) => agentCredentials(sb, proxy, session),
 			{ resource: 'run', operation: 'send', message: '={{ $json.message }}' },
 			[{ kind: 'emptyObject200', method: 'POST', path: /\/api\/threads\/create$/, times: 10 }],
-			{ continueOnFail: true, input: [{ message: 'Meine Frage' }, { message: 'Eine andere Frage' }] },
+			{
+				continueOnFail: true,
+				input: [{ message: 'Meine Frage' }, { message: 'Eine andere Frage' }],
+			},
 		);
 		expect(result.items.map((item) => item.json.error)).toEqual([
-			expect.stringMatching(/^Agent Chat answered POST .*\/api\/threads\/create \(run: send\) with HTTP 200 but not with a new thread ID: expected a JSON object, got an empty JSON object/),
+			expect.stringMatching(
+				/^Agent Chat answered POST .*\/api\/threads\/create \(run: send\) with HTTP 200 but not with a new thread ID: expected a JSON object, got an empty JSON object/,
+			),
 			expect.stringMatching(/but not with a new thread ID/),
 		]);
-		expect(sandbox().requests.filter((entry) => entry.path.endsWith('/api/threads/runs')).length).toBe(before);
-		expect([...sandbox().agentChat.state.memories.keys()].map((key) => key.split(' ')[1])).not.toContain('undefined');
+		expect(
+			sandbox().requests.filter((entry) => entry.path.endsWith('/api/threads/runs')).length,
+		).toBe(before);
+		expect(
+			[...sandbox().agentChat.state.memories.keys()].map((key) => key.split(' ')[1]),
+		).not.toContain('undefined');
 	});
 });

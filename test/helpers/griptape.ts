@@ -7,11 +7,17 @@ import { runNode, runPoll } from './n8n-harness';
 
 export const GRIPTAPE_KEY = 'sandbox-griptape-key';
 
-
 export interface GriptapeTestContext {
 	sandbox: Sandbox;
-	run(parameters: IDataObject, options?: Omit<Partial<RunNodeOptions>, 'credentials'> & { credentials?: IDataObject }): Promise<NodeRunResult>;
-	poll(parameters: IDataObject, staticData?: IDataObject, mode?: 'trigger' | 'manual'): Promise<PollResult>;
+	run(
+		parameters: IDataObject,
+		options?: Omit<Partial<RunNodeOptions>, 'credentials'> & { credentials?: IDataObject },
+	): Promise<NodeRunResult>;
+	poll(
+		parameters: IDataObject,
+		staticData?: IDataObject,
+		mode?: 'trigger' | 'manual',
+	): Promise<PollResult>;
 	/** The first seeded assistant. */
 	assistantId: string;
 	/** Creates a run straight in the sandbox, as another client would. */
@@ -23,7 +29,9 @@ export function useGriptapeSandbox(options: GriptapeOptions = {}): GriptapeTestC
 	const context = {} as GriptapeTestContext;
 	// Every option a test may change is set back after each test (reset() keeps options).
 	const defaults = { runStepMs: 5, tokenDelayMs: 2, maxPageSize: 100, ...options };
-	const credentials = () => ({ griptapeCloudApi: { apiKey: GRIPTAPE_KEY, baseUrl: griptape().baseUrl } });
+	const credentials = () => ({
+		griptapeCloudApi: { apiKey: GRIPTAPE_KEY, baseUrl: griptape().baseUrl },
+	});
 	const griptape = () => context.sandbox.griptape;
 	beforeAll(async () => {
 		context.sandbox = await startSandbox({ port: 0, griptape: defaults });
@@ -36,11 +44,20 @@ export function useGriptapeSandbox(options: GriptapeOptions = {}): GriptapeTestC
 				parameters,
 				...runOptions,
 				credentials: {
-					griptapeCloudApi: { ...credentials().griptapeCloudApi, ...(runOptions.credentials ?? {}) },
+					griptapeCloudApi: {
+						...credentials().griptapeCloudApi,
+						...(runOptions.credentials ?? {}),
+					},
 				},
 			});
 		context.poll = async (parameters, staticData, mode = 'trigger') =>
-			await runPoll({ type: 'griptapeCloudTrigger', parameters, credentials: credentials(), staticData, mode });
+			await runPoll({
+				type: 'griptapeCloudTrigger',
+				parameters,
+				credentials: credentials(),
+				staticData,
+				mode,
+			});
 	});
 	afterEach(() => {
 		context.sandbox.reset();

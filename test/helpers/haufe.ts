@@ -51,7 +51,12 @@ export function useHaufeSandbox(options: HaufeOptions = {}): HaufeTestContext {
 		// The process-wide rate budgets outlive executions, as in n8n; each test starts afresh.
 		resetSharedLimiters();
 		context.sandbox.reset();
-		context.sandbox.haufe.configure({ rateLimits: null, streamChunkDelayMs: 2, fileProcessingMs: 40, ...options });
+		context.sandbox.haufe.configure({
+			rateLimits: null,
+			streamChunkDelayMs: 2,
+			fileProcessingMs: 40,
+			...options,
+		});
 	});
 	afterAll(async () => await context.sandbox?.close());
 	return context;
@@ -68,7 +73,11 @@ export function json(result: NodeRunResult): IDataObject[] {
 }
 
 /** Creates a thread with the given user messages straight in the sandbox API (test set-up). */
-export async function seedThread(sandbox: Sandbox, assistantId: string, questions: string[] = []): Promise<string> {
+export async function seedThread(
+	sandbox: Sandbox,
+	assistantId: string,
+	questions: string[] = [],
+): Promise<string> {
 	const headers = { 'api-key': API_KEY, 'content-type': 'application/json' };
 	const thread = (await (
 		await fetch(`${sandbox.haufe.baseUrl}/threads`, {
@@ -88,7 +97,11 @@ export async function seedThread(sandbox: Sandbox, assistantId: string, question
 }
 
 /** Parameters of Question › Ask with one question per item (`$json.question`). */
-export function askParameters(assistantId: string, options: IDataObject = {}, requestOptions?: IDataObject): IDataObject {
+export function askParameters(
+	assistantId: string,
+	options: IDataObject = {},
+	requestOptions?: IDataObject,
+): IDataObject {
 	return {
 		resource: 'question',
 		operation: 'ask',

@@ -5,7 +5,14 @@
  * normally provide (where node and credential types come from, where credentials are
  * stored) are supplied here, in the spirit of n8n's own `nodes-testing` harness.
  */
-import { ExecuteContext, ExecutionLifecycleHooks, LoadOptionsContext, PollContext, RoutingNode, WorkflowExecute } from 'n8n-core';
+import {
+	ExecuteContext,
+	ExecutionLifecycleHooks,
+	LoadOptionsContext,
+	PollContext,
+	RoutingNode,
+	WorkflowExecute,
+} from 'n8n-core';
 import type {
 	ICredentialDataDecryptedObject,
 	ICredentialTestRequest,
@@ -24,7 +31,14 @@ import type {
 	IWorkflowExecuteAdditionalData,
 	WorkflowExecuteMode,
 } from 'n8n-workflow';
-import { createEmptyRunExecutionData, createRunExecutionData, ICredentialsHelper, isExpression, NodeConnectionTypes, Workflow } from 'n8n-workflow';
+import {
+	createEmptyRunExecutionData,
+	createRunExecutionData,
+	ICredentialsHelper,
+	isExpression,
+	NodeConnectionTypes,
+	Workflow,
+} from 'n8n-workflow';
 
 import { packageCredentialTypes, packageNodeTypes } from './package-types';
 
@@ -223,7 +237,10 @@ interface Setup {
 
 /** What n8n's server would provide around one node: workflow, hooks, credentials, URLs. */
 function setUp(options: RunNodeOptions): Setup {
-	const nodeTypes = new PackageNodeTypes({ ...packageNodeTypes(), ...(options.extraNodeTypes ?? {}) });
+	const nodeTypes = new PackageNodeTypes({
+		...packageNodeTypes(),
+		...(options.extraNodeTypes ?? {}),
+	});
 	const credentialsHelper = new InMemoryCredentialsHelper(packageCredentialTypes(), {
 		...options.credentials,
 	} as Record<string, ICredentialDataDecryptedObject>);
@@ -240,7 +257,11 @@ function setUp(options: RunNodeOptions): Setup {
 		...(options.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
 		...(options.onError ? { onError: options.onError } : {}),
 		...(options.retry
-			? { retryOnFail: true, maxTries: options.retry.maxTries ?? 3, waitBetweenTries: options.retry.waitBetweenTries ?? 0 }
+			? {
+					retryOnFail: true,
+					maxTries: options.retry.maxTries ?? 3,
+					waitBetweenTries: options.retry.waitBetweenTries ?? 0,
+				}
 			: {}),
 	};
 	const workflow = new Workflow({
@@ -320,7 +341,13 @@ export interface PollResult {
 /** One poll of a polling trigger through n8n-core's PollContext, as n8n's poll scheduler runs it. */
 export async function runPoll(options: RunNodeOptions): Promise<PollResult> {
 	const { node, workflow, additionalData } = setUp({ ...options, mode: options.mode ?? 'trigger' });
-	const context = new PollContext(workflow, node, additionalData, options.mode ?? 'trigger', 'init');
+	const context = new PollContext(
+		workflow,
+		node,
+		additionalData,
+		options.mode ?? 'trigger',
+		'init',
+	);
 	const nodeType = workflow.nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
 	let items: INodeExecutionData[] = [];
 	let error: Error | undefined;
@@ -330,7 +357,11 @@ export async function runPoll(options: RunNodeOptions): Promise<PollResult> {
 		error = caught as Error;
 	}
 	// n8n stores static data as JSON: a round trip is exactly what survives a restart.
-	return { items, error, staticData: JSON.parse(JSON.stringify(workflow.staticData)) as IDataObject };
+	return {
+		items,
+		error,
+		staticData: JSON.parse(JSON.stringify(workflow.staticData)) as IDataObject,
+	};
 }
 
 export async function runNode(options: RunNodeOptions): Promise<NodeRunResult> {
@@ -389,7 +420,10 @@ export interface CredentialTestResult {
  * `RoutingNode` runs, through `httpRequestWithAuthentication` with the credential's
  * `preAuthentication` and `authenticate`; the test's rules then read the answer.
  */
-export async function runCredentialTest(type: string, data: ICredentialDataDecryptedObject): Promise<CredentialTestResult> {
+export async function runCredentialTest(
+	type: string,
+	data: ICredentialDataDecryptedObject,
+): Promise<CredentialTestResult> {
 	const test = packageCredentialTypes()[type]?.test as ICredentialTestRequest | undefined;
 	if (!test) throw new Error(`The credential ${type} has no test request`);
 	const nodeType: INodeType = {
@@ -403,7 +437,15 @@ export async function runCredentialTest(type: string, data: ICredentialDataDecry
 			inputs: [NodeConnectionTypes.Main],
 			outputs: [NodeConnectionTypes.Main],
 			credentials: [{ name: type, required: true }],
-			properties: [{ displayName: 'Temp', name: 'temp', type: 'string', routing: { request: test.request }, default: '' }],
+			properties: [
+				{
+					displayName: 'Temp',
+					name: 'temp',
+					type: 'string',
+					routing: { request: test.request },
+					default: '',
+				},
+			],
 		},
 	};
 	const { node, workflow, additionalData, credentialsHelper } = setUp({
@@ -416,22 +458,48 @@ export async function runCredentialTest(type: string, data: ICredentialDataDecry
 		id: `${type}-id`,
 		name: type,
 		type,
-		data: await credentialsHelper.getDecrypted(additionalData, { id: `${type}-id`, name: type }, type),
+		data: await credentialsHelper.getDecrypted(
+			additionalData,
+			{ id: `${type}-id`, name: type },
+			type,
+		),
 	};
 	const inputData = { main: [[{ json: {} }]] };
-	const context = new ExecuteContext(workflow, node, additionalData, 'internal', createEmptyRunExecutionData(), 0, [], inputData, { node, data: {}, source: null }, []);
-	const rules = (test.rules ?? []) as Array<{ type: string; properties: { value?: unknown; key?: string; message: string } }>;
+	const context = new ExecuteContext(
+		workflow,
+		node,
+		additionalData,
+		'internal',
+		createEmptyRunExecutionData(),
+		0,
+		[],
+		inputData,
+		{ node, data: {}, source: null },
+		[],
+	);
+	const rules = (test.rules ?? []) as Array<{
+		type: string;
+		properties: { value?: unknown; key?: string; message: string };
+	}>;
 	let response: INodeExecutionData[][] | null | undefined;
 	try {
 		response = await new RoutingNode(context, nodeType, credentialsDecrypted).runNode();
 	} catch (caught) {
-		const error = caught as Error & { cause?: { code?: string; response?: { status: number; statusText?: string } } };
+		const error = caught as Error & {
+			cause?: { code?: string; response?: { status: number; statusText?: string } };
+		};
 		const failed = error.cause?.response;
 		if (failed) {
-			const rule = rules.find((entry) => entry.type === 'responseCode' && entry.properties.value === failed.status);
+			const rule = rules.find(
+				(entry) => entry.type === 'responseCode' && entry.properties.value === failed.status,
+			);
 			if (rule) return { status: 'Error', message: rule.properties.message, credentialsHelper };
 			if (failed.status < 199 || failed.status > 299) {
-				return { status: 'Error', message: failed.statusText || `Received HTTP status code: ${failed.status}`, credentialsHelper };
+				return {
+					status: 'Error',
+					message: failed.statusText || `Received HTTP status code: ${failed.status}`,
+					credentialsHelper,
+				};
 			}
 		} else if (error.cause?.code) {
 			return { status: 'Error', message: error.cause.code, credentialsHelper };
@@ -443,7 +511,13 @@ export async function runCredentialTest(type: string, data: ICredentialDataDecry
 		// lodash's get, as n8n reads the key: a dotted path.
 		const value = String(rule.properties.key)
 			.split('.')
-			.reduce<unknown>((current, key) => (current !== null && typeof current === 'object' ? (current as Record<string, unknown>)[key] : undefined), body);
+			.reduce<unknown>(
+				(current, key) =>
+					current !== null && typeof current === 'object'
+						? (current as Record<string, unknown>)[key]
+						: undefined,
+				body,
+			);
 		if (rule.type === 'responseSuccessBody' && value === rule.properties.value) {
 			return { status: 'Error', message: rule.properties.message, credentialsHelper };
 		}

@@ -37,7 +37,11 @@ export function firstJsonObject(text: string): string {
 }
 
 /** `n8n execute --id=… --rawOutput` in the given user folder (n8n `version`, or the pinned one): the run data. */
-export async function executeFromCli<T = Record<string, string>>(userFolder: string, workflowId: string, version?: string): Promise<RunData<T>> {
+export async function executeFromCli<T = Record<string, string>>(
+	userFolder: string,
+	workflowId: string,
+	version?: string,
+): Promise<RunData<T>> {
 	const { node, n8n } = await ensureInstalled(version);
 	const { stdout } = await run(node, [n8n, 'execute', `--id=${workflowId}`, '--rawOutput'], {
 		env: {
@@ -52,9 +56,12 @@ export async function executeFromCli<T = Record<string, string>>(userFolder: str
 		maxBuffer: 64 * 1024 * 1024,
 		timeout: 240_000,
 	}).catch((error: Error & { stdout?: string; stderr?: string }) => {
-		throw new Error(`${error.message}\n${String(error.stdout).slice(-3000)}\n${String(error.stderr).slice(-3000)}`);
+		throw new Error(
+			`${error.message}\n${String(error.stdout).slice(-3000)}\n${String(error.stderr).slice(-3000)}`,
+		);
 	});
-	return (JSON.parse(firstJsonObject(stdout)) as { data: { resultData: { runData: RunData<T> } } }).data.resultData.runData;
+	return (JSON.parse(firstJsonObject(stdout)) as { data: { resultData: { runData: RunData<T> } } })
+		.data.resultData.runData;
 }
 
 interface ExecutionsApi {
@@ -74,14 +81,20 @@ export async function awaitTriggerEvents(
 	version: string,
 ): Promise<{ ids: string[]; expected: string[]; executions: number }> {
 	const { parse } = require(path.join(CACHE, `n8n-${version}`, 'node_modules', 'flatted'));
-	const expected = () => sandbox.griptape.state.events.filter((event) => event.assistant_run_id === runId).map((event) => event.event_id as string);
+	const expected = () =>
+		sandbox.griptape.state.events
+			.filter((event) => event.assistant_run_id === runId)
+			.map((event) => event.event_id as string);
 	const emitted = async () => {
 		const ids: string[] = [];
 		const executions = (await api.executions(workflowId)) as Array<{ id: string }>;
 		for (const { id } of [...executions].reverse()) {
 			const execution = (await api.execution(id)) as { data: string };
-			const data = parse(execution.data) as { resultData: { runData: RunData<{ event_id: string }> } };
-			for (const item of data.resultData.runData.Event?.[0]?.data.main[0] ?? []) ids.push(item.json.event_id);
+			const data = parse(execution.data) as {
+				resultData: { runData: RunData<{ event_id: string }> };
+			};
+			for (const item of data.resultData.runData.Event?.[0]?.data.main[0] ?? [])
+				ids.push(item.json.event_id);
 		}
 		return { ids, executions: executions.length };
 	};

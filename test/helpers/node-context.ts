@@ -35,7 +35,10 @@ export function useNodeSandbox(
 				parameters,
 				...runOptions,
 				credentials: {
-					[credentialType]: { ...context.credentials(), ...(runOptions.credentials ?? {}) } as ICredentialDataDecryptedObject,
+					[credentialType]: {
+						...context.credentials(),
+						...(runOptions.credentials ?? {}),
+					} as ICredentialDataDecryptedObject,
 				},
 			});
 	});

@@ -22,6 +22,11 @@ export function packageNodeTypes(): Record<string, INodeType> {
 }
 
 export function packageCredentialTypes(): Record<string, ICredentialType> {
-	const types: ICredentialType[] = [new HaufeCopilotApi(), new GriptapeCloudApi(), new AgentChatApi(), new OpenAiThreadsApi()];
+	const types: ICredentialType[] = [
+		new HaufeCopilotApi(),
+		new GriptapeCloudApi(),
+		new AgentChatApi(),
+		new OpenAiThreadsApi(),
+	];
 	return Object.fromEntries(types.map((type) => [type.name, type]));
 }

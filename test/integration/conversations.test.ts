@@ -6,17 +6,21 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
+import { AGENT_CHAT_THREAD_NAMESPACE } from '../../nodes/AgentChat/actions/fields';
+import { nameBasedUuid } from '../../nodes/shared/conversation';
 import type { Sandbox } from '../../sandbox';
 import { startSandbox } from '../../sandbox';
-import { nameBasedUuid } from '../../nodes/shared/conversation';
-import { AGENT_CHAT_THREAD_NAMESPACE } from '../../nodes/AgentChat/actions/fields';
 import { json, locator } from '../helpers/haufe';
 import { runNode } from '../helpers/n8n-harness';
 
 let sandbox: Sandbox;
 
 beforeAll(async () => {
-	sandbox = await startSandbox({ port: 0, griptape: { runStepMs: 5, tokenDelayMs: 2 }, agentChat: { chunkDelayMs: 2 } });
+	sandbox = await startSandbox({
+		port: 0,
+		griptape: { runStepMs: 5, tokenDelayMs: 2 },
+		agentChat: { chunkDelayMs: 2 },
+	});
 });
 afterEach(() => sandbox.reset());
 afterAll(async () => await sandbox?.close());
@@ -33,10 +37,16 @@ describe('Griptape Cloud: the thread whose alias is the key', () => {
 				threadMode: 'key',
 				conversationKey: conversationKey as string,
 			},
-			credentials: { griptapeCloudApi: { apiKey: 'sandbox-griptape-key', baseUrl: sandbox.griptape.baseUrl } },
+			credentials: {
+				griptapeCloudApi: { apiKey: 'sandbox-griptape-key', baseUrl: sandbox.griptape.baseUrl },
+			},
 		});
-	const threadsWithAlias = (alias: string) => [...sandbox.griptape.state.threads.values()].filter((thread) => thread.alias === alias);
-	const threadRequests = (method: string) => sandbox.requests.filter((entry) => entry.method === method && /\/threads(\/[^/]+)?$/.test(entry.path));
+	const threadsWithAlias = (alias: string) =>
+		[...sandbox.griptape.state.threads.values()].filter((thread) => thread.alias === alias);
+	const threadRequests = (method: string) =>
+		sandbox.requests.filter(
+			(entry) => entry.method === method && /\/threads(\/[^/]+)?$/.test(entry.path),
+		);
 
 	it('continues one thread per key: two messages in one, another key in its own', async () => {
 		const [first] = json(await ask('Hallo', 'session-a'));
@@ -55,7 +65,13 @@ describe('Griptape Cloud: the thread whose alias is the key', () => {
 
 	it('two executions with one new key at once: one thread (the second create is refused, 409, and reads the first)', async () => {
 		// Both look the alias up before either creates: the race of two queue-mode workers.
-		sandbox.faults.add({ method: 'POST', path: /\/threads$/, kind: 'slow', delayMs: 150, times: 2 });
+		sandbox.faults.add({
+			method: 'POST',
+			path: /\/threads$/,
+			kind: 'slow',
+			delayMs: 150,
+			times: 2,
+		});
 		const [a, b] = await Promise.all([ask('Erste', 'ticket-4711'), ask('Zweite', 'ticket-4711')]);
 		expect(a.error).toBeUndefined();
 		expect(b.error).toBeUndefined();
@@ -64,14 +80,24 @@ describe('Griptape Cloud: the thread whose alias is the key', () => {
 		expect(runA.thread_id).toBe(runB.thread_id);
 		expect(threadsWithAlias('ticket-4711')).toHaveLength(1);
 		expect(sandbox.griptape.state.messages.get(String(runA.thread_id))).toHaveLength(2);
-		expect(threadRequests('POST').map((entry) => entry.status).sort()).toEqual([201, 409]);
+		expect(
+			threadRequests('POST')
+				.map((entry) => entry.status)
+				.sort(),
+		).toEqual([201, 409]);
 	});
 
 	it('on a server that accepts an alias twice, both executions converge on the oldest thread and the other is deleted', async () => {
 		sandbox.griptape.configure({ uniqueAliases: false });
 		try {
 			// The first create is held back: the other execution's thread is older.
-			sandbox.faults.add({ method: 'POST', path: /\/threads$/, kind: 'slow', delayMs: 150, times: 1 });
+			sandbox.faults.add({
+				method: 'POST',
+				path: /\/threads$/,
+				kind: 'slow',
+				delayMs: 150,
+				times: 1,
+			});
 			const [a, b] = await Promise.all([ask('Erste', 'caller-42'), ask('Zweite', 'caller-42')]);
 			const [runA] = json(a);
 			const [runB] = json(b);
@@ -94,7 +120,10 @@ describe('Griptape Cloud: the thread whose alias is the key', () => {
 				(await (
 					await fetch(`${sandbox.griptape.baseUrl}/threads`, {
 						method: 'POST',
-						headers: { authorization: 'Bearer sandbox-griptape-key', 'content-type': 'application/json' },
+						headers: {
+							authorization: 'Bearer sandbox-griptape-key',
+							'content-type': 'application/json',
+						},
 						body: JSON.stringify({ name, alias: 'double' }),
 					})
 				).json()) as IDataObject;
@@ -120,7 +149,9 @@ describe('Griptape Cloud: the thread whose alias is the key', () => {
 		}
 		expect(sandbox.requests).toHaveLength(0);
 		// 200 characters fit, and a number (a ticket number) is a key too.
-		expect(json(await ask('Hallo', 'k'.repeat(200)))[0].thread_id).toBe(threadsWithAlias('k'.repeat(200))[0].thread_id);
+		expect(json(await ask('Hallo', 'k'.repeat(200)))[0].thread_id).toBe(
+			threadsWithAlias('k'.repeat(200))[0].thread_id,
+		);
 		expect(json(await ask('Hallo', 4711))[0].thread_id).toBe(threadsWithAlias('4711')[0].thread_id);
 	});
 });
@@ -129,13 +160,27 @@ describe('Agent Chat: the thread ID derived from the key', () => {
 	const send = async (message: string, conversationKey: unknown, email = 'user@example.com') =>
 		await runNode({
 			type: 'agentChat',
-			parameters: { resource: 'run', operation: 'send', message, threadMode: 'key', conversationKey: conversationKey as string },
+			parameters: {
+				resource: 'run',
+				operation: 'send',
+				message,
+				threadMode: 'key',
+				conversationKey: conversationKey as string,
+			},
 			credentials: {
-				agentChatApi: { siteUrl: sandbox.agentChat.siteUrl, authMethod: 'password', email, password: 'correct-horse-battery', sessionToken: '' },
+				agentChatApi: {
+					siteUrl: sandbox.agentChat.siteUrl,
+					authMethod: 'password',
+					email,
+					password: 'correct-horse-battery',
+					sessionToken: '',
+				},
 			},
 		});
 	const userMessages = (threadId: string, email?: string) =>
-		(sandbox.agentChat.threadsOf(email).get(threadId)?.conversation_history ?? []).filter((entry) => entry.role === 'user').map((entry) => entry.content);
+		(sandbox.agentChat.threadsOf(email).get(threadId)?.conversation_history ?? [])
+			.filter((entry) => entry.role === 'user')
+			.map((entry) => entry.content);
 
 	it('continues one thread per key: two messages in one, another key in its own, no thread created', async () => {
 		const [first] = json(await send('Hallo Agent', 'session-a'));
@@ -158,8 +203,12 @@ describe('Agent Chat: the thread ID derived from the key', () => {
 	});
 
 	it('refuses an empty key and one over 1000 characters before any request', async () => {
-		expect((await send('Hallo', '={{ $json.sessionId }}')).error?.message).toBe('"Conversation Key" is empty');
-		expect((await send('Hallo', 'x'.repeat(1001))).error?.message).toBe('"Conversation Key" is 1001 characters long; the limit is 1000');
+		expect((await send('Hallo', '={{ $json.sessionId }}')).error?.message).toBe(
+			'"Conversation Key" is empty',
+		);
+		expect((await send('Hallo', 'x'.repeat(1001))).error?.message).toBe(
+			'"Conversation Key" is 1001 characters long; the limit is 1000',
+		);
 		expect(sandbox.requests).toHaveLength(0);
 	});
 });

@@ -6,7 +6,14 @@
  * answer first in the output of Ask, Run, Chat Completion and Send Message (run through
  * WorkflowExecute), and example workflows whose assistants are picked from the lists, by name.
  */
-import type { ICredentialDataDecryptedObject, IDataObject, INode, INodeProperties, INodePropertyOptions, INodeTypes } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	INode,
+	INodeProperties,
+	INodePropertyOptions,
+	INodeTypes,
+} from 'n8n-workflow';
 import { NodeHelpers, Workflow } from 'n8n-workflow';
 
 import type { Sandbox } from '../../sandbox';
@@ -15,7 +22,9 @@ import { API_KEY, json, LICENCE, locator } from '../helpers/haufe';
 import { PACKAGE, runListSearch, runNode } from '../helpers/n8n-harness';
 import { packageNodeTypes } from '../helpers/package-types';
 
-const { loadExample } = require('../../scripts/lib/n8n') as { loadExample: (file: string, replacements: Record<string, string>) => { nodes: INode[] } };
+const { loadExample } = require('../../scripts/lib/n8n') as {
+	loadExample: (file: string, replacements: Record<string, string>) => { nodes: INode[] };
+};
 
 const types = packageNodeTypes();
 const nodeTypes: INodeTypes = {
@@ -28,11 +37,32 @@ const nodeTypes: INodeTypes = {
 function canvasSubtitle(type: string, parameters: IDataObject): unknown {
 	const nodeType = types[`${PACKAGE}.${type}`];
 	// The editor keeps a node's parameters with their defaults filled in.
-	const withDefaults = NodeHelpers.getNodeParameters(nodeType.description.properties, parameters as never, true, false, null, nodeType.description);
-	const node: INode = { id: 'n', name: 'N', type: `${PACKAGE}.${type}`, typeVersion: 1, position: [0, 0], parameters: withDefaults ?? {} };
+	const withDefaults = NodeHelpers.getNodeParameters(
+		nodeType.description.properties,
+		parameters as never,
+		true,
+		false,
+		null,
+		nodeType.description,
+	);
+	const node: INode = {
+		id: 'n',
+		name: 'N',
+		type: `${PACKAGE}.${type}`,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: withDefaults ?? {},
+	};
 	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes });
 	node.parameters = withDefaults ?? {};
-	return workflow.expression.getSimpleParameterValue(node, nodeType.description.subtitle as string, 'internal', {}, undefined, '[filled at execution time]');
+	return workflow.expression.getSimpleParameterValue(
+		node,
+		nodeType.description.subtitle as string,
+		'internal',
+		{},
+		undefined,
+		'[filled at execution time]',
+	);
 }
 
 /** Every resource/operation option of a node, with the option itself. */
@@ -41,7 +71,10 @@ function operationsOf(type: string): Array<{ resource: string; option: INodeProp
 		.filter((property: INodeProperties) => property.name === 'operation')
 		.flatMap((property) =>
 			((property.displayOptions?.show?.resource ?? []) as string[]).flatMap((resource) =>
-				((property.options ?? []) as INodePropertyOptions[]).map((option) => ({ resource, option })),
+				((property.options ?? []) as INodePropertyOptions[]).map((option) => ({
+					resource,
+					option,
+				})),
 			),
 		);
 }
@@ -49,30 +82,42 @@ function operationsOf(type: string): Array<{ resource: string; option: INodeProp
 const ACTION_NODES = ['haufeCopilot', 'griptapeCloud', 'openAiThreads', 'agentChat'];
 
 describe('Canvas subtitles and operation descriptions', () => {
-	it.each(ACTION_NODES)('%s: every operation has an action and a description, and its subtitle is the action', (type) => {
-		const operations = operationsOf(type);
-		expect(operations.length).toBeGreaterThan(0);
-		for (const { resource, option } of operations) {
-			expect({ resource, operation: option.value, action: option.action, description: option.description }).toEqual({
-				resource,
-				operation: option.value,
-				action: expect.stringMatching(/^[A-Z][a-z]/),
-				description: expect.stringMatching(/\w{3}/),
-			});
-			expect(canvasSubtitle(type, { resource, operation: option.value })).toBe(option.action);
-		}
-	});
+	it.each(ACTION_NODES)(
+		'%s: every operation has an action and a description, and its subtitle is the action',
+		(type) => {
+			const operations = operationsOf(type);
+			expect(operations.length).toBeGreaterThan(0);
+			for (const { resource, option } of operations) {
+				expect({
+					resource,
+					operation: option.value,
+					action: option.action,
+					description: option.description,
+				}).toEqual({
+					resource,
+					operation: option.value,
+					action: expect.stringMatching(/^[A-Z][a-z]/),
+					description: expect.stringMatching(/\w{3}/),
+				});
+				expect(canvasSubtitle(type, { resource, operation: option.value })).toBe(option.action);
+			}
+		},
+	);
 
 	it('reads as words for a node just added with its default resource and operation', () => {
 		expect(canvasSubtitle('haufeCopilot', {})).toBe('Ask a question');
 		expect(canvasSubtitle('griptapeCloud', {})).toBe('Create an assistant run');
 		expect(canvasSubtitle('openAiThreads', {})).toBe('Create a run');
 		expect(canvasSubtitle('agentChat', {})).toBe('Send a message and get the answer');
-		expect(canvasSubtitle('openAiThreads', { resource: 'run', operation: 'createThreadAndRun' })).toBe('Create a thread and run it');
+		expect(
+			canvasSubtitle('openAiThreads', { resource: 'run', operation: 'createThreadAndRun' }),
+		).toBe('Create a thread and run it');
 	});
 
-	it('shows the trigger\'s event by its name', () => {
-		expect(canvasSubtitle('griptapeCloudTrigger', { event: 'runEvent' })).toBe('New Event of an Assistant Run');
+	it("shows the trigger's event by its name", () => {
+		expect(canvasSubtitle('griptapeCloudTrigger', { event: 'runEvent' })).toBe(
+			'New Event of an Assistant Run',
+		);
 		expect(canvasSubtitle('griptapeCloudTrigger', {})).toBe('Run Finished for an Assistant');
 	});
 });
@@ -90,21 +135,49 @@ describe('With the sandbox', () => {
 	afterAll(async () => await sandbox?.close());
 
 	const credentials = (): Record<string, Record<string, ICredentialDataDecryptedObject>> => ({
-		haufeCopilot: { haufeCopilotApi: { apiKey: API_KEY, baseUrl: sandbox.haufe.baseUrl, licenceId: LICENCE } },
-		griptapeCloud: { griptapeCloudApi: { apiKey: 'sandbox-griptape-key', baseUrl: sandbox.griptape.baseUrl } },
-		openAiThreads: { openAiThreadsApi: { apiKey: 'sandbox-openai-key', baseUrl: sandbox.openai.baseUrl } },
+		haufeCopilot: {
+			haufeCopilotApi: { apiKey: API_KEY, baseUrl: sandbox.haufe.baseUrl, licenceId: LICENCE },
+		},
+		griptapeCloud: {
+			griptapeCloudApi: { apiKey: 'sandbox-griptape-key', baseUrl: sandbox.griptape.baseUrl },
+		},
+		openAiThreads: {
+			openAiThreadsApi: { apiKey: 'sandbox-openai-key', baseUrl: sandbox.openai.baseUrl },
+		},
 		agentChat: {
-			agentChatApi: { siteUrl: sandbox.agentChat.siteUrl, authMethod: 'password', email: 'user@example.com', password: 'correct-horse-battery', sessionToken: '' },
+			agentChatApi: {
+				siteUrl: sandbox.agentChat.siteUrl,
+				authMethod: 'password',
+				email: 'user@example.com',
+				password: 'correct-horse-battery',
+				sessionToken: '',
+			},
 		},
 	});
-	const run = async (type: string, parameters: IDataObject) => json(await runNode({ type, parameters, credentials: credentials()[type] }));
+	const run = async (type: string, parameters: IDataObject) =>
+		json(await runNode({ type, parameters, credentials: credentials()[type] }));
 
 	it('puts the answer first: Haufe Ask, Run and Chat Completion, Agent Chat Send Message', async () => {
-		const [asked] = await run('haufeCopilot', { resource: 'question', operation: 'ask', assistantId: locator(sandbox.haufe.assistantIds.hr), question: 'Was ist Mutterschutz?' });
+		const [asked] = await run('haufeCopilot', {
+			resource: 'question',
+			operation: 'ask',
+			assistantId: locator(sandbox.haufe.assistantIds.hr),
+			question: 'Was ist Mutterschutz?',
+		});
 		expect(Object.keys(asked).slice(0, 2)).toEqual(['answer', 'question']);
 		for (const operation of ['run', 'stream']) {
-			await run('haufeCopilot', { resource: 'message', operation: 'create', threadId: locator(asked.thread_id as string), role: 'user', content: 'Und weiter?' });
-			const [answered] = await run('haufeCopilot', { resource: 'run', operation, threadId: locator(asked.thread_id as string) });
+			await run('haufeCopilot', {
+				resource: 'message',
+				operation: 'create',
+				threadId: locator(asked.thread_id as string),
+				role: 'user',
+				content: 'Und weiter?',
+			});
+			const [answered] = await run('haufeCopilot', {
+				resource: 'run',
+				operation,
+				threadId: locator(asked.thread_id as string),
+			});
 			expect(Object.keys(answered)[0]).toBe('content');
 			expect(answered.content).toMatch(/^Answer to: /);
 		}
@@ -126,20 +199,46 @@ describe('With the sandbox', () => {
 			OPENAI_ASSISTANT_ID: sandbox.openai.ids.assistant,
 			GRIPTAPE_RUN_ID: 'run-of-the-example',
 		};
-		const files = ['scheduled-batch-questions.json', 'webhook-answer.json', 'webhook-streamed-answer.json', 'griptape-run-and-wait.json', 'openai-threads-webhook.json'];
+		const files = [
+			'scheduled-batch-questions.json',
+			'webhook-answer.json',
+			'webhook-streamed-answer.json',
+			'griptape-run-and-wait.json',
+			'openai-threads-webhook.json',
+		];
 		for (const file of files) {
-			const nodes = loadExample(file, replacements).nodes.filter((node) => node.type.startsWith(`${PACKAGE}.`));
+			const nodes = loadExample(file, replacements).nodes.filter((node) =>
+				node.type.startsWith(`${PACKAGE}.`),
+			);
 			const pickers = nodes.filter((node) => node.parameters.assistantId !== undefined);
 			expect({ file, pickers: pickers.length }).toEqual({ file, pickers: 1 });
 			for (const node of pickers) {
 				const type = node.type.slice(PACKAGE.length + 1);
 				const value = node.parameters.assistantId as IDataObject;
-				expect(value).toEqual({ __rl: true, mode: 'list', value: expect.any(String), cachedResultName: expect.any(String) });
-				const listed = await runListSearch({ type, parameters: node.parameters as IDataObject, credentials: credentials()[type], method: 'searchAssistants' });
-				expect(listed.results).toContainEqual(expect.objectContaining({ name: value.cachedResultName, value: value.value }));
+				expect(value).toEqual({
+					__rl: true,
+					mode: 'list',
+					value: expect.any(String),
+					cachedResultName: expect.any(String),
+				});
+				const listed = await runListSearch({
+					type,
+					parameters: node.parameters as IDataObject,
+					credentials: credentials()[type],
+					method: 'searchAssistants',
+				});
+				expect(listed.results).toContainEqual(
+					expect.objectContaining({ name: value.cachedResultName, value: value.value }),
+				);
 			}
 		}
-		const trigger = loadExample('griptape-run-events-trigger.json', replacements).nodes.find((node) => node.type === `${PACKAGE}.griptapeCloudTrigger`);
-		expect(trigger?.parameters.assistantRunId).toEqual({ __rl: true, mode: 'id', value: 'run-of-the-example' });
+		const trigger = loadExample('griptape-run-events-trigger.json', replacements).nodes.find(
+			(node) => node.type === `${PACKAGE}.griptapeCloudTrigger`,
+		);
+		expect(trigger?.parameters.assistantRunId).toEqual({
+			__rl: true,
+			mode: 'id',
+			value: 'run-of-the-example',
+		});
 	});
 });

@@ -6,13 +6,15 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { locator } from '../helpers/haufe';
 import { useGriptapeSandbox } from '../helpers/griptape';
+import { locator } from '../helpers/haufe';
 
 const ctx = useGriptapeSandbox({ runStepMs: 30, tokenDelayMs: 15 });
 const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
 const eventsOf = (runId: string) =>
-	ctx.sandbox.griptape.state.events.filter((event) => event.assistant_run_id === runId).map((event) => event.event_id);
+	ctx.sandbox.griptape.state.events
+		.filter((event) => event.assistant_run_id === runId)
+		.map((event) => event.event_id);
 
 describe('New event of an assistant run', () => {
 	it('emits every event exactly once across pages, polls and a restart', async () => {
@@ -23,12 +25,21 @@ describe('New event of an assistant run', () => {
 		let staticData: IDataObject | undefined;
 		let polls = 0;
 		let pagesInOnePoll = 0;
-		while (ctx.sandbox.griptape.state.runs.get(run.assistant_run_id as string)?.status !== 'SUCCEEDED' || polls < 3) {
+		while (
+			ctx.sandbox.griptape.state.runs.get(run.assistant_run_id as string)?.status !== 'SUCCEEDED' ||
+			polls < 3
+		) {
 			const before = ctx.sandbox.griptape.stats.eventListRequests;
 			// Every other poll runs in a "restarted" n8n: only the persisted static data survives.
-			const result = await ctx.poll(parameters, polls % 2 ? JSON.parse(JSON.stringify(staticData ?? {})) : staticData);
+			const result = await ctx.poll(
+				parameters,
+				polls % 2 ? JSON.parse(JSON.stringify(staticData ?? {})) : staticData,
+			);
 			expect(result.error).toBeUndefined();
-			pagesInOnePoll = Math.max(pagesInOnePoll, ctx.sandbox.griptape.stats.eventListRequests - before);
+			pagesInOnePoll = Math.max(
+				pagesInOnePoll,
+				ctx.sandbox.griptape.stats.eventListRequests - before,
+			);
 			emitted.push(...result.items.map((item) => item.json.event_id));
 			staticData = result.staticData;
 			polls++;
@@ -52,7 +63,13 @@ describe('New event of an assistant run', () => {
 		expect(emitted.length).toBeGreaterThan(0);
 
 		// More than the retries: the poll fails as a whole.
-		ctx.sandbox.faults.add({ method: 'GET', path: /\/events$/, kind: 'status', status: 502, times: 4 });
+		ctx.sandbox.faults.add({
+			method: 'GET',
+			path: /\/events$/,
+			kind: 'status',
+			status: 502,
+			times: 4,
+		});
 		const failed = await ctx.poll(parameters, first.staticData);
 		expect(failed.error?.message).toMatch(/HTTP 502/);
 		expect(failed.staticData).toEqual(first.staticData);
@@ -60,7 +77,9 @@ describe('New event of an assistant run', () => {
 		await sleep(600);
 		const next = await ctx.poll(parameters, failed.staticData);
 		emitted.push(...next.items.map((item) => item.json.event_id));
-		expect(ctx.sandbox.griptape.state.runs.get(run.assistant_run_id as string)?.status).toBe('SUCCEEDED');
+		expect(ctx.sandbox.griptape.state.runs.get(run.assistant_run_id as string)?.status).toBe(
+			'SUCCEEDED',
+		);
 		expect(emitted).toEqual(eventsOf(run.assistant_run_id as string));
 	});
 
@@ -68,22 +87,38 @@ describe('New event of an assistant run', () => {
 		const run = ctx.createRun('Gefiltert');
 		await sleep(600);
 		const all = eventsOf(run.assistant_run_id as string);
-		const finishes = await ctx.poll({ event: 'runEvent', assistantRunId: run.assistant_run_id, eventTypes: 'FinishStructureRunEvent' });
+		const finishes = await ctx.poll({
+			event: 'runEvent',
+			assistantRunId: run.assistant_run_id,
+			eventTypes: 'FinishStructureRunEvent',
+		});
 		expect(finishes.items.map((item) => item.json.type)).toEqual(['FinishStructureRunEvent']);
 		expect(finishes.staticData).toMatchObject({ 'node:Node under test': { offset: all.length } });
 
-		const fromNow = await ctx.poll({ event: 'runEvent', assistantRunId: run.assistant_run_id, startFrom: 'now' });
+		const fromNow = await ctx.poll({
+			event: 'runEvent',
+			assistantRunId: run.assistant_run_id,
+			startFrom: 'now',
+		});
 		expect(fromNow.items).toHaveLength(0);
 		expect(fromNow.staticData).toMatchObject({ 'node:Node under test': { offset: all.length } });
 
-		const sample = await ctx.poll({ event: 'runEvent', assistantRunId: run.assistant_run_id }, undefined, 'manual');
+		const sample = await ctx.poll(
+			{ event: 'runEvent', assistantRunId: run.assistant_run_id },
+			undefined,
+			'manual',
+		);
 		expect(sample.items.map((item) => item.json.event_id)).toEqual([all[all.length - 1]]);
 		expect(sample.staticData).toEqual({});
 	});
 });
 
 describe('Run finished for an assistant', () => {
-	const parameters = (extra: IDataObject = {}) => ({ event: 'runFinished', assistantId: locator(ctx.assistantId), ...extra });
+	const parameters = (extra: IDataObject = {}) => ({
+		event: 'runFinished',
+		assistantId: locator(ctx.assistantId),
+		...extra,
+	});
 
 	it('emits each run once when it ends, whatever the order, across polls and a restart', async () => {
 		const old = ctx.createRun('vorher');
@@ -99,13 +134,19 @@ describe('Run finished for an assistant', () => {
 		const first = await ctx.poll(parameters(), baseline.staticData);
 		const firstIds = first.items.map((item) => item.json.assistant_run_id);
 		expect(new Set(firstIds)).toEqual(new Set([failing.assistant_run_id, quick.assistant_run_id]));
-		expect(first.items.find((item) => item.json.assistant_run_id === failing.assistant_run_id)?.json.status).toBe('FAILED');
+		expect(
+			first.items.find((item) => item.json.assistant_run_id === failing.assistant_run_id)?.json
+				.status,
+		).toBe('FAILED');
 
 		// The slow run, started before the others, ends after them; n8n restarts in between.
-		await fetch(`${ctx.sandbox.griptape.baseUrl}/assistant-runs/${String(slow.assistant_run_id)}/cancel`, {
-			method: 'POST',
-			headers: { Authorization: 'Bearer sandbox-griptape-key' },
-		});
+		await fetch(
+			`${ctx.sandbox.griptape.baseUrl}/assistant-runs/${String(slow.assistant_run_id)}/cancel`,
+			{
+				method: 'POST',
+				headers: { Authorization: 'Bearer sandbox-griptape-key' },
+			},
+		);
 		const late = ctx.createRun('danach');
 		await sleep(800);
 		const second = await ctx.poll(parameters(), JSON.parse(JSON.stringify(first.staticData)));
@@ -115,7 +156,9 @@ describe('Run finished for an assistant', () => {
 
 		const third = await ctx.poll(parameters(), second.staticData);
 		expect(third.items).toHaveLength(0);
-		expect([...firstIds, ...second.items.map((item) => item.json.assistant_run_id)]).not.toContain(old.assistant_run_id);
+		expect([...firstIds, ...second.items.map((item) => item.json.assistant_run_id)]).not.toContain(
+			old.assistant_run_id,
+		);
 	});
 
 	it('emits only the chosen statuses, and samples the latest finished run by hand', async () => {
@@ -124,7 +167,9 @@ describe('Run finished for an assistant', () => {
 		const failing = ctx.createRun('[fail] schlecht');
 		await sleep(800);
 		const polled = await ctx.poll(parameters({ statuses: ['FAILED'] }), baseline.staticData);
-		expect(polled.items.map((item) => item.json.assistant_run_id)).toEqual([failing.assistant_run_id]);
+		expect(polled.items.map((item) => item.json.assistant_run_id)).toEqual([
+			failing.assistant_run_id,
+		]);
 
 		const sample = await ctx.poll(parameters(), undefined, 'manual');
 		expect(sample.items).toHaveLength(1);

@@ -19,7 +19,9 @@ it('lists assistants by name, filtered by the search text', async () => {
 		{ name: 'HR Assistant', value: ctx.hr },
 		{ name: 'Tax Assistant', value: ctx.tax },
 	]);
-	expect((await search('searchAssistants', 'tax')).results).toEqual([{ name: 'Tax Assistant', value: ctx.tax }]);
+	expect((await search('searchAssistants', 'tax')).results).toEqual([
+		{ name: 'Tax Assistant', value: ctx.tax },
+	]);
 });
 
 it('lists threads page by page with the API cursor as pagination token', async () => {

@@ -8,14 +8,20 @@ const ctx = useHaufeSandbox({ maxPageSize: 2 });
 
 describe('Assistant', () => {
 	it('gets many, with a limit', async () => {
-		const all = json(await ctx.run({ resource: 'assistant', operation: 'getAll', returnAll: true }));
+		const all = json(
+			await ctx.run({ resource: 'assistant', operation: 'getAll', returnAll: true }),
+		);
 		expect(all.map((assistant) => assistant.name)).toEqual(['HR Assistant', 'Tax Assistant']);
-		const one = json(await ctx.run({ resource: 'assistant', operation: 'getAll', returnAll: false, limit: 1 }));
+		const one = json(
+			await ctx.run({ resource: 'assistant', operation: 'getAll', returnAll: false, limit: 1 }),
+		);
 		expect(one).toHaveLength(1);
 	});
 
 	it('gets one by ID, and names the error code for an unknown one', async () => {
-		const [assistant] = json(await ctx.run({ resource: 'assistant', operation: 'get', assistantId: locator(ctx.tax) }));
+		const [assistant] = json(
+			await ctx.run({ resource: 'assistant', operation: 'get', assistantId: locator(ctx.tax) }),
+		);
 		expect(assistant).toMatchObject({ id: ctx.tax, name: 'Tax Assistant' });
 		const missing = await ctx.run({
 			resource: 'assistant',
@@ -38,18 +44,41 @@ describe('Thread', () => {
 			}),
 		);
 		expect(thread).toMatchObject({ assistant_id: ctx.hr, title: 'Probezeit', user_id: USER_ID });
-		const [fetched] = json(await ctx.run({ resource: 'thread', operation: 'get', threadId: locator(thread.id as string) }));
+		const [fetched] = json(
+			await ctx.run({
+				resource: 'thread',
+				operation: 'get',
+				threadId: locator(thread.id as string),
+			}),
+		);
 		expect(fetched.id).toBe(thread.id);
-		const [deleted] = json(await ctx.run({ resource: 'thread', operation: 'delete', threadId: locator(thread.id as string) }));
+		const [deleted] = json(
+			await ctx.run({
+				resource: 'thread',
+				operation: 'delete',
+				threadId: locator(thread.id as string),
+			}),
+		);
 		expect(deleted).toEqual({ deleted: true, thread_id: thread.id });
-		const gone = await ctx.run({ resource: 'thread', operation: 'get', threadId: locator(thread.id as string) });
+		const gone = await ctx.run({
+			resource: 'thread',
+			operation: 'get',
+			threadId: locator(thread.id as string),
+		});
 		expect(gone.error?.message).toMatch(/thread_not_found/);
 	});
 
 	it('refuses a user ID that is not a UUID before sending anything', async () => {
 		const before = ctx.sandbox.requests.length;
-		const result = await ctx.run({ resource: 'thread', operation: 'create', assistantId: locator(ctx.hr), userId: 'bob' });
-		expect(result.error?.message).toBe('"User ID" must be a UUID (like 3fa85f64-5717-4562-b3fc-2c963f66afa6), got "bob"');
+		const result = await ctx.run({
+			resource: 'thread',
+			operation: 'create',
+			assistantId: locator(ctx.hr),
+			userId: 'bob',
+		});
+		expect(result.error?.message).toBe(
+			'"User ID" must be a UUID (like 3fa85f64-5717-4562-b3fc-2c963f66afa6), got "bob"',
+		);
 		expect(ctx.sandbox.requests.length).toBe(before);
 	});
 
@@ -60,23 +89,46 @@ describe('Thread', () => {
 		const all = json(await ctx.run({ resource: 'thread', operation: 'getAll', returnAll: true }));
 		expect(all).toHaveLength(5);
 		expect(new Set(all.map((thread) => thread.id)).size).toBe(5);
-		const listCalls = ctx.sandbox.requests.slice(before).filter((entry) => entry.path.endsWith('/threads'));
+		const listCalls = ctx.sandbox.requests
+			.slice(before)
+			.filter((entry) => entry.path.endsWith('/threads'));
 		expect(listCalls).toHaveLength(3);
 
-		const three = json(await ctx.run({ resource: 'thread', operation: 'getAll', returnAll: false, limit: 3 }));
+		const three = json(
+			await ctx.run({ resource: 'thread', operation: 'getAll', returnAll: false, limit: 3 }),
+		);
 		expect(three.map((thread) => thread.id)).toEqual(all.slice(0, 3).map((thread) => thread.id));
 
-		await ctx.run({ resource: 'thread', operation: 'delete', threadId: locator(all[0].id as string) });
+		await ctx.run({
+			resource: 'thread',
+			operation: 'delete',
+			threadId: locator(all[0].id as string),
+		});
 		const live = json(await ctx.run({ resource: 'thread', operation: 'getAll', returnAll: true }));
 		expect(live).toHaveLength(4);
 		const withDeleted = json(
-			await ctx.run({ resource: 'thread', operation: 'getAll', returnAll: true, filters: { includeDeleted: true } }),
+			await ctx.run({
+				resource: 'thread',
+				operation: 'getAll',
+				returnAll: true,
+				filters: { includeDeleted: true },
+			}),
 		);
 		expect(withDeleted).toHaveLength(5);
 
-		await ctx.run({ resource: 'thread', operation: 'create', assistantId: locator(ctx.hr), userId: USER_ID });
+		await ctx.run({
+			resource: 'thread',
+			operation: 'create',
+			assistantId: locator(ctx.hr),
+			userId: USER_ID,
+		});
 		const mine = json(
-			await ctx.run({ resource: 'thread', operation: 'getAll', returnAll: true, filters: { userId: USER_ID } }),
+			await ctx.run({
+				resource: 'thread',
+				operation: 'getAll',
+				returnAll: true,
+				filters: { userId: USER_ID },
+			}),
 		);
 		expect(mine.map((thread) => thread.user_id)).toEqual([USER_ID]);
 	});
@@ -86,13 +138,27 @@ describe('Message', () => {
 	it('creates user, assistant and tool messages and lists them in both orders', async () => {
 		const threadId = await seedThread(ctx.sandbox, ctx.hr);
 		const post = async (parameters: object) =>
-			await ctx.run({ resource: 'message', operation: 'create', threadId: locator(threadId), ...parameters });
+			await ctx.run({
+				resource: 'message',
+				operation: 'create',
+				threadId: locator(threadId),
+				...parameters,
+			});
 		json(await post({ role: 'user', content: 'Wie lang ist die Probezeit?' }));
 		json(await post({ role: 'assistant', content: 'Calling a tool', toolCallId: 'call_1' }));
-		const [tool] = json(await post({ role: 'tool', content: '{"weeks": 2}', toolCallId: 'call_1' }));
+		const [tool] = json(
+			await post({ role: 'tool', content: '{"weeks": 2}', toolCallId: 'call_1' }),
+		);
 		expect(tool).toMatchObject({ role: 'tool', tool_call_id: 'call_1' });
 
-		const newest = json(await ctx.run({ resource: 'message', operation: 'getAll', threadId: locator(threadId), returnAll: true }));
+		const newest = json(
+			await ctx.run({
+				resource: 'message',
+				operation: 'getAll',
+				threadId: locator(threadId),
+				returnAll: true,
+			}),
+		);
 		expect(newest.map((message) => message.role)).toEqual(['tool', 'assistant', 'user']);
 		const oldest = json(
 			await ctx.run({
@@ -109,8 +175,24 @@ describe('Message', () => {
 
 	it('allows a system message only first, checked before posting', async () => {
 		const threadId = await seedThread(ctx.sandbox, ctx.hr);
-		json(await ctx.run({ resource: 'message', operation: 'create', threadId: locator(threadId), role: 'system', content: 'Sei knapp.' }));
-		json(await ctx.run({ resource: 'message', operation: 'create', threadId: locator(threadId), role: 'user', content: 'Frage' }));
+		json(
+			await ctx.run({
+				resource: 'message',
+				operation: 'create',
+				threadId: locator(threadId),
+				role: 'system',
+				content: 'Sei knapp.',
+			}),
+		);
+		json(
+			await ctx.run({
+				resource: 'message',
+				operation: 'create',
+				threadId: locator(threadId),
+				role: 'user',
+				content: 'Frage',
+			}),
+		);
 		const late = await ctx.run({
 			resource: 'message',
 			operation: 'create',
@@ -119,7 +201,9 @@ describe('Message', () => {
 			content: 'Zu spät',
 		});
 		expect(late.error?.message).toMatch(/A system message must be the first message/);
-		const posts = ctx.sandbox.requests.filter((entry) => entry.method === 'POST' && entry.path.endsWith('/messages'));
+		const posts = ctx.sandbox.requests.filter(
+			(entry) => entry.method === 'POST' && entry.path.endsWith('/messages'),
+		);
 		expect(posts).toHaveLength(2);
 	});
 
@@ -159,33 +243,61 @@ describe('Message', () => {
 	it('deletes a message', async () => {
 		const threadId = await seedThread(ctx.sandbox, ctx.hr, ['eins', 'zwei']);
 		const [latest] = json(
-			await ctx.run({ resource: 'message', operation: 'getAll', threadId: locator(threadId), returnAll: false, limit: 1 }),
+			await ctx.run({
+				resource: 'message',
+				operation: 'getAll',
+				threadId: locator(threadId),
+				returnAll: false,
+				limit: 1,
+			}),
 		);
-		json(await ctx.run({ resource: 'message', operation: 'delete', threadId: locator(threadId), messageId: latest.id }));
-		const left = json(await ctx.run({ resource: 'message', operation: 'getAll', threadId: locator(threadId), returnAll: true }));
+		json(
+			await ctx.run({
+				resource: 'message',
+				operation: 'delete',
+				threadId: locator(threadId),
+				messageId: latest.id,
+			}),
+		);
+		const left = json(
+			await ctx.run({
+				resource: 'message',
+				operation: 'getAll',
+				threadId: locator(threadId),
+				returnAll: true,
+			}),
+		);
 		expect(left.map((message) => message.content)).toEqual(['eins']);
 	});
 });
 
 describe('Run', () => {
 	it('runs a thread with the credential licence and merges extra JSON into the body', async () => {
-		const threadId = await seedThread(ctx.sandbox, ctx.hr, ['Wie lang ist die Kündigungsfrist in der Probezeit?']);
+		const threadId = await seedThread(ctx.sandbox, ctx.hr, [
+			'Wie lang ist die Kündigungsfrist in der Probezeit?',
+		]);
 		const [answer] = json(
 			await ctx.run({
 				resource: 'run',
 				operation: 'run',
 				threadId: locator(threadId),
 				licenceId: '',
-				additionalBodyJson: '{"tools": {"web_search": false}, "meta_data": {"user_data": {"department": "HR"}}}',
+				additionalBodyJson:
+					'{"tools": {"web_search": false}, "meta_data": {"user_data": {"department": "HR"}}}',
 				options: { includeRequest: true },
 			}),
 		);
 		expect(answer).toMatchObject({ role: 'assistant', thread_id: threadId });
-		expect(answer.content).toMatch(/^Answer to: Wie lang ist die Kündigungsfrist in der Probezeit\?/);
+		expect(answer.content).toMatch(
+			/^Answer to: Wie lang ist die Kündigungsfrist in der Probezeit\?/,
+		);
 		expect((answer.sources as object[]).length).toBe(2);
 		expect(answer.meta_data).toMatchObject({ legal_advice: false });
 		const sent = ctx.sandbox.haufe.stats.runs[0].body;
-		expect(sent).toEqual({ meta_data: { user_data: { licence: LICENCE, department: 'HR' } }, tools: { web_search: false } });
+		expect(sent).toEqual({
+			meta_data: { user_data: { licence: LICENCE, department: 'HR' } },
+			tools: { web_search: false },
+		});
 		expect(answer.request).toEqual({
 			method: 'POST',
 			url: `${ctx.sandbox.haufe.baseUrl}/threads/${threadId}/run`,
@@ -207,8 +319,12 @@ describe('Run', () => {
 		const question = 'Wie viele Urlaubstage stehen mir zu?';
 		const plainThread = await seedThread(ctx.sandbox, ctx.hr, [question]);
 		const streamThread = await seedThread(ctx.sandbox, ctx.hr, [question]);
-		const [plain] = json(await ctx.run({ resource: 'run', operation: 'run', threadId: locator(plainThread) }));
-		const [streamed] = json(await ctx.run({ resource: 'run', operation: 'stream', threadId: locator(streamThread) }));
+		const [plain] = json(
+			await ctx.run({ resource: 'run', operation: 'run', threadId: locator(plainThread) }),
+		);
+		const [streamed] = json(
+			await ctx.run({ resource: 'run', operation: 'stream', threadId: locator(streamThread) }),
+		);
 		expect(streamed.content).toBe(plain.content);
 		expect(streamed.sources).toEqual(plain.sources);
 		expect(streamed.meta_data).toEqual(plain.meta_data);
@@ -221,42 +337,85 @@ describe('Run', () => {
 	it('forwards the chunks when the workflow streams its webhook response', async () => {
 		const threadId = await seedThread(ctx.sandbox, ctx.hr, ['Was gilt bei Krankheit?']);
 		// The text alone; what follows it by default (sources, attribution): stream-sources.test.ts.
-		const parameters = { resource: 'run', operation: 'stream', threadId: locator(threadId), options: { streamSources: false } };
+		const parameters = {
+			resource: 'run',
+			operation: 'stream',
+			threadId: locator(threadId),
+			options: { streamSources: false },
+		};
 		const result = await ctx.run(parameters, { streaming: true });
 		const [answer] = json(result);
 		expect(result.chunks[0].type).toBe('begin');
 		expect(result.chunks[result.chunks.length - 1].type).toBe('end');
-		const text = result.chunks.filter((chunk) => chunk.type === 'item').map((chunk) => chunk.content).join('');
+		const text = result.chunks
+			.filter((chunk) => chunk.type === 'item')
+			.map((chunk) => chunk.content)
+			.join('');
 		expect(text).toBe(answer.content);
-		expect(result.chunks.filter((chunk) => chunk.type === 'item')).toHaveLength(answer.chunks as number);
+		expect(result.chunks.filter((chunk) => chunk.type === 'item')).toHaveLength(
+			answer.chunks as number,
+		);
 	});
 
 	it('reports an assistant that cannot stream', async () => {
 		const threadId = await seedThread(ctx.sandbox, ctx.tax, ['Steuerfrage']);
-		const result = await ctx.run({ resource: 'run', operation: 'stream', threadId: locator(threadId) });
+		const result = await ctx.run({
+			resource: 'run',
+			operation: 'stream',
+			threadId: locator(threadId),
+		});
 		expect(result.error?.message).toMatch(/engine_does_not_support_streaming/);
 		expect(result.error?.description).toMatch(/use the Run operation/);
 	});
 });
 
 describe('Chat Completion', () => {
-	const messages = { values: [{ role: 'system', content: 'Kurz.' }, { role: 'user', content: 'Was ist Elternzeit?' }] };
+	const messages = {
+		values: [
+			{ role: 'system', content: 'Kurz.' },
+			{ role: 'user', content: 'Was ist Elternzeit?' },
+		],
+	};
 
 	it('answers without a thread, and into a given thread', async () => {
-		const [answer] = json(await ctx.run({ resource: 'chatCompletion', operation: 'create', assistantId: locator(ctx.hr), messages }));
+		const [answer] = json(
+			await ctx.run({
+				resource: 'chatCompletion',
+				operation: 'create',
+				assistantId: locator(ctx.hr),
+				messages,
+			}),
+		);
 		expect(answer.content).toMatch(/^Answer to: Was ist Elternzeit\?/);
 		expect(answer.thread_id).toBeNull();
 
 		const threadId = await seedThread(ctx.sandbox, ctx.hr);
 		const [stored] = json(
-			await ctx.run({ resource: 'chatCompletion', operation: 'create', assistantId: locator(ctx.hr), messages, threadId }),
+			await ctx.run({
+				resource: 'chatCompletion',
+				operation: 'create',
+				assistantId: locator(ctx.hr),
+				messages,
+				threadId,
+			}),
 		);
 		expect(stored.thread_id).toBe(threadId);
-		expect(ctx.sandbox.haufe.state.messages.get(threadId)?.map((message) => message.role)).toEqual(['system', 'user', 'assistant']);
+		expect(ctx.sandbox.haufe.state.messages.get(threadId)?.map((message) => message.role)).toEqual([
+			'system',
+			'user',
+			'assistant',
+		]);
 	});
 
 	it('streams a completion', async () => {
-		const [answer] = json(await ctx.run({ resource: 'chatCompletion', operation: 'stream', assistantId: locator(ctx.hr), messages }));
+		const [answer] = json(
+			await ctx.run({
+				resource: 'chatCompletion',
+				operation: 'stream',
+				assistantId: locator(ctx.hr),
+				messages,
+			}),
+		);
 		expect(answer.content).toMatch(/^Answer to: Was ist Elternzeit\?/);
 		expect(answer.chunks).toBeGreaterThan(5);
 	});
@@ -266,7 +425,12 @@ describe('Chat Completion', () => {
 			resource: 'chatCompletion',
 			operation: 'create',
 			assistantId: locator(ctx.hr),
-			messages: { values: [{ role: 'user', content: 'Hi' }, { role: 'system', content: 'late' }] },
+			messages: {
+				values: [
+					{ role: 'user', content: 'Hi' },
+					{ role: 'system', content: 'late' },
+				],
+			},
 		});
 		expect(result.error?.message).toBe('Messages 2: a system message is only allowed first');
 	});
@@ -280,19 +444,33 @@ describe('File', () => {
 
 	it('uploads through the signed URL, waits until processed, then gets it', async () => {
 		const result = await ctx.run(
-			{ resource: 'file', operation: 'upload', binaryPropertyName: 'data', userId: USER_ID, options: { pollInterval: 0.05 } },
+			{
+				resource: 'file',
+				operation: 'upload',
+				binaryPropertyName: 'data',
+				userId: USER_ID,
+				options: { pollInterval: 0.05 },
+			},
 			{ items: [binaryItem('notes.txt', Buffer.from('Urlaubsanspruch: 30 Tage'))] },
 		);
 		const [file] = json(result);
-		expect(file).toMatchObject({ file_name: 'notes.txt', processing_status: 'PROCESSED', size: 24 });
+		expect(file).toMatchObject({
+			file_name: 'notes.txt',
+			processing_status: 'PROCESSED',
+			size: 24,
+		});
 		const upload = ctx.sandbox.requests.find((entry) => entry.method === 'PUT');
 		expect(upload?.headers['api-key']).toBeUndefined();
 		const signed = ctx.sandbox.requests.find((entry) => entry.path.endsWith('/files/signed-url'));
 		expect(signed?.headers['user-id']).toBe(USER_ID);
 
-		const [status] = json(await ctx.run({ resource: 'file', operation: 'getStatus', fileId: file.file_id }));
+		const [status] = json(
+			await ctx.run({ resource: 'file', operation: 'getStatus', fileId: file.file_id }),
+		);
 		expect(status.processing_status).toBe('PROCESSED');
-		const [fetched] = json(await ctx.run({ resource: 'file', operation: 'get', fileId: file.file_id }));
+		const [fetched] = json(
+			await ctx.run({ resource: 'file', operation: 'get', fileId: file.file_id }),
+		);
 		expect(fetched.content).toBe('Urlaubsanspruch: 30 Tage');
 		const listed = json(await ctx.run({ resource: 'file', operation: 'getAll', returnAll: true }));
 		expect(listed.map((entry) => entry.file_id)).toEqual([file.file_id]);
@@ -303,12 +481,16 @@ describe('File', () => {
 			{ resource: 'file', operation: 'upload', binaryPropertyName: 'data' },
 			{ items: [binaryItem('picture.png', Buffer.from('png'), 'image/png')] },
 		);
-		expect(wrongType.error?.message).toBe('File "picture.png" has type "png"; allowed types are pdf, docx, xlsx, csv, txt');
+		expect(wrongType.error?.message).toBe(
+			'File "picture.png" has type "png"; allowed types are pdf, docx, xlsx, csv, txt',
+		);
 		const tooBig = await ctx.run(
 			{ resource: 'file', operation: 'upload', binaryPropertyName: 'data' },
 			{ items: [binaryItem('big.csv', Buffer.alloc(10_485_761, 97), 'text/csv')] },
 		);
-		expect(tooBig.error?.message).toBe('File "big.csv" is 10485761 bytes; the limit is 10485760 bytes (10 MiB)');
+		expect(tooBig.error?.message).toBe(
+			'File "big.csv" is 10485761 bytes; the limit is 10485760 bytes (10 MiB)',
+		);
 		expect(ctx.sandbox.requests).toHaveLength(0);
 	});
 
@@ -324,27 +506,45 @@ describe('File', () => {
 			{ items: [binaryItem('slow.pdf', Buffer.from('%PDF-1.4'), 'application/pdf')] },
 		);
 		const fileId = [...ctx.sandbox.haufe.state.files.keys()][0];
-		expect(result.error?.message).toBe(`File ${fileId} ("slow.pdf") was not processed within 1 s (last status PROCESSING)`);
+		expect(result.error?.message).toBe(
+			`File ${fileId} ("slow.pdf") was not processed within 1 s (last status PROCESSING)`,
+		);
 		expect(result.error?.description).toMatch(/File > Get Status instead of uploading it again/);
 	});
 });
 
 describe('Question: Ask', () => {
 	it('answers each item in a new thread, in input order, with pairedItem', async () => {
-		const questions = ['Was ist Mutterschutz?', 'Wie lange dauert Elternzeit?', 'Gibt es Bildungsurlaub?'];
+		const questions = [
+			'Was ist Mutterschutz?',
+			'Wie lange dauert Elternzeit?',
+			'Gibt es Bildungsurlaub?',
+		];
 		const result = await ctx.run(
-			{ resource: 'question', operation: 'ask', assistantId: locator(ctx.hr), question: '={{ $json.q }}', options: { concurrency: 3 } },
+			{
+				resource: 'question',
+				operation: 'ask',
+				assistantId: locator(ctx.hr),
+				question: '={{ $json.q }}',
+				options: { concurrency: 3 },
+			},
 			{ input: questions.map((q) => ({ q })) },
 		);
 		const answers = json(result);
 		expect(answers.map((answer) => answer.question)).toEqual(questions);
 		answers.forEach((answer, index) => {
-			expect(answer.answer).toMatch(new RegExp(`^Answer to: ${questions[index].replace('?', '\\?')}`));
+			expect(answer.answer).toMatch(
+				new RegExp(`^Answer to: ${questions[index].replace('?', '\\?')}`),
+			);
 			expect(Object.keys(answer)).toEqual(
 				expect.arrayContaining(['answer', 'sources', 'meta_data', 'thread_id', 'message_id']),
 			);
 		});
-		expect(result.items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		expect(result.items.map((item) => item.pairedItem)).toEqual([
+			{ item: 0 },
+			{ item: 1 },
+			{ item: 2 },
+		]);
 		expect(new Set(answers.map((answer) => answer.thread_id)).size).toBe(3);
 	});
 
@@ -370,13 +570,21 @@ describe('Question: Ask', () => {
 
 	it('refuses an empty or too long question before sending', async () => {
 		const result = await ctx.run(
-			{ resource: 'question', operation: 'ask', assistantId: locator(ctx.hr), question: '={{ $json.q }}' },
+			{
+				resource: 'question',
+				operation: 'ask',
+				assistantId: locator(ctx.hr),
+				question: '={{ $json.q }}',
+			},
 			{ input: [{ q: '' }] },
 		);
 		expect(result.error?.message).toBe('"Question" is required');
-		const long = await ctx.run(
-			{ resource: 'question', operation: 'ask', assistantId: locator(ctx.hr), question: 'y'.repeat(30_001) },
-		);
+		const long = await ctx.run({
+			resource: 'question',
+			operation: 'ask',
+			assistantId: locator(ctx.hr),
+			question: 'y'.repeat(30_001),
+		});
 		expect(long.error?.message).toBe('"Question" is 30001 characters long; the limit is 30000');
 		expect(ctx.sandbox.requests).toHaveLength(0);
 	});

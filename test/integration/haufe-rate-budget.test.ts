@@ -11,18 +11,26 @@ import type { IDataObject } from 'n8n-workflow';
 import { askParameters, json, useHaufeSandbox } from '../helpers/haufe';
 
 const ctx = useHaufeSandbox({
-	rateLimits: { answer: { perSecond: 15, perMinute: 60 }, general: { perSecond: 60, perMinute: 180 } },
+	rateLimits: {
+		answer: { perSecond: 15, perMinute: 60 },
+		general: { perSecond: 60, perMinute: 180 },
+	},
 });
 
 async function concurrentBatches(executions: number, perExecution: number) {
 	const batches = Array.from({ length: executions }, (_, batch) =>
-		Array.from({ length: perExecution }, (_, index) => `Batch ${batch + 1} Frage ${index + 1}: Urlaub bei ${index + 20} Stunden?`),
+		Array.from(
+			{ length: perExecution },
+			(_, index) => `Batch ${batch + 1} Frage ${index + 1}: Urlaub bei ${index + 20} Stunden?`,
+		),
 	);
 	const started = Date.now();
 	const results = await Promise.all(
 		batches.map(
 			async (questions) =>
-				await ctx.run(askParameters(ctx.hr, { concurrency: 5 }), { input: questions.map((question) => ({ question })) }),
+				await ctx.run(askParameters(ctx.hr, { concurrency: 5 }), {
+					input: questions.map((question) => ({ question })),
+				}),
 		),
 	);
 	const wallMs = Date.now() - started;
@@ -36,7 +44,9 @@ function expectEveryQuestionAnsweredOnce(outcome: Awaited<ReturnType<typeof conc
 		expect(result.error).toBeUndefined();
 		const answers = json(result);
 		expect(answers.map((answer: IDataObject) => answer.question)).toEqual(batches[batch]);
-		answers.forEach((answer, index) => expect(answer.answer).toContain(`Batch ${batch + 1} Frage ${index + 1}:`));
+		answers.forEach((answer, index) =>
+			expect(answer.answer).toContain(`Batch ${batch + 1} Frage ${index + 1}:`),
+		);
 	});
 	const total = batches.flat().length;
 	expect(stats.runs).toHaveLength(total);
@@ -48,24 +58,34 @@ function expectEveryQuestionAnsweredOnce(outcome: Awaited<ReturnType<typeof conc
 it.each([
 	[2, 25],
 	[4, 15],
-])('%i executions at once (%i questions each, concurrency 5) share one budget: all answered once, 429s < 10%%', async (executions, perExecution) => {
-	const outcome = await concurrentBatches(executions, perExecution);
-	expectEveryQuestionAnsweredOnce(outcome);
-	// Bound: the answer budget (15/s) for all questions together.
-	const total = executions * perExecution;
-	const boundMs = (Math.ceil(total / 15) - 1) * 1000;
-	process.stdout.write(
-		`${executions} executions × ${perExecution}: ${outcome.wallMs} ms (answer-budget bound ≈ ${boundMs} ms + one answer), ` +
-			`${outcome.stats.answerRequests} answer requests, ${outcome.stats.rateLimited} answered 429\n`,
-	);
-});
+])(
+	'%i executions at once (%i questions each, concurrency 5) share one budget: all answered once, 429s < 10%%',
+	async (executions, perExecution) => {
+		const outcome = await concurrentBatches(executions, perExecution);
+		expectEveryQuestionAnsweredOnce(outcome);
+		// Bound: the answer budget (15/s) for all questions together.
+		const total = executions * perExecution;
+		const boundMs = (Math.ceil(total / 15) - 1) * 1000;
+		process.stdout.write(
+			`${executions} executions × ${perExecution}: ${outcome.wallMs} ms (answer-budget bound ≈ ${boundMs} ms + one answer), ` +
+				`${outcome.stats.answerRequests} answer requests, ${outcome.stats.rateLimited} answered 429\n`,
+		);
+	},
+);
 
 it('executions with different API keys keep separate budgets', async () => {
 	ctx.sandbox.haufe.configure({ apiKeys: ['sandbox-haufe-key', 'second-key'], rateLimits: null });
 	const ask = async (apiKey: string) =>
 		await ctx.run(
-			askParameters(ctx.hr, { concurrency: 5 }, { answerRequestsPerSecond: 5, answerRequestsPerMinute: 0 }),
-			{ input: Array.from({ length: 5 }, (_, index) => ({ question: `Frage ${index}` })), credentials: { apiKey } },
+			askParameters(
+				ctx.hr,
+				{ concurrency: 5 },
+				{ answerRequestsPerSecond: 5, answerRequestsPerMinute: 0 },
+			),
+			{
+				input: Array.from({ length: 5 }, (_, index) => ({ question: `Frage ${index}` })),
+				credentials: { apiKey },
+			},
 		);
 	const started = Date.now();
 	const [first, second] = await Promise.all([ask('sandbox-haufe-key'), ask('second-key')]);
@@ -94,7 +114,9 @@ it('two processes with their own limiters on one server budget (as queue-mode wo
 		),
 	);
 	const { stats } = ctx.sandbox.haufe;
-	results.forEach((result, batch) => expect(json(result).map((answer) => answer.question)).toEqual(batches[batch].questions));
+	results.forEach((result, batch) =>
+		expect(json(result).map((answer) => answer.question)).toEqual(batches[batch].questions),
+	);
 	expect(stats.runs).toHaveLength(50);
 	expect([...stats.runsByThread.values()].every((count) => count === 1)).toBe(true);
 	process.stdout.write(

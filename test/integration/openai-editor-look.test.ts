@@ -18,13 +18,36 @@ const ctx = useNodeSandbox(
 );
 afterEach(() => ctx.sandbox.openai.configure({ maxPageSize: 100 }));
 const ids = () => ctx.sandbox.openai.ids;
-const wait = (mode: string) => ({ waitForCompletion: mode, waitOptions: { pollInterval: 0.05, waitTimeout: 10 } });
+const wait = (mode: string) => ({
+	waitForCompletion: mode,
+	waitOptions: { pollInterval: 0.05, waitTimeout: 10 },
+});
 const newThread = async (content: string) =>
-	json(await ctx.run({ resource: 'thread', operation: 'create', messages: { values: [{ role: 'user', content }] } }))[0].id as string;
+	json(
+		await ctx.run({
+			resource: 'thread',
+			operation: 'create',
+			messages: { values: [{ role: 'user', content }] },
+		}),
+	)[0].id as string;
 const runOn = async (threadId: string, extra: IDataObject = {}) =>
-	json(await ctx.run({ resource: 'run', operation: 'create', threadId, assistantId: locator(ids().assistant), ...wait('poll'), ...extra }))[0];
+	json(
+		await ctx.run({
+			resource: 'run',
+			operation: 'create',
+			threadId,
+			assistantId: locator(ids().assistant),
+			...wait('poll'),
+			...extra,
+		}),
+	)[0];
 
-const search = async (method: string, parameters: IDataObject = {}, filter?: string, paginationToken?: string) =>
+const search = async (
+	method: string,
+	parameters: IDataObject = {},
+	filter?: string,
+	paginationToken?: string,
+) =>
 	await runListSearch({
 		type: 'openAiThreads',
 		parameters: { resource: 'run', operation: 'get', ...parameters },
@@ -54,34 +77,64 @@ describe('List search', () => {
 	it('lists the runs of the thread in Thread ID, newest first, with status, assistant and date', async () => {
 		const threadId = await newThread('Erste Frage');
 		const first = await runOn(threadId);
-		json(await ctx.run({ resource: 'message', operation: 'create', threadId, role: 'user', content: 'Zweite Frage' }));
+		json(
+			await ctx.run({
+				resource: 'message',
+				operation: 'create',
+				threadId,
+				role: 'user',
+				content: 'Zweite Frage',
+			}),
+		);
 		const second = await runOn(threadId);
 		const { results } = await search('searchRuns', { threadId });
 		expect(results.map((result) => result.value)).toEqual([second.id, first.id]);
 		expect(results[0]).toEqual({
 			name: `${String(second.id)} (completed)`,
 			value: second.id,
-			description: expect.stringMatching(new RegExp(`^Assistant ${ids().assistant}, created \\d{4}-\\d\\d-\\d\\dT`)),
+			description: expect.stringMatching(
+				new RegExp(`^Assistant ${ids().assistant}, created \\d{4}-\\d\\d-\\d\\dT`),
+			),
 		});
-		expect((await search('searchRuns', { threadId }, String(first.id))).results.map((result) => result.value)).toEqual([first.id]);
+		expect(
+			(await search('searchRuns', { threadId }, String(first.id))).results.map(
+				(result) => result.value,
+			),
+		).toEqual([first.id]);
 	});
 
 	it('asks for a Thread ID before it can list runs', async () => {
-		await expect(search('searchRuns', { threadId: '' })).rejects.toThrow('Enter a Thread ID first: runs are listed per thread');
+		await expect(search('searchRuns', { threadId: '' })).rejects.toThrow(
+			'Enter a Thread ID first: runs are listed per thread',
+		);
 	});
 });
 
 describe('Simplify and the answer first', () => {
 	it('a polled run, simplified by default: the answer first, at most 10 fields', async () => {
 		const run = await runOn(await newThread('Wie spät ist es?'));
-		expect(Object.keys(run)).toEqual(['answer', 'id', 'thread_id', 'assistant_id', 'status', 'last_error', 'model', 'usage', 'created_at']);
+		expect(Object.keys(run)).toEqual([
+			'answer',
+			'id',
+			'thread_id',
+			'assistant_id',
+			'status',
+			'last_error',
+			'model',
+			'usage',
+			'created_at',
+		]);
 		expect(run.answer).toMatch(/^OpenAI-style answer to: Wie spät ist es\?/);
 	});
 
-	it('raw, streamed or created with its thread: the answer still first, then the API\'s run and the wait figures', async () => {
+	it("raw, streamed or created with its thread: the answer still first, then the API's run and the wait figures", async () => {
 		const raw = await runOn(await newThread('Roh'), { simplify: false, ...wait('stream') });
 		expect(Object.keys(raw)[0]).toBe('answer');
-		expect(raw).toMatchObject({ object: 'thread.run', instructions: expect.any(String), wait: { mode: 'stream' } });
+		expect(raw).toMatchObject({
+			object: 'thread.run',
+			instructions: expect.any(String),
+			wait: { mode: 'stream' },
+		});
 		const [both] = json(
 			await ctx.run({
 				resource: 'run',
@@ -99,10 +152,23 @@ describe('Simplify and the answer first', () => {
 		const threadId = await newThread('Wie ist das weather in Berlin?');
 		const stopped = await runOn(threadId, { assistantId: locator(ids().toolAssistant) });
 		expect(Object.keys(stopped)[0]).toBe('tool_calls');
-		expect(stopped).toMatchObject({ status: 'requires_action', tool_calls: [{ type: 'function', function: { name: 'get_weather' } }] });
-		const [fetched] = json(await ctx.run({ resource: 'run', operation: 'get', threadId, runId: stopped.id }));
+		expect(stopped).toMatchObject({
+			status: 'requires_action',
+			tool_calls: [{ type: 'function', function: { name: 'get_weather' } }],
+		});
+		const [fetched] = json(
+			await ctx.run({ resource: 'run', operation: 'get', threadId, runId: stopped.id }),
+		);
 		expect(fetched.tool_calls).toEqual(stopped.tool_calls);
-		const [raw] = json(await ctx.run({ resource: 'run', operation: 'get', threadId, runId: stopped.id, simplify: false }));
+		const [raw] = json(
+			await ctx.run({
+				resource: 'run',
+				operation: 'get',
+				threadId,
+				runId: stopped.id,
+				simplify: false,
+			}),
+		);
 		expect(raw.tool_calls).toBeUndefined();
 		expect(raw.required_action).toMatchObject({ type: 'submit_tool_outputs' });
 	});
@@ -110,19 +176,68 @@ describe('Simplify and the answer first', () => {
 	it('Get Many simplifies runs; messages read as plain text', async () => {
 		const threadId = await newThread('Erste');
 		await runOn(threadId);
-		const runs = json(await ctx.run({ resource: 'run', operation: 'getAll', threadId, returnAll: true }));
-		expect(Object.keys(runs[0])).toEqual(['id', 'thread_id', 'assistant_id', 'status', 'last_error', 'model', 'usage', 'created_at']);
-		const [message] = json(
-			await ctx.run({ resource: 'message', operation: 'create', threadId: await newThread('Zweite'), role: 'user', content: 'Mit Anhang', fileIds: 'file-1' }),
+		const runs = json(
+			await ctx.run({ resource: 'run', operation: 'getAll', threadId, returnAll: true }),
 		);
-		expect(Object.keys(message)).toEqual(['id', 'role', 'text', 'thread_id', 'run_id', 'assistant_id', 'status', 'created_at', 'attachments', 'metadata']);
-		expect(message).toMatchObject({ role: 'user', text: 'Mit Anhang', attachments: [{ file_id: 'file-1' }] });
-		const listed = json(await ctx.run({ resource: 'message', operation: 'getAll', threadId, returnAll: true, options: { order: 'asc' } }));
+		expect(Object.keys(runs[0])).toEqual([
+			'id',
+			'thread_id',
+			'assistant_id',
+			'status',
+			'last_error',
+			'model',
+			'usage',
+			'created_at',
+		]);
+		const [message] = json(
+			await ctx.run({
+				resource: 'message',
+				operation: 'create',
+				threadId: await newThread('Zweite'),
+				role: 'user',
+				content: 'Mit Anhang',
+				fileIds: 'file-1',
+			}),
+		);
+		expect(Object.keys(message)).toEqual([
+			'id',
+			'role',
+			'text',
+			'thread_id',
+			'run_id',
+			'assistant_id',
+			'status',
+			'created_at',
+			'attachments',
+			'metadata',
+		]);
+		expect(message).toMatchObject({
+			role: 'user',
+			text: 'Mit Anhang',
+			attachments: [{ file_id: 'file-1' }],
+		});
+		const listed = json(
+			await ctx.run({
+				resource: 'message',
+				operation: 'getAll',
+				threadId,
+				returnAll: true,
+				options: { order: 'asc' },
+			}),
+		);
 		expect(listed.map((entry) => [entry.role, entry.text])).toEqual([
 			['user', 'Erste'],
 			['assistant', expect.stringMatching(/^OpenAI-style answer to: Erste\./)],
 		]);
-		const [one] = json(await ctx.run({ resource: 'message', operation: 'get', threadId, messageId: listed[1].id, simplify: false }));
+		const [one] = json(
+			await ctx.run({
+				resource: 'message',
+				operation: 'get',
+				threadId,
+				messageId: listed[1].id,
+				simplify: false,
+			}),
+		);
 		expect(one.content).toEqual([expect.objectContaining({ type: 'text' })]);
 	});
 });
@@ -132,11 +247,20 @@ describe('Run IDs from the list, by ID, or as the plain strings of older workflo
 		const threadId = await newThread('Lang [hang]');
 		const run = await runOn(threadId, { waitForCompletion: 'no' });
 		const runId = run.id as string;
-		const picked = { __rl: true, mode: 'list', value: runId, cachedResultName: `${runId} (queued)` };
+		const picked = {
+			__rl: true,
+			mode: 'list',
+			value: runId,
+			cachedResultName: `${runId} (queued)`,
+		};
 		for (const value of [runId, locator(runId), picked]) {
-			expect(json(await ctx.run({ resource: 'run', operation: 'get', threadId, runId: value }))[0].id).toBe(runId);
+			expect(
+				json(await ctx.run({ resource: 'run', operation: 'get', threadId, runId: value }))[0].id,
+			).toBe(runId);
 		}
-		const [cancelling] = json(await ctx.run({ resource: 'run', operation: 'cancel', threadId, runId: picked }));
+		const [cancelling] = json(
+			await ctx.run({ resource: 'run', operation: 'cancel', threadId, runId: picked }),
+		);
 		expect(cancelling).toMatchObject({ id: runId, status: 'cancelling' });
 	});
 });

@@ -28,10 +28,17 @@ afterEach(() => sandbox.reset());
 afterAll(async () => await sandbox?.close());
 
 const credentialsFor = (): Record<string, Record<string, IDataObject>> => ({
-	haufeCopilot: { haufeCopilotApi: { apiKey: API_KEY, baseUrl: sandbox.haufe.baseUrl, licenceId: LICENCE } },
+	haufeCopilot: {
+		haufeCopilotApi: { apiKey: API_KEY, baseUrl: sandbox.haufe.baseUrl, licenceId: LICENCE },
+	},
 	griptapeCloud: { griptapeCloudApi: { apiKey: GRIPTAPE_KEY, baseUrl: sandbox.griptape.baseUrl } },
 	openAiThreads: {
-		openAiThreadsApi: { apiKey: 'sandbox-openai-key', baseUrl: sandbox.openai.baseUrl, organization: '', project: '' },
+		openAiThreadsApi: {
+			apiKey: 'sandbox-openai-key',
+			baseUrl: sandbox.openai.baseUrl,
+			organization: '',
+			project: '',
+		},
 	},
 	agentChat: {
 		agentChatApi: {
@@ -45,10 +52,16 @@ const credentialsFor = (): Record<string, Record<string, IDataObject>> => ({
 });
 
 async function streamed(type: string, parameters: IDataObject): Promise<NodeRunResult> {
-	return await runNode({ type, parameters, credentials: credentialsFor()[type] as never, streaming: true });
+	return await runNode({
+		type,
+		parameters,
+		credentials: credentialsFor()[type] as never,
+		streaming: true,
+	});
 }
 
-const items = (chunks: StreamedChunk[]) => chunks.filter((chunk) => chunk.type === 'item').map((chunk) => String(chunk.content));
+const items = (chunks: StreamedChunk[]) =>
+	chunks.filter((chunk) => chunk.type === 'item').map((chunk) => String(chunk.content));
 const types = (chunks: StreamedChunk[]) => chunks.map((chunk) => chunk.type);
 
 describe('Haufe Copilot', () => {
@@ -78,7 +91,9 @@ describe('Haufe Copilot', () => {
 		expect(forwarded.at(-1)).toBe(TRAILER);
 		// The output item is unchanged: the text alone, the sources as the API returned them.
 		expect(answer.content).not.toContain('Sources:');
-		expect(answer.sources).toEqual(sandbox.haufe.state.messages.get(answer.thread_id as string)?.at(-1)?.sources);
+		expect(answer.sources).toEqual(
+			sandbox.haufe.state.messages.get(answer.thread_id as string)?.at(-1)?.sources,
+		);
 	});
 
 	it('Run Streamed with the option off: the text only', async () => {
@@ -125,9 +140,16 @@ describe('Haufe Copilot', () => {
 		const question = 'Frage mit Quellen';
 		const complete = json(await runStreamed(question))[0];
 		// Every line is written (the words, then the line with the sources); then the socket is cut.
-		sandbox.faults.add({ method: 'POST', path: /\/run\/stream$/, kind: 'cutStream', afterChunks: (complete.chunks as number) + 1 });
+		sandbox.faults.add({
+			method: 'POST',
+			path: /\/run\/stream$/,
+			kind: 'cutStream',
+			afterChunks: (complete.chunks as number) + 1,
+		});
 		const cut = await runStreamed(question);
-		expect(cut.error?.message).toMatch(/^The Haufe Copilot answer stream broke off after \d+ chunks/);
+		expect(cut.error?.message).toMatch(
+			/^The Haufe Copilot answer stream broke off after \d+ chunks/,
+		);
 		expect(items(cut.chunks).join('')).toBe(complete.content);
 		expect(types(cut.chunks)).toEqual(['begin', ...items(cut.chunks).map(() => 'item'), 'error']);
 	});
@@ -139,19 +161,28 @@ describe('OpenAI-compatible Threads', () => {
 		resource: 'run',
 		operation: 'createThreadAndRun',
 		assistantId: locator(sandbox.openai.ids.assistant),
-		messages: { values: [{ role: 'user', content, fileIds: FILES.join(', '), tools: ['file_search'] }] },
+		messages: {
+			values: [{ role: 'user', content, fileIds: FILES.join(', '), tools: ['file_search'] }],
+		},
 		runOptions: { additionalBodyJson: '{"tools": [{"type": "file_search"}]}' },
 		waitForCompletion: 'stream',
 		...extra,
-		waitOptions: { pollInterval: 0.05, waitTimeout: 10, ...((extra.waitOptions as IDataObject) ?? {}) },
+		waitOptions: {
+			pollInterval: 0.05,
+			waitTimeout: 10,
+			...((extra.waitOptions as IDataObject) ?? {}),
+		},
 	});
-	const TRAILER = '\n\nSources:\n1. file-handbook, cited as 【4:0†source】\n2. file-policy, cited as 【4:1†source】';
+	const TRAILER =
+		'\n\nSources:\n1. file-handbook, cited as 【4:0†source】\n2. file-policy, cited as 【4:1†source】';
 
 	it('the text unaltered (markers included), then the cited files, then end', async () => {
 		const result = await streamed('openAiThreads', citedRun());
 		const [run] = json(result);
 		expect(run.status).toBe('completed');
-		const stored = sandbox.openai.state.messages.get(run.thread_id as string)?.find((message) => message.role === 'assistant');
+		const stored = sandbox.openai.state.messages
+			.get(run.thread_id as string)
+			?.find((message) => message.role === 'assistant');
 		const text = stored?.content[0].text;
 		expect(text.annotations).toHaveLength(2);
 		expect(text.value.endsWith('【4:0†source】【4:1†source】')).toBe(true);
@@ -163,11 +194,17 @@ describe('OpenAI-compatible Threads', () => {
 	});
 
 	it('no annotations, or the option off: the text only', async () => {
-		const plain = await streamed('openAiThreads', citedRun({ messages: { values: [{ role: 'user', content: 'Ohne Dateien' }] } }));
+		const plain = await streamed(
+			'openAiThreads',
+			citedRun({ messages: { values: [{ role: 'user', content: 'Ohne Dateien' }] } }),
+		);
 		expect(items(plain.chunks).join('')).toBe(json(plain)[0].answer);
 		expect(types(plain.chunks).at(-1)).toBe('end');
 
-		const off = await streamed('openAiThreads', citedRun({ waitOptions: { streamSources: false } }));
+		const off = await streamed(
+			'openAiThreads',
+			citedRun({ waitOptions: { streamSources: false } }),
+		);
 		const [run] = json(off);
 		expect(items(off.chunks).join('')).toBe(run.answer);
 		expect(String(run.answer)).toContain('【4:1†source】');
@@ -175,9 +212,16 @@ describe('OpenAI-compatible Threads', () => {
 
 	it('a stream cut before done, or a failed run, sends no sources and no end', async () => {
 		const [complete] = json(await streamed('openAiThreads', citedRun()));
-		const events = (sandbox.openai.state.runs.get(complete.id as string) as unknown as { _events: unknown[] })._events.length;
+		const events = (
+			sandbox.openai.state.runs.get(complete.id as string) as unknown as { _events: unknown[] }
+		)._events.length;
 		// The thread-and-run stream starts with thread.created; then every event of the run, but not `done`.
-		sandbox.faults.add({ method: 'POST', path: /\/threads\/runs$/, kind: 'cutStream', afterChunks: events + 1 });
+		sandbox.faults.add({
+			method: 'POST',
+			path: /\/threads\/runs$/,
+			kind: 'cutStream',
+			afterChunks: events + 1,
+		});
 		const cut = await streamed('openAiThreads', citedRun());
 		expect(cut.error?.message).toMatch(/^The run stream ended before the run did/);
 		expect(items(cut.chunks).join('')).toBe(complete.answer);
@@ -203,7 +247,11 @@ describe('Griptape Cloud and Agent Chat return no sources', () => {
 		const result = await streamed('griptapeCloud', createRun('Mit Quellen?'));
 		const [run] = json(result);
 		expect(items(result.chunks).join('')).toBe(run.answer);
-		expect(types(result.chunks)).toEqual(['begin', ...items(result.chunks).map(() => 'item'), 'end']);
+		expect(types(result.chunks)).toEqual([
+			'begin',
+			...items(result.chunks).map(() => 'item'),
+			'end',
+		]);
 
 		const failed = await streamed('griptapeCloud', createRun('[fail] bitte'));
 		expect(failed.error?.message).toMatch(/ended with status FAILED/);
@@ -211,7 +259,11 @@ describe('Griptape Cloud and Agent Chat return no sources', () => {
 	});
 
 	it('Agent Chat: the reply, then end', async () => {
-		const result = await streamed('agentChat', { resource: 'run', operation: 'send', message: 'Mit Quellen?' });
+		const result = await streamed('agentChat', {
+			resource: 'run',
+			operation: 'send',
+			message: 'Mit Quellen?',
+		});
 		const [reply] = json(result);
 		expect(items(result.chunks).join('').trim()).toBe(reply.answer);
 		expect(types(result.chunks).at(-1)).toBe('end');

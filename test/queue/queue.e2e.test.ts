@@ -19,7 +19,10 @@ const { ensureInstalled, N8N_DIR, ROOT } = require('../../scripts/lib/n8n-instal
 const { startQueueSetup } = require('../../scripts/lib/queue');
 
 const ARTIFACTS = path.join(ROOT, 'test-results', 'queue');
-const LOWEST_TIER = { answer: { perSecond: 15, perMinute: 60 }, general: { perSecond: 60, perMinute: 180 } };
+const LOWEST_TIER = {
+	answer: { perSecond: 15, perMinute: 60 },
+	general: { perSecond: 60, perMinute: 180 },
+};
 /** Questions per batch in the concurrent-batch tests: two batches are 120 answers, four 240 (the issue's runs). */
 const BATCH = Number(process.env.QUEUE_TEST_BATCH ?? 60);
 /** 429s allowed, as a share of answer requests. */
@@ -30,7 +33,12 @@ type RunData = Record<string, Array<{ data: { main: Array<Array<Item> | null> } 
 /** What n8n stores of an execution (the parts read here). */
 interface StoredExecution {
 	resultData?: { runData?: RunData; error?: { message?: string }; lastNodeExecuted?: string };
-	executionData?: { nodeExecutionStack?: Array<{ node?: { name?: string }; data?: { main?: Array<Item[] | null> } }> };
+	executionData?: {
+		nodeExecutionStack?: Array<{
+			node?: { name?: string };
+			data?: { main?: Array<Item[] | null> };
+		}>;
+	};
 }
 /** scripts/lib/n8n.js's startN8n handle, and scripts/lib/queue.js's. */
 interface N8nProcess {
@@ -98,24 +106,28 @@ beforeAll(async () => {
 		haufe: { rateLimits: LOWEST_TIER, responseDelayMs: 300, streamChunkDelayMs: 40 },
 		griptape: { runStepMs: 500, tokenDelayMs: 150 },
 	});
-	setup = await timed('Postgres, Redis, n8n main and 2 workers', async () =>
-		await startQueueSetup({
-			workers: 2,
-			concurrency: 2,
-			logDir: ARTIFACTS,
-			env: {
-				// A killed worker's job is found stalled (its lock not renewed) within seconds instead
-				// of a minute and a half, and the main process marks its execution crashed within
-				// 15 s instead of 3 hours (n8n's defaults: 60 s lock, 30 s checks, 180 min).
-				QUEUE_WORKER_LOCK_DURATION: '15000',
-				QUEUE_WORKER_LOCK_RENEW_TIME: '3000',
-				QUEUE_WORKER_STALLED_INTERVAL: '5000',
-				N8N_EXECUTIONS_QUEUE_RECOVERY_INTERVAL: '0.25',
-			},
-		}),
+	setup = await timed(
+		'Postgres, Redis, n8n main and 2 workers',
+		async () =>
+			await startQueueSetup({
+				workers: 2,
+				concurrency: 2,
+				logDir: ARTIFACTS,
+				env: {
+					// A killed worker's job is found stalled (its lock not renewed) within seconds instead
+					// of a minute and a half, and the main process marks its execution crashed within
+					// 15 s instead of 3 hours (n8n's defaults: 60 s lock, 30 s checks, 180 min).
+					QUEUE_WORKER_LOCK_DURATION: '15000',
+					QUEUE_WORKER_LOCK_RENEW_TIME: '3000',
+					QUEUE_WORKER_STALLED_INTERVAL: '5000',
+					N8N_EXECUTIONS_QUEUE_RECOVERY_INTERVAL: '0.25',
+				},
+			}),
 	);
 	const { servicesMs, mainMs, workersMs } = setup.timings;
-	phases.push(`  Postgres and Redis ${servicesMs} ms, main ${mainMs} ms, 2 workers side by side ${workersMs} ms`);
+	phases.push(
+		`  Postgres and Redis ${servicesMs} ms, main ${mainMs} ms, 2 workers side by side ${workersMs} ms`,
+	);
 	api = setup.api;
 	haufeCredential = await api.upsertCredential({
 		name: 'Haufe Copilot (sandbox)',
@@ -132,7 +144,9 @@ beforeAll(async () => {
 		workflows[file] = await api.importAndPublish(loadExample(file, replacements));
 	}
 	workflows.batch = await api.importAndPublish(batchOnWebhook());
-	await Promise.all(['haufe-ask', 'haufe-ask-stream', 'queue-batch'].map((route) => webhookRegistered(route)));
+	await Promise.all(
+		['haufe-ask', 'haufe-ask-stream', 'queue-batch'].map((route) => webhookRegistered(route)),
+	);
 }, 600_000);
 
 afterAll(async () => {
@@ -159,7 +173,9 @@ afterAll(async () => {
  * Unanswered branch are the example's.
  */
 function batchOnWebhook() {
-	const example = loadExample('scheduled-batch-questions.json', { HAUFE_CREDENTIAL_ID: haufeCredential });
+	const example = loadExample('scheduled-batch-questions.json', {
+		HAUFE_CREDENTIAL_ID: haufeCredential,
+	});
 	const triggers = ['Every morning', 'Run now'];
 	const nodes = example.nodes.filter((node: { name: string }) => !triggers.includes(node.name));
 	const questions = nodes.find((node: { name: string }) => node.name === 'Questions');
@@ -171,12 +187,22 @@ function batchOnWebhook() {
 		typeVersion: 2,
 		position: [0, 0],
 		webhookId: '7c1f0c52-1b1e-4a63-9d51-00000000f0f1',
-		parameters: { httpMethod: 'POST', path: 'queue-batch', responseMode: 'onReceived', options: {} },
+		parameters: {
+			httpMethod: 'POST',
+			path: 'queue-batch',
+			responseMode: 'onReceived',
+			options: {},
+		},
 	});
 	const connections = { ...example.connections };
 	for (const name of triggers) delete connections[name];
 	connections.Webhook = { main: [[{ node: 'Questions', type: 'main', index: 0 }]] };
-	return { name: 'Queue: batch questions on a webhook', nodes, connections, settings: example.settings };
+	return {
+		name: 'Queue: batch questions on a webhook',
+		nodes,
+		connections,
+		settings: example.settings,
+	};
 }
 
 /** The six questions of the batch example. */
@@ -214,14 +240,23 @@ async function executionsOf(workflowId: string): Promise<ExecutionSummary[]> {
 }
 
 /** Waits until `count` executions of the workflow beyond `known` have ended (none new, running or waiting). */
-async function awaitEnded(workflowId: string, known: Set<string>, count: number, timeoutMs: number): Promise<ExecutionSummary[]> {
+async function awaitEnded(
+	workflowId: string,
+	known: Set<string>,
+	count: number,
+	timeoutMs: number,
+): Promise<ExecutionSummary[]> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		const fresh = (await executionsOf(workflowId)).filter((execution) => !known.has(execution.id));
-		const ended = fresh.filter((execution) => !['new', 'running', 'waiting'].includes(execution.status));
+		const ended = fresh.filter(
+			(execution) => !['new', 'running', 'waiting'].includes(execution.status),
+		);
 		if (fresh.length >= count && ended.length === fresh.length) return fresh;
 		if (Date.now() > deadline) {
-			throw new Error(`after ${timeoutMs / 1000} s: ${ended.length} of ${count} executions ended: ${JSON.stringify(fresh.map((e) => [e.id, e.status]))}`);
+			throw new Error(
+				`after ${timeoutMs / 1000} s: ${ended.length} of ${count} executions ended: ${JSON.stringify(fresh.map((e) => [e.id, e.status]))}`,
+			);
 		}
 		await sleep(1000);
 	}
@@ -233,14 +268,16 @@ async function executionData(id: string): Promise<{ runData: RunData; raw: Store
 	return { runData: raw.resultData?.runData ?? {}, raw };
 }
 
-const outputOf = (runData: RunData, node: string, output = 0): Item[] => runData[node]?.[0]?.data.main[output] ?? [];
+const outputOf = (runData: RunData, node: string, output = 0): Item[] =>
+	runData[node]?.[0]?.data.main[output] ?? [];
 
 /** Which worker ran each execution, from the workers' logs. */
 function workerOf(ids: string[]): Record<string, string[]> {
 	const byExecution: Record<string, string[]> = {};
 	for (const id of ids) byExecution[id] = [];
 	for (const worker of setup.workers) {
-		for (const id of worker.executionIds() as string[]) if (id in byExecution) byExecution[id].push(worker.name);
+		for (const id of worker.executionIds() as string[])
+			if (id in byExecution) byExecution[id].push(worker.name);
 	}
 	return byExecution;
 }
@@ -258,19 +295,27 @@ const logTail = (file: string) => {
 	return fs.existsSync(full) ? fs.readFileSync(full, 'utf8').slice(-3000) : '';
 };
 const withLogs = (error: unknown): never => {
-	throw new Error(`${(error as Error).message}\n--- main.log ---\n${logTail('main.log')}\n--- worker-1.log ---\n${logTail('worker-1.log')}`);
+	throw new Error(
+		`${(error as Error).message}\n--- main.log ---\n${logTail('main.log')}\n--- worker-1.log ---\n${logTail('worker-1.log')}`,
+	);
 };
 
 it('loads the package on every process: its types on the main process, its node run by each worker', async () => {
 	await timed('test: package on every process', async () => {
 		const nodes = (await api.getJson('/types/nodes.json')) as Array<{ name: string }>;
 		expect(nodes.map((node) => node.name)).toEqual(
-			expect.arrayContaining(['n8n-nodes-assistant-threads.haufeCopilot', 'n8n-nodes-assistant-threads.griptapeCloudTrigger']),
+			expect.arrayContaining([
+				'n8n-nodes-assistant-threads.haufeCopilot',
+				'n8n-nodes-assistant-threads.griptapeCloudTrigger',
+			]),
 		);
 		const workflowId = workflows['webhook-answer.json'].id;
 		const known = new Set((await executionsOf(workflowId)).map((execution) => execution.id));
 		// Eight at once: more than one worker takes at a time (concurrency 2), so both take some.
-		const questions = Array.from({ length: 8 }, (_, index) => `Frage ${index + 1} an jeden Worker?`);
+		const questions = Array.from(
+			{ length: 8 },
+			(_, index) => `Frage ${index + 1} an jeden Worker?`,
+		);
 		const bodies = await Promise.all(
 			questions.map(async (question) => {
 				const response = await post('haufe-ask', { question });
@@ -280,7 +325,9 @@ it('loads the package on every process: its types on the main process, its node 
 		);
 		bodies.forEach((body, index) => {
 			expect(body.answer).toMatch(new RegExp(`^Answer to: Frage ${index + 1} an jeden Worker\\?`));
-			const stored = (sandbox.haufe.state.messages.get(body.thread_id) ?? []).find((message) => message.role === 'assistant');
+			const stored = (sandbox.haufe.state.messages.get(body.thread_id) ?? []).find(
+				(message) => message.role === 'assistant',
+			);
 			expect(body.answer).toBe(stored?.content);
 		});
 		const executions = await awaitEnded(workflowId, known, questions.length, 60_000);
@@ -288,9 +335,13 @@ it('loads the package on every process: its types on the main process, its node 
 		const ranOn = workerOf(executions.map((execution) => execution.id));
 		// Every execution ran on exactly one worker, and each worker ran some.
 		for (const workers of Object.values(ranOn)) expect(workers).toHaveLength(1);
-		const perWorker = setup.workers.map((worker) => Object.values(ranOn).filter((names) => names[0] === worker.name).length);
+		const perWorker = setup.workers.map(
+			(worker) => Object.values(ranOn).filter((names) => names[0] === worker.name).length,
+		);
 		perWorker.forEach((count: number) => expect(count).toBeGreaterThan(0));
-		results.push(`package loaded: main lists the types; the 8 webhook executions ran ${perWorker.join(' + ')} on the two workers`);
+		results.push(
+			`package loaded: main lists the types; the 8 webhook executions ran ${perWorker.join(' + ')} on the two workers`,
+		);
 	}).catch(withLogs);
 });
 
@@ -298,7 +349,11 @@ it('the webhook examples run on a worker and answer: plain, and streamed (first 
 	await timed('test: webhook examples', async () => {
 		const plainId = workflows['webhook-answer.json'].id;
 		const streamId = workflows['webhook-streamed-answer.json'].id;
-		const known = new Set([...(await executionsOf(plainId)), ...(await executionsOf(streamId))].map((execution) => execution.id));
+		const known = new Set(
+			[...(await executionsOf(plainId)), ...(await executionsOf(streamId))].map(
+				(execution) => execution.id,
+			),
+		);
 
 		const plain = await post('haufe-ask', { question: 'Wie lang ist die Probezeit?' });
 		expect(plain.status).toBe(200);
@@ -307,12 +362,16 @@ it('the webhook examples run on a worker and answer: plain, and streamed (first 
 		expect(body.sources).toHaveLength(2);
 
 		const started = Date.now();
-		const response = await post('haufe-ask-stream', { question: 'Was gilt bei Krankheit im Urlaub?' });
+		const response = await post('haufe-ask-stream', {
+			question: 'Was gilt bei Krankheit im Urlaub?',
+		});
 		expect(response.status).toBe(200);
 		const { items, firstItemAt, endedAt } = await readStreamedResponse(response);
 		const streamed = items.slice(0, -1).join('');
 		const [threadId] = [...sandbox.haufe.state.threads.keys()].slice(-1);
-		const stored = (sandbox.haufe.state.messages.get(threadId) ?? []).find((message) => message.role === 'assistant');
+		const stored = (sandbox.haufe.state.messages.get(threadId) ?? []).find(
+			(message) => message.role === 'assistant',
+		);
 		expect(streamed).toBe(stored?.content);
 		expect(items.at(-1)).toMatch(/Powered by Haufe$/);
 		// One word every 40 ms from the sandbox: most of the answer was still to come at the first bytes.
@@ -342,9 +401,13 @@ it('the batch example runs on a worker: its six questions answered once each', a
 		const { runData } = await executionData(execution.id);
 		const table = outputOf(runData, 'Table').map((item) => item.json);
 		expect(table.map((row) => row.question)).toEqual(questions);
-		table.forEach((row) => expect(String(row.answer).startsWith(`Answer to: ${row.question}`)).toBe(true));
+		table.forEach((row) =>
+			expect(String(row.answer).startsWith(`Answer to: ${row.question}`)).toBe(true),
+		);
 		expect(outputOf(runData, 'Unanswered')).toHaveLength(0);
-		expect(answeredQuestions(sandbox.haufe.stats.runs.slice(runsBefore)).sort()).toEqual([...questions].sort());
+		expect(answeredQuestions(sandbox.haufe.stats.runs.slice(runsBefore)).sort()).toEqual(
+			[...questions].sort(),
+		);
 		const ranOn = workerOf([execution.id]);
 		expect(ranOn[execution.id]).toHaveLength(1);
 		results.push(`batch example: 6 of 6 answered once, on ${ranOn[execution.id]}`);
@@ -362,9 +425,18 @@ async function concurrentBatches(batches: number) {
 	const known = new Set((await executionsOf(workflowId)).map((execution) => execution.id));
 	// A fresh server window: the answers of earlier tests do not count against this run.
 	sandbox.reset();
-	const questions = Array.from({ length: batches }, (_, batch) => Array.from({ length: BATCH }, (_, index) => `Batch ${batches}.${batch + 1}, Frage ${index + 1}?`));
+	const questions = Array.from({ length: batches }, (_, batch) =>
+		Array.from(
+			{ length: BATCH },
+			(_, index) => `Batch ${batches}.${batch + 1}, Frage ${index + 1}?`,
+		),
+	);
 	const started = Date.now();
-	await Promise.all(questions.map(async (list) => expect((await post('queue-batch', { questions: list })).status).toBe(200)));
+	await Promise.all(
+		questions.map(async (list) =>
+			expect((await post('queue-batch', { questions: list })).status).toBe(200),
+		),
+	);
 	// The bound: 60 answers a minute, 15 a second. Plus the time limit the node may use.
 	const executions = await awaitEnded(workflowId, known, batches, 600_000);
 	const seconds = (Date.now() - started) / 1000;
@@ -391,14 +463,18 @@ async function concurrentBatches(batches: number) {
 		.map((entry) => ((entry.at - started) / 1000).toFixed(1));
 	const share = answerRequests ? rejectedAt.length / answerRequests : 0;
 	const total = expected.length;
-	const bound = Math.max(Math.ceil(total / 60) - 1, 0) * 60 + ((((total - 1) % 60) + 1) / 15);
+	const bound = Math.max(Math.ceil(total / 60) - 1, 0) * 60 + (((total - 1) % 60) + 1) / 15;
 	results.push(
 		`${label}: ${seconds.toFixed(1)} s (bound about ${bound.toFixed(0)} s); ${answered.length} answers for ${total} questions, ` +
 			`${missing.length} never answered, ${twice.length} answered twice; ${answerRequests} answer requests, ${rejectedAt.length} answered 429 ` +
 			`(${(share * 100).toFixed(1)}%${rejectedAt.length ? `, at ${rejectedAt.join(', ')} s` : ''}; ${rateLimited - rejectedAt.length} thread and message 429s); executions ${executions.map((execution) => `${execution.id}:${execution.status}@${ranOn[execution.id].join('+')}`).join(', ')}; ` +
 			`${tableRows} table rows, ${unanswered} unanswered items`,
 	);
-	expect({ missing, twice, answers: answered.length }).toEqual({ missing: [], twice: [], answers: total });
+	expect({ missing, twice, answers: answered.length }).toEqual({
+		missing: [],
+		twice: [],
+		answers: total,
+	});
 	expect(failed.map((execution) => [execution.id, execution.status])).toEqual([]);
 	expect(unanswered).toBe(0);
 	expect(tableRows).toBe(total);
@@ -419,7 +495,10 @@ it(`four batches at once (2 workers × concurrency 2, ${4 * BATCH} questions): e
  * long enough to kill the worker under it.
  */
 function triggerWithSlowConsumer(runId: string) {
-	const example = loadExample('griptape-run-events-trigger.json', { GRIPTAPE_CREDENTIAL_ID: griptapeCredential, GRIPTAPE_RUN_ID: runId });
+	const example = loadExample('griptape-run-events-trigger.json', {
+		GRIPTAPE_CREDENTIAL_ID: griptapeCredential,
+		GRIPTAPE_RUN_ID: runId,
+	});
 	example.name = 'Queue: react to the events of a run, slowly';
 	example.nodes.push({
 		id: '3b4c5d6e-7f80-4a91-8b2c-0000000000f1',
@@ -442,7 +521,9 @@ function triggerWithSlowConsumer(runId: string) {
 function triggerEventIds(raw: StoredExecution): string[] {
 	const ran = outputOf(raw.resultData?.runData ?? {}, 'On run events');
 	if (ran.length) return ran.map((item) => String(item.json.event_id));
-	const stacked = (raw.executionData?.nodeExecutionStack ?? []).find((entry) => entry.node?.name === 'On run events');
+	const stacked = (raw.executionData?.nodeExecutionStack ?? []).find(
+		(entry) => entry.node?.name === 'On run events',
+	);
 	return (stacked?.data?.main?.[0] ?? []).map((item) => String(item.json.event_id));
 }
 
@@ -451,9 +532,15 @@ it('the Griptape trigger with a worker killed (SIGKILL) under its executions: ea
 		// About 50 events over about 25 s: the activation poll emits the first ones, the next minute
 		// poll (or two) the rest.
 		sandbox.griptape.configure({ tokenDelayMs: 500 });
-		const input = 'Bitte fasse die Ereignisse dieses Laufs zusammen, Wort für Wort, damit der Trigger sie über mehrere Abfragen hinweg einzeln liefert und keines doppelt.';
-		const runId = String(sandbox.griptape.createRun(sandbox.griptape.ids.assistants[0], { input }).assistant_run_id);
-		const expected = () => sandbox.griptape.state.events.filter((event) => event.assistant_run_id === runId).map((event) => event.event_id);
+		const input =
+			'Bitte fasse die Ereignisse dieses Laufs zusammen, Wort für Wort, damit der Trigger sie über mehrere Abfragen hinweg einzeln liefert und keines doppelt.';
+		const runId = String(
+			sandbox.griptape.createRun(sandbox.griptape.ids.assistants[0], { input }).assistant_run_id,
+		);
+		const expected = () =>
+			sandbox.griptape.state.events
+				.filter((event) => event.assistant_run_id === runId)
+				.map((event) => event.event_id);
 		await sleep(3000);
 		const workflowId = (await api.importAndPublish(triggerWithSlowConsumer(runId))).id as string;
 
@@ -461,16 +548,25 @@ it('the Griptape trigger with a worker killed (SIGKILL) under its executions: ea
 		let victim: QueueWorker | undefined;
 		const deadline = Date.now() + 150_000;
 		while (!victim) {
-			const running = (await executionsOf(workflowId)).filter((execution) => execution.status === 'running');
-			victim = setup.workers.find((worker) => running.some((execution) => worker.executionIds().includes(execution.id)));
+			const running = (await executionsOf(workflowId)).filter(
+				(execution) => execution.status === 'running',
+			);
+			victim = setup.workers.find((worker) =>
+				running.some((execution) => worker.executionIds().includes(execution.id)),
+			);
 			if (victim) break;
-			if (Date.now() > deadline) throw new Error('no execution of the trigger workflow started on a worker within 150 s');
+			if (Date.now() > deadline)
+				throw new Error('no execution of the trigger workflow started on a worker within 150 s');
 			await sleep(200);
 		}
 		const ended = await victim.kill('SIGKILL');
 		expect(ended.signal).toBe('SIGKILL');
 		// What the killed worker had in flight: its executions of the workflow not ended when it died.
-		const inFlight = new Set((await executionsOf(workflowId)).filter((execution) => execution.status === 'running').map((execution) => execution.id));
+		const inFlight = new Set(
+			(await executionsOf(workflowId))
+				.filter((execution) => execution.status === 'running')
+				.map((execution) => execution.id),
+		);
 		const lost = victim.executionIds().filter((id) => inFlight.has(id));
 		// An orchestrator starts a new worker in its place.
 		const replacement = await setup.addWorker();
@@ -482,14 +578,19 @@ it('the Griptape trigger with a worker killed (SIGKILL) under its executions: ea
 		for (;;) {
 			executions = await executionsOf(workflowId);
 			for (const execution of executions) {
-				if (!emitted.has(execution.id) || !emitted.get(execution.id)?.length) emitted.set(execution.id, triggerEventIds((await executionData(execution.id)).raw));
+				if (!emitted.has(execution.id) || !emitted.get(execution.id)?.length)
+					emitted.set(execution.id, triggerEventIds((await executionData(execution.id)).raw));
 			}
 			const done = sandbox.griptape.state.runs.get(runId)?.status === 'SUCCEEDED';
 			const all = [...emitted.values()].flat();
-			const settled = executions.every((execution) => !['new', 'running', 'waiting'].includes(execution.status));
+			const settled = executions.every(
+				(execution) => !['new', 'running', 'waiting'].includes(execution.status),
+			);
 			if (done && settled && all.length >= expected().length) break;
 			if (Date.now() > until) {
-				throw new Error(`after 240 s: run ${sandbox.griptape.state.runs.get(runId)?.status}, ${all.length} of ${expected().length} events emitted, executions ${JSON.stringify(executions.map((e) => [e.id, e.status]))}`);
+				throw new Error(
+					`after 240 s: run ${sandbox.griptape.state.runs.get(runId)?.status}, ${all.length} of ${expected().length} events emitted, executions ${JSON.stringify(executions.map((e) => [e.id, e.status]))}`,
+				);
 			}
 			await sleep(2000);
 		}
@@ -503,23 +604,35 @@ it('the Griptape trigger with a worker killed (SIGKILL) under its executions: ea
 		const crashed = originals.filter((execution) => lost.includes(execution.id));
 		expect(crashed.length).toBeGreaterThan(0);
 		crashed.forEach((execution) => expect(['crashed', 'error']).toContain(execution.status));
-		expect(originals.filter((execution) => !lost.includes(execution.id)).map((execution) => execution.status)).toEqual(
-			originals.filter((execution) => !lost.includes(execution.id)).map(() => 'success'),
-		);
+		expect(
+			originals
+				.filter((execution) => !lost.includes(execution.id))
+				.map((execution) => execution.status),
+		).toEqual(originals.filter((execution) => !lost.includes(execution.id)).map(() => 'success'));
 		const lostEvents = crashed.flatMap((execution) => emitted.get(execution.id) ?? []);
 		expect(lostEvents.length).toBeGreaterThan(0);
 
 		/** The Event node's outputs in executions that succeeded. */
 		const delivered = async () => {
 			const ids: string[] = [];
-			for (const execution of (await executionsOf(workflowId)).filter((entry) => entry.status === 'success')) {
-				ids.push(...outputOf((await executionData(execution.id)).runData, 'Event').map((item) => String(item.json.event_id)));
+			for (const execution of (await executionsOf(workflowId)).filter(
+				(entry) => entry.status === 'success',
+			)) {
+				ids.push(
+					...outputOf((await executionData(execution.id)).runData, 'Event').map((item) =>
+						String(item.json.event_id),
+					),
+				);
 			}
 			return ids;
 		};
 		// Before the retry: at most once, the crashed execution's events missing.
 		const before = await delivered();
-		expect([...before].sort()).toEqual(expected().filter((id) => !lostEvents.includes(id)).sort());
+		expect([...before].sort()).toEqual(
+			expected()
+				.filter((id) => !lostEvents.includes(id))
+				.sort(),
+		);
 
 		// Each event accounted for exactly once: processed by one successful execution, or held
 		// (as its stored input) by one execution that died with the worker.
@@ -528,14 +641,24 @@ it('the Griptape trigger with a worker killed (SIGKILL) under its executions: ea
 		// n8n's retry of the failed execution: it must never deliver an event twice. (In n8n
 		// 2.41.1 it does not deliver them at all: a job that stalled keeps its stall error and the
 		// retry ends with it at once, no node run; the results line says what happened.)
-		for (const execution of crashed) await api.request('POST', `/executions/${execution.id}/retry`, { loadWorkflow: false });
-		const retries = await awaitEnded(workflowId, new Set(executions.map((execution) => execution.id)), crashed.length, 120_000);
-		expect(retries.map((execution) => execution.retryOf).sort()).toEqual(crashed.map((execution) => execution.id).sort());
+		for (const execution of crashed)
+			await api.request('POST', `/executions/${execution.id}/retry`, { loadWorkflow: false });
+		const retries = await awaitEnded(
+			workflowId,
+			new Set(executions.map((execution) => execution.id)),
+			crashed.length,
+			120_000,
+		);
+		expect(retries.map((execution) => execution.retryOf).sort()).toEqual(
+			crashed.map((execution) => execution.id).sort(),
+		);
 		const retryOutcomes: string[] = [];
 		for (const execution of retries) {
 			const { raw, runData } = await executionData(execution.id);
 			const error = raw.resultData?.error?.message;
-			retryOutcomes.push(`${execution.id} (retry of ${execution.retryOf}): ${execution.status}${error ? `, "${String(error).slice(0, 80)}…"` : ''}, nodes run: ${Object.keys(runData).join(', ') || 'none'}`);
+			retryOutcomes.push(
+				`${execution.id} (retry of ${execution.retryOf}): ${execution.status}${error ? `, "${String(error).slice(0, 80)}…"` : ''}, nodes run: ${Object.keys(runData).join(', ') || 'none'}`,
+			);
 		}
 		const after = await delivered();
 		expect(new Set(after).size).toBe(after.length);

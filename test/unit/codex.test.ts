@@ -10,21 +10,27 @@ import path from 'node:path';
 import { packageCredentialTypes, packageNodeTypes } from '../helpers/package-types';
 
 const ROOT = path.resolve(__dirname, '../..');
-const DOCS_URL = 'https://github.com/n8n-nodes-assistant-threads/n8n-nodes-assistant-threads/blob/main/docs/';
+const DOCS_URL =
+	'https://github.com/n8n-nodes-assistant-threads/n8n-nodes-assistant-threads/blob/main/docs/';
 
 interface Codex {
 	node: string;
 	categories: string[];
 	subcategories?: Record<string, string[]>;
 	alias?: string[];
-	resources: { primaryDocumentation: Array<{ url: string }>; credentialDocumentation: Array<{ url: string }> };
+	resources: {
+		primaryDocumentation: Array<{ url: string }>;
+		credentialDocumentation: Array<{ url: string }>;
+	};
 }
 
 const codexFiles = fs
 	.readdirSync(path.join(ROOT, 'nodes'))
 	.map((dir) => path.join(ROOT, 'nodes', dir, `${dir}.node.json`))
 	.filter((file) => fs.existsSync(file));
-const codices: Codex[] = codexFiles.map((file) => JSON.parse(fs.readFileSync(file, 'utf8')) as Codex);
+const codices: Codex[] = codexFiles.map(
+	(file) => JSON.parse(fs.readFileSync(file, 'utf8')) as Codex,
+);
 const nodes = packageNodeTypes();
 
 /** GitHub's anchor for a Markdown heading: lower case, punctuation dropped, spaces to hyphens. */
@@ -45,7 +51,9 @@ const anchorsOf = (page: string) =>
 
 /** A link to one of the package's docs pages (docs/*.md), and to a heading of it when it names one. */
 const expectDocsSection = (url: string | undefined, { anchor }: { anchor: boolean }) => {
-	const pattern = new RegExp(`^${DOCS_URL.replace(/[.]/g, '\\.')}([a-z0-9-]+\\.md)(?:#([a-z0-9-]+))?$`);
+	const pattern = new RegExp(
+		`^${DOCS_URL.replace(/[.]/g, '\\.')}([a-z0-9-]+\\.md)(?:#([a-z0-9-]+))?$`,
+	);
 	expect(url).toMatch(pattern);
 	const [, page, section] = (url as string).match(pattern) as RegExpMatchArray;
 	expect(fs.existsSync(path.join(ROOT, 'docs', page))).toBe(true);
@@ -69,16 +77,26 @@ describe.each(codices.map((codex) => [codex.node, codex] as const))('%s', (name,
 		expect(codex.subcategories?.AI).not.toContain('Tools');
 	});
 
-	it(isTrigger ? 'is not listed among the agents' : 'is listed among the agents, as the OpenAI, Anthropic and Gemini nodes are', () => {
-		// nodeCreator.utils.isAINode: an "Agents" node is grouped with the regular nodes, and
-		// viewsData.AIView lists it at the top of the AI view.
-		if (isTrigger) expect(codex.subcategories?.AI).not.toContain('Agents');
-		else expect(codex.subcategories?.AI).toEqual(expect.arrayContaining(['Agents', 'Miscellaneous']));
-	});
+	it(
+		isTrigger
+			? 'is not listed among the agents'
+			: 'is listed among the agents, as the OpenAI, Anthropic and Gemini nodes are',
+		() => {
+			// nodeCreator.utils.isAINode: an "Agents" node is grouped with the regular nodes, and
+			// viewsData.AIView lists it at the top of the AI view.
+			if (isTrigger) expect(codex.subcategories?.AI).not.toContain('Agents');
+			else
+				expect(codex.subcategories?.AI).toEqual(
+					expect.arrayContaining(['Agents', 'Miscellaneous']),
+				);
+		},
+	);
 
 	it('has aliases the panel searches besides the display name', () => {
 		expect(codex.alias?.length).toBeGreaterThanOrEqual(3);
-		expect(new Set(codex.alias?.map((alias) => alias.toLowerCase())).size).toBe(codex.alias?.length);
+		expect(new Set(codex.alias?.map((alias) => alias.toLowerCase())).size).toBe(
+			codex.alias?.length,
+		);
 	});
 
 	it('links its documentation to its page of the docs, and its credential to that section', () => {
@@ -93,8 +111,12 @@ it('links each credential to its section of the docs', () => {
 	for (const credential of Object.values(packageCredentialTypes())) {
 		expectDocsSection(credential.documentationUrl, { anchor: true });
 	}
-	const credentialDocs = new Set(codices.map((codex) => codex.resources.credentialDocumentation[0].url));
-	const credentialUrls = Object.values(packageCredentialTypes()).map((credential) => credential.documentationUrl);
+	const credentialDocs = new Set(
+		codices.map((codex) => codex.resources.credentialDocumentation[0].url),
+	);
+	const credentialUrls = Object.values(packageCredentialTypes()).map(
+		(credential) => credential.documentationUrl,
+	);
 	expect([...credentialDocs].sort()).toEqual([...new Set(credentialUrls)].sort());
 });
 

@@ -17,7 +17,10 @@ const attempt = (overrides: Partial<Attempt> = {}): Attempt => ({
 	random: () => 0.5,
 	...overrides,
 });
-const status = (code: number, overrides: Partial<Extract<Outcome, { kind: 'status' }>> = {}): Outcome => ({
+const status = (
+	code: number,
+	overrides: Partial<Extract<Outcome, { kind: 'status' }>> = {},
+): Outcome => ({
 	kind: 'status',
 	status: code,
 	retryAfterTooLong: false,
@@ -38,27 +41,50 @@ describe('decide (the retry policy)', () => {
 	});
 
 	it('does not retry a dropped connection of a request that may have been carried out', () => {
-		expect(decide({ kind: 'network', code: 'ECONNRESET' }, attempt(), settings())).toEqual({ kind: 'networkError', attempts: 1 });
-		expect(decide({ kind: 'network', code: 'ECONNRESET' }, attempt(), settings({ idempotent: true })).kind).toBe('retry');
+		expect(decide({ kind: 'network', code: 'ECONNRESET' }, attempt(), settings())).toEqual({
+			kind: 'networkError',
+			attempts: 1,
+		});
+		expect(
+			decide({ kind: 'network', code: 'ECONNRESET' }, attempt(), settings({ idempotent: true }))
+				.kind,
+		).toBe('retry');
 	});
 
 	it('does not retry a host name that does not resolve', () => {
-		expect(decide({ kind: 'network', code: 'ENOTFOUND' }, attempt(), settings({ idempotent: true })).kind).toBe('networkError');
+		expect(
+			decide({ kind: 'network', code: 'ENOTFOUND' }, attempt(), settings({ idempotent: true }))
+				.kind,
+		).toBe('networkError');
 	});
 
 	it('reports how often the request was sent once the retries ran out', () => {
-		const decision = decide({ kind: 'network', code: 'ECONNREFUSED' }, attempt({ retries: 3 }), settings());
+		const decision = decide(
+			{ kind: 'network', code: 'ECONNREFUSED' },
+			attempt({ retries: 3 }),
+			settings(),
+		);
 		expect(decision).toEqual({ kind: 'networkError', attempts: 4 });
 	});
 
 	it('takes no retry whose pause would end after the deadline', () => {
-		const decision = decide({ kind: 'network', code: 'ECONNREFUSED' }, attempt({ deadline: 1_000_100 }), settings());
+		const decision = decide(
+			{ kind: 'network', code: 'ECONNREFUSED' },
+			attempt({ deadline: 1_000_100 }),
+			settings(),
+		);
 		expect(decision.kind).toBe('networkError');
 	});
 
 	it('counts 429 refusals apart from Max Retries, with a pause that grows', () => {
 		const first = decide(status(429, { retryAfter: 0 }), attempt({ retries: 3 }), settings());
-		expect(first).toEqual({ kind: 'retry', delayMs: 0, counts: 'refusal', reason: 'HTTP 429', retryNumber: 1 });
+		expect(first).toEqual({
+			kind: 'retry',
+			delayMs: 0,
+			counts: 'refusal',
+			reason: 'HTTP 429',
+			retryNumber: 1,
+		});
 		const fifth = decide(status(429, { retryAfter: 0 }), attempt({ refusals: 4 }), settings());
 		expect(fifth).toMatchObject({ kind: 'retry', delayMs: 100, counts: 'refusal', retryNumber: 5 });
 		const many = decide(status(429, { retryAfter: 0 }), attempt({ refusals: 100 }), settings());
@@ -66,12 +92,18 @@ describe('decide (the retry policy)', () => {
 	});
 
 	it('gives up on refusals when the timeout, counted from the first try, is over', () => {
-		const decision = decide(status(429, { retryAfter: 2000 }), attempt({ refusals: 7, now: 1_119_000 }), settings());
+		const decision = decide(
+			status(429, { retryAfter: 2000 }),
+			attempt({ refusals: 7, now: 1_119_000 }),
+			settings(),
+		);
 		expect(decision).toEqual({ kind: 'rateLimitTimeout', refusals: 8, elapsedMs: 119_000 });
 	});
 
 	it('reports a Retry-After too long to wait for, and a quota stop without retrying', () => {
-		expect(decide(status(429, { retryAfter: 600_000, retryAfterTooLong: true }), attempt(), settings())).toEqual({
+		expect(
+			decide(status(429, { retryAfter: 600_000, retryAfterTooLong: true }), attempt(), settings()),
+		).toEqual({
 			kind: 'apiError',
 			retryAfterMs: 600_000,
 			quota: false,
@@ -96,8 +128,12 @@ describe('decide (the retry policy)', () => {
 	});
 
 	it('renews a session once, and takes a 404 after an unclear failure as done when asked to', () => {
-		expect(decide(status(403, { renewable: true }), attempt(), settings())).toEqual({ kind: 'renewSession' });
-		expect(decide(status(403, { renewable: true }), attempt({ renewed: true }), settings()).kind).toBe('apiError');
+		expect(decide(status(403, { renewable: true }), attempt(), settings())).toEqual({
+			kind: 'renewSession',
+		});
+		expect(
+			decide(status(403, { renewable: true }), attempt({ renewed: true }), settings()).kind,
+		).toBe('apiError');
 		const gone = settings({ goneMeansDone: true, idempotent: true });
 		expect(decide(status(404), attempt({ maybeActed: true }), gone)).toEqual({ kind: 'gone' });
 		expect(decide(status(404), attempt(), gone).kind).toBe('apiError');

@@ -95,7 +95,8 @@ describe('RateLimiter', () => {
 		// Two 429s of one burst are one signal.
 		limiter.settle(inFlight, { status: 429 });
 		expect(limiter.rateFactor).toBeCloseTo(0.4);
-		const succeeded = () => limiter.settle({ grantedAt: Date.now(), counted: true }, { status: 200 });
+		const succeeded = () =>
+			limiter.settle({ grantedAt: Date.now(), counted: true }, { status: 200 });
 		// For a minute after the 429 the other process is taken to be still there: no rise.
 		for (let i = 0; i < 10; i++) succeeded();
 		expect(limiter.rateFactor).toBeCloseTo(0.4);
@@ -112,7 +113,10 @@ describe('RateLimiter', () => {
 	});
 
 	it('a 429 that says the minute is used up (Retry-After over a second) leaves the per-second rate alone', async () => {
-		const limiter = new RateLimiter([{ limit: 10, windowMs: 1000 }, { limit: 100, windowMs: 60_000 }]);
+		const limiter = new RateLimiter([
+			{ limit: 10, windowMs: 1000 },
+			{ limit: 100, windowMs: 60_000 },
+		]);
 		limiter.settle(await limiter.acquire(context), { status: 429, retryAfterMs: 30_000 });
 		expect(limiter.rateFactor).toBe(1);
 	});
@@ -127,8 +131,6 @@ describe('RateLimiter', () => {
 		expect(limiter.rateFactor).toBe(1);
 		expect(limiter.delivery.marginMs).toBeGreaterThan(margin);
 	});
-
-
 
 	it('lowers only the short window: a lowered minute budget would stall everyone for a minute', async () => {
 		const limiter = new RateLimiter([{ limit: 4, windowMs: 60_000 }]);
@@ -156,11 +158,13 @@ describe('RateLimiter', () => {
 		expect(grantedAt[9]).toBeLessThan(330);
 		// Another process took 8 of the window's 10 before this one was refused: contended.
 		const limiterAfter = new RateLimiter([{ limit: 10, windowMs: 500 }]);
-		for (let i = 0; i < 2; i++) limiterAfter.settle(await limiterAfter.acquire(context), { status: 200 });
+		for (let i = 0; i < 2; i++)
+			limiterAfter.settle(await limiterAfter.acquire(context), { status: 200 });
 		limiterAfter.settle(await limiterAfter.acquire(context), { status: 429 });
 		// Its share was 2 of 10: the rate is 2 per 500 ms, in slices of one, and evenly spaced.
 		const resumed = Date.now();
-		for (let i = 0; i < 3; i++) limiterAfter.settle(await limiterAfter.acquire(context), { status: 200 });
+		for (let i = 0; i < 3; i++)
+			limiterAfter.settle(await limiterAfter.acquire(context), { status: 200 });
 		expect(Date.now() - resumed).toBeGreaterThanOrEqual(200);
 	});
 
@@ -206,20 +210,54 @@ describe('RateLimiter', () => {
 describe('announcedPause', () => {
 	it('reads the usual rate-limit headers', () => {
 		expect(announcedPause({ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '2' })).toBe(2000);
-		expect(announcedPause({ 'x-ratelimit-remaining-requests': '0', 'x-ratelimit-reset-requests': '1m6s' })).toBe(66_000);
-		expect(announcedPause({ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1700000010' }, 1_700_000_000_000)).toBe(10_000);
-		expect(announcedPause({ 'x-ratelimit-remaining': '3', 'x-ratelimit-reset': '2' })).toBeUndefined();
+		expect(
+			announcedPause({
+				'x-ratelimit-remaining-requests': '0',
+				'x-ratelimit-reset-requests': '1m6s',
+			}),
+		).toBe(66_000);
+		expect(
+			announcedPause(
+				{ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1700000010' },
+				1_700_000_000_000,
+			),
+		).toBe(10_000);
+		expect(
+			announcedPause({ 'x-ratelimit-remaining': '3', 'x-ratelimit-reset': '2' }),
+		).toBeUndefined();
 		expect(announcedPause({})).toBeUndefined();
 	});
 });
 
 describe('one budget per account in the process', () => {
 	it('keys by credential and base URL without keeping the secret', () => {
-		const key = accountKey({ credentialType: 'haufeCopilotApi', secret: 'hk-live-secret', baseUrl: 'http://127.0.0.1:1/v1/' });
+		const key = accountKey({
+			credentialType: 'haufeCopilotApi',
+			secret: 'hk-live-secret',
+			baseUrl: 'http://127.0.0.1:1/v1/',
+		});
 		expect(key).not.toContain('hk-live-secret');
-		expect(key).toBe(accountKey({ credentialType: 'haufeCopilotApi', secret: 'hk-live-secret', baseUrl: 'http://127.0.0.1:1/v1' }));
-		expect(key).not.toBe(accountKey({ credentialType: 'haufeCopilotApi', secret: 'other', baseUrl: 'http://127.0.0.1:1/v1' }));
-		expect(accountKey({ credentialType: 'haufeCopilotApi', credentialId: '42', baseUrl: 'http://127.0.0.1:1' })).toContain('id:42');
+		expect(key).toBe(
+			accountKey({
+				credentialType: 'haufeCopilotApi',
+				secret: 'hk-live-secret',
+				baseUrl: 'http://127.0.0.1:1/v1',
+			}),
+		);
+		expect(key).not.toBe(
+			accountKey({
+				credentialType: 'haufeCopilotApi',
+				secret: 'other',
+				baseUrl: 'http://127.0.0.1:1/v1',
+			}),
+		);
+		expect(
+			accountKey({
+				credentialType: 'haufeCopilotApi',
+				credentialId: '42',
+				baseUrl: 'http://127.0.0.1:1',
+			}),
+		).toContain('id:42');
 	});
 
 	it('gives every caller with the same account the same limiter, configured with the latest limits', async () => {

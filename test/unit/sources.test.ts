@@ -1,6 +1,11 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { excerpt, formatSources, streamSourcesOption, withOption } from '../../nodes/shared/sources';
+import {
+	excerpt,
+	formatSources,
+	streamSourcesOption,
+	withOption,
+} from '../../nodes/shared/sources';
 
 describe('formatSources', () => {
 	it('lists each section as a heading and numbered lines, then the attribution, blocks apart', () => {
@@ -13,7 +18,10 @@ describe('formatSources', () => {
 						{ title: 'Ein Leitfaden', url: 'https://example.org/leitfaden' },
 					],
 				},
-				{ heading: 'Files', lines: [{ title: 'file-1', detail: 'linked as sandbox:/mnt/data/a.csv' }] },
+				{
+					heading: 'Files',
+					lines: [{ title: 'file-1', detail: 'linked as sandbox:/mnt/data/a.csv' }],
+				},
 			],
 			'Powered by Haufe',
 		);
@@ -47,7 +55,9 @@ describe('formatSources', () => {
 	});
 
 	it('is the attribution alone when there are no sources, and empty when there is nothing', () => {
-		expect(formatSources([{ heading: 'Sources', lines: [] }], 'Powered by Haufe')).toBe('Powered by Haufe');
+		expect(formatSources([{ heading: 'Sources', lines: [] }], 'Powered by Haufe')).toBe(
+			'Powered by Haufe',
+		);
 		expect(formatSources([{ heading: 'Sources', lines: [] }])).toBe('');
 	});
 });
@@ -74,6 +84,10 @@ it('withOption adds the option to the options collection only, in alphabetical o
 	];
 	const result = withOption(fields, streamSourcesOption);
 	expect(result[0]).toBe(fields[0]);
-	expect((result[1].options as INodeProperties[]).map((option) => option.name)).toEqual(['includeRequest', 'streamSources', 'zeta']);
+	expect((result[1].options as INodeProperties[]).map((option) => option.name)).toEqual([
+		'includeRequest',
+		'streamSources',
+		'zeta',
+	]);
 	expect(fields[1].options).toHaveLength(2);
 });

@@ -1,10 +1,18 @@
-import { LineSplitter, NdjsonParser, readChunks, SseParser, StreamError, TextDeltaDecoder } from '../../nodes/shared/streams';
+import {
+	LineSplitter,
+	NdjsonParser,
+	readChunks,
+	SseParser,
+	StreamError,
+	TextDeltaDecoder,
+} from '../../nodes/shared/streams';
 
 /** Feeds `text` to a parser in every possible two-way split, and byte by byte. */
 function splits(text: string): Buffer[][] {
 	const bytes = Buffer.from(text, 'utf8');
 	const ways: Buffer[][] = [[...bytes].map((byte) => Buffer.from([byte]))];
-	for (let cut = 0; cut <= bytes.length; cut++) ways.push([bytes.subarray(0, cut), bytes.subarray(cut)]);
+	for (let cut = 0; cut <= bytes.length; cut++)
+		ways.push([bytes.subarray(0, cut), bytes.subarray(cut)]);
 	return ways;
 }
 
@@ -30,7 +38,11 @@ describe('NdjsonParser', () => {
 		for (const chunks of splits(text)) {
 			const parser = new NdjsonParser();
 			const objects = [...chunks.flatMap((chunk) => parser.push(chunk)), ...parser.end()];
-			expect(objects).toEqual([{ delta: { content: 'Kündigung ' } }, { delta: { content: '€' } }, { end: true }]);
+			expect(objects).toEqual([
+				{ delta: { content: 'Kündigung ' } },
+				{ delta: { content: '€' } },
+				{ end: true },
+			]);
 		}
 	});
 
@@ -102,7 +114,10 @@ describe('readChunks', () => {
 		const consume = async () => {
 			for await (const _ of readChunks(stream)) void _;
 		};
-		await expect(consume()).rejects.toMatchObject({ kind: 'interrupted', message: expect.stringContaining('ECONNRESET') });
+		await expect(consume()).rejects.toMatchObject({
+			kind: 'interrupted',
+			message: expect.stringContaining('ECONNRESET'),
+		});
 	});
 
 	it('treats a body that ended without completing as interrupted', async () => {

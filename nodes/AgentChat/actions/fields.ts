@@ -28,7 +28,7 @@ export const modelLocator = resourceLocator({
 	placeholder: '123e4567-e89b-12d3-a456-426614174000',
 	required: false,
 	description:
-		'The agent to answer. Empty asks the app for its default model. A thread that already ran keeps its own agent, and an upload gives the thread the app\'s first agent: the app then ignores this.',
+		"The agent to answer. Empty asks the app for its default model. A thread that already ran keeps its own agent, and an upload gives the thread the app's first agent: the app then ignores this.",
 });
 
 /** Send and Upload: into an existing thread, or a new one created first. */
@@ -43,7 +43,8 @@ export const threadChoiceFields: INodeProperties[] = [
 			{
 				name: 'By Conversation Key',
 				value: 'key',
-				description: 'The thread of a conversation (a chat session ID, a ticket number): the same key always continues the same thread',
+				description:
+					'The thread of a conversation (a chat session ID, a ticket number): the same key always continues the same thread',
 			},
 		],
 		default: 'new',
@@ -53,7 +54,7 @@ export const threadChoiceFields: INodeProperties[] = [
 		maxLength: AGENT_CHAT_KEY_MAX,
 		show: { threadMode: ['key'] },
 		description:
-			'The conversation\'s key. The thread ID is derived from it (a name-based UUID), and the app keeps threads per user: the same key and login always reach the same thread, with no lookup and no storage.',
+			"The conversation's key. The thread ID is derived from it (a name-based UUID), and the app keeps threads per user: the same key and login always reach the same thread, with no lookup and no storage.",
 	}),
 ];
 

@@ -6,19 +6,32 @@ import { matchesFilter } from '../../shared/descriptions';
 import { listModels } from '../actions/model/helpers';
 import { AGENT_CHAT_CLIENT } from '../transport';
 
-const client = async (context: ILoadOptionsFunctions) => await listSearchClient(context, AGENT_CHAT_CLIENT);
+const client = async (context: ILoadOptionsFunctions) =>
+	await listSearchClient(context, AGENT_CHAT_CLIENT);
 
-export async function searchModels(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+export async function searchModels(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+): Promise<INodeListSearchResult> {
 	const models = await listModels(await client(this));
 	return {
 		results: models
 			.filter((model) => matchesFilter(filter, model.label, model.id))
-			.map((model) => ({ name: String(model.label), value: String(model.id), description: model.description as string })),
+			.map((model) => ({
+				name: String(model.label),
+				value: String(model.id),
+				description: model.description as string,
+			})),
 	};
 }
 
-export async function searchThreads(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
-	const list = await (await client(this)).call<IDataObject>('POST', '/api/threads/list', {
+export async function searchThreads(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+): Promise<INodeListSearchResult> {
+	const list = await (
+		await client(this)
+	).call<IDataObject>('POST', '/api/threads/list', {
 		idempotent: true,
 		expect: listIn('memories', 'the list of threads'),
 	});

@@ -19,7 +19,8 @@ const STREAM_ERROR_MARKER = '[Stream Error]';
  * An exhausted budget is this sentence, sent as the whole text instead of an answer
  * (`process_chat` in `grit/agent/openai_agent.py` and `claude_agent.py`); nothing is stored.
  */
-export const BILLING_SENTENCE = 'You have run out of units. Please purchase more units to continue using the service.';
+export const BILLING_SENTENCE =
+	'You have run out of units. Please purchase more units to continue using the service.';
 
 /** What makes a streamed text no answer: the inline error marker, or the billing sentence. */
 export type AnswerProblem =
@@ -29,7 +30,10 @@ export type AnswerProblem =
 export function answerProblem(text: string): AnswerProblem | undefined {
 	const markerAt = text.indexOf(STREAM_ERROR_MARKER);
 	if (markerAt !== -1) {
-		const detail = text.slice(markerAt + STREAM_ERROR_MARKER.length).replace(/^\s*:\s*/, '').trim();
+		const detail = text
+			.slice(markerAt + STREAM_ERROR_MARKER.length)
+			.replace(/^\s*:\s*/, '')
+			.trim();
 		return { kind: 'stream_error', detail, partial: text.slice(0, markerAt).trim() };
 	}
 	if (text.trim() === BILLING_SENTENCE) return { kind: 'billing', sentence: BILLING_SENTENCE };
@@ -55,27 +59,44 @@ export interface AgentAnswer extends StreamFigures {
  * so that an answer the app stored despite a broken stream is not produced twice. After a stream
  * error the app stores an assistant message with `content: null`: that is no answer.
  */
-export async function storedAnswer(client: AgentChatClient, threadId: string, message: string, itemIndex: number): Promise<AgentAnswer | undefined> {
+export async function storedAnswer(
+	client: AgentChatClient,
+	threadId: string,
+	message: string,
+	itemIndex: number,
+): Promise<AgentAnswer | undefined> {
 	const messages = await client.threadMessages(threadId, itemIndex);
 	// Never stored: the message did not arrive.
 	if (!messages) return undefined;
 	const asked = messages.map((entry) => entry.role).lastIndexOf('user');
 	if (asked < 0 || messages[asked].content !== message) return undefined;
-	const stored = messages.slice(asked + 1).find((entry) => entry.role === 'assistant' && typeof entry.content === 'string');
+	const stored = messages
+		.slice(asked + 1)
+		.find((entry) => entry.role === 'assistant' && typeof entry.content === 'string');
 	const answer = String(stored?.content ?? '').trim();
 	if (!answer || answerProblem(answer)) return undefined;
 	return { answer, chunks: 0, time_to_first_chunk_ms: null, duration_ms: 0 };
 }
 
 /** A node error for a streamed text that is no answer, with what was done before it. */
-function problemError(this: IExecuteFunctions, problem: AnswerProblem, itemIndex: number, progress: IDataObject, upload = false): NodeApiError {
+function problemError(
+	this: IExecuteFunctions,
+	problem: AnswerProblem,
+	itemIndex: number,
+	progress: IDataObject,
+	upload = false,
+): NodeApiError {
 	if (problem.kind === 'billing') {
 		return withProgress(
 			failureError(
 				this.getNode(),
 				'billing',
 				`${upload ? 'The app did not take the file' : 'The agent did not answer'} because the account ran out of units: “${problem.sentence}”`,
-				{ description: 'The app refuses every message and upload of this user until more units are purchased; nothing was stored in the thread.', itemIndex },
+				{
+					description:
+						'The app refuses every message and upload of this user until more units are purchased; nothing was stored in the thread.',
+					itemIndex,
+				},
 			),
 			progress,
 		);
@@ -84,17 +105,24 @@ function problemError(this: IExecuteFunctions, problem: AnswerProblem, itemIndex
 	if (upload) {
 		return withProgress(
 			failureError(this.getNode(), 'stream_error', `The app could not read the file: ${detail}`, {
-				description: 'The app stores PDFs and images, page by page, as images in the thread; a file it cannot open is refused like this. Convert other documents to PDF first.',
+				description:
+					'The app stores PDFs and images, page by page, as images in the thread; a file it cannot open is refused like this. Convert other documents to PDF first.',
 				itemIndex,
 			}),
 			progress,
 		);
 	}
 	return withProgress(
-		failureError(this.getNode(), 'stream_error', `The agent reported an error while answering: ${detail}`, {
-			description: 'The agent failed mid-answer; the partial text is discarded (the app stores the answer as empty). Retry later, or pick another model.',
-			itemIndex,
-		}),
+		failureError(
+			this.getNode(),
+			'stream_error',
+			`The agent reported an error while answering: ${detail}`,
+			{
+				description:
+					'The agent failed mid-answer; the partial text is discarded (the app stores the answer as empty). Retry later, or pick another model.',
+				itemIndex,
+			},
+		),
 		{ ...progress, partial_answer: problem.partial },
 	);
 }
@@ -136,7 +164,7 @@ export async function collectAnswer(
 		stream.destroy();
 		const broken = error instanceof StreamError ? error.message : String(error);
 		// Workflows and users match on this message: it keeps its wording.
-		throw forwarder.brokeOff('The agent\'s answer stream', {
+		throw forwarder.brokeOff("The agent's answer stream", {
 			kind: 'interrupted',
 			description: `${broken}. The message may have been stored in the thread: look at the thread before sending it again.`,
 			progress,
@@ -159,7 +187,12 @@ export async function collectAnswer(
  * The inline error marker or the billing sentence instead is an error; any other text (an app
  * with its own agent class may write some) is returned as it is.
  */
-export async function readUploadAnswer(this: IExecuteFunctions, stream: ByteStream, itemIndex: number, progress: IDataObject): Promise<string> {
+export async function readUploadAnswer(
+	this: IExecuteFunctions,
+	stream: ByteStream,
+	itemIndex: number,
+	progress: IDataObject,
+): Promise<string> {
 	const decoder = new TextDeltaDecoder();
 	let text = '';
 	try {
@@ -169,7 +202,10 @@ export async function readUploadAnswer(this: IExecuteFunctions, stream: ByteStre
 		stream.destroy();
 		const broken = error instanceof StreamError ? error.message : String(error);
 		throw withProgress(
-			failureError(this.getNode(), 'interrupted', 'The app\'s answer to the upload broke off', { description: `${broken}. The file may have been stored: look at the thread before uploading it again.`, itemIndex }),
+			failureError(this.getNode(), 'interrupted', "The app's answer to the upload broke off", {
+				description: `${broken}. The file may have been stored: look at the thread before uploading it again.`,
+				itemIndex,
+			}),
 			progress,
 		);
 	}

@@ -7,7 +7,8 @@ import type { Validator } from '../../shared/validation';
  * The IDs Griptape Cloud's API document types with a pattern: UUIDs of version 4 (the
  * `-4xxx-[89ab]xxx-` form). Checked before sending, so a wrong ID fails naming its field.
  */
-const UUID_V4 = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89ab][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$/;
+const UUID_V4 =
+	/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89ab][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$/;
 
 export function checkUuids(validator: Validator, values: unknown, field: string): void {
 	const list = Array.isArray(values) ? values : [values];
@@ -24,7 +25,14 @@ export function checkUuids(validator: Validator, values: unknown, field: string)
 export { assistantLocator, assistantRunLocator, threadLocator } from '../methods/listSearch';
 
 export function idField(displayName: string, name: string, description?: string): INodeProperties {
-	return { displayName, name, type: 'string', default: '', required: true, ...(description ? { description } : {}) };
+	return {
+		displayName,
+		name,
+		type: 'string',
+		default: '',
+		required: true,
+		...(description ? { description } : {}),
+	};
 }
 
 export { limitField, returnAllField, simplifyField } from '../../shared/descriptions';

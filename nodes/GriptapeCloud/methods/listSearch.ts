@@ -1,11 +1,16 @@
-import type { ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
+import type {
+	ILoadOptionsFunctions,
+	INodeListSearchItems,
+	INodeListSearchResult,
+} from 'n8n-workflow';
 
+import { shorten } from '../../../credentials/shared/text';
 import { listSearchClient } from '../../shared/client-factory';
 import { matchesFilter, resourceLocator } from '../../shared/descriptions';
 import { GRIPTAPE_CLIENT } from '../transport';
-import { shorten } from '../../../credentials/shared/text';
 
-const client = async (context: ILoadOptionsFunctions) => await listSearchClient(context, GRIPTAPE_CLIENT);
+const client = async (context: ILoadOptionsFunctions) =>
+	await listSearchClient(context, GRIPTAPE_CLIENT);
 
 export const assistantLocator = resourceLocator({
 	displayName: 'Assistant',
@@ -39,7 +44,9 @@ export async function searchAssistants(
 	filter?: string,
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
-	const page = await (await client(this)).page('/assistants', 'assistants', {}, pageOf(paginationToken), 100);
+	const page = await (
+		await client(this)
+	).page('/assistants', 'assistants', {}, pageOf(paginationToken), 100);
 	return {
 		results: page.items
 			.filter((assistant) => matchesFilter(filter, assistant.name, assistant.assistant_id))
@@ -58,16 +65,22 @@ export async function searchThreads(
 	filter?: string,
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
-	const page = await (await client(this)).page('/threads', 'threads', {}, pageOf(paginationToken), 100);
+	const page = await (
+		await client(this)
+	).page('/threads', 'threads', {}, pageOf(paginationToken), 100);
 	return {
 		results: page.items
 			.filter((thread) => matchesFilter(filter, thread.name, thread.alias, thread.thread_id))
 			.map((thread) => ({
 				name: String(thread.name || thread.thread_id),
 				value: String(thread.thread_id),
-				description: [thread.alias ? `Alias ${String(thread.alias)}` : '', thread.created_at ? `created ${String(thread.created_at)}` : '']
-					.filter(Boolean)
-					.join(', ') || undefined,
+				description:
+					[
+						thread.alias ? `Alias ${String(thread.alias)}` : '',
+						thread.created_at ? `created ${String(thread.created_at)}` : '',
+					]
+						.filter(Boolean)
+						.join(', ') || undefined,
 			})),
 		paginationToken: tokenOf(page.next),
 	};
@@ -88,16 +101,33 @@ export async function searchAssistantRuns(
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
 	const api = await client(this);
-	const assistants = await api.page('/assistants', 'assistants', {}, pageOf(paginationToken), ASSISTANTS_PER_PAGE);
+	const assistants = await api.page(
+		'/assistants',
+		'assistants',
+		{},
+		pageOf(paginationToken),
+		ASSISTANTS_PER_PAGE,
+	);
 	const listed = await Promise.all(
 		assistants.items.map(async (assistant) => {
-			const runs = await api.page(`/assistants/${encodeURIComponent(String(assistant.assistant_id))}/runs`, 'assistant_runs', {}, 1, RUNS_PER_ASSISTANT);
-			return runs.items.map((run) => ({ run, assistantName: String(assistant.name ?? assistant.assistant_id) }));
+			const runs = await api.page(
+				`/assistants/${encodeURIComponent(String(assistant.assistant_id))}/runs`,
+				'assistant_runs',
+				{},
+				1,
+				RUNS_PER_ASSISTANT,
+			);
+			return runs.items.map((run) => ({
+				run,
+				assistantName: String(assistant.name ?? assistant.assistant_id),
+			}));
 		}),
 	);
 	const results: INodeListSearchItems[] = listed
 		.flat()
-		.filter(({ run, assistantName }) => matchesFilter(filter, run.input, run.status, run.assistant_run_id, assistantName))
+		.filter(({ run, assistantName }) =>
+			matchesFilter(filter, run.input, run.status, run.assistant_run_id, assistantName),
+		)
 		.sort((a, b) => String(b.run.created_at ?? '').localeCompare(String(a.run.created_at ?? '')))
 		.map(({ run, assistantName }) => ({
 			name: `${shorten(String(run.input ?? ''), 60) || String(run.assistant_run_id)} (${String(run.status)})`,

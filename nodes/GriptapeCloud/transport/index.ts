@@ -3,8 +3,8 @@ import type { IDataObject } from 'n8n-workflow';
 import type { ClientRecipe } from '../../shared/client-factory';
 import type { ResponseContract } from '../../shared/contracts';
 import { listIn, object, stream } from '../../shared/contracts';
-import { collectPages } from '../../shared/pagination';
 import type { RequestContext, RetrySettings, ServiceDefinition } from '../../shared/http';
+import { collectPages } from '../../shared/pagination';
 import type { RunStatuses } from '../../shared/run-wait';
 import { terminalStatuses } from '../../shared/run-wait';
 import { ServiceClient } from '../../shared/service-client';
@@ -18,9 +18,10 @@ export const GRIPTAPE_SERVICE: ServiceDefinition = {
 	credentialType: GRIPTAPE_CREDENTIAL,
 	hints: {
 		Unauthorized: 'The API key was rejected: check the key in the Griptape Cloud credential.',
-		Forbidden: 'The key may not do this: check the key\'s organisation and permissions.',
+		Forbidden: "The key may not do this: check the key's organisation and permissions.",
 		NotFound: 'Nothing was found at this ID: check that it exists in this organisation.',
-		Conflict: 'The request conflicts with the current state (for example, cancelling a finished run).',
+		Conflict:
+			'The request conflicts with the current state (for example, cancelling a finished run).',
 		BadRequest: 'The request was rejected: check the fields of this operation.',
 		ValidationError: 'A field has a wrong value: check the fields named in the message.',
 		InternalServerError: 'Griptape Cloud failed on its side: retry later.',
@@ -45,7 +46,10 @@ export function eventType(event: IDataObject): string {
 
 /** An assistant run is done when the assistant's own FinishStructureRunEvent arrives. */
 export function isAssistantFinish(event: IDataObject): boolean {
-	return eventType(event) === 'FinishStructureRunEvent' && String(event.origin ?? 'ASSISTANT').toUpperCase() === 'ASSISTANT';
+	return (
+		eventType(event) === 'FinishStructureRunEvent' &&
+		String(event.origin ?? 'ASSISTANT').toUpperCase() === 'ASSISTANT'
+	);
 }
 
 export interface GriptapeCredentials {
@@ -54,7 +58,10 @@ export interface GriptapeCredentials {
 }
 
 /** A run as the operations read it: its ID and status. */
-export const RUN_CONTRACT: ResponseContract = object('the run', { assistant_run_id: 'id', status: 'string' });
+export const RUN_CONTRACT: ResponseContract = object('the run', {
+	assistant_run_id: 'id',
+	status: 'string',
+});
 
 export interface EventPage extends IDataObject {
 	events: IDataObject[];
@@ -70,7 +77,11 @@ const MAX_PAGE_SIZE = 100;
 const MAX_EVENT_PAGE = 100;
 
 export class GriptapeClient extends ServiceClient {
-	constructor(context: RequestContext, credentials: GriptapeCredentials, retry: Partial<RetrySettings> = {}) {
+	constructor(
+		context: RequestContext,
+		credentials: GriptapeCredentials,
+		retry: Partial<RetrySettings> = {},
+	) {
 		super(context, GRIPTAPE_SERVICE, credentials.baseUrl || 'https://cloud.griptape.ai/api', retry);
 	}
 
@@ -92,7 +103,11 @@ export class GriptapeClient extends ServiceClient {
 		});
 		const items = response[key] as IDataObject[];
 		const pagination = (response.pagination as IDataObject) ?? {};
-		const next = pagination.next_page ?? (Number(pagination.page_number ?? page) < Number(pagination.total_pages ?? 0) ? page + 1 : undefined);
+		const next =
+			pagination.next_page ??
+			(Number(pagination.page_number ?? page) < Number(pagination.total_pages ?? 0)
+				? page + 1
+				: undefined);
 		return { items, next: next === undefined || next === null ? undefined : Number(next) };
 	}
 
@@ -104,10 +119,13 @@ export class GriptapeClient extends ServiceClient {
 		options: { returnAll: boolean; limit: number; itemIndex?: number; deadline?: number },
 	): Promise<IDataObject[]> {
 		// Page numbers count in pages of one size, so the size stays fixed while paging.
-		const pageSize = options.returnAll ? MAX_PAGE_SIZE : Math.min(MAX_PAGE_SIZE, Math.max(1, options.limit));
+		const pageSize = options.returnAll
+			? MAX_PAGE_SIZE
+			: Math.min(MAX_PAGE_SIZE, Math.max(1, options.limit));
 		return await collectPages<IDataObject, number>(
 			this.api.node,
-			async (page = 1) => await this.page(path, key, qs, page, pageSize, options.itemIndex, options.deadline),
+			async (page = 1) =>
+				await this.page(path, key, qs, page, pageSize, options.itemIndex, options.deadline),
 			{ ...options, maxPageSize: pageSize },
 		);
 	}
@@ -148,7 +166,13 @@ export class GriptapeClient extends ServiceClient {
 	 * The SSE stream of a run's events: the server closes it when the run is over. It may be
 	 * silent for `idleTimeoutMs` at the most, and must have started by `deadline`.
 	 */
-	async streamEvents(source: EventSource, id: string, itemIndex: number | undefined, idleTimeoutMs: number, deadline?: number): Promise<ByteStream> {
+	async streamEvents(
+		source: EventSource,
+		id: string,
+		itemIndex: number | undefined,
+		idleTimeoutMs: number,
+		deadline?: number,
+	): Promise<ByteStream> {
 		return await this.openStream('GET', `${this.eventsPath(source, id)}/stream`, {
 			headers: { Accept: 'text/event-stream' },
 			itemIndex,
@@ -161,7 +185,8 @@ export class GriptapeClient extends ServiceClient {
 
 export const GRIPTAPE_CLIENT: ClientRecipe<GriptapeClient> = {
 	credentialType: GRIPTAPE_CREDENTIAL,
-	build: (context, credentials, retry) => new GriptapeClient(context, credentials as unknown as GriptapeCredentials, retry),
+	build: (context, credentials, retry) =>
+		new GriptapeClient(context, credentials as unknown as GriptapeCredentials, retry),
 };
 
 /** A finished run's `output` is a serialised artifact, sometimes as a JSON string. */

@@ -39,8 +39,12 @@ export function buildAnswerBody(
 		(this.getNodeParameter(licenceParameter, itemIndex, '') as string).trim() ||
 		String(client.credentials.licenceId ?? '').trim();
 	const body: IDataObject = { ...base };
-	if (licence) body.meta_data = mergeBody((base.meta_data as IDataObject) ?? {}, { user_data: { licence } });
-	const extra = validator.jsonObject(this.getNodeParameter(extraParameter, itemIndex, '{}'), 'Additional Body (JSON)');
+	if (licence)
+		body.meta_data = mergeBody((base.meta_data as IDataObject) ?? {}, { user_data: { licence } });
+	const extra = validator.jsonObject(
+		this.getNodeParameter(extraParameter, itemIndex, '{}'),
+		'Additional Body (JSON)',
+	);
 	return mergeBody(body, extra);
 }
 
@@ -52,7 +56,10 @@ export function buildAnswerBody(
 function isFinalLine(line: IDataObject): boolean {
 	const finish = line.finish_reason ?? (line.delta as IDataObject | undefined)?.finish_reason;
 	const meta = line.meta_data;
-	return (typeof finish === 'string' && finish !== '') || (typeof meta === 'object' && meta !== null && !Array.isArray(meta));
+	return (
+		(typeof finish === 'string' && finish !== '') ||
+		(typeof meta === 'object' && meta !== null && !Array.isArray(meta))
+	);
 }
 
 /**
@@ -70,7 +77,14 @@ export async function collectAnswerStream(
 ): Promise<{ answer: Answer; figures: StreamFigures }> {
 	const forwarder = new AnswerForwarder(this, itemIndex, started);
 	const parser = new NdjsonParser();
-	const answer: Answer = { id: '', thread_id: null, role: 'assistant', content: '', sources: [], meta_data: {} };
+	const answer: Answer = {
+		id: '',
+		thread_id: null,
+		role: 'assistant',
+		content: '',
+		sources: [],
+		meta_data: {},
+	};
 	let finished = false;
 
 	const take = (line: IDataObject) => {
@@ -87,7 +101,8 @@ export async function collectAnswerStream(
 		}
 		const sources = (delta.sources ?? line.sources) as IDataObject[] | undefined;
 		if (Array.isArray(sources) && sources.length) answer.sources = sources;
-		if (line.meta_data && typeof line.meta_data === 'object') answer.meta_data = line.meta_data as IDataObject;
+		if (line.meta_data && typeof line.meta_data === 'object')
+			answer.meta_data = line.meta_data as IDataObject;
 		if (typeof line.message_id === 'string') answer.id = line.message_id;
 		if (typeof line.thread_id === 'string') answer.thread_id = line.thread_id;
 		if (typeof line.created_at === 'string') answer.created_at ??= line.created_at;
@@ -104,8 +119,16 @@ export async function collectAnswerStream(
 		stream.destroy();
 		throw streamFailure.call(this, error as Error, itemIndex, forwarder, answer);
 	}
-	if (forwarder.forwarding && this.getNodeParameter('options.streamSources', itemIndex, true) !== false) {
-		forwarder.trailer(formatSources([{ heading: 'Sources', lines: sourceLines(answer.sources) }], HAUFE_ATTRIBUTION));
+	if (
+		forwarder.forwarding &&
+		this.getNodeParameter('options.streamSources', itemIndex, true) !== false
+	) {
+		forwarder.trailer(
+			formatSources(
+				[{ heading: 'Sources', lines: sourceLines(answer.sources) }],
+				HAUFE_ATTRIBUTION,
+			),
+		);
 	}
 	forwarder.end();
 	return { answer, figures: forwarder.figures() };
@@ -128,7 +151,11 @@ function sourceLines(sources: IDataObject[]): SourceLine[] {
 		const text = (value: unknown) => (typeof value === 'string' ? value : '');
 		const url = [source.url, meta.url].map(text).find((value) => /^https?:\/\//i.test(value));
 		return {
-			title: text(meta.document_title) || text(source.title) || text(meta.title) || excerpt(source.content),
+			title:
+				text(meta.document_title) ||
+				text(source.title) ||
+				text(meta.title) ||
+				excerpt(source.content),
 			detail: text(meta.section),
 			url,
 		};
@@ -136,7 +163,13 @@ function sourceLines(sources: IDataObject[]): SourceLine[] {
 }
 
 /** A failed stream is an error, never a partial answer reported as success. */
-function streamFailure(this: IExecuteFunctions, error: Error, itemIndex: number, forwarder: AnswerForwarder, answer: Answer): Error {
+function streamFailure(
+	this: IExecuteFunctions,
+	error: Error,
+	itemIndex: number,
+	forwarder: AnswerForwarder,
+	answer: Answer,
+): Error {
 	// A cancelled execution is not a failed stream.
 	if (error instanceof ExecutionCancelledError) return error;
 	const chunks = forwarder.chunks;
@@ -156,20 +189,27 @@ function streamFailure(this: IExecuteFunctions, error: Error, itemIndex: number,
 	}
 	const kind = error instanceof StreamError ? error.kind : undefined;
 	const description = `The partial text is discarded. The assistant may still have stored a message${where}: look at the thread's messages before running it again.`;
-	const progress = { chunks_received: chunks, ...(answer.thread_id ? { thread_id: answer.thread_id } : {}) };
+	const progress = {
+		chunks_received: chunks,
+		...(answer.thread_id ? { thread_id: answer.thread_id } : {}),
+	};
 	if (kind !== 'malformed' && kind !== 'incomplete') {
 		return forwarder.brokeOff('The Haufe Copilot answer stream', {
 			kind: kind ?? 'stream_failed',
 			description,
 			progress,
-			detail: error instanceof StreamError && /stalled/.test(error.message) ? ` (${error.message})` : '',
+			detail:
+				error instanceof StreamError && /stalled/.test(error.message) ? ` (${error.message})` : '',
 		});
 	}
 	const message =
 		kind === 'malformed'
 			? `Haufe Copilot sent an unreadable answer stream after ${chunks} chunks: ${error.message}`
 			: `The Haufe Copilot answer stream ended after ${chunks} chunks without its final line; no answer is reported`;
-	return withProgress(failureError(this.getNode(), kind, message, { description, itemIndex }), progress);
+	return withProgress(
+		failureError(this.getNode(), kind, message, { description, itemIndex }),
+		progress,
+	);
 }
 
 /** The answer as the API returned it, with its fields in a predictable shape. */
@@ -197,18 +237,24 @@ export async function storedAnswer(
 	itemIndex: number,
 ): Promise<{ answer: Answer; figures?: StreamFigures } | undefined> {
 	// Newest first: what came after the question is listed before it.
-	const newestFirst = await client.paginate(`/threads/${encodeURIComponent(threadId)}/messages`, {}, {
-		returnAll: false,
-		limit: 50,
-		itemIndex,
-	});
+	const newestFirst = await client.paginate(
+		`/threads/${encodeURIComponent(threadId)}/messages`,
+		{},
+		{
+			returnAll: false,
+			limit: 50,
+			itemIndex,
+		},
+	);
 	const questionAt = newestFirst.findIndex((message) => String(message.id) === userMessageId);
 	if (questionAt < 0) return undefined;
 	const stored = newestFirst
 		.slice(0, questionAt)
 		.reverse()
 		.find((message) => message.role === 'assistant');
-	return stored ? { answer: normaliseAnswer({ ...stored, thread_id: stored.thread_id ?? threadId }) } : undefined;
+	return stored
+		? { answer: normaliseAnswer({ ...stored, thread_id: stored.thread_id ?? threadId }) }
+		: undefined;
 }
 
 /** What to look at when an answer request failed without a clear answer: it may have been answered. */
@@ -247,6 +293,11 @@ export async function requestAnswer(
 		return { answer: normaliseAnswer(response) };
 	}
 	const started = Date.now();
-	const stream = await client.stream(`${path}/stream`, { body, qs: options.qs, itemIndex, unclear: options.unclear });
+	const stream = await client.stream(`${path}/stream`, {
+		body,
+		qs: options.qs,
+		itemIndex,
+		unclear: options.unclear,
+	});
 	return await collectAnswerStream.call(this, stream, itemIndex, started);
 }

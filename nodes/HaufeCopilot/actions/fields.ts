@@ -1,6 +1,9 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { requestOptionsField as requestOptionsField_, resourceLocator } from '../../shared/descriptions';
+import {
+	requestOptionsField as requestOptionsField_,
+	resourceLocator,
+} from '../../shared/descriptions';
 
 /** Fields that several Haufe Copilot operations share. Each operation sets displayOptions. */
 
@@ -54,7 +57,8 @@ export const includeRequestField: INodeProperties = {
 	name: 'includeRequest',
 	type: 'boolean',
 	default: false,
-	description: 'Whether to add the request that was sent (method, URL and body; never the API key) to the output',
+	description:
+		'Whether to add the request that was sent (method, URL and body; never the API key) to the output',
 };
 
 export const contentField: INodeProperties = {
@@ -84,7 +88,8 @@ export const requestOptionsField: INodeProperties = requestOptionsField_([
 		type: 'number',
 		typeOptions: { minValue: 0 },
 		default: 15,
-		description: 'Client-side cap on run and chat requests per second (0 turns the cap off). The lowest tier allows 15.',
+		description:
+			'Client-side cap on run and chat requests per second (0 turns the cap off). The lowest tier allows 15.',
 	},
 	{
 		displayName: 'Other Requests per Minute',

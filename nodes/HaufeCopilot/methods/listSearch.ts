@@ -5,14 +5,23 @@ import { array, listIn } from '../../shared/contracts';
 import { matchesFilter } from '../../shared/descriptions';
 import { HAUFE_CLIENT } from '../transport';
 
-const client = async (context: ILoadOptionsFunctions) => await listSearchClient(context, HAUFE_CLIENT);
+const client = async (context: ILoadOptionsFunctions) =>
+	await listSearchClient(context, HAUFE_CLIENT);
 
-export async function searchAssistants(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
-	const assistants = await (await client(this)).call<IDataObject[]>('GET', '/assistants', { expect: array('the list of assistants') });
+export async function searchAssistants(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+): Promise<INodeListSearchResult> {
+	const assistants = await (
+		await client(this)
+	).call<IDataObject[]>('GET', '/assistants', { expect: array('the list of assistants') });
 	return {
 		results: assistants
 			.filter((assistant) => matchesFilter(filter, assistant.name, assistant.id))
-			.map((assistant) => ({ name: String(assistant.name ?? assistant.id), value: String(assistant.id) })),
+			.map((assistant) => ({
+				name: String(assistant.name ?? assistant.id),
+				value: String(assistant.id),
+			})),
 	};
 }
 
@@ -21,7 +30,9 @@ export async function searchThreads(
 	filter?: string,
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
-	const page = await (await client(this)).call<{ cursor?: string | null; items: IDataObject[] }>('GET', '/threads', {
+	const page = await (
+		await client(this)
+	).call<{ cursor?: string | null; items: IDataObject[] }>('GET', '/threads', {
 		qs: { limit: 100, ...(paginationToken ? { cursor: paginationToken } : {}) },
 		expect: listIn('items', 'a page of threads'),
 	});

@@ -2,14 +2,19 @@ import type { IDataObject, IHttpRequestMethods } from 'n8n-workflow';
 
 import type { ClientRecipe } from '../../shared/client-factory';
 import { listIn, stream } from '../../shared/contracts';
-import type { ApiRequest, RequestContext, RetrySettings, ServiceDefinition } from '../../shared/http';
+import type {
+	ApiRequest,
+	RequestContext,
+	RetrySettings,
+	ServiceDefinition,
+} from '../../shared/http';
 import { collectPages } from '../../shared/pagination';
+import type { RateLimiter } from '../../shared/rate-limiter';
+import { sharedLimiter } from '../../shared/rate-limiter';
+import type { RunStatuses } from '../../shared/run-wait';
 import type { CallOptions as ServiceCallOptions } from '../../shared/service-client';
 import { ServiceClient } from '../../shared/service-client';
 import type { ByteStream } from '../../shared/streams';
-import type { RateLimiter } from '../../shared/rate-limiter';
-import type { RunStatuses } from '../../shared/run-wait';
-import { sharedLimiter } from '../../shared/rate-limiter';
 
 export const HAUFE_CREDENTIAL = 'haufeCopilotApi';
 
@@ -23,8 +28,10 @@ export const HAUFE_SERVICE: ServiceDefinition = {
 		length_finish_reason_error: 'The answer hit the length limit: ask a narrower question.',
 		unauthorized: 'The API key was rejected: check the key in the Haufe Copilot credential.',
 		permission_denied: 'The key may not use this resource: ask your Haufe contact for access.',
-		assistant_not_available: 'This assistant is not enabled for your tenant: pick another one or ask your Haufe contact.',
-		thread_not_found: 'No such thread (or it was deleted): check the thread ID or create a new thread.',
+		assistant_not_available:
+			'This assistant is not enabled for your tenant: pick another one or ask your Haufe contact.',
+		thread_not_found:
+			'No such thread (or it was deleted): check the thread ID or create a new thread.',
 		assistant_not_found: 'No such assistant: pick one from the list.',
 		message_not_found: 'No such message in this thread: check the message ID.',
 		file_not_found: 'No such file: check the file ID.',
@@ -33,18 +40,23 @@ export const HAUFE_SERVICE: ServiceDefinition = {
 		validation_error: 'A field has a wrong value: check the fields named in the message.',
 		request_metadata_missing_or_incomplete:
 			'The assistant needs more meta_data (usually meta_data.user_data.licence): set Licence ID on the node or a default licence in the credential.',
-		rate_limit_error: 'The rate limit was reached and the retries ran out: lower the concurrency or the request rate, or retry later.',
-		rate_limit_gateway: 'The gateway rate limit was reached and the retries ran out: lower the concurrency or retry later.',
+		rate_limit_error:
+			'The rate limit was reached and the retries ran out: lower the concurrency or the request rate, or retry later.',
+		rate_limit_gateway:
+			'The gateway rate limit was reached and the retries ran out: lower the concurrency or retry later.',
 		api_timeout_error: 'The language model timed out: retry later; the question was not answered.',
 		api_connection_error: 'The service could not reach its language model: retry later.',
 		api_error: 'The service failed: retry later.',
 		internal_service_error: 'A service behind the API is unavailable: retry later.',
-		internal_server_error: 'The service failed: retry later; if it persists, contact Haufe support.',
-		engine_does_not_support_streaming: 'This assistant cannot stream: use the Run operation (or turn streaming off).',
+		internal_server_error:
+			'The service failed: retry later; if it persists, contact Haufe support.',
+		engine_does_not_support_streaming:
+			'This assistant cannot stream: use the Run operation (or turn streaming off).',
 		thread_is_deactivated: 'The thread was deactivated: create a new thread.',
 		incorrect_stack_ending:
 			'The thread must end on a user message (or a tool message) to be run: add the question first.',
-		attachment_not_unique: 'A thread holds at most one attachment: use a new thread for another file.',
+		attachment_not_unique:
+			'A thread holds at most one attachment: use a new thread for another file.',
 	},
 };
 
@@ -96,7 +108,13 @@ export class HaufeClient extends ServiceClient {
 		retry: Partial<RetrySettings> = {},
 		limits: HaufeLimits = DEFAULT_LIMITS,
 	) {
-		super(context, HAUFE_SERVICE, credentials.baseUrl || 'https://api.haufe.ai/agents/v1', retry, credentials.apiKey);
+		super(
+			context,
+			HAUFE_SERVICE,
+			credentials.baseUrl || 'https://api.haufe.ai/agents/v1',
+			retry,
+			credentials.apiKey,
+		);
 		// One budget per API account in the process: every execution and item using this key at
 		// this base URL shares these two limiters (the account key holds a hash of the API key).
 		this.answerLimiter = sharedLimiter(this.account, 'answer', [
@@ -115,14 +133,21 @@ export class HaufeClient extends ServiceClient {
 		);
 	}
 
-	async call<T = IDataObject>(method: IHttpRequestMethods, path: string, options: CallOptions): Promise<T> {
+	async call<T = IDataObject>(
+		method: IHttpRequestMethods,
+		path: string,
+		options: CallOptions,
+	): Promise<T> {
 		return await super.call<T>(method, path, options);
 	}
 
 	/** Every request counts against one of the two budgets: answers, or everything else. */
 	protected requestOf(method: IHttpRequestMethods, path: string, options: CallOptions): ApiRequest {
 		const { answer, ...rest } = options;
-		return super.requestOf(method, path, { ...rest, limiter: answer ? this.answerLimiter : this.generalLimiter });
+		return super.requestOf(method, path, {
+			...rest,
+			limiter: answer ? this.answerLimiter : this.generalLimiter,
+		});
 	}
 
 	/** Follows `{cursor, items}` pages (threads, messages); an empty cursor marks the last page. */
@@ -134,11 +159,15 @@ export class HaufeClient extends ServiceClient {
 		return await collectPages<IDataObject, string>(
 			this.api.node,
 			async (cursor, pageSize) => {
-				const page = await this.call<{ cursor?: string | null; items: IDataObject[] }>('GET', path, {
-					qs: { ...qs, limit: pageSize, ...(cursor ? { cursor } : {}) },
-					itemIndex: options.itemIndex,
-					expect: listIn('items', 'a page of items'),
-				});
+				const page = await this.call<{ cursor?: string | null; items: IDataObject[] }>(
+					'GET',
+					path,
+					{
+						qs: { ...qs, limit: pageSize, ...(cursor ? { cursor } : {}) },
+						itemIndex: options.itemIndex,
+						expect: listIn('items', 'a page of items'),
+					},
+				);
 				return { items: page.items, next: page.cursor || undefined };
 			},
 			{ ...options, maxPageSize: MAX_PAGE_SIZE },
@@ -178,5 +207,10 @@ function limitsFrom(options: IDataObject): HaufeLimits {
 export const HAUFE_CLIENT: ClientRecipe<HaufeClient> = {
 	credentialType: HAUFE_CREDENTIAL,
 	build: (context, credentials, retry, options) =>
-		new HaufeClient(context, credentials as unknown as HaufeCredentials, retry, limitsFrom(options)),
+		new HaufeClient(
+			context,
+			credentials as unknown as HaufeCredentials,
+			retry,
+			limitsFrom(options),
+		),
 };

@@ -5,7 +5,13 @@ import { splitList, Validator } from '../../shared/validation';
 import { checkMetadata, checkToolResources } from './limits';
 
 // A plain ID: the Assistants API has no endpoint that lists threads.
-export const threadIdField: INodeProperties = { displayName: 'Thread ID', name: 'threadId', type: 'string', default: '', required: true };
+export const threadIdField: INodeProperties = {
+	displayName: 'Thread ID',
+	name: 'threadId',
+	type: 'string',
+	default: '',
+	required: true,
+};
 
 /**
  * Runs are listed per thread (the API lists no threads): the list shows the runs of the Thread
@@ -60,7 +66,13 @@ export const messagesField: INodeProperties = {
 					],
 					default: 'user',
 				},
-				{ displayName: 'Content', name: 'content', type: 'string', typeOptions: { rows: 3 }, default: '' },
+				{
+					displayName: 'Content',
+					name: 'content',
+					type: 'string',
+					typeOptions: { rows: 3 },
+					default: '',
+				},
 				{
 					displayName: 'Attachment File IDs',
 					name: 'fileIds',
@@ -115,7 +127,8 @@ export const toolResourcesField: INodeProperties = {
 			name: 'newVectorStoreFileIds',
 			type: 'string',
 			default: '',
-			description: 'Comma-separated file IDs for a vector store created with the thread (at most 10,000)',
+			description:
+				'Comma-separated file IDs for a vector store created with the thread (at most 10,000)',
 		},
 		vectorStoreIdsOption,
 	],
@@ -131,17 +144,28 @@ export const updateToolResourcesField: INodeProperties = {
 };
 
 /** Messages of the fixed collection in the wire format, checked against the limits. */
-export function readMessages(context: IExecuteFunctions, validator: Validator, itemIndex: number): IDataObject[] {
-	const values = ((context.getNodeParameter('messages', itemIndex, {}) as IDataObject).values ?? []) as IDataObject[];
+export function readMessages(
+	context: IExecuteFunctions,
+	validator: Validator,
+	itemIndex: number,
+): IDataObject[] {
+	const values = ((context.getNodeParameter('messages', itemIndex, {}) as IDataObject).values ??
+		[]) as IDataObject[];
 	return values.map((value, index) => {
-		const message: IDataObject = { role: value.role ?? 'user', content: String(value.content ?? '') };
+		const message: IDataObject = {
+			role: value.role ?? 'user',
+			content: String(value.content ?? ''),
+		};
 		validator.required(message.content, `Messages ${index + 1} > Content`);
 		const fileIds = splitList(value.fileIds);
 		if (fileIds.length) {
 			const tools = ((value.tools as string[]) ?? ['file_search']).map((type) => ({ type }));
 			message.attachments = fileIds.map((file_id) => ({ file_id, tools }));
 		}
-		const metadata = validator.jsonObject(value.metadataJson, `Messages ${index + 1} > Metadata (JSON)`);
+		const metadata = validator.jsonObject(
+			value.metadataJson,
+			`Messages ${index + 1} > Metadata (JSON)`,
+		);
 		if (Object.keys(metadata).length) {
 			checkMetadata(validator, metadata, `Messages ${index + 1} > Metadata (JSON)`);
 			message.metadata = metadata;
@@ -177,7 +201,11 @@ export function readToolResources(
 	return resources;
 }
 
-export function readMetadata(validator: Validator, value: unknown, field = 'Metadata (JSON)'): IDataObject | undefined {
+export function readMetadata(
+	validator: Validator,
+	value: unknown,
+	field = 'Metadata (JSON)',
+): IDataObject | undefined {
 	const metadata = validator.jsonObject(value, field);
 	if (!Object.keys(metadata).length) return undefined;
 	checkMetadata(validator, metadata, field);
@@ -190,7 +218,10 @@ export function threadBody(context: IExecuteFunctions, itemIndex: number): IData
 	const body: IDataObject = {};
 	const messages = readMessages(context, validator, itemIndex);
 	if (messages.length) body.messages = messages;
-	const metadata = readMetadata(validator, context.getNodeParameter('metadataJson', itemIndex, '{}'));
+	const metadata = readMetadata(
+		validator,
+		context.getNodeParameter('metadataJson', itemIndex, '{}'),
+	);
 	if (metadata) body.metadata = metadata;
 	const resources = readToolResources(context, validator, itemIndex);
 	if (resources) body.tool_resources = resources;

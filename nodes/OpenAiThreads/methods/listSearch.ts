@@ -7,7 +7,8 @@ import { matchesFilter } from '../../shared/descriptions';
 import type { OpenAiThreadsClient } from '../transport';
 import { OPENAI_THREADS_CLIENT } from '../transport';
 
-const client = async (context: ILoadOptionsFunctions) => await listSearchClient(context, OPENAI_THREADS_CLIENT);
+const client = async (context: ILoadOptionsFunctions) =>
+	await listSearchClient(context, OPENAI_THREADS_CLIENT);
 
 /** One page of a `{data, last_id, has_more}` list, newest first, continuing after the token. */
 async function listPage(api: OpenAiThreadsClient, path: string, paginationToken?: string) {
@@ -23,7 +24,9 @@ async function listPage(api: OpenAiThreadsClient, path: string, paginationToken?
 /** Unix seconds as an ISO date, for list descriptions. */
 function isoDate(seconds: unknown): string {
 	const value = Number(seconds);
-	return Number.isFinite(value) && value > 0 ? new Date(value * 1000).toISOString() : String(seconds ?? '');
+	return Number.isFinite(value) && value > 0
+		? new Date(value * 1000).toISOString()
+		: String(seconds ?? '');
 }
 
 export async function searchAssistants(
@@ -35,7 +38,10 @@ export async function searchAssistants(
 	return {
 		results: page.items
 			.filter((assistant) => matchesFilter(filter, assistant.name, assistant.id))
-			.map((assistant) => ({ name: String(assistant.name ?? assistant.id), value: String(assistant.id) })),
+			.map((assistant) => ({
+				name: String(assistant.name ?? assistant.id),
+				value: String(assistant.id),
+			})),
 		paginationToken: page.paginationToken,
 	};
 }
@@ -56,11 +62,20 @@ export async function searchRuns(
 		// An expression that needs input data cannot be resolved in the editor.
 	}
 	if (!threadId) {
-		throw new NodeOperationError(this.getNode(), 'Enter a Thread ID first: runs are listed per thread', {
-			description: 'The list shows the runs of the thread in "Thread ID". When the thread ID comes from an expression, give the run by its ID instead.',
-		});
+		throw new NodeOperationError(
+			this.getNode(),
+			'Enter a Thread ID first: runs are listed per thread',
+			{
+				description:
+					'The list shows the runs of the thread in "Thread ID". When the thread ID comes from an expression, give the run by its ID instead.',
+			},
+		);
 	}
-	const page = await listPage(await client(this), `/threads/${encodeURIComponent(threadId)}/runs`, paginationToken);
+	const page = await listPage(
+		await client(this),
+		`/threads/${encodeURIComponent(threadId)}/runs`,
+		paginationToken,
+	);
 	return {
 		results: page.items
 			.filter((run) => matchesFilter(filter, run.id, run.status, run.assistant_id))

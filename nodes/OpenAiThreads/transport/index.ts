@@ -3,8 +3,8 @@ import type { IDataObject } from 'n8n-workflow';
 import type { ClientRecipe } from '../../shared/client-factory';
 import type { ResponseContract } from '../../shared/contracts';
 import { listIn, object, stream } from '../../shared/contracts';
-import { collectPages } from '../../shared/pagination';
 import type { RequestContext, RetrySettings, ServiceDefinition } from '../../shared/http';
+import { collectPages } from '../../shared/pagination';
 import type { RunStatuses } from '../../shared/run-wait';
 import { ServiceClient } from '../../shared/service-client';
 import type { ByteStream } from '../../shared/streams';
@@ -34,7 +34,11 @@ export const RUN_STATUSES: RunStatuses = {
 };
 
 /** A run as the operations read it: its ID and thread (for the next request) and its status. */
-export const RUN_CONTRACT: ResponseContract = object('the run', { id: 'id', thread_id: 'id', status: 'string' });
+export const RUN_CONTRACT: ResponseContract = object('the run', {
+	id: 'id',
+	thread_id: 'id',
+	status: 'string',
+});
 
 export interface ListOptions {
 	returnAll: boolean;
@@ -68,9 +72,14 @@ export class OpenAiThreadsClient extends ServiceClient {
 					deadline: options.deadline,
 				});
 				const data = page.data as IDataObject[];
-				const edge = backward ? (page.first_id ?? data[0]?.id) : (page.last_id ?? data[data.length - 1]?.id);
+				const edge = backward
+					? (page.first_id ?? data[0]?.id)
+					: (page.last_id ?? data[data.length - 1]?.id);
 				// Backward pages arrive nearest first: reversed here and once more at the end.
-				return { items: backward ? [...data].reverse() : data, next: page.has_more && edge ? String(edge) : undefined };
+				return {
+					items: backward ? [...data].reverse() : data,
+					next: page.has_more && edge ? String(edge) : undefined,
+				};
 			},
 			{ ...options, maxPageSize: MAX_PAGE },
 		);
@@ -78,7 +87,12 @@ export class OpenAiThreadsClient extends ServiceClient {
 	}
 
 	/** A run request with `stream: true`: the SSE body. */
-	async stream(path: string, body: IDataObject, itemIndex: number, unclear: string): Promise<ByteStream> {
+	async stream(
+		path: string,
+		body: IDataObject,
+		itemIndex: number,
+		unclear: string,
+	): Promise<ByteStream> {
 		return await this.openStream('POST', path, {
 			body: { ...body, stream: true },
 			headers: { Accept: 'text/event-stream' },
@@ -91,5 +105,6 @@ export class OpenAiThreadsClient extends ServiceClient {
 
 export const OPENAI_THREADS_CLIENT: ClientRecipe<OpenAiThreadsClient> = {
 	credentialType: OPENAI_THREADS_CREDENTIAL,
-	build: (context, credentials, retry) => new OpenAiThreadsClient(context, String(credentials.baseUrl), retry),
+	build: (context, credentials, retry) =>
+		new OpenAiThreadsClient(context, String(credentials.baseUrl), retry),
 };

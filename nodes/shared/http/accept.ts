@@ -21,7 +21,9 @@ const ERROR_BODY_IDLE_MS = 10_000;
  * body broke off (`ERR_BAD_RESPONSE`) or stayed silent (`ETIMEDOUT`) before its first byte: then
  * the request failed and nothing of the answer was read.
  */
-export type Accepted<T> = { kind: 'accepted'; response: ApiResponse<T> } | { kind: 'brokeAtOnce'; code: 'ERR_BAD_RESPONSE' | 'ETIMEDOUT' };
+export type Accepted<T> =
+	| { kind: 'accepted'; response: ApiResponse<T> }
+	| { kind: 'brokeAtOnce'; code: 'ERR_BAD_RESPONSE' | 'ETIMEDOUT' };
 
 /** Who is accepting the response, for the error that names a response that is not what was needed. */
 export interface Acceptor {
@@ -63,14 +65,23 @@ export async function accept<T>(
 			const page = await readErrorBody(acceptor, response);
 			throw fail(`got ${describeBody(page, contentType)}`);
 		}
-		const limited = withIdleLimit(body, request.idleTimeoutMs ?? settings.timeoutMs, context, request.deadline);
+		const limited = withIdleLimit(
+			body,
+			request.idleTimeoutMs ?? settings.timeoutMs,
+			context,
+			request.deadline,
+		);
 		// Only a stream that delivered something is an answer that arrived; one cut right after
 		// its headers is a failed request (retried when that is safe).
 		return await withFirstChunk(limited).then(
-			(started): Accepted<T> => ({ kind: 'accepted', response: { ...response, body: started as T } }),
+			(started): Accepted<T> => ({
+				kind: 'accepted',
+				response: { ...response, body: started as T },
+			}),
 			(error: Error): Accepted<T> => {
 				if (error instanceof ExecutionCancelledError) throw error;
-				const stalled = error instanceof StreamError && /stalled|time for the stream/.test(error.message);
+				const stalled =
+					error instanceof StreamError && /stalled|time for the stream/.test(error.message);
 				return { kind: 'brokeAtOnce', code: stalled ? 'ETIMEDOUT' : 'ERR_BAD_RESPONSE' };
 			},
 		);
@@ -83,9 +94,18 @@ export async function accept<T>(
 /** The body of an error response, read as text when it is a stream; undefined when it broke off. */
 export async function readErrorBody(acceptor: Acceptor, response: FullResponse): Promise<unknown> {
 	const { body } = response;
-	if (body && typeof (body as ByteStream)[Symbol.asyncIterator] === 'function' && !Array.isArray(body) && !Buffer.isBuffer(body)) {
+	if (
+		body &&
+		typeof (body as ByteStream)[Symbol.asyncIterator] === 'function' &&
+		!Array.isArray(body) &&
+		!Buffer.isBuffer(body)
+	) {
 		// An error body cut short, or one that never ends, still leaves the status code to report.
-		const limited = withIdleLimit(body as ByteStream, Math.min(acceptor.clientTimeoutMs, ERROR_BODY_IDLE_MS), acceptor.context);
+		const limited = withIdleLimit(
+			body as ByteStream,
+			Math.min(acceptor.clientTimeoutMs, ERROR_BODY_IDLE_MS),
+			acceptor.context,
+		);
 		return await readStreamToBuffer(limited, ERROR_BODY_BYTES).then(
 			(buffer) => buffer.toString('utf8'),
 			() => undefined,
@@ -98,7 +118,8 @@ export async function readErrorBody(acceptor: Acceptor, response: FullResponse):
 function operationOf(context: RequestContext): string | undefined {
 	try {
 		const resource = context.getNodeParameter?.('resource', 0, '');
-		const operation = context.getNodeParameter?.('operation', 0, '') || context.getNodeParameter?.('event', 0, '');
+		const operation =
+			context.getNodeParameter?.('operation', 0, '') || context.getNodeParameter?.('event', 0, '');
 		if (typeof operation !== 'string' || !operation) return undefined;
 		return typeof resource === 'string' && resource ? `${resource}: ${operation}` : operation;
 	} catch {

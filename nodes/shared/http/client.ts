@@ -1,16 +1,43 @@
 import type { INode } from 'n8n-workflow';
 
-import { apiError, failureError, formatDuration, isQuotaError, networkError, rateLimitTimeout } from '../errors';
+import {
+	apiError,
+	failureError,
+	formatDuration,
+	isQuotaError,
+	networkError,
+	rateLimitTimeout,
+} from '../errors';
 import type { RateTicket } from '../rate-limiter';
 import { ExecutionCancelledError, isCancelled, waitFor } from '../wait';
 import type { Acceptor } from './accept';
 import { accept, readErrorBody } from './accept';
 import { headerValue, parseRetryAfter } from './headers';
-import type { Attempt, NetworkOutcome, PolicySettings, RetrySettings, StatusOutcome } from './policy';
-import { decide, DEFAULT_RETRY, IDEMPOTENT_METHODS, isRetryAfterTooLong, mayHaveActed, RETRYABLE_NOT_SENT_CODES } from './policy';
+import type {
+	Attempt,
+	NetworkOutcome,
+	PolicySettings,
+	RetrySettings,
+	StatusOutcome,
+} from './policy';
+import {
+	decide,
+	DEFAULT_RETRY,
+	IDEMPOTENT_METHODS,
+	isRetryAfterTooLong,
+	mayHaveActed,
+	RETRYABLE_NOT_SENT_CODES,
+} from './policy';
 import type { Sent } from './send';
 import { describeTarget, innermostMessage, send } from './send';
-import type { ApiRequest, ApiResponse, FullResponse, RenewedAuth, RequestContext, ServiceDefinition } from './types';
+import type {
+	ApiRequest,
+	ApiResponse,
+	FullResponse,
+	RenewedAuth,
+	RequestContext,
+	ServiceDefinition,
+} from './types';
 
 /** One attempt, named: a success, a failure without a (complete) answer, or an error status. */
 type Round<T> =
@@ -54,7 +81,11 @@ export class ApiClient {
 	}
 
 	private get acceptor(): Acceptor {
-		return { context: this.context, service: this.service.name, clientTimeoutMs: this.retry.timeoutMs };
+		return {
+			context: this.context,
+			service: this.service.name,
+			clientTimeoutMs: this.retry.timeoutMs,
+		};
 	}
 
 	/**
@@ -73,7 +104,14 @@ export class ApiClient {
 		// For a request that is not safe to repeat: what to look at once it may have been carried out.
 		const unclear = policy.idempotent ? undefined : (request.unclear ?? '');
 		const startedAt = Date.now();
-		const attempt: Attempt = { retries: 0, refusals: 0, renewed: false, maybeActed: false, startedAt, now: startedAt };
+		const attempt: Attempt = {
+			retries: 0,
+			refusals: 0,
+			renewed: false,
+			maybeActed: false,
+			startedAt,
+			now: startedAt,
+		};
 		for (;;) {
 			if (isCancelled(this.context)) throw new ExecutionCancelledError();
 			// The ticket tells the limiter when the request went out and how it ended (`settle`).
@@ -84,12 +122,21 @@ export class ApiClient {
 			if (round.kind === 'success') return round.response;
 
 			if (mayHaveActed(round.outcome)) attempt.maybeActed = true;
-			const decision = decide(round.outcome, { ...attempt, now: Date.now(), deadline: request.deadline }, policy);
+			const decision = decide(
+				round.outcome,
+				{ ...attempt, now: Date.now(), deadline: request.deadline },
+				policy,
+			);
 			switch (decision.kind) {
 				case 'retry':
 					if (decision.counts === 'refusal') attempt.refusals++;
 					else attempt.retries++;
-					await this.pauseBeforeRetry(described, decision.reason, decision.delayMs, decision.retryNumber);
+					await this.pauseBeforeRetry(
+						described,
+						decision.reason,
+						decision.delayMs,
+						decision.retryNumber,
+					);
 					continue;
 				case 'renewSession':
 					// Once per request, and it takes no retry away.
@@ -98,7 +145,12 @@ export class ApiClient {
 					continue;
 				case 'gone':
 					if (round.kind !== 'status') break;
-					return { statusCode: round.response.statusCode, headers: round.response.headers, body: undefined as T, gone: true };
+					return {
+						statusCode: round.response.statusCode,
+						headers: round.response.headers,
+						body: undefined as T,
+						gone: true,
+					};
 				case 'networkError':
 					if (round.kind !== 'network') break;
 					throw networkError(this.node, {
@@ -127,7 +179,14 @@ export class ApiClient {
 						unclear: decision.refused ? undefined : unclear,
 					});
 				case 'rateLimitTimeout':
-					throw rateLimitTimeout(this.node, this.service.name, described, decision.refusals, decision.elapsedMs, request.itemIndex);
+					throw rateLimitTimeout(
+						this.node,
+						this.service.name,
+						described,
+						decision.refusals,
+						decision.elapsedMs,
+						request.itemIndex,
+					);
 			}
 			// decide() answers a network outcome with a retry or a network error, a status with the rest.
 			throw new Error(`ApiClient: "${decision.kind}" cannot answer a ${round.kind} outcome`);
@@ -149,12 +208,20 @@ export class ApiClient {
 		if (sent.kind === 'failed') {
 			// A request that never reached the server, and will be tried again, used up none of its
 			// budget (after one that is not tried again, nothing follows that the budget matters to).
-			request.limiter?.settle(ticket, { notSent: sent.code !== undefined && RETRYABLE_NOT_SENT_CODES.has(sent.code) });
+			request.limiter?.settle(ticket, {
+				notSent: sent.code !== undefined && RETRYABLE_NOT_SENT_CODES.has(sent.code),
+			});
 			if (isCancelled(this.context)) throw new ExecutionCancelledError();
 			// Not the network: e.g. the credential could not log in. Its own words say why.
-			if (!sent.code) throw this.failure(innermostMessage(sent.failure), `While sending ${described}`, request);
+			if (!sent.code)
+				throw this.failure(innermostMessage(sent.failure), `While sending ${described}`, request);
 			const outcome: NetworkOutcome = { kind: 'network', code: sent.code };
-			return { kind: 'network', outcome, brokenStatus: sent.brokenStatus, timeoutMs: settings.timeoutMs };
+			return {
+				kind: 'network',
+				outcome,
+				brokenStatus: sent.brokenStatus,
+				timeoutMs: settings.timeoutMs,
+			};
 		}
 		const { response } = sent;
 		const status = response.statusCode;
@@ -163,7 +230,11 @@ export class ApiClient {
 		// The limiter learns when the server counted the request: a 429 frees its slot, lowers the
 		// rate and pauses every user of the limiter for Retry-After (unless that is too long to
 		// wait for: then the next request finds out again and reports it).
-		request.limiter?.settle(ticket, { status, headers: response.headers, retryAfterMs: tooLong ? undefined : retryAfter });
+		request.limiter?.settle(ticket, {
+			status,
+			headers: response.headers,
+			retryAfterMs: tooLong ? undefined : retryAfter,
+		});
 
 		if (status < 400) {
 			const accepted = await accept<T>(this.acceptor, response, request, settings, unclear);
@@ -180,10 +251,20 @@ export class ApiClient {
 		// Older n8n (see `ServiceDefinition.renewSession`) did not renew the session on this status:
 		// it came back as a response, or as an error for a status other than 401 (a 401 that came
 		// back as an error n8n renewed already, and it is still refused).
-		const renewable = (!sent.viaError || status !== 401) && renewSession !== undefined && reauthenticateOn?.includes(status) === true;
+		const renewable =
+			(!sent.viaError || status !== 401) &&
+			renewSession !== undefined &&
+			reauthenticateOn?.includes(status) === true;
 		return {
 			kind: 'status',
-			outcome: { kind: 'status', status, retryAfter, retryAfterTooLong: tooLong, quota: isQuotaError(status, body), renewable },
+			outcome: {
+				kind: 'status',
+				status,
+				retryAfter,
+				retryAfterTooLong: tooLong,
+				quota: isQuotaError(status, body),
+				renewable,
+			},
 			response,
 			body,
 		};
@@ -194,7 +275,11 @@ export class ApiClient {
 		try {
 			this.renewedAuth = await this.service.renewSession!(this.context);
 		} catch (error) {
-			throw this.failure(innermostMessage(error), `While logging in again for ${describeTarget(request.url)}`, request);
+			throw this.failure(
+				innermostMessage(error),
+				`While logging in again for ${describeTarget(request.url)}`,
+				request,
+			);
 		}
 	}
 
@@ -206,9 +291,16 @@ export class ApiClient {
 		});
 	}
 
-	private async pauseBeforeRetry(target: string, reason: string, delay: number, retryNumber: number) {
+	private async pauseBeforeRetry(
+		target: string,
+		reason: string,
+		delay: number,
+		retryNumber: number,
+	) {
 		const pause = delay < LOG_IN_MS_BELOW ? `${delay} ms` : formatDuration(delay);
-		this.context.logger?.warn(`${this.service.name}: ${target} failed with ${reason}; retry ${retryNumber} in ${pause}`);
+		this.context.logger?.warn(
+			`${this.service.name}: ${target} failed with ${reason}; retry ${retryNumber} in ${pause}`,
+		);
 		await waitFor(this.context, delay);
 	}
 }

@@ -4,4 +4,11 @@ export { headerValue, parseRetryAfter } from './headers';
 export type { Headers } from './headers';
 export { backoffDelay, decide, DEFAULT_RETRY, retrySettingsFrom } from './policy';
 export type { Attempt, Decision, Outcome, PolicySettings, RetrySettings } from './policy';
-export type { ApiRequest, ApiResponse, RenewedAuth, RequestContext, ResponseType, ServiceDefinition } from './types';
+export type {
+	ApiRequest,
+	ApiResponse,
+	RenewedAuth,
+	RequestContext,
+	ResponseType,
+	ServiceDefinition,
+} from './types';

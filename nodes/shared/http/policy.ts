@@ -31,19 +31,31 @@ export const DEFAULT_RETRY: RetrySettings = {
  * The retry settings a node's "Request Options" collection asks for, clamped to their ranges
  * whatever an expression gave (a Timeout of 0 or −1 would otherwise mean none at all).
  */
-export function retrySettingsFrom(options: IDataObject, logger?: Pick<Logger, 'warn'>): Partial<RetrySettings> {
+export function retrySettingsFrom(
+	options: IDataObject,
+	logger?: Pick<Logger, 'warn'>,
+): Partial<RetrySettings> {
 	const retry: Partial<RetrySettings> = {};
 	if (options.maxRetries !== undefined) {
-		retry.maxRetries = Math.round(clamp(options.maxRetries, RANGES.maxRetries, 'Request Options > Max Retries', logger));
+		retry.maxRetries = Math.round(
+			clamp(options.maxRetries, RANGES.maxRetries, 'Request Options > Max Retries', logger),
+		);
 	}
 	if (options.timeout !== undefined) {
-		retry.timeoutMs = clamp(options.timeout, RANGES.timeoutSeconds, 'Request Options > Timeout (Seconds)', logger) * 1000;
+		retry.timeoutMs =
+			clamp(options.timeout, RANGES.timeoutSeconds, 'Request Options > Timeout (Seconds)', logger) *
+			1000;
 	}
 	return retry;
 }
 
 /** Node.js error codes after which the request never left: nothing can have happened on the server. */
-export const NOT_SENT_CODES: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ERR_CANCELED']);
+export const NOT_SENT_CODES: ReadonlySet<string> = new Set([
+	'ECONNREFUSED',
+	'ENOTFOUND',
+	'EAI_AGAIN',
+	'ERR_CANCELED',
+]);
 /**
  * The not-sent codes that may pass by the next try (a service restarting, a name server that did
  * not answer): retried even when the request is not safe to repeat. The others fail the same way
@@ -64,7 +76,13 @@ export const MAYBE_SENT_CODES: ReadonlySet<string> = new Set([
 ]);
 /** Statuses of a failure on the server's side that may pass: retried when the request is idempotent. */
 export const IDEMPOTENT_STATUS_RETRY: ReadonlySet<number> = new Set([408, 500, 502, 503, 504]);
-export const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
+export const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set([
+	'GET',
+	'HEAD',
+	'PUT',
+	'DELETE',
+	'OPTIONS',
+]);
 
 /**
  * A server that keeps refusing (429) with Retry-After 0, or none, is asked again after a pause
@@ -74,7 +92,11 @@ const REFUSAL_PAUSE_STEP_MS = 25;
 const REFUSAL_PAUSE_MAX_MS = 1000;
 
 /** Exponential backoff with full jitter, so parallel workers do not retry in lockstep. */
-export function backoffDelay(attempt: number, settings: RetrySettings, random = Math.random): number {
+export function backoffDelay(
+	attempt: number,
+	settings: RetrySettings,
+	random = Math.random,
+): number {
 	const ceiling = Math.min(settings.maxDelayMs, settings.baseDelayMs * 2 ** attempt);
 	return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }
@@ -96,7 +118,8 @@ export function isRetryAfterTooLong(
 ): boolean {
 	return (
 		retryAfter !== undefined &&
-		(retryAfter > Math.min(settings.maxRetryAfterMs, settings.timeoutMs) || !fitsDeadline(retryAfter, now, deadline))
+		(retryAfter > Math.min(settings.maxRetryAfterMs, settings.timeoutMs) ||
+			!fitsDeadline(retryAfter, now, deadline))
 	);
 }
 
@@ -155,7 +178,13 @@ export interface PolicySettings extends RetrySettings {
 
 export type Decision =
 	/** Wait `delayMs` and send again; `counts` says which counter the retry uses up. */
-	| { kind: 'retry'; delayMs: number; counts: 'retry' | 'refusal'; reason: string; retryNumber: number }
+	| {
+			kind: 'retry';
+			delayMs: number;
+			counts: 'retry' | 'refusal';
+			reason: string;
+			retryNumber: number;
+	  }
 	/** Log in again and send again, without using up a retry. */
 	| { kind: 'renewSession' }
 	/** The resource is gone because an earlier attempt deleted it: a success. */
@@ -178,34 +207,64 @@ export function mayHaveActed(outcome: Outcome): boolean {
  * Retries), a retry that Max Retries and the deadline allow, else the error to report.
  */
 export function decide(outcome: Outcome, attempt: Attempt, settings: PolicySettings): Decision {
-	return outcome.kind === 'network' ? decideNetwork(outcome.code, attempt, settings) : decideStatus(outcome, attempt, settings);
+	return outcome.kind === 'network'
+		? decideNetwork(outcome.code, attempt, settings)
+		: decideStatus(outcome, attempt, settings);
 }
 
 /** Retried while retries are left and the deadline allows, when sending again cannot do the work twice. */
 function decideNetwork(code: string, attempt: Attempt, settings: PolicySettings): Decision {
-	const retryable = RETRYABLE_NOT_SENT_CODES.has(code) || (settings.idempotent && MAYBE_SENT_CODES.has(code));
+	const retryable =
+		RETRYABLE_NOT_SENT_CODES.has(code) || (settings.idempotent && MAYBE_SENT_CODES.has(code));
 	const delayMs = backoffDelay(attempt.retries, settings, attempt.random);
-	if (retryable && attempt.retries < settings.maxRetries && fitsDeadline(delayMs, attempt.now, attempt.deadline)) {
-		return { kind: 'retry', delayMs, counts: 'retry', reason: code, retryNumber: attempt.retries + 1 };
+	if (
+		retryable &&
+		attempt.retries < settings.maxRetries &&
+		fitsDeadline(delayMs, attempt.now, attempt.deadline)
+	) {
+		return {
+			kind: 'retry',
+			delayMs,
+			counts: 'retry',
+			reason: code,
+			retryNumber: attempt.retries + 1,
+		};
 	}
 	return { kind: 'networkError', attempts: attempt.retries + 1 };
 }
 
-function decideStatus(outcome: StatusOutcome, attempt: Attempt, settings: PolicySettings): Decision {
+function decideStatus(
+	outcome: StatusOutcome,
+	attempt: Attempt,
+	settings: PolicySettings,
+): Decision {
 	const { status, retryAfter, retryAfterTooLong: tooLong, quota } = outcome;
-	if (settings.goneMeansDone && attempt.maybeActed && (status === 404 || status === 410)) return { kind: 'gone' };
+	if (settings.goneMeansDone && attempt.maybeActed && (status === 404 || status === 410))
+		return { kind: 'gone' };
 	if (outcome.renewable && !attempt.renewed) return { kind: 'renewSession' };
 	// 429, and 503 with Retry-After, mean the server turned the request away unprocessed; but a
 	// quota or billing stop does not pass by waiting.
 	const refused = !quota && (status === 429 || (status === 503 && retryAfter !== undefined));
-	const retryable = refused || (!quota && settings.idempotent && IDEMPOTENT_STATUS_RETRY.has(status));
+	const retryable =
+		refused || (!quota && settings.idempotent && IDEMPOTENT_STATUS_RETRY.has(status));
 	const reason = `HTTP ${status}`;
-	if (status === 429 && refused && !tooLong) return decideRefusal(retryAfter, reason, attempt, settings);
+	if (status === 429 && refused && !tooLong)
+		return decideRefusal(retryAfter, reason, attempt, settings);
 	const delayMs = retryAfter ?? backoffDelay(attempt.retries, settings, attempt.random);
-	if (retryable && attempt.retries < settings.maxRetries && !tooLong && fitsDeadline(delayMs, attempt.now, attempt.deadline)) {
+	if (
+		retryable &&
+		attempt.retries < settings.maxRetries &&
+		!tooLong &&
+		fitsDeadline(delayMs, attempt.now, attempt.deadline)
+	) {
 		return { kind: 'retry', delayMs, counts: 'retry', reason, retryNumber: attempt.retries + 1 };
 	}
-	return { kind: 'apiError', retryAfterMs: retryable && tooLong ? retryAfter : undefined, quota, refused };
+	return {
+		kind: 'apiError',
+		retryAfterMs: retryable && tooLong ? retryAfter : undefined,
+		quota,
+		refused,
+	};
 }
 
 /**
@@ -213,11 +272,22 @@ function decideStatus(outcome: StatusOutcome, attempt: Attempt, settings: Policy
  * so sending it again is safe while the time limit (the Timeout request option, counted from the
  * first try) lasts. Other workers may be using the same budget.
  */
-function decideRefusal(retryAfter: number | undefined, reason: string, attempt: Attempt, settings: PolicySettings): Decision {
+function decideRefusal(
+	retryAfter: number | undefined,
+	reason: string,
+	attempt: Attempt,
+	settings: PolicySettings,
+): Decision {
 	const refusals = attempt.refusals + 1;
 	const asked = retryAfter ?? backoffDelay(attempt.retries, settings, attempt.random);
-	const delayMs = Math.max(asked, Math.min(REFUSAL_PAUSE_MAX_MS, REFUSAL_PAUSE_STEP_MS * (refusals - 1)));
-	if (attempt.now + delayMs - attempt.startedAt <= settings.timeoutMs && fitsDeadline(delayMs, attempt.now, attempt.deadline)) {
+	const delayMs = Math.max(
+		asked,
+		Math.min(REFUSAL_PAUSE_MAX_MS, REFUSAL_PAUSE_STEP_MS * (refusals - 1)),
+	);
+	if (
+		attempt.now + delayMs - attempt.startedAt <= settings.timeoutMs &&
+		fitsDeadline(delayMs, attempt.now, attempt.deadline)
+	) {
 		return { kind: 'retry', delayMs, counts: 'refusal', reason, retryNumber: refusals };
 	}
 	return { kind: 'rateLimitTimeout', refusals, elapsedMs: attempt.now - attempt.startedAt };

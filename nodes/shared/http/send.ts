@@ -2,7 +2,13 @@ import type { IHttpRequestOptions } from 'n8n-workflow';
 
 import type { Headers } from './headers';
 import type { RetrySettings } from './policy';
-import type { ApiRequest, FullResponse, RenewedAuth, RequestContext, ServiceDefinition } from './types';
+import type {
+	ApiRequest,
+	FullResponse,
+	RenewedAuth,
+	RequestContext,
+	ServiceDefinition,
+} from './types';
 
 /** How deep a chain of wrapped errors (n8n wraps the HTTP library's) is searched. */
 const MAX_CAUSE_DEPTH = 5;
@@ -30,18 +36,29 @@ export async function send(
 	renewedAuth: RenewedAuth | undefined,
 ): Promise<Sent> {
 	try {
-		const response = await callHelper(context, service, request, requestOptions(service, request, settings), renewedAuth);
+		const response = await callHelper(
+			context,
+			service,
+			request,
+			requestOptions(service, request, settings),
+			renewedAuth,
+		);
 		return { kind: 'response', response, viaError: false };
 	} catch (failure) {
 		const inside = responseOf(failure);
 		// A status n8n had to see as an error (to renew a session) and that stayed an error.
-		if (inside && inside.statusCode >= 400) return { kind: 'response', response: inside, viaError: true };
+		if (inside && inside.statusCode >= 400)
+			return { kind: 'response', response: inside, viaError: true };
 		const code = errorCode(failure) ?? (inside ? 'ERR_BAD_RESPONSE' : undefined);
 		return { kind: 'failed', failure, code, brokenStatus: inside?.statusCode };
 	}
 }
 
-function requestOptions(service: ServiceDefinition, request: ApiRequest, settings: RetrySettings): IHttpRequestOptions {
+function requestOptions(
+	service: ServiceDefinition,
+	request: ApiRequest,
+	settings: RetrySettings,
+): IHttpRequestOptions {
 	const responseType = request.responseType ?? 'json';
 	const isBinaryBody = Buffer.isBuffer(request.body) || typeof request.body === 'string';
 	const options: IHttpRequestOptions = {
@@ -54,7 +71,9 @@ function requestOptions(service: ServiceDefinition, request: ApiRequest, setting
 		returnFullResponse: true,
 		// Status handling (retries, error mapping) is ours, not the HTTP layer's, except for
 		// the statuses n8n must see as errors to renew a session.
-		ignoreHttpStatusErrors: service.reauthenticateOn ? { ignore: true, except: service.reauthenticateOn } : true,
+		ignoreHttpStatusErrors: service.reauthenticateOn
+			? { ignore: true, except: service.reauthenticateOn }
+			: true,
 		timeout: settings.timeoutMs,
 	};
 	if (responseType === 'stream') options.encoding = 'stream';
@@ -78,7 +97,9 @@ async function callHelper(
 		context,
 		service.credentialType,
 		options,
-		service.reauthenticateOn ? { preAuthenticationRetryStatusCode: service.reauthenticateOn } : undefined,
+		service.reauthenticateOn
+			? { preAuthenticationRetryStatusCode: service.reauthenticateOn }
+			: undefined,
 	)) as FullResponse;
 }
 
@@ -113,12 +134,19 @@ export function innermostMessage(error: unknown): string {
  * body broke off after the headers arrived (n8n then reports ERR_BAD_RESPONSE with it).
  */
 function responseOf(error: unknown): FullResponse | undefined {
-	type Wrapped = { response?: { status?: number; headers?: Headers; data?: unknown }; cause?: unknown };
+	type Wrapped = {
+		response?: { status?: number; headers?: Headers; data?: unknown };
+		cause?: unknown;
+	};
 	let current = error as Wrapped | undefined;
 	for (let depth = 0; current && depth < MAX_CAUSE_DEPTH; depth++) {
 		const status = current.response?.status;
 		if (typeof status === 'number') {
-			return { statusCode: status, headers: current.response?.headers ?? {}, body: current.response?.data };
+			return {
+				statusCode: status,
+				headers: current.response?.headers ?? {},
+				body: current.response?.data,
+			};
 		}
 		current = current.cause as Wrapped | undefined;
 	}

@@ -1,4 +1,10 @@
-import type { IDataObject, IHttpRequestMethods, IHttpRequestOptions, INode, Logger } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+	INode,
+	Logger,
+} from 'n8n-workflow';
 
 import type { ResponseContract } from '../contracts';
 import type { ApiErrorInfo, ErrorHints } from '../errors';

@@ -16,7 +16,8 @@ export const description: INodeProperties[] = [
 				name: 'Upload',
 				value: 'upload',
 				action: 'Upload a file to a thread',
-				description: 'Store a file (a PDF or an image) in a thread, page by page; optionally send a message about it',
+				description:
+					'Store a file (a PDF or an image) in a thread, page by page; optionally send a message about it',
 			},
 		],
 		default: 'upload',

@@ -1,5 +1,4 @@
 import { randomBytes } from 'crypto';
-
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
@@ -25,7 +24,8 @@ const properties: INodeProperties[] = [
 		name: 'followUp',
 		type: 'boolean',
 		default: false,
-		description: 'Whether to send a message into the thread once the file is stored, and collect the agent\'s answer. The app itself does not answer an upload.',
+		description:
+			"Whether to send a message into the thread once the file is stored, and collect the agent's answer. The app itself does not answer an upload.",
 	},
 	{
 		displayName: 'Message',
@@ -40,18 +40,30 @@ const properties: INodeProperties[] = [
 	{ ...modelLocator, displayOptions: { show: { followUp: [true] } } },
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['file'], operation: ['upload'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['file'], operation: ['upload'] } },
+	properties,
+);
 
 /** multipart/form-data by hand: the package may not depend on a form-data library. */
-function multipart(fields: Record<string, string>, file: { name: string; type: string; data: Buffer }) {
+function multipart(
+	fields: Record<string, string>,
+	file: { name: string; type: string; data: Buffer },
+) {
 	const boundary = `----n8nAgentChat${randomBytes(12).toString('hex')}`;
 	const parts: Buffer[] = [];
 	for (const [name, value] of Object.entries(fields)) {
-		parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`));
+		parts.push(
+			Buffer.from(
+				`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`,
+			),
+		);
 	}
 	const safeName = file.name.replace(/["\r\n]/g, '_');
 	parts.push(
-		Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${safeName}"\r\nContent-Type: ${file.type}\r\n\r\n`),
+		Buffer.from(
+			`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${safeName}"\r\nContent-Type: ${file.type}\r\n\r\n`,
+		),
 		file.data,
 		Buffer.from(`\r\n--${boundary}--\r\n`),
 	);
@@ -62,9 +74,20 @@ function multipart(fields: Record<string, string>, file: { name: string; type: s
  * How many pages of the file the thread holds: the app stores each page as a `user_image`
  * message whose metadata names the file and its page count (`"3 pages"`).
  */
-async function storedPages(client: AgentChatClient, threadId: string, fileName: string, itemIndex: number): Promise<number | null> {
+async function storedPages(
+	client: AgentChatClient,
+	threadId: string,
+	fileName: string,
+	itemIndex: number,
+): Promise<number | null> {
 	const messages = (await client.threadMessages(threadId, itemIndex)) ?? [];
-	const last = messages.filter((entry) => entry.role === 'user_image' && (entry.metadata as IDataObject | undefined)?.filename === fileName).at(-1);
+	const last = messages
+		.filter(
+			(entry) =>
+				entry.role === 'user_image' &&
+				(entry.metadata as IDataObject | undefined)?.filename === fileName,
+		)
+		.at(-1);
 	const count = parseInt(String((last?.metadata as IDataObject | undefined)?.pageCount ?? ''), 10);
 	return Number.isFinite(count) ? count : null;
 }
@@ -74,7 +97,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 	const binary = this.helpers.assertBinaryData(itemIndex, propertyName);
 	const data = await this.helpers.getBinaryDataBuffer(itemIndex, propertyName);
 	const followUp = this.getNodeParameter('followUp', itemIndex, false) as boolean;
-	const message = followUp ? String(this.getNodeParameter('followUpMessage', itemIndex, '') ?? '') : '';
+	const message = followUp
+		? String(this.getNodeParameter('followUpMessage', itemIndex, '') ?? '')
+		: '';
 	if (followUp) new Validator(this.getNode(), itemIndex).required(message, 'Message');
 	const modelId = followUp ? await modelFor.call(this, client, itemIndex) : '';
 	const threadId = await threadFor.call(this, client, itemIndex);
@@ -84,7 +109,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 
 	// Sent once: a retry (of the follow-up message, say) does not store the file twice.
 	const appAnswer = await itemProgress(this, itemIndex).once('upload', async () => {
-		const { body, contentType } = multipart({ thread_id: threadId }, { name: fileName, type: mimeType, data });
+		const { body, contentType } = multipart(
+			{ thread_id: threadId },
+			{ name: fileName, type: mimeType, data },
+		);
 		const stream = await client.stream(
 			'/api/files/upload',
 			body,
@@ -106,6 +134,12 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 	};
 	if (!followUp) return upload;
 
-	const { answer, ...figures } = await sendMessage.call(this, client, itemIndex, { threadId, message, modelId }, { ...progress, uploaded: true });
+	const { answer, ...figures } = await sendMessage.call(
+		this,
+		client,
+		itemIndex,
+		{ threadId, message, modelId },
+		{ ...progress, uploaded: true },
+	);
 	return { answer, ...upload, message, model_id: modelId, ...figures };
 }

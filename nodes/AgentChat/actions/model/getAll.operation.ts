@@ -4,7 +4,10 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { AgentChatClient } from '../../transport';
 import { listModels } from './helpers';
 
-export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['model'], operation: ['getAll'] } }, []);
+export const description: INodeProperties[] = updateDisplayOptions(
+	{ show: { resource: ['model'], operation: ['getAll'] } },
+	[],
+);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: AgentChatClient) {
 	return await listModels(client, itemIndex);

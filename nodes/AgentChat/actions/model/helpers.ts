@@ -9,7 +9,14 @@ export function normaliseModel(model: IDataObject): IDataObject {
 	return { ...model, label, name: model.name ?? label };
 }
 
-export async function listModels(client: AgentChatClient, itemIndex?: number): Promise<IDataObject[]> {
-	const response = await client.call<IDataObject>('POST', '/api/models', { itemIndex, idempotent: true, expect: listIn('models', 'the list of models') });
+export async function listModels(
+	client: AgentChatClient,
+	itemIndex?: number,
+): Promise<IDataObject[]> {
+	const response = await client.call<IDataObject>('POST', '/api/models', {
+		itemIndex,
+		idempotent: true,
+		expect: listIn('models', 'the list of models'),
+	});
 	return (response.models as IDataObject[]).map(normaliseModel);
 }

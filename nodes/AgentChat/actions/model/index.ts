@@ -19,7 +19,12 @@ export const description: INodeProperties[] = [
 				action: 'Get the default model configuration',
 				description: 'The model and system prompt new threads use when no model is chosen',
 			},
-			{ name: 'Get Many', value: 'getAll', action: 'Get many models', description: 'List the agents (models) a message can be sent to' },
+			{
+				name: 'Get Many',
+				value: 'getAll',
+				action: 'Get many models',
+				description: 'List the agents (models) a message can be sent to',
+			},
 		],
 		default: 'getAll',
 	},

@@ -2,8 +2,8 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { nameBasedUuid, readConversationKey } from '../../../shared/conversation';
 import { failureError } from '../../../shared/errors';
-import { itemProgress } from '../../../shared/progress';
 import { readId } from '../../../shared/parameters';
+import { itemProgress } from '../../../shared/progress';
 import { Validator } from '../../../shared/validation';
 import type { AgentChatClient } from '../../transport';
 import type { AgentAnswer } from '../../transport/answer';
@@ -15,18 +15,33 @@ import { createThread } from '../thread/helpers';
  * The thread to use: the chosen one, or a new one (created once, before the message; under
  * "Retry On Fail" the retry reuses the thread the failed try created).
  */
-export async function threadFor(this: IExecuteFunctions, client: AgentChatClient, itemIndex: number): Promise<string> {
+export async function threadFor(
+	this: IExecuteFunctions,
+	client: AgentChatClient,
+	itemIndex: number,
+): Promise<string> {
 	const mode = this.getNodeParameter('threadMode', itemIndex, 'new');
 	if (mode === 'existing') return readThreadId(this, itemIndex);
 	// The app keeps a thread per user and thread ID and creates it at its first message
 	// (ConversationMemory, unique together with the user; get_or_create): a thread ID derived
 	// from the key needs no lookup, and two executions with one key reach the same thread.
-	if (mode === 'key') return nameBasedUuid(AGENT_CHAT_THREAD_NAMESPACE, readConversationKey(this, itemIndex, AGENT_CHAT_KEY_MAX));
-	return await itemProgress(this, itemIndex).once('thread', async () => await createThread(client, itemIndex));
+	if (mode === 'key')
+		return nameBasedUuid(
+			AGENT_CHAT_THREAD_NAMESPACE,
+			readConversationKey(this, itemIndex, AGENT_CHAT_KEY_MAX),
+		);
+	return await itemProgress(this, itemIndex).once(
+		'thread',
+		async () => await createThread(client, itemIndex),
+	);
 }
 
 /** The model to name: the chosen one, or the app's default (the app requires one). */
-export async function modelFor(this: IExecuteFunctions, client: AgentChatClient, itemIndex: number): Promise<string> {
+export async function modelFor(
+	this: IExecuteFunctions,
+	client: AgentChatClient,
+	itemIndex: number,
+): Promise<string> {
 	const chosen = readId(this, 'modelId', itemIndex);
 	if (!chosen) return await client.defaultModel(itemIndex);
 	new Validator(this.getNode(), itemIndex).uuid(chosen, 'Model');
@@ -44,7 +59,11 @@ export async function sendMessage(
 	request: { threadId: string; message: string; modelId: string },
 	progress: IDataObject,
 ): Promise<AgentAnswer> {
-	const body: IDataObject = { message: request.message, thread_id: request.threadId, model_id: request.modelId };
+	const body: IDataObject = {
+		message: request.message,
+		thread_id: request.threadId,
+		model_id: request.modelId,
+	};
 	return await itemProgress(this, itemIndex).once(
 		'answer',
 		async () => {
@@ -54,7 +73,10 @@ export async function sendMessage(
 			const collected = await collectAnswer.call(this, stream, itemIndex, progress, started);
 			// The stream has no end marker, but an agent never answers with nothing.
 			if (!collected.answer) {
-				throw failureError(this.getNode(), 'empty_answer', 'The agent sent an empty answer', { description: lookFirst, itemIndex });
+				throw failureError(this.getNode(), 'empty_answer', 'The agent sent an empty answer', {
+					description: lookFirst,
+					itemIndex,
+				});
 			}
 			return collected;
 		},

@@ -16,7 +16,8 @@ export const description: INodeProperties[] = [
 				name: 'Send Message',
 				value: 'send',
 				action: 'Send a message and get the answer',
-				description: 'The streamed answer is collected into one item, or forwarded as it comes to a streaming webhook',
+				description:
+					'The streamed answer is collected into one item, or forwarded as it comes to a streaming webhook',
 			},
 		],
 		default: 'send',

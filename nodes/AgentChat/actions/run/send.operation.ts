@@ -19,7 +19,10 @@ const properties: INodeProperties[] = [
 	modelLocator,
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['run'], operation: ['send'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['run'], operation: ['send'] } },
+	properties,
+);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: AgentChatClient) {
 	const message = String(this.getNodeParameter('message', itemIndex, '') ?? '');
@@ -27,7 +30,13 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 	// The thread first: a malformed thread ID is refused before any request is sent.
 	const threadId = await threadFor.call(this, client, itemIndex);
 	const modelId = await modelFor.call(this, client, itemIndex);
-	const { answer, ...figures } = await sendMessage.call(this, client, itemIndex, { threadId, message, modelId }, { thread_id: threadId });
+	const { answer, ...figures } = await sendMessage.call(
+		this,
+		client,
+		itemIndex,
+		{ threadId, message, modelId },
+		{ thread_id: threadId },
+	);
 	// The answer first: the editor's table and JSON views show an item's keys in order.
 	return { answer, thread_id: threadId, message, model_id: modelId, ...figures };
 }

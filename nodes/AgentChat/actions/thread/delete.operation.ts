@@ -5,7 +5,10 @@ import { object } from '../../../shared/contracts';
 import type { AgentChatClient } from '../../transport';
 import { readThreadId, threadLocator } from '../fields';
 
-export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['thread'], operation: ['delete'] } }, [threadLocator]);
+export const description: INodeProperties[] = updateDisplayOptions(
+	{ show: { resource: ['thread'], operation: ['delete'] } },
+	[threadLocator],
+);
 
 /**
  * The app answers 404 "Thread not found" when nothing is stored under the ID: a thread created
@@ -15,7 +18,11 @@ export const description: INodeProperties[] = updateDisplayOptions({ show: { res
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: AgentChatClient) {
 	const threadId = readThreadId(this, itemIndex);
 	const result = await client
-		.call<IDataObject>('DELETE', '/api/threads/', { body: { thread_id: threadId }, itemIndex, expect: object('the deletion') })
+		.call<IDataObject>('DELETE', '/api/threads/', {
+			body: { thread_id: threadId },
+			itemIndex,
+			expect: object('the deletion'),
+		})
 		.catch((error: Error) => error);
 	if (result instanceof NodeApiError && result.httpCode === '404') {
 		return {

@@ -15,10 +15,31 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['thread'] } },
 		options: [
-			{ name: 'Create', value: 'create', action: 'Create a thread', description: 'Get a new thread ID; the thread is stored with its first message' },
-			{ name: 'Delete', value: 'delete', action: 'Delete a thread', description: 'Delete a thread and its messages (a thread never run has nothing stored to delete)' },
-			{ name: 'Get', value: 'get', action: 'Get a thread with its messages', description: 'Read the conversation of a thread' },
-			{ name: 'Get Many', value: 'getAll', action: 'Get many threads', description: 'List your 20 most recently used threads, with their titles' },
+			{
+				name: 'Create',
+				value: 'create',
+				action: 'Create a thread',
+				description: 'Get a new thread ID; the thread is stored with its first message',
+			},
+			{
+				name: 'Delete',
+				value: 'delete',
+				action: 'Delete a thread',
+				description:
+					'Delete a thread and its messages (a thread never run has nothing stored to delete)',
+			},
+			{
+				name: 'Get',
+				value: 'get',
+				action: 'Get a thread with its messages',
+				description: 'Read the conversation of a thread',
+			},
+			{
+				name: 'Get Many',
+				value: 'getAll',
+				action: 'Get many threads',
+				description: 'List your 20 most recently used threads, with their titles',
+			},
 		],
 		default: 'create',
 	},

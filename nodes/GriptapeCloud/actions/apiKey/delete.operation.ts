@@ -6,7 +6,10 @@ import { pathId } from '../../../shared/parameters';
 import type { GriptapeClient } from '../../transport';
 import { apiKeyIdField } from './fields';
 
-export const description = updateDisplayOptions({ show: { resource: ['apiKey'], operation: ['delete'] } }, [apiKeyIdField]);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['apiKey'], operation: ['delete'] } },
+	[apiKeyIdField],
+);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: GriptapeClient) {
 	const apiKeyId = pathId(this, 'apiKeyId', 'API Key ID', itemIndex);

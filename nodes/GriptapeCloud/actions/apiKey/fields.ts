@@ -18,7 +18,10 @@ export const ownerFields: INodeProperties[] = [
 		],
 		default: 'organization',
 	},
-	{ ...idField('Organization ID', 'organizationId'), displayOptions: { show: { owner: ['organization'] } } },
+	{
+		...idField('Organization ID', 'organizationId'),
+		displayOptions: { show: { owner: ['organization'] } },
+	},
 	{ ...idField('User ID', 'userId'), displayOptions: { show: { owner: ['user'] } } },
 ];
 

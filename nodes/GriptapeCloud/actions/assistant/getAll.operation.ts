@@ -10,9 +10,14 @@ export const description: INodeProperties[] = updateDisplayOptions(
 );
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: GriptapeClient) {
-	return await client.paginate('/assistants', 'assistants', {}, {
-		returnAll: this.getNodeParameter('returnAll', itemIndex, false) as boolean,
-		limit: this.getNodeParameter('limit', itemIndex, 50) as number,
-		itemIndex,
-	});
+	return await client.paginate(
+		'/assistants',
+		'assistants',
+		{},
+		{
+			returnAll: this.getNodeParameter('returnAll', itemIndex, false) as boolean,
+			limit: this.getNodeParameter('limit', itemIndex, 50) as number,
+			itemIndex,
+		},
+	);
 }

@@ -12,7 +12,12 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['assistant'] } },
 		options: [
-			{ name: 'Get Many', value: 'getAll', action: 'Get many assistants', description: 'List the assistants of your organization' },
+			{
+				name: 'Get Many',
+				value: 'getAll',
+				action: 'Get many assistants',
+				description: 'List the assistants of your organization',
+			},
 		],
 		default: 'getAll',
 	},

@@ -8,10 +8,10 @@ import { RUN_CONTRACT } from '../../transport';
 import { assistantRunLocator, simplifyField } from '../fields';
 import { simplifyRun } from './simplify';
 
-export const description = updateDisplayOptions({ show: { resource: ['assistantRun'], operation: ['cancel'] } }, [
-	assistantRunLocator,
-	simplifyField,
-]);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['assistantRun'], operation: ['cancel'] } },
+	[assistantRunLocator, simplifyField],
+);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: GriptapeClient) {
 	const runId = pathId(this, 'assistantRunId', 'Assistant Run', itemIndex);

@@ -17,14 +17,27 @@ const CONFLICT_ROUNDS = 3;
 const THREAD = object('the thread', { thread_id: 'id' });
 
 /** The threads with this alias (there is one, unless the server lets an alias be used twice). */
-async function threadsWithAlias(client: GriptapeClient, alias: string, itemIndex: number): Promise<IDataObject[]> {
-	return await client.paginate('/threads', 'threads', { alias }, { returnAll: false, limit: 100, itemIndex });
+async function threadsWithAlias(
+	client: GriptapeClient,
+	alias: string,
+	itemIndex: number,
+): Promise<IDataObject[]> {
+	return await client.paginate(
+		'/threads',
+		'threads',
+		{ alias },
+		{ returnAll: false, limit: 100, itemIndex },
+	);
 }
 
 function pick(threads: IDataObject[]): IDataObject | undefined {
 	// The API filters by alias; the node checks again, so a server ignoring the filter cannot mix conversations.
 	const matching = threads.filter((thread) => typeof thread.thread_id === 'string');
-	return oldestThread(matching, (thread) => String(thread.created_at ?? ''), (thread) => String(thread.thread_id));
+	return oldestThread(
+		matching,
+		(thread) => String(thread.created_at ?? ''),
+		(thread) => String(thread.thread_id),
+	);
 }
 
 /**
@@ -52,14 +65,19 @@ export async function threadForKey(
 			})
 			.catch((error: Error) => error);
 		// Another execution created the conversation's thread first (the alias is taken): read it.
-		if (created instanceof NodeApiError && created.httpCode === '409' && round < CONFLICT_ROUNDS) continue;
+		if (created instanceof NodeApiError && created.httpCode === '409' && round < CONFLICT_ROUNDS)
+			continue;
 		if (created instanceof Error) throw created;
 		const ownId = String(created.thread_id);
 		const winner = pick(await threadsWithAlias(client, alias, itemIndex)) ?? created;
 		const winnerId = String(winner.thread_id);
 		if (winnerId !== ownId) {
-			this.logger.info(`Conversation "${alias}": another execution created its thread first; continuing ${winnerId}, deleting ${ownId}`);
-			await client.delete(`/threads/${encodeURIComponent(ownId)}`, { itemIndex, expect: nothing() }).catch(() => undefined);
+			this.logger.info(
+				`Conversation "${alias}": another execution created its thread first; continuing ${winnerId}, deleting ${ownId}`,
+			);
+			await client
+				.delete(`/threads/${encodeURIComponent(ownId)}`, { itemIndex, expect: nothing() })
+				.catch(() => undefined);
 		}
 		return { threadId: winnerId, created: winnerId === ownId };
 	}

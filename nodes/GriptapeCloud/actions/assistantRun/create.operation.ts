@@ -7,7 +7,13 @@ import { simplified } from '../../../shared/output';
 import { pathId, readId } from '../../../shared/parameters';
 import { itemProgress, progressOf } from '../../../shared/progress';
 import type { WaitMode } from '../../../shared/run-wait';
-import { hasFailed, pollIntervalField, readWaitTiming, waitModeField, waitTimeoutField } from '../../../shared/run-wait';
+import {
+	hasFailed,
+	pollIntervalField,
+	readWaitTiming,
+	waitModeField,
+	waitTimeoutField,
+} from '../../../shared/run-wait';
 import { mergeBody, splitList, Validator } from '../../../shared/validation';
 import type { GriptapeClient } from '../../transport';
 import { RUN_STATUSES } from '../../transport';
@@ -59,12 +65,17 @@ const properties: INodeProperties[] = [
 		type: 'options',
 		options: [
 			{ name: 'None', value: 'none', description: 'Run without conversation history' },
-			{ name: 'New Thread', value: 'new', description: 'Start a new thread; its ID is in the output' },
+			{
+				name: 'New Thread',
+				value: 'new',
+				description: 'Start a new thread; its ID is in the output',
+			},
 			{ name: 'Existing Thread', value: 'existing', description: 'Continue a conversation' },
 			{
 				name: 'By Conversation Key',
 				value: 'key',
-				description: 'Continue the thread whose alias is the key (a chat session ID, a ticket number); the first message creates it',
+				description:
+					'Continue the thread whose alias is the key (a chat session ID, a ticket number); the first message creates it',
 			},
 		],
 		default: 'none',
@@ -73,13 +84,22 @@ const properties: INodeProperties[] = [
 	conversationKeyField({
 		maxLength: GRIPTAPE_KEY_MAX,
 		show: { threadMode: ['key'] },
-		description: 'The conversation\'s key: the thread with this alias is continued, or created with it. Several executions with one key share one thread.',
+		description:
+			"The conversation's key: the thread with this alias is continued, or created with it. Several executions with one key share one thread.",
 	}),
 	waitModeField(
 		[
 			{ name: "Don't Wait", value: 'no', description: 'Output the run as created (status QUEUED)' },
-			{ name: 'By Polling Events', value: 'events', description: 'Read the run\'s events page by page until it ends' },
-			{ name: 'By Event Stream', value: 'stream', description: 'Follow the run\'s server-sent events until it ends' },
+			{
+				name: 'By Polling Events',
+				value: 'events',
+				description: "Read the run's events page by page until it ends",
+			},
+			{
+				name: 'By Event Stream',
+				value: 'stream',
+				description: "Follow the run's server-sent events until it ends",
+			},
 		],
 		'events',
 		'Whether to wait for the answer in this execution, and how',
@@ -111,7 +131,8 @@ const properties: INodeProperties[] = [
 				name: 'cancelOnTimeout',
 				type: 'boolean',
 				default: false,
-				description: 'Whether to cancel the run when the wait times out (otherwise it keeps running)',
+				description:
+					'Whether to cancel the run when the wait times out (otherwise it keeps running)',
 			},
 			{
 				displayName: 'Include Events',
@@ -126,15 +147,21 @@ const properties: INodeProperties[] = [
 				name: 'stream',
 				type: 'boolean',
 				default: false,
-				description: 'Whether to set the run\'s stream flag, so that it emits a TextChunkEvent per token',
+				description:
+					"Whether to set the run's stream flag, so that it emits a TextChunkEvent per token",
 			},
-			waitTimeoutField('the run to end', { note: 'Retries and Retry-After waits count against it.' }),
+			waitTimeoutField('the run to end', {
+				note: 'Retries and Retry-After waits count against it.',
+			}),
 			...idListFields,
 		],
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['assistantRun'], operation: ['create'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['assistantRun'], operation: ['create'] } },
+	properties,
+);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: GriptapeClient) {
 	const validator = new Validator(this.getNode(), itemIndex);
@@ -147,7 +174,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 		body.thread_id = readId(this, 'threadId', itemIndex, 'Thread');
 	}
 	// Checked before anything is sent; the thread is looked up (or created) after the other checks.
-	const conversationKey = threadMode === 'key' ? readConversationKey(this, itemIndex, GRIPTAPE_KEY_MAX) : undefined;
+	const conversationKey =
+		threadMode === 'key' ? readConversationKey(this, itemIndex, GRIPTAPE_KEY_MAX) : undefined;
 	if (options.args) body.args = splitList(options.args);
 	if (options.stream !== undefined) body.stream = options.stream;
 	for (const [name, key] of ID_LISTS) {
@@ -164,16 +192,28 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 			[`additional_${key}`, `Additional ${label}`],
 		]) {
 			if (merged[field] === undefined) continue;
-			checkUuids(validator, merged[field], field in extra ? `Additional Body (JSON) > ${field}` : title);
+			checkUuids(
+				validator,
+				merged[field],
+				field in extra ? `Additional Body (JSON) > ${field}` : title,
+			);
 		}
 	}
-	if (merged.thread_id !== undefined) checkUuids(validator, merged.thread_id, 'thread_id' in extra ? 'Additional Body (JSON) > thread_id' : 'Thread');
+	if (merged.thread_id !== undefined)
+		checkUuids(
+			validator,
+			merged.thread_id,
+			'thread_id' in extra ? 'Additional Body (JSON) > thread_id' : 'Thread',
+		);
 
 	// A run is work on Griptape's side: created once, never re-sent after an unclear failure.
 	// Under "Retry On Fail" a retry follows the run the failed try started, unless it ended.
 	const steps = itemProgress(this, itemIndex);
 	if (conversationKey !== undefined && merged.thread_id === undefined) {
-		const { threadId } = await steps.once('thread', async () => await threadForKey.call(this, client, conversationKey, itemIndex));
+		const { threadId } = await steps.once(
+			'thread',
+			async () => await threadForKey.call(this, client, conversationKey, itemIndex),
+		);
 		merged.thread_id = threadId;
 	}
 	const run = await steps.once(
@@ -183,7 +223,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 				body: merged,
 				itemIndex,
 				expect: object('the new run', { assistant_run_id: 'id' }),
-				unclear: "A run may have been started: look at the assistant's runs (Assistant Run > Get Many) before starting another.",
+				unclear:
+					"A run may have been started: look at the assistant's runs (Assistant Run > Get Many) before starting another.",
 			}),
 	);
 	const mode = this.getNodeParameter('waitForCompletion', itemIndex, 'events') as WaitMode;

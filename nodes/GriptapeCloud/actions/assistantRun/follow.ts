@@ -3,11 +3,23 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { AnswerForwarder } from '../../../shared/forward';
 import type { WaitMode, WaitTiming } from '../../../shared/run-wait';
-import { hasFailed, isTerminal, runFailed, WaitClock, waitTimedOut } from '../../../shared/run-wait';
+import {
+	hasFailed,
+	isTerminal,
+	runFailed,
+	WaitClock,
+	waitTimedOut,
+} from '../../../shared/run-wait';
 import { parseJsonObject, readChunks, SseParser, StreamError } from '../../../shared/streams';
 import { isCancelled } from '../../../shared/wait';
 import type { GriptapeClient } from '../../transport';
-import { artifactText, eventType, isAssistantFinish, RUN_CONTRACT, RUN_STATUSES } from '../../transport';
+import {
+	artifactText,
+	eventType,
+	isAssistantFinish,
+	RUN_CONTRACT,
+	RUN_STATUSES,
+} from '../../transport';
 
 export interface FollowOptions extends WaitTiming {
 	mode: Extract<WaitMode, 'events' | 'stream'>;
@@ -69,7 +81,14 @@ export async function followRun(
 			deadline,
 		});
 	const listEvents = async () =>
-		await client.listEvents('assistantRun', runId, collector.offset, 100, options.itemIndex, deadline);
+		await client.listEvents(
+			'assistantRun',
+			runId,
+			collector.offset,
+			100,
+			options.itemIndex,
+			deadline,
+		);
 
 	forwarder.begin();
 	let run: IDataObject | undefined;
@@ -96,7 +115,8 @@ export async function followRun(
 				continue;
 			}
 		}
-		if (clock.tooLateForAnotherCheck()) throw await timeoutError.call(this, client, runId, run, options);
+		if (clock.tooLateForAnotherCheck())
+			throw await timeoutError.call(this, client, runId, run, options);
 		await clock.pause(this);
 	}
 	if (collector.finished || !run) run = await getRun();
@@ -107,11 +127,14 @@ export async function followRun(
 		throw runFailed(this.getNode(), {
 			subject: `Griptape Cloud run ${runId}`,
 			status,
-			detail: run.status_detail === undefined || run.status_detail === null ? '' : `: ${JSON.stringify(run.status_detail)}`,
+			detail:
+				run.status_detail === undefined || run.status_detail === null
+					? ''
+					: `: ${JSON.stringify(run.status_detail)}`,
 			description:
 				status === 'CANCELLED'
 					? 'The run was cancelled before it finished.'
-					: 'The run failed on Griptape Cloud; status_detail and the run\'s events tell why. Fix the cause, then start a new run.',
+					: "The run failed on Griptape Cloud; status_detail and the run's events tell why. Fix the cause, then start a new run.",
 			itemIndex: options.itemIndex,
 			progress: { ...progress, status_detail: run.status_detail as IDataObject },
 		});
@@ -119,7 +142,8 @@ export async function followRun(
 	// Only now, so that a failed run's stream never looks finished. Griptape returns no sources
 	// for an answer (the output is a TextArtifact with its text), so nothing follows the text.
 	forwarder.end();
-	const answer = artifactText(run.output) ?? artifactText(collector.finishOutput) ?? collector.chunks.join('');
+	const answer =
+		artifactText(run.output) ?? artifactText(collector.finishOutput) ?? collector.chunks.join('');
 	// The answer first: the editor's table and JSON views show an item's keys in order.
 	return {
 		answer,
@@ -166,8 +190,11 @@ async function readStream(
 		}
 		if (!collector.finished) parser.end().forEach((event) => take(event.data));
 	} catch (error) {
-		if (!(error instanceof StreamError)) throw new NodeOperationError(this.getNode(), error as Error, { itemIndex });
-		this.logger?.warn(`Griptape Cloud: event stream of run ${runId} broke off; continuing by polling events`);
+		if (!(error instanceof StreamError))
+			throw new NodeOperationError(this.getNode(), error as Error, { itemIndex });
+		this.logger?.warn(
+			`Griptape Cloud: event stream of run ${runId} broke off; continuing by polling events`,
+		);
 	} finally {
 		stream.destroy();
 	}
@@ -196,6 +223,9 @@ async function timeoutError(
 			? 'Raise the Wait Timeout to let such runs finish.'
 			: 'Raise the Wait Timeout, or pick the result up later with Assistant Run > Get or the Griptape Cloud Trigger ("Run Finished").',
 		itemIndex: options.itemIndex,
-		progress: { assistant_run_id: runId, status: options.cancelOnTimeout ? 'CANCELLED' : String(run?.status ?? 'RUNNING') },
+		progress: {
+			assistant_run_id: runId,
+			status: options.cancelOnTimeout ? 'CANCELLED' : String(run?.status ?? 'RUNNING'),
+		},
 	});
 }

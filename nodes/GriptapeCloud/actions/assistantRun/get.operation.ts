@@ -14,9 +14,13 @@ export const description: INodeProperties[] = updateDisplayOptions(
 );
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: GriptapeClient) {
-	const run = await client.call<IDataObject>('GET', `/assistant-runs/${pathId(this, 'assistantRunId', 'Assistant Run', itemIndex)}`, {
-		itemIndex,
-		expect: RUN_CONTRACT,
-	});
+	const run = await client.call<IDataObject>(
+		'GET',
+		`/assistant-runs/${pathId(this, 'assistantRunId', 'Assistant Run', itemIndex)}`,
+		{
+			itemIndex,
+			expect: RUN_CONTRACT,
+		},
+	);
 	return simplified(this, itemIndex, run, simplifyRun);
 }

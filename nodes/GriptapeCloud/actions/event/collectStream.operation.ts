@@ -10,7 +10,12 @@ import { eventType, isAssistantFinish, RUN_CONTRACT, TERMINAL_STATUSES } from '.
 import { readSource, sourceFields } from './fields';
 
 /** Events after which a run's stream ends (the server closes it then). */
-const RUN_END = ['StructureRunCompleted', 'StructureRunSucceeded', 'StructureRunError', 'StructureRunFailed'];
+const RUN_END = [
+	'StructureRunCompleted',
+	'StructureRunSucceeded',
+	'StructureRunError',
+	'StructureRunFailed',
+];
 
 /**
  * Why a stream the server closed had not reached the run's end, if it had not. The stream has
@@ -18,15 +23,30 @@ const RUN_END = ['StructureRunCompleted', 'StructureRunSucceeded', 'StructureRun
  * completed/error event); without one, every event of the run must have arrived, and an
  * assistant run must be over (a failed run may send no end event at all).
  */
-async function missingEnd(client: GriptapeClient, source: EventSource, runId: string, events: IDataObject[], itemIndex: number) {
+async function missingEnd(
+	client: GriptapeClient,
+	source: EventSource,
+	runId: string,
+	events: IDataObject[],
+	itemIndex: number,
+) {
 	const ended = (event: IDataObject) =>
-		RUN_END.includes(eventType(event)) || (source === 'assistantRun' ? isAssistantFinish(event) : eventType(event) === 'FinishStructureRunEvent');
+		RUN_END.includes(eventType(event)) ||
+		(source === 'assistantRun'
+			? isAssistantFinish(event)
+			: eventType(event) === 'FinishStructureRunEvent');
 	if (events.some(ended)) return undefined;
 	const { total_count } = await client.listEvents(source, runId, 0, 1, itemIndex);
-	if (events.length < total_count) return `${total_count - events.length} of its ${total_count} events are missing`;
+	if (events.length < total_count)
+		return `${total_count - events.length} of its ${total_count} events are missing`;
 	if (source === 'assistantRun') {
-		const run = await client.call<IDataObject>('GET', `/assistant-runs/${encodeURIComponent(runId)}`, { itemIndex, expect: RUN_CONTRACT });
-		if (!TERMINAL_STATUSES.includes(String(run.status))) return `the run is still ${String(run.status)}`;
+		const run = await client.call<IDataObject>(
+			'GET',
+			`/assistant-runs/${encodeURIComponent(runId)}`,
+			{ itemIndex, expect: RUN_CONTRACT },
+		);
+		if (!TERMINAL_STATUSES.includes(String(run.status)))
+			return `the run is still ${String(run.status)}`;
 	}
 	return undefined;
 }
@@ -43,11 +63,20 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['event'], operation: ['collectStream'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['event'], operation: ['collectStream'] } },
+	properties,
+);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: GriptapeClient) {
 	const { source, runId } = readSource(this, itemIndex);
-	const durationMs = clamp(this.getNodeParameter('duration', itemIndex, 60), RANGES.collectSeconds, 'Collect For (Seconds)', this.logger) * 1000;
+	const durationMs =
+		clamp(
+			this.getNodeParameter('duration', itemIndex, 60),
+			RANGES.collectSeconds,
+			'Collect For (Seconds)',
+			this.logger,
+		) * 1000;
 	const deadline = Date.now() + durationMs;
 	const parser = new SseParser();
 	const events: IDataObject[] = [];
@@ -57,7 +86,13 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 		if (event) events.push(event);
 	};
 	// The stream ends when the time is up; silent for longer than the Timeout, it broke off.
-	const stream = await client.streamEvents(source, runId, itemIndex, Math.min(client.api.timeoutMs, durationMs), deadline);
+	const stream = await client.streamEvents(
+		source,
+		runId,
+		itemIndex,
+		Math.min(client.api.timeoutMs, durationMs),
+		deadline,
+	);
 	try {
 		for await (const chunk of readChunks(stream)) {
 			parser.push(chunk).forEach((event) => take(event.data));
@@ -71,18 +106,34 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 		// A stream that went silent until the time was up ends here; any earlier break is an error.
 		if (!(error instanceof StreamError) || Date.now() < deadline - 250) {
 			const why = error instanceof StreamError ? `: ${error.message}` : '';
-			throw failureError(this.getNode(), 'interrupted', `The event stream of ${runId} broke off after ${events.length} events${why}`, { description: 'The events collected so far are not reported. Use Event > Get Many with an offset to read them.', itemIndex });
+			throw failureError(
+				this.getNode(),
+				'interrupted',
+				`The event stream of ${runId} broke off after ${events.length} events${why}`,
+				{
+					description:
+						'The events collected so far are not reported. Use Event > Get Many with an offset to read them.',
+					itemIndex,
+				},
+			);
 		}
 		endedBy = 'duration';
 	} finally {
 		stream.destroy();
 	}
-	const missing = endedBy === 'server' ? await missingEnd(client, source, runId, events, itemIndex) : undefined;
+	const missing =
+		endedBy === 'server' ? await missingEnd(client, source, runId, events, itemIndex) : undefined;
 	if (missing) {
-		throw failureError(this.getNode(), 'incomplete', `The event stream of ${runId} ended after ${events.length} events, before the run did: ${missing}`, {
-			description: 'The stream was closed early (by a proxy or the network): the events collected are not reported. Use Event > Get Many with an offset to read them.',
-			itemIndex,
-		});
+		throw failureError(
+			this.getNode(),
+			'incomplete',
+			`The event stream of ${runId} ended after ${events.length} events, before the run did: ${missing}`,
+			{
+				description:
+					'The stream was closed early (by a proxy or the network): the events collected are not reported. Use Event > Get Many with an offset to read them.',
+				itemIndex,
+			},
+		);
 	}
 	const text = events
 		.filter((event) => eventType(event) === 'TextChunkEvent')

@@ -24,7 +24,10 @@ export const sourceFields: INodeProperties[] = [
 	},
 ];
 
-export function readSource(context: IExecuteFunctions, itemIndex: number): { source: EventSource; runId: string } {
+export function readSource(
+	context: IExecuteFunctions,
+	itemIndex: number,
+): { source: EventSource; runId: string } {
 	const source = context.getNodeParameter('source', itemIndex, 'assistantRun') as EventSource;
 	return { source, runId: readId(context, 'runId', itemIndex, 'Run ID') };
 }

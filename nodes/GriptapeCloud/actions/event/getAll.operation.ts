@@ -16,11 +16,15 @@ const properties: INodeProperties[] = [
 		type: 'number',
 		typeOptions: { minValue: 0 },
 		default: 0,
-		description: 'Start at this event (0 is the first); pass a previous next_offset to read only newer events',
+		description:
+			'Start at this event (0 is the first); pass a previous next_offset to read only newer events',
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['event'], operation: ['getAll'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['event'], operation: ['getAll'] } },
+	properties,
+);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: GriptapeClient) {
 	const { source, runId } = readSource(this, itemIndex);

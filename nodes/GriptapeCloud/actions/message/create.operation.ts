@@ -16,7 +16,8 @@ const properties: INodeProperties[] = [
 		typeOptions: { rows: 2 },
 		default: '',
 		required: true,
-		description: 'What the user said. Plain text is wrapped in a TextArtifact; a serialised artifact (JSON) is sent as it is.',
+		description:
+			'What the user said. Plain text is wrapped in a TextArtifact; a serialised artifact (JSON) is sent as it is.',
 	},
 	{
 		displayName: 'Output',
@@ -37,7 +38,10 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['message'], operation: ['create'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['message'], operation: ['create'] } },
+	properties,
+);
 
 /** Messages store artifacts serialised as JSON strings; plain text becomes a TextArtifact. */
 export function asArtifact(text: string): string {
@@ -59,11 +63,13 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 	validator.required(output, 'Output');
 	const fields = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
 	const body: IDataObject = { input: asArtifact(input), output: asArtifact(output) };
-	if (fields.metadataJson) body.metadata = validator.jsonObject(fields.metadataJson, 'Metadata (JSON)');
+	if (fields.metadataJson)
+		body.metadata = validator.jsonObject(fields.metadataJson, 'Metadata (JSON)');
 	return await client.call('POST', `/threads/${threadId}/messages`, {
 		body,
 		itemIndex,
 		expect: object('the new message', { message_id: 'id' }),
-		unclear: 'It may have been added: look at the thread\'s messages (Message > Get Many) before creating it again.',
+		unclear:
+			"It may have been added: look at the thread's messages (Message > Get Many) before creating it again.",
 	});
 }

@@ -13,8 +13,18 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['message'] } },
 		options: [
-			{ name: 'Create', value: 'create', action: 'Create a message in a thread', description: 'Add an exchange (input and output) to a thread\'s history' },
-			{ name: 'Get Many', value: 'getAll', action: 'Get many messages of a thread', description: 'List the exchanges stored in a thread' },
+			{
+				name: 'Create',
+				value: 'create',
+				action: 'Create a message in a thread',
+				description: "Add an exchange (input and output) to a thread's history",
+			},
+			{
+				name: 'Get Many',
+				value: 'getAll',
+				action: 'Get many messages of a thread',
+				description: 'List the exchanges stored in a thread',
+			},
 		],
 		default: 'getAll',
 	},

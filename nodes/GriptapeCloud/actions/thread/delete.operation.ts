@@ -6,7 +6,10 @@ import { pathId } from '../../../shared/parameters';
 import type { GriptapeClient } from '../../transport';
 import { threadIdField } from './fields';
 
-export const description = updateDisplayOptions({ show: { resource: ['thread'], operation: ['delete'] } }, [threadIdField]);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['thread'], operation: ['delete'] } },
+	[threadIdField],
+);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: GriptapeClient) {
 	const threadId = pathId(this, 'threadId', 'Thread', itemIndex);

@@ -14,14 +14,29 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add filter',
 		default: {},
 		options: [
-			{ displayName: 'Alias', name: 'alias', type: 'string', default: '', description: 'Only the thread with this alias' },
-			{ displayName: 'Created By', name: 'createdBy', type: 'string', default: '', description: 'Only threads created by this user ID' },
+			{
+				displayName: 'Alias',
+				name: 'alias',
+				type: 'string',
+				default: '',
+				description: 'Only the thread with this alias',
+			},
+			{
+				displayName: 'Created By',
+				name: 'createdBy',
+				type: 'string',
+				default: '',
+				description: 'Only threads created by this user ID',
+			},
 			{ displayName: 'Name Starts With', name: 'startsWith', type: 'string', default: '' },
 		],
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['thread'], operation: ['getAll'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['thread'], operation: ['getAll'] } },
+	properties,
+);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: GriptapeClient) {
 	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;

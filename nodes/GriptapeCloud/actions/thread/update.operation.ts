@@ -30,7 +30,10 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['thread'], operation: ['update'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['thread'], operation: ['update'] } },
+	properties,
+);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: GriptapeClient) {
 	const validator = new Validator(this.getNode(), itemIndex);
@@ -39,8 +42,13 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 	const body: IDataObject = {};
 	if (fields.name !== undefined) body.name = fields.name;
 	if (fields.alias !== undefined) body.alias = fields.alias;
-	if (fields.metadataJson !== undefined) body.metadata = validator.jsonObject(fields.metadataJson, 'Metadata (JSON)');
-	if (fields.messagesJson !== undefined) body.messages = checkMessages(validator, validator.jsonArray(fields.messagesJson, 'Messages (JSON)', { objects: true }));
+	if (fields.metadataJson !== undefined)
+		body.metadata = validator.jsonObject(fields.metadataJson, 'Metadata (JSON)');
+	if (fields.messagesJson !== undefined)
+		body.messages = checkMessages(
+			validator,
+			validator.jsonArray(fields.messagesJson, 'Messages (JSON)', { objects: true }),
+		);
 	if (!Object.keys(body).length) validator.fail('Add at least one field to update');
 	return await client.call('PATCH', `/threads/${threadId}`, {
 		body,

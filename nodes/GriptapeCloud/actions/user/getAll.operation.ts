@@ -12,7 +12,10 @@ export const description: INodeProperties[] = updateDisplayOptions(
 
 /** The API document's ListUsers takes no parameters and answers every user at once: no paging. */
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: GriptapeClient) {
-	const response = await client.call<IDataObject>('GET', '/users', { itemIndex, expect: listIn('users', 'the list of users') });
+	const response = await client.call<IDataObject>('GET', '/users', {
+		itemIndex,
+		expect: listIn('users', 'the list of users'),
+	});
 	const users = (response.users as IDataObject[]) ?? [];
 	if (this.getNodeParameter('returnAll', itemIndex, false) as boolean) return users;
 	return users.slice(0, this.getNodeParameter('limit', itemIndex, 50) as number);

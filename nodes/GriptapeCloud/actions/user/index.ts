@@ -11,7 +11,14 @@ export const description: INodeProperties[] = [
 		type: 'options',
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['user'] } },
-		options: [{ name: 'Get Many', value: 'getAll', action: 'Get many users', description: 'List the users of your organization' }],
+		options: [
+			{
+				name: 'Get Many',
+				value: 'getAll',
+				action: 'Get many users',
+				description: 'List the users of your organization',
+			},
+		],
 		default: 'getAll',
 	},
 	...getAll.description,

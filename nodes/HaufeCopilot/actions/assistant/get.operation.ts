@@ -13,5 +13,8 @@ export const description: INodeProperties[] = updateDisplayOptions(
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: HaufeClient) {
 	const assistantId = pathId(this, 'assistantId', 'Assistant', itemIndex);
-	return await client.call<IDataObject>('GET', `/assistants/${assistantId}`, { itemIndex, expect: object('the assistant', { id: 'id' }) });
+	return await client.call<IDataObject>('GET', `/assistants/${assistantId}`, {
+		itemIndex,
+		expect: object('the assistant', { id: 'id' }),
+	});
 }

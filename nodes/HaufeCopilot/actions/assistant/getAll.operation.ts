@@ -12,7 +12,10 @@ export const description: INodeProperties[] = updateDisplayOptions(
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: HaufeClient) {
 	// The API returns every assistant in one plain array: no paging to follow.
-	const assistants = await client.call<IDataObject[]>('GET', '/assistants', { itemIndex, expect: array('the list of assistants') });
+	const assistants = await client.call<IDataObject[]>('GET', '/assistants', {
+		itemIndex,
+		expect: array('the list of assistants'),
+	});
 	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
 	const limit = this.getNodeParameter('limit', itemIndex, 50) as number;
 	return returnAll ? assistants : assistants.slice(0, limit);

@@ -13,8 +13,18 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['assistant'] } },
 		options: [
-			{ name: 'Get', value: 'get', action: 'Get an assistant', description: 'Get one assistant with its meta_data schema' },
-			{ name: 'Get Many', value: 'getAll', action: 'Get many assistants', description: 'List the assistants available to your key' },
+			{
+				name: 'Get',
+				value: 'get',
+				action: 'Get an assistant',
+				description: 'Get one assistant with its meta_data schema',
+			},
+			{
+				name: 'Get Many',
+				value: 'getAll',
+				action: 'Get many assistants',
+				description: 'List the assistants available to your key',
+			},
 		],
 		default: 'getAll',
 	},

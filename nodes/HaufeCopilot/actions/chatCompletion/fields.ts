@@ -1,6 +1,12 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { additionalBodyField, assistantLocator, includeRequestField, licenceField, userIdField } from '../fields';
+import {
+	additionalBodyField,
+	assistantLocator,
+	includeRequestField,
+	licenceField,
+	userIdField,
+} from '../fields';
 
 export const chatFields: INodeProperties[] = [
 	assistantLocator,
@@ -38,7 +44,7 @@ export const chatFields: INodeProperties[] = [
 				],
 			},
 		],
-		description: 'The conversation to answer; the last message is usually the user\'s question',
+		description: "The conversation to answer; the last message is usually the user's question",
 	},
 	{
 		displayName: 'Thread ID',

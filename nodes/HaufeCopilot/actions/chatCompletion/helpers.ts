@@ -7,17 +7,30 @@ import { buildAnswerBody, describeRequest, requestAnswer, unclearAnswer } from '
 import { MAX_CONTENT_LENGTH } from '../fields';
 
 /** Shared by Create and Create Streamed. */
-export async function completeChat(this: IExecuteFunctions, itemIndex: number, client: HaufeClient, streamed: boolean) {
+export async function completeChat(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	client: HaufeClient,
+	streamed: boolean,
+) {
 	const validator = new Validator(this.getNode(), itemIndex);
 	const assistantId = readId(this, 'assistantId', itemIndex, 'Assistant');
-	const messages = ((this.getNodeParameter('messages', itemIndex, {}) as IDataObject).values ?? []) as IDataObject[];
+	const messages = ((this.getNodeParameter('messages', itemIndex, {}) as IDataObject).values ??
+		[]) as IDataObject[];
 	if (!messages.length) validator.fail('"Messages" needs at least one message');
 	messages.forEach((message, index) => {
 		validator.required(message.content, `Messages ${index + 1} > Content`);
-		validator.maxLength(String(message.content), `Messages ${index + 1} > Content`, MAX_CONTENT_LENGTH);
-		if (message.role === 'system' && index > 0) validator.fail(`Messages ${index + 1}: a system message is only allowed first`);
+		validator.maxLength(
+			String(message.content),
+			`Messages ${index + 1} > Content`,
+			MAX_CONTENT_LENGTH,
+		);
+		if (message.role === 'system' && index > 0)
+			validator.fail(`Messages ${index + 1}: a system message is only allowed first`);
 	});
-	const userId = (this.getNodeParameter('userId', itemIndex, '') as string).trim() || String(client.credentials.userId ?? '').trim();
+	const userId =
+		(this.getNodeParameter('userId', itemIndex, '') as string).trim() ||
+		String(client.credentials.userId ?? '').trim();
 	validator.uuid(userId, 'User ID');
 	const threadId = (this.getNodeParameter('threadId', itemIndex, '') as string).trim();
 
@@ -29,11 +42,18 @@ export async function completeChat(this: IExecuteFunctions, itemIndex: number, c
 	if (userId) base.user_id = userId;
 	const body = buildAnswerBody.call(this, itemIndex, client, base);
 	const qs = threadId ? { thread_id: threadId } : undefined;
-	const { answer, figures } = await requestAnswer.call(this, client, itemIndex, '/chat/completions', body, {
-		streamed,
-		qs,
-		unclear: unclearAnswer(threadId || undefined),
-	});
+	const { answer, figures } = await requestAnswer.call(
+		this,
+		client,
+		itemIndex,
+		'/chat/completions',
+		body,
+		{
+			streamed,
+			qs,
+			unclear: unclearAnswer(threadId || undefined),
+		},
+	);
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const path = streamed ? '/chat/completions/stream' : '/chat/completions';
 	const { content, ...message } = answer;
@@ -43,7 +63,13 @@ export async function completeChat(this: IExecuteFunctions, itemIndex: number, c
 		...message,
 		...(figures ?? {}),
 		...(options.includeRequest
-			? { request: describeRequest('POST', client.url(path) + (threadId ? `?thread_id=${encodeURIComponent(threadId)}` : ''), body) }
+			? {
+					request: describeRequest(
+						'POST',
+						client.url(path) + (threadId ? `?thread_id=${encodeURIComponent(threadId)}` : ''),
+						body,
+					),
+				}
 			: {}),
 	};
 }

@@ -13,8 +13,18 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['chatCompletion'] } },
 		options: [
-			{ name: 'Create', value: 'create', action: 'Create a chat completion', description: 'Answer a list of messages without a stored thread' },
-			{ name: 'Create Streamed', value: 'stream', action: 'Create a streamed chat completion', description: 'The same, with the answer streamed' },
+			{
+				name: 'Create',
+				value: 'create',
+				action: 'Create a chat completion',
+				description: 'Answer a list of messages without a stored thread',
+			},
+			{
+				name: 'Create Streamed',
+				value: 'stream',
+				action: 'Create a streamed chat completion',
+				description: 'The same, with the answer streamed',
+			},
 		],
 		default: 'create',
 	},

@@ -12,5 +12,10 @@ export const fileIdField: INodeProperties = {
 
 /** The File ID as one checked path segment. */
 export function fileSegment(context: IExecuteFunctions, itemIndex: number): string {
-	return segment(context.getNode(), itemIndex, readId(context, 'fileId', itemIndex, 'File ID'), 'File ID');
+	return segment(
+		context.getNode(),
+		itemIndex,
+		readId(context, 'fileId', itemIndex, 'File ID'),
+		'File ID',
+	);
 }

@@ -10,5 +10,7 @@ export const STATUS_CONTRACT: ResponseContract = object('the processing status',
 
 /** The docs spell the status field two ways. */
 export function processingStatus(status: IDataObject): string {
-	return String(status.processing_status ?? status.processingStatus ?? status.status ?? '').toUpperCase();
+	return String(
+		status.processing_status ?? status.processingStatus ?? status.status ?? '',
+	).toUpperCase();
 }

@@ -15,15 +15,30 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['file'] } },
 		options: [
-			{ name: 'Get', value: 'get', action: 'Get a file', description: 'Get a file with its extracted text' },
-			{ name: 'Get Many', value: 'getAll', action: 'Get many files', description: 'List the files you have uploaded' },
+			{
+				name: 'Get',
+				value: 'get',
+				action: 'Get a file',
+				description: 'Get a file with its extracted text',
+			},
+			{
+				name: 'Get Many',
+				value: 'getAll',
+				action: 'Get many files',
+				description: 'List the files you have uploaded',
+			},
 			{
 				name: 'Get Status',
 				value: 'getStatus',
 				action: 'Get the processing status of a file',
 				description: 'Whether an uploaded file is processed and ready to be used',
 			},
-			{ name: 'Upload', value: 'upload', action: 'Upload a file', description: 'Upload a binary file and wait until it is processed' },
+			{
+				name: 'Upload',
+				value: 'upload',
+				action: 'Upload a file',
+				description: 'Upload a binary file and wait until it is processed',
+			},
 		],
 		default: 'upload',
 	},

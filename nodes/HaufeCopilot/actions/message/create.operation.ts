@@ -13,9 +13,21 @@ const properties: INodeProperties[] = [
 		name: 'role',
 		type: 'options',
 		options: [
-			{ name: 'Assistant', value: 'assistant', description: 'An earlier answer, or a request for a tool call' },
-			{ name: 'System', value: 'system', description: 'Instructions; only allowed as the first message of a thread' },
-			{ name: 'Tool', value: 'tool', description: 'The result of a tool call requested by an assistant message' },
+			{
+				name: 'Assistant',
+				value: 'assistant',
+				description: 'An earlier answer, or a request for a tool call',
+			},
+			{
+				name: 'System',
+				value: 'system',
+				description: 'Instructions; only allowed as the first message of a thread',
+			},
+			{
+				name: 'Tool',
+				value: 'tool',
+				description: 'The result of a tool call requested by an assistant message',
+			},
 			{ name: 'User', value: 'user', description: 'A question or statement of the end user' },
 		],
 		default: 'user',
@@ -36,20 +48,30 @@ const properties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		displayOptions: { show: { role: ['assistant'] } },
-		description: 'Set when this assistant message requests a tool call; the tool message must repeat it',
+		description:
+			'Set when this assistant message requests a tool call; the tool message must repeat it',
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['message'], operation: ['create'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['message'], operation: ['create'] } },
+	properties,
+);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: HaufeClient) {
 	const role = this.getNodeParameter('role', itemIndex) as string;
-	return await postMessage.call(this, client, itemIndex, readId(this, 'threadId', itemIndex, 'Thread'), {
-		role,
-		content: this.getNodeParameter('content', itemIndex, '') as string,
-		toolCallId:
-			role === 'tool' || role === 'assistant'
-				? (this.getNodeParameter('toolCallId', itemIndex, '') as string).trim()
-				: undefined,
-	});
+	return await postMessage.call(
+		this,
+		client,
+		itemIndex,
+		readId(this, 'threadId', itemIndex, 'Thread'),
+		{
+			role,
+			content: this.getNodeParameter('content', itemIndex, '') as string,
+			toolCallId:
+				role === 'tool' || role === 'assistant'
+					? (this.getNodeParameter('toolCallId', itemIndex, '') as string).trim()
+					: undefined,
+		},
+	);
 }

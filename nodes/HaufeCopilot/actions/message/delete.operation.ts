@@ -17,15 +17,21 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['message'], operation: ['delete'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['message'], operation: ['delete'] } },
+	properties,
+);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: HaufeClient) {
 	const threadId = readId(this, 'threadId', itemIndex, 'Thread');
 	const messageId = readId(this, 'messageId', itemIndex, 'Message ID');
 	const node = this.getNode();
-	await client.delete(`/threads/${segment(node, itemIndex, threadId, 'Thread')}/messages/${segment(node, itemIndex, messageId, 'Message ID')}`, {
-		itemIndex,
-		expect: nothing(),
-	});
+	await client.delete(
+		`/threads/${segment(node, itemIndex, threadId, 'Thread')}/messages/${segment(node, itemIndex, messageId, 'Message ID')}`,
+		{
+			itemIndex,
+			expect: nothing(),
+		},
+	);
 	return { deleted: true, thread_id: threadId, message_id: messageId };
 }

@@ -17,7 +17,12 @@ export async function postMessage(
 	message: { role: string; content: string; toolCallId?: string },
 ): Promise<IDataObject> {
 	const validator = new Validator(this.getNode(), itemIndex);
-	const thread = segment(this.getNode(), itemIndex, checkId(this.getNode(), itemIndex, threadId, 'Thread'), 'Thread');
+	const thread = segment(
+		this.getNode(),
+		itemIndex,
+		checkId(this.getNode(), itemIndex, threadId, 'Thread'),
+		'Thread',
+	);
 	validator.oneOf(message.role, 'Role', ROLES);
 	validator.required(message.content, 'Content');
 	validator.maxLength(message.content, 'Content', MAX_CONTENT_LENGTH);
@@ -31,7 +36,10 @@ export async function postMessage(
 			expect: listIn('items', 'a page of messages'),
 		});
 		if (page.items.length) {
-			validator.fail('A system message must be the first message of a thread, and this thread already has messages', 'Create a new thread and post the system message before anything else.');
+			validator.fail(
+				'A system message must be the first message of a thread, and this thread already has messages',
+				'Create a new thread and post the system message before anything else.',
+			);
 		}
 	}
 	const body: IDataObject = { role: message.role, content: message.content };

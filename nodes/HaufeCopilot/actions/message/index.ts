@@ -14,9 +14,24 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['message'] } },
 		options: [
-			{ name: 'Create', value: 'create', action: 'Create a message', description: 'Add a message to a thread' },
-			{ name: 'Delete', value: 'delete', action: 'Delete a message', description: 'Remove a message from a thread' },
-			{ name: 'Get Many', value: 'getAll', action: 'Get many messages', description: 'List the messages of a thread' },
+			{
+				name: 'Create',
+				value: 'create',
+				action: 'Create a message',
+				description: 'Add a message to a thread',
+			},
+			{
+				name: 'Delete',
+				value: 'delete',
+				action: 'Delete a message',
+				description: 'Remove a message from a thread',
+			},
+			{
+				name: 'Get Many',
+				value: 'getAll',
+				action: 'Get many messages',
+				description: 'List the messages of a thread',
+			},
 		],
 		default: 'create',
 	},

@@ -9,7 +9,13 @@ import { streamSourcesOption } from '../../../shared/sources';
 import { Validator } from '../../../shared/validation';
 import type { HaufeClient } from '../../transport';
 import { buildAnswerBody, requestAnswer, storedAnswer, unclearAnswer } from '../answers';
-import { additionalBodyField, assistantLocator, licenceField, MAX_CONTENT_LENGTH, userIdField } from '../fields';
+import {
+	additionalBodyField,
+	assistantLocator,
+	licenceField,
+	MAX_CONTENT_LENGTH,
+	userIdField,
+} from '../fields';
 import { postMessage } from '../message/helpers';
 import { createThread } from '../thread/helpers';
 
@@ -24,14 +30,16 @@ const properties: INodeProperties[] = [
 		typeOptions: { rows: 3 },
 		default: '={{ $json.question }}',
 		required: true,
-		description: 'The question of this item, at most 30,000 characters. Each input item is one question.',
+		description:
+			'The question of this item, at most 30,000 characters. Each input item is one question.',
 	},
 	{
 		displayName: 'Thread ID',
 		name: 'threadId',
 		type: 'string',
 		default: '',
-		description: 'Ask in this existing thread (a follow-up question). Empty creates a new thread per question.',
+		description:
+			'Ask in this existing thread (a follow-up question). Empty creates a new thread per question.',
 	},
 	licenceField,
 	userIdField,
@@ -56,7 +64,8 @@ const properties: INodeProperties[] = [
 				name: 'streamed',
 				type: 'boolean',
 				default: false,
-				description: 'Whether to use the streaming endpoint; when the workflow streams its webhook response, the answer is forwarded as it is generated',
+				description:
+					'Whether to use the streaming endpoint; when the workflow streams its webhook response, the answer is forwarded as it is generated',
 			},
 			{
 				...streamSourcesOption,
@@ -74,11 +83,16 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['question'], operation: ['ask'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['question'], operation: ['ask'] } },
+	properties,
+);
 
 export function concurrency(this: IExecuteFunctions): number {
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
-	return Math.floor(clamp(options.concurrency, RANGES.concurrency, 'Options > Concurrency', this.logger));
+	return Math.floor(
+		clamp(options.concurrency, RANGES.concurrency, 'Options > Concurrency', this.logger),
+	);
 }
 
 /**
@@ -100,7 +114,14 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 	const userId = (this.getNodeParameter('userId', itemIndex, '') as string).trim();
 	validator.uuid(userId || client.credentials.userId, 'User ID');
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const body = buildAnswerBody.call(this, itemIndex, client, {}, 'licenceId', 'options.additionalBodyJson');
+	const body = buildAnswerBody.call(
+		this,
+		itemIndex,
+		client,
+		{},
+		'licenceId',
+		'options.additionalBodyJson',
+	);
 
 	const steps = itemProgress(this, itemIndex);
 	const progress: IDataObject = {};
@@ -108,21 +129,37 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 		let threadId = givenThread;
 		if (!threadId) {
 			const title = String(options.title || oneLine(question).slice(0, 80));
-			const thread = await steps.once('thread', async () => await createThread.call(this, client, itemIndex, { assistantId, title, userId }));
+			const thread = await steps.once(
+				'thread',
+				async () =>
+					await createThread.call(this, client, itemIndex, { assistantId, title, userId }),
+			);
 			threadId = String(thread.id);
 		}
 		progress.thread_id = threadId;
-		const message = await steps.once('message', async () =>
-			await postMessage.call(this, client, itemIndex, threadId, { role: 'user', content: question }),
+		const message = await steps.once(
+			'message',
+			async () =>
+				await postMessage.call(this, client, itemIndex, threadId, {
+					role: 'user',
+					content: question,
+				}),
 		);
 		progress.user_message_id = message.id;
 		const { answer, figures } = await steps.once(
 			'answer',
 			async () =>
-				await requestAnswer.call(this, client, itemIndex, `/threads/${segment(this.getNode(), itemIndex, threadId, 'Thread ID')}/run`, body, {
-					streamed: options.streamed === true,
-					unclear: unclearAnswer(threadId),
-				}),
+				await requestAnswer.call(
+					this,
+					client,
+					itemIndex,
+					`/threads/${segment(this.getNode(), itemIndex, threadId, 'Thread ID')}/run`,
+					body,
+					{
+						streamed: options.streamed === true,
+						unclear: unclearAnswer(threadId),
+					},
+				),
 			async () => await storedAnswer(client, threadId, String(message.id), itemIndex),
 		);
 		// The answer first: the editor's table and JSON views show an item's keys in order.

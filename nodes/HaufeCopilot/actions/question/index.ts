@@ -16,7 +16,8 @@ export const description: INodeProperties[] = [
 				name: 'Ask',
 				value: 'ask',
 				action: 'Ask a question',
-				description: 'Each item is one question: thread, message and run in one step, answers in input order',
+				description:
+					'Each item is one question: thread, message and run in one step, answers in input order',
 			},
 		],
 		default: 'ask',

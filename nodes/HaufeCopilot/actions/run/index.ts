@@ -13,12 +13,18 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['run'] } },
 		options: [
-			{ name: 'Run', value: 'run', action: 'Run a thread', description: 'Generate the assistant\'s answer to the thread' },
+			{
+				name: 'Run',
+				value: 'run',
+				action: 'Run a thread',
+				description: "Generate the assistant's answer to the thread",
+			},
 			{
 				name: 'Run Streamed',
 				value: 'stream',
 				action: 'Run a thread with a streamed answer',
-				description: 'Generate the answer as a stream; forwarded to the webhook caller when the workflow streams its response',
+				description:
+					'Generate the answer as a stream; forwarded to the webhook caller when the workflow streams its response',
 			},
 		],
 		default: 'run',

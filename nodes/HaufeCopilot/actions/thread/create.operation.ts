@@ -18,7 +18,10 @@ const properties: INodeProperties[] = [
 	userIdField,
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['thread'], operation: ['create'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['thread'], operation: ['create'] } },
+	properties,
+);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: HaufeClient) {
 	return await createThread.call(this, client, itemIndex, {

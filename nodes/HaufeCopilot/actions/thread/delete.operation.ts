@@ -14,6 +14,9 @@ export const description: INodeProperties[] = updateDisplayOptions(
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: HaufeClient) {
 	const threadId = readId(this, 'threadId', itemIndex, 'Thread');
 	// A soft delete: the API answers with an empty body.
-	await client.delete(`/threads/${segment(this.getNode(), itemIndex, threadId, 'Thread')}`, { itemIndex, expect: nothing() });
+	await client.delete(`/threads/${segment(this.getNode(), itemIndex, threadId, 'Thread')}`, {
+		itemIndex,
+		expect: nothing(),
+	});
 	return { deleted: true, thread_id: threadId };
 }

@@ -14,9 +14,24 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['message'] } },
 		options: [
-			{ name: 'Create', value: 'create', action: 'Create a message', description: 'Add a message to a thread, with attachments' },
-			{ name: 'Get', value: 'get', action: 'Get a message', description: 'Get one message of a thread' },
-			{ name: 'Get Many', value: 'getAll', action: 'Get many messages', description: 'List the messages of a thread, optionally of one run' },
+			{
+				name: 'Create',
+				value: 'create',
+				action: 'Create a message',
+				description: 'Add a message to a thread, with attachments',
+			},
+			{
+				name: 'Get',
+				value: 'get',
+				action: 'Get a message',
+				description: 'Get one message of a thread',
+			},
+			{
+				name: 'Get Many',
+				value: 'getAll',
+				action: 'Get many messages',
+				description: 'List the messages of a thread, optionally of one run',
+			},
 		],
 		default: 'create',
 	},

@@ -10,7 +10,18 @@ export function contentText(message: IDataObject): string {
 		.join('\n\n');
 }
 
-const MESSAGE_FIELDS = ['id', 'role', 'text', 'thread_id', 'run_id', 'assistant_id', 'status', 'created_at', 'attachments', 'metadata'];
+const MESSAGE_FIELDS = [
+	'id',
+	'role',
+	'text',
+	'thread_id',
+	'run_id',
+	'assistant_id',
+	'status',
+	'created_at',
+	'attachments',
+	'metadata',
+];
 
 /**
  * A message in 10 fields: its content as plain `text` instead of typed parts with annotations;

@@ -9,13 +9,16 @@ import { runLocator, threadIdField } from '../fields';
 import { runPath } from './fields';
 import { simplifyRun } from './simplify';
 
-export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['run'], operation: ['cancel'] } }, [
-	threadIdField,
-	runLocator,
-	simplifyField,
-]);
+export const description: INodeProperties[] = updateDisplayOptions(
+	{ show: { resource: ['run'], operation: ['cancel'] } },
+	[threadIdField, runLocator, simplifyField],
+);
 
-export async function execute(this: IExecuteFunctions, itemIndex: number, client: OpenAiThreadsClient) {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	client: OpenAiThreadsClient,
+) {
 	const run = await client.call<IDataObject>('POST', `${runPath(this, itemIndex)}/cancel`, {
 		itemIndex,
 		expect: RUN_CONTRACT,

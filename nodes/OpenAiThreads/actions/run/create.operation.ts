@@ -10,15 +10,16 @@ import { runBody, runOptionsField } from './fields';
 import { startRun, waitFields } from './follow';
 import { simplifyRun } from './simplify';
 
-export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['run'], operation: ['create'] } }, [
-	threadIdField,
-	assistantLocator,
-	...waitFields,
-	simplifyField,
-	runOptionsField,
-]);
+export const description: INodeProperties[] = updateDisplayOptions(
+	{ show: { resource: ['run'], operation: ['create'] } },
+	[threadIdField, assistantLocator, ...waitFields, simplifyField, runOptionsField],
+);
 
-export async function execute(this: IExecuteFunctions, itemIndex: number, client: OpenAiThreadsClient) {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	client: OpenAiThreadsClient,
+) {
 	const threadId = pathId(this, 'threadId', 'Thread ID', itemIndex);
 	const assistantId = readId(this, 'assistantId', itemIndex, 'Assistant');
 	const body = runBody(this, itemIndex, { assistant_id: assistantId }, 'createRun');

@@ -27,8 +27,25 @@ const SHARED_RUN_FIELDS = [
 ];
 
 export const RUN_BODY_FIELDS: Record<RunEndpoint, readonly string[]> = {
-	createRun: ['assistant_id', 'model', 'reasoning_effort', 'instructions', 'additional_instructions', 'additional_messages', 'tools', ...SHARED_RUN_FIELDS],
-	createThreadAndRun: ['assistant_id', 'thread', 'model', 'instructions', 'tools', 'tool_resources', ...SHARED_RUN_FIELDS],
+	createRun: [
+		'assistant_id',
+		'model',
+		'reasoning_effort',
+		'instructions',
+		'additional_instructions',
+		'additional_messages',
+		'tools',
+		...SHARED_RUN_FIELDS,
+	],
+	createThreadAndRun: [
+		'assistant_id',
+		'thread',
+		'model',
+		'instructions',
+		'tools',
+		'tool_resources',
+		...SHARED_RUN_FIELDS,
+	],
 };
 
 const additionalBodyOption: INodeProperties = {
@@ -36,13 +53,26 @@ const additionalBodyOption: INodeProperties = {
 	name: 'additionalBodyJson',
 	type: 'json',
 	default: '{}',
-	description: 'JSON merged into the request body, for fields this node does not model (tools, temperature, ...)',
+	description:
+		'JSON merged into the request body, for fields this node does not model (tools, temperature, ...)',
 };
 
 const commonOptions: INodeProperties[] = [
-	{ displayName: 'Instructions', name: 'instructions', type: 'string', default: '', description: 'Replace the assistant\'s instructions for this run' },
+	{
+		displayName: 'Instructions',
+		name: 'instructions',
+		type: 'string',
+		default: '',
+		description: "Replace the assistant's instructions for this run",
+	},
 	{ displayName: 'Metadata (JSON)', name: 'metadataJson', type: 'json', default: '{}' },
-	{ displayName: 'Model', name: 'model', type: 'string', default: '', description: 'Replace the assistant\'s model for this run' },
+	{
+		displayName: 'Model',
+		name: 'model',
+		type: 'string',
+		default: '',
+		description: "Replace the assistant's model for this run",
+	},
 ];
 
 /** Run > Create: POST /threads/{thread_id}/runs, which also takes additional instructions. */
@@ -75,16 +105,25 @@ export const threadAndRunOptionsField: INodeProperties = {
  * The optional run fields, checked, merged with the extra JSON; a field the endpoint does not
  * take (the spec rejects unknown fields) fails here, naming it, before anything is sent.
  */
-export function runBody(context: IExecuteFunctions, itemIndex: number, base: IDataObject, endpoint: RunEndpoint): IDataObject {
+export function runBody(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	base: IDataObject,
+	endpoint: RunEndpoint,
+): IDataObject {
 	const validator = new Validator(context.getNode(), itemIndex);
 	const options = context.getNodeParameter('runOptions', itemIndex, {}) as IDataObject;
 	const body: IDataObject = { ...base };
 	if (options.model) body.model = options.model;
 	if (options.instructions) body.instructions = options.instructions;
-	if (endpoint === 'createRun' && options.additionalInstructions) body.additional_instructions = options.additionalInstructions;
+	if (endpoint === 'createRun' && options.additionalInstructions)
+		body.additional_instructions = options.additionalInstructions;
 	const metadata = readMetadata(validator, options.metadataJson, 'Run Options > Metadata (JSON)');
 	if (metadata) body.metadata = metadata;
-	const extra = validator.jsonObject(options.additionalBodyJson, 'Run Options > Additional Body (JSON)');
+	const extra = validator.jsonObject(
+		options.additionalBodyJson,
+		'Run Options > Additional Body (JSON)',
+	);
 	const allowed = RUN_BODY_FIELDS[endpoint];
 	const unknown = Object.keys(extra).filter((key) => !allowed.includes(key));
 	if (unknown.length) {

@@ -16,10 +16,10 @@ import {
 	waitTimedOut,
 	waitTimeoutField,
 } from '../../../shared/run-wait';
-import type { ByteStream } from '../../../shared/streams';
-import { parseJsonObject, readChunks, SseParser, StreamError } from '../../../shared/streams';
 import type { SourceLine, SourceSection } from '../../../shared/sources';
 import { formatSources, streamSourcesOption } from '../../../shared/sources';
+import type { ByteStream } from '../../../shared/streams';
+import { parseJsonObject, readChunks, SseParser, StreamError } from '../../../shared/streams';
 import type { OpenAiThreadsClient } from '../../transport';
 import { RUN_CONTRACT, RUN_STATUSES } from '../../transport';
 import { contentText } from '../message/simplify';
@@ -30,8 +30,16 @@ export const waitFields: INodeProperties[] = [
 	waitModeField(
 		[
 			{ name: "Don't Wait", value: 'no', description: 'Output the run as created (queued)' },
-			{ name: 'By Polling', value: 'poll', description: 'Check the run until it ends or needs tool outputs' },
-			{ name: 'By Streaming', value: 'stream', description: 'Run with stream: true and collect the answer as it is generated' },
+			{
+				name: 'By Polling',
+				value: 'poll',
+				description: 'Check the run until it ends or needs tool outputs',
+			},
+			{
+				name: 'By Streaming',
+				value: 'stream',
+				description: 'Run with stream: true and collect the answer as it is generated',
+			},
 		],
 		'poll',
 	),
@@ -50,7 +58,9 @@ export const waitFields: INodeProperties[] = [
 					'Whether a streamed webhook response ends with the files the answer cites (file_citation and file_path annotations: file ID and the marker it replaces), sent after the text as plain text. The text itself, markers included, is never changed.',
 				displayOptions: { show: { '/waitForCompletion': ['stream'] } },
 			},
-			waitTimeoutField('the run', { note: 'The run itself goes on. Retries and Retry-After waits count against it.' }),
+			waitTimeoutField('the run', {
+				note: 'The run itself goes on. Retries and Retry-After waits count against it.',
+			}),
 		],
 	},
 ];
@@ -95,7 +105,8 @@ export async function startRun(
 	// create response, or from the stream before it broke) instead of starting another.
 	const steps = itemProgress(this, itemIndex);
 	const recorded = steps.recall<IDataObject>('run');
-	const unclear = 'A run may have been started: look at the thread\'s runs (Run > Get Many) before starting another.';
+	const unclear =
+		"A run may have been started: look at the thread's runs (Run > Get Many) before starting another.";
 	return await steps.buildOn(
 		'run',
 		async () => {
@@ -115,7 +126,13 @@ export async function startRun(
 					recorded ??
 					(await steps.once(
 						'run',
-						async () => await client.call<IDataObject>('POST', path, { body, itemIndex, expect: RUN_CONTRACT, unclear }),
+						async () =>
+							await client.call<IDataObject>('POST', path, {
+								body,
+								itemIndex,
+								expect: RUN_CONTRACT,
+								unclear,
+							}),
 					));
 				if (wait.mode === 'no') return run;
 				run = await pollRun.call(this, client, run, wait, itemIndex);
@@ -131,21 +148,37 @@ export async function startRun(
 	);
 }
 
-async function pollRun(this: IExecuteFunctions, client: OpenAiThreadsClient, created: IDataObject, wait: WaitSettings, itemIndex: number) {
+async function pollRun(
+	this: IExecuteFunctions,
+	client: OpenAiThreadsClient,
+	created: IDataObject,
+	wait: WaitSettings,
+	itemIndex: number,
+) {
 	const clock = new WaitClock(wait);
 	const path = `/threads/${encodeURIComponent(String(created.thread_id))}/runs/${encodeURIComponent(String(created.id))}`;
 	return await pollUntil(this, clock, {
 		first: created,
 		done: (run) => stopsWaiting(RUN_STATUSES, run.status),
 		// Retries and Retry-After waits of a check count against the wait's timeout.
-		check: async () => await client.call<IDataObject>('GET', path, { itemIndex, expect: RUN_CONTRACT, deadline: clock.deadline }),
+		check: async () =>
+			await client.call<IDataObject>('GET', path, {
+				itemIndex,
+				expect: RUN_CONTRACT,
+				deadline: clock.deadline,
+			}),
 		timedOut: (run) =>
 			waitTimedOut(this.getNode(), wait, {
 				subject: `Run ${String(run.id)}`,
 				state: `; it is still ${String(run.status)}`,
-				description: 'The run goes on: pick it up later with Run > Get, cancel it with Run > Cancel, or raise the Wait Timeout.',
+				description:
+					'The run goes on: pick it up later with Run > Get, cancel it with Run > Cancel, or raise the Wait Timeout.',
 				itemIndex,
-				progress: { run_id: run.id as string, thread_id: run.thread_id as string, status: run.status as string },
+				progress: {
+					run_id: run.id as string,
+					thread_id: run.thread_id as string,
+					status: run.status as string,
+				},
 			}),
 	});
 }
@@ -162,10 +195,14 @@ function annotationSections(annotations: IDataObject[]): SourceSection[] {
 			const fileId = (annotation[key] as IDataObject | undefined)?.file_id;
 			if (typeof fileId !== 'string' || !fileId) continue;
 			const list = markers.get(fileId) ?? [];
-			if (typeof annotation.text === 'string' && annotation.text && !list.includes(annotation.text)) list.push(annotation.text);
+			if (typeof annotation.text === 'string' && annotation.text && !list.includes(annotation.text))
+				list.push(annotation.text);
 			markers.set(fileId, list);
 		}
-		return [...markers].map(([fileId, texts]) => ({ title: fileId, detail: texts.length ? `${verb} ${texts.join(', ')}` : '' }));
+		return [...markers].map(([fileId, texts]) => ({
+			title: fileId,
+			detail: texts.length ? `${verb} ${texts.join(', ')}` : '',
+		}));
 	};
 	return [
 		{ heading: 'Sources', lines: byFile('file_citation', 'file_citation', 'cited as') },
@@ -177,7 +214,10 @@ function annotationSections(annotations: IDataObject[]): SourceSection[] {
 function partAnnotations(content: unknown): IDataObject[] {
 	return ((Array.isArray(content) ? content : []) as IDataObject[])
 		.filter((part) => part.type === 'text')
-		.flatMap((part) => ((part.text as IDataObject | undefined)?.annotations as IDataObject[] | undefined) ?? []);
+		.flatMap(
+			(part) =>
+				((part.text as IDataObject | undefined)?.annotations as IDataObject[] | undefined) ?? [],
+		);
 }
 
 /**
@@ -185,7 +225,11 @@ function partAnnotations(content: unknown): IDataObject[] {
  * text (and annotations as they appear), `thread.message.completed` a message's final
  * annotations, `error` a failure, `done` the end; every other event is ignored, as the format asks.
  */
-async function streamRun(this: IExecuteFunctions, stream: ByteStream, itemIndex: number): Promise<{ run: IDataObject; answer: string }> {
+async function streamRun(
+	this: IExecuteFunctions,
+	stream: ByteStream,
+	itemIndex: number,
+): Promise<{ run: IDataObject; answer: string }> {
 	const forwarder = new AnswerForwarder(this, itemIndex);
 	const parser = new SseParser();
 	let run: IDataObject | undefined;
@@ -207,7 +251,11 @@ async function streamRun(this: IExecuteFunctions, stream: ByteStream, itemIndex:
 			annotations.set(String(payload.id), partAnnotations(payload.content));
 		} else if (event === 'thread.message.delta') {
 			const found = partAnnotations((payload.delta as IDataObject)?.content);
-			if (found.length) annotations.set(String(payload.id), [...(annotations.get(String(payload.id)) ?? []), ...found]);
+			if (found.length)
+				annotations.set(String(payload.id), [
+					...(annotations.get(String(payload.id)) ?? []),
+					...found,
+				]);
 			for (const part of ((payload.delta as IDataObject)?.content as IDataObject[]) ?? []) {
 				const text = (part.text as IDataObject | undefined)?.value;
 				if (part.type === 'text' && typeof text === 'string') {
@@ -236,24 +284,40 @@ async function streamRun(this: IExecuteFunctions, stream: ByteStream, itemIndex:
 	const ended = done || stopsWaiting(RUN_STATUSES, status);
 	if (failure) {
 		throw withProgress(
-			failureError(this.getNode(), 'error_event', `The run stream reported an error: ${String(failure.message ?? JSON.stringify(failure))}`, { itemIndex }),
+			failureError(
+				this.getNode(),
+				'error_event',
+				`The run stream reported an error: ${String(failure.message ?? JSON.stringify(failure))}`,
+				{ itemIndex },
+			),
 			progress,
 		);
 	}
 	if (broken || !run || !ended) {
-		const why = broken ? `: ${broken}` : `, without its "done" event${run ? ` (the run was last ${status})` : ''}`;
+		const why = broken
+			? `: ${broken}`
+			: `, without its "done" event${run ? ` (the run was last ${status})` : ''}`;
 		throw withProgress(
-			failureError(this.getNode(), broken ? 'interrupted' : 'incomplete', `The run stream ended before the run did${why}`, {
-				description: 'The partial answer is discarded. The run may still be going: check it with Run > Get before starting it again.',
-				itemIndex,
-			}),
+			failureError(
+				this.getNode(),
+				broken ? 'interrupted' : 'incomplete',
+				`The run stream ended before the run did${why}`,
+				{
+					description:
+						'The partial answer is discarded. The run may still be going: check it with Run > Get before starting it again.',
+					itemIndex,
+				},
+			),
 			progress,
 		);
 	}
 	if (!forwarder.forwarding) return { run, answer };
 	// A run that failed or was stopped is reported as an error next: its stream must not look finished.
 	if (hasFailed(RUN_STATUSES, run.status)) return { run, answer };
-	if (run.status === 'completed' && this.getNodeParameter('waitOptions.streamSources', itemIndex, true) !== false) {
+	if (
+		run.status === 'completed' &&
+		this.getNodeParameter('waitOptions.streamSources', itemIndex, true) !== false
+	) {
 		forwarder.trailer(formatSources(annotationSections([...annotations.values()].flat())));
 	}
 	forwarder.end();
@@ -275,13 +339,22 @@ async function finish(
 			subject: `Run ${String(run.id)}`,
 			status,
 			detail: lastError ? `: ${String(lastError.code)}: ${String(lastError.message)}` : '',
-			description: status === 'failed' ? 'The server could not complete the run; last_error says why.' : 'The run was stopped before it finished.',
+			description:
+				status === 'failed'
+					? 'The server could not complete the run; last_error says why.'
+					: 'The run was stopped before it finished.',
 			itemIndex,
-			progress: { run_id: run.id as string, thread_id: run.thread_id as string, status, last_error: lastError },
+			progress: {
+				run_id: run.id as string,
+				thread_id: run.thread_id as string,
+				status,
+				last_error: lastError,
+			},
 		});
 	}
 	// What the workflow reads next comes first: the editor shows an item's keys in order.
-	if (status === 'requires_action') return { tool_calls: pendingToolCalls(run) ?? [], ...run, wait };
+	if (status === 'requires_action')
+		return { tool_calls: pendingToolCalls(run) ?? [], ...run, wait };
 	let answer = streamedAnswer;
 	if (answer === undefined) {
 		const messages = await client.paginate(

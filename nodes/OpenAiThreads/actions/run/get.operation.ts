@@ -9,13 +9,19 @@ import { runLocator, threadIdField } from '../fields';
 import { runPath } from './fields';
 import { simplifyRun } from './simplify';
 
-export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['run'], operation: ['get'] } }, [
-	threadIdField,
-	runLocator,
-	simplifyField,
-]);
+export const description: INodeProperties[] = updateDisplayOptions(
+	{ show: { resource: ['run'], operation: ['get'] } },
+	[threadIdField, runLocator, simplifyField],
+);
 
-export async function execute(this: IExecuteFunctions, itemIndex: number, client: OpenAiThreadsClient) {
-	const run = await client.call<IDataObject>('GET', runPath(this, itemIndex), { itemIndex, expect: RUN_CONTRACT });
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	client: OpenAiThreadsClient,
+) {
+	const run = await client.call<IDataObject>('GET', runPath(this, itemIndex), {
+		itemIndex,
+		expect: RUN_CONTRACT,
+	});
 	return simplified(this, itemIndex, run, simplifyRun);
 }

@@ -3,11 +3,24 @@ import type { IDataObject } from 'n8n-workflow';
 import { pickFields } from '../../../shared/output';
 
 /** What a simplified run keeps, in this order: the answer (or the tool calls to answer) first. */
-const RUN_FIELDS = ['answer', 'tool_calls', 'id', 'thread_id', 'assistant_id', 'status', 'last_error', 'model', 'usage', 'created_at'];
+const RUN_FIELDS = [
+	'answer',
+	'tool_calls',
+	'id',
+	'thread_id',
+	'assistant_id',
+	'status',
+	'last_error',
+	'model',
+	'usage',
+	'created_at',
+];
 
 /** The tool calls a run that `requires_action` waits for. */
 export function pendingToolCalls(run: IDataObject): IDataObject[] | undefined {
-	const required = (run.required_action as IDataObject | null | undefined)?.submit_tool_outputs as IDataObject | undefined;
+	const required = (run.required_action as IDataObject | null | undefined)?.submit_tool_outputs as
+		| IDataObject
+		| undefined;
 	return required ? ((required.tool_calls as IDataObject[]) ?? []) : undefined;
 }
 

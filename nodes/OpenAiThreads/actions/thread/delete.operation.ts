@@ -6,11 +6,23 @@ import { pathId, readId } from '../../../shared/parameters';
 import type { OpenAiThreadsClient } from '../../transport';
 import { threadIdField } from '../fields';
 
-export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['thread'], operation: ['delete'] } }, [threadIdField]);
+export const description: INodeProperties[] = updateDisplayOptions(
+	{ show: { resource: ['thread'], operation: ['delete'] } },
+	[threadIdField],
+);
 
-export async function execute(this: IExecuteFunctions, itemIndex: number, client: OpenAiThreadsClient) {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	client: OpenAiThreadsClient,
+) {
 	const path = `/threads/${pathId(this, 'threadId', 'Thread ID', itemIndex)}`;
-	const deleted = await client.delete(path, { itemIndex, expect: object('the deletion', { deleted: 'boolean' }) });
+	const deleted = await client.delete(path, {
+		itemIndex,
+		expect: object('the deletion', { deleted: 'boolean' }),
+	});
 	// Gone already: an earlier attempt whose answer was lost deleted it.
-	return deleted ?? { id: readId(this, 'threadId', itemIndex), object: 'thread.deleted', deleted: true };
+	return (
+		deleted ?? { id: readId(this, 'threadId', itemIndex), object: 'thread.deleted', deleted: true }
+	);
 }

@@ -5,15 +5,24 @@ import { object } from '../../../shared/contracts';
 import { pathId } from '../../../shared/parameters';
 import { Validator } from '../../../shared/validation';
 import type { OpenAiThreadsClient } from '../../transport';
-import { metadataField, readMetadata, readToolResources, threadIdField, updateToolResourcesField } from '../fields';
-
-export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['thread'], operation: ['update'] } }, [
-	threadIdField,
+import {
 	metadataField,
+	readMetadata,
+	readToolResources,
+	threadIdField,
 	updateToolResourcesField,
-]);
+} from '../fields';
 
-export async function execute(this: IExecuteFunctions, itemIndex: number, client: OpenAiThreadsClient) {
+export const description: INodeProperties[] = updateDisplayOptions(
+	{ show: { resource: ['thread'], operation: ['update'] } },
+	[threadIdField, metadataField, updateToolResourcesField],
+);
+
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	client: OpenAiThreadsClient,
+) {
 	const validator = new Validator(this.getNode(), itemIndex);
 	const threadId = pathId(this, 'threadId', 'Thread ID', itemIndex);
 	const body: IDataObject = {};
