@@ -13,6 +13,8 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 const nodeCode = ['nodes/**', 'credentials/**'];
+const OPERATION_IMPORT =
+	"Import what operations share from the resource's fields.ts/helpers.ts or the system's transport.";
 
 export default tseslint.config(
 	{
@@ -45,6 +47,43 @@ export default tseslint.config(
 		rules: { '@typescript-eslint/no-explicit-any': 'off' },
 	},
 	{ files: ['**/*.{js,cjs}'], languageOptions: { sourceType: 'commonjs' } },
+	// The layers: credentials stand alone (nodes may use credentials/shared, never the reverse),
+	// and an operation, a list search or the trigger never reaches into an operation file: what
+	// two of them share lives in the resource's fields.ts/helpers.ts or the system's transport.
+	{
+		files: ['credentials/**/*.ts'],
+		languageOptions: { parser: tseslint.parser },
+		rules: {
+			'no-restricted-imports': [
+				'error',
+				{
+					patterns: [
+						{ group: ['**/nodes/**'], message: 'Credentials import nothing from nodes/.' },
+					],
+				},
+			],
+		},
+	},
+	{
+		files: ['nodes/**/*.operation.ts', 'nodes/*/methods/**/*.ts'],
+		languageOptions: { parser: tseslint.parser },
+		rules: {
+			'no-restricted-imports': [
+				'error',
+				{ patterns: [{ group: ['**/*.operation'], message: OPERATION_IMPORT }] },
+			],
+		},
+	},
+	{
+		files: ['nodes/*Trigger/**/*.ts'],
+		languageOptions: { parser: tseslint.parser },
+		rules: {
+			'no-restricted-imports': [
+				'error',
+				{ patterns: [{ group: ['**/*.operation', '**/actions/**'], message: OPERATION_IMPORT }] },
+			],
+		},
+	},
 	{
 		files: ['**/*.{ts,mjs}'],
 		languageOptions: { parser: tseslint.parser },
