@@ -124,12 +124,12 @@ export function compactOutputField(show: Record<string, string[]>): INodePropert
  * The item a tool returns: compact (the answer, its sources, the IDs to continue) when the
  * node runs as a tool with Compact Tool Output on; the full item otherwise.
  */
-export function toolOutput(
+export function toolOutput<Full extends IDataObject | IDataObject[]>(
 	context: IExecuteFunctions,
 	itemIndex: number,
-	full: IDataObject,
+	full: Full,
 	compact: () => IDataObject,
-): IDataObject {
+): Full | IDataObject {
 	if (!runsAsTool(context)) return full;
 	if (context.getNodeParameter(COMPACT_OUTPUT, itemIndex, true) === false) return full;
 	const result = compact();

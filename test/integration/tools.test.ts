@@ -87,7 +87,12 @@ describe('Haufe Copilot Tool › Ask', () => {
 	});
 
 	it('answers the question from the model, compactly, and sends no chunk', async () => {
-		const tool = await run('haufeCopilot', parameters(), { question: 'Wie lang ist die Probezeit?' }, true);
+		const tool = await run(
+			'haufeCopilot',
+			parameters(),
+			{ question: 'Wie lang ist die Probezeit?' },
+			true,
+		);
 		expect(tool.error).toBeUndefined();
 		expect(tool.chunks).toEqual([]);
 		const [item] = tool.items.map((entry) => entry.json);
