@@ -21,7 +21,7 @@ import { modelFor, sendMessage, threadFor } from './helpers';
 
 /** What a model reads about the tool (the agent is the model picked in the node, or the app's default). */
 export const TOOL_DESCRIPTION =
-	"Sends a question or message to the company's agent (agent chat) and returns its answer with a conversation_key (and the thread_id). Pass the message in full. To continue the conversation, pass that conversation_key again; without one, each call starts a new conversation.";
+	'Sends a question or message to the agent of this tool (agent chat) and returns its answer with a conversation_key (and the thread_id). Pass the message in full. To continue the conversation, pass that conversation_key again; without one, each call starts a new conversation.';
 
 const properties: INodeProperties[] = [
 	...nodeAndTool(

@@ -124,7 +124,7 @@ const properties: INodeProperties[] = [
 
 /** What a model reads about the tool (the assistant is the one picked in the node). */
 export const TOOL_DESCRIPTION =
-	"Asks the Haufe Copilot assistant (Haufe's editorial content on labour law, HR, tax and accounting) one question and returns its answer with the sources it is based on (document title and section) and a thread_id. Pass the question in full. To ask a follow-up in the same conversation, pass that thread_id again; without it, each call starts a new conversation.";
+	'Asks the Haufe Copilot assistant of this tool a question and returns its answer, the sources it is based on (document title and section) and a thread_id. Pass the question in full. To ask a follow-up in the same conversation, pass that thread_id again; without it, each call starts a new conversation.';
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['question'], operation: ['ask'] } },
