@@ -1,3 +1,4 @@
+/* eslint-disable -- Tooling, never shipped: n8n's rules for node code (the default config of `n8n-node lint`) do not fit it. Linted by eslint.tooling.config.mjs instead (npm run lint:tooling), where this comment has no effect. */
 /**
  * What a model sees of each tool as the editor creates it (only the operation and the assistant
  * set): the parameters n8n resolves for the tool variant (through the `@tool` display option),
