@@ -29,16 +29,15 @@ export function runsAsTool(context: { getNode(): INode }): boolean {
 export const QUESTION_KEY = 'question';
 
 const TOOL_ONLY: IDisplayOptions = { show: { '@tool': [true] } };
-const NOT_TOOL: IDisplayOptions = { show: { '@tool': [false] } };
+// Hidden for tools rather than shown for non-tools: an n8n that does not know `@tool` still
+// shows the node's own definition everywhere (and none of the tool's), as before.
+const NOT_TOOL: IDisplayOptions = { hide: { '@tool': [true] } };
 
 function withDisplay(property: INodeProperties, extra: IDisplayOptions): INodeProperties {
-	return {
-		...property,
-		displayOptions: {
-			...property.displayOptions,
-			show: { ...property.displayOptions?.show, ...extra.show },
-		},
-	};
+	const displayOptions: IDisplayOptions = { ...property.displayOptions };
+	if (extra.show) displayOptions.show = { ...displayOptions.show, ...extra.show };
+	if (extra.hide) displayOptions.hide = { ...displayOptions.hide, ...extra.hide };
+	return { ...property, displayOptions };
 }
 
 /** A parameter that only the tool variant shows. */

@@ -236,14 +236,6 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 	}
 	const extra = validator.jsonObject(options.additionalBodyJson, 'Additional Body (JSON)');
 	const merged = mergeBody(body, extra);
-	// A run without input answers nothing: refused before anything is created.
-	requireQuestion(
-		this,
-		itemIndex,
-		merged.input,
-		'input' in extra ? 'Additional Body (JSON) > input' : 'Input',
-		'A run needs the message for the assistant, e.g. {{ $json.chatInput }} after a Chat Trigger.',
-	);
 	// The API document allows only UUIDs (version 4) in the id lists and as thread_id.
 	for (const [, key, label] of ID_LISTS) {
 		for (const [field, title] of [
@@ -265,6 +257,14 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 			'thread_id' in extra ? 'Additional Body (JSON) > thread_id' : 'Thread',
 		);
 
+	// A run without input answers nothing: refused before anything is created.
+	requireQuestion(
+		this,
+		itemIndex,
+		merged.input,
+		'input' in extra ? 'Additional Body (JSON) > input' : 'Input',
+		'A run needs the message for the assistant, e.g. {{ $json.chatInput }} after a Chat Trigger.',
+	);
 	// A run is work on Griptape's side: created once, never re-sent after an unclear failure.
 	// Under "Retry On Fail" a retry follows the run the failed try started, unless it ended.
 	const steps = itemProgress(this, itemIndex);

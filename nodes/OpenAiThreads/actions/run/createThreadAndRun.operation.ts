@@ -54,22 +54,26 @@ export async function execute(
 ) {
 	const assistantId = readId(this, 'assistantId', itemIndex, 'Assistant');
 	const thread = threadBody(this, itemIndex);
-	const messages = (thread.messages as IDataObject[] | undefined) ?? [];
-	if (runsAsTool(this)) messages.push(toolQuestion(this, itemIndex));
-	// A new thread without a message would be run with nothing to answer.
-	if (!messages.length) {
-		new Validator(this.getNode(), itemIndex).fail(
-			'"Messages" is empty: a new thread needs at least one message to answer',
-			'Add the message for the assistant under Messages, e.g. {{ $json.chatInput }} after a Chat Trigger.',
-		);
+	if (runsAsTool(this)) {
+		thread.messages = [
+			...((thread.messages as IDataObject[] | undefined) ?? []),
+			toolQuestion(this, itemIndex),
+		];
 	}
-	thread.messages = messages;
 	const body = runBody(
 		this,
 		itemIndex,
 		{ assistant_id: assistantId, thread },
 		'createThreadAndRun',
 	);
+	// A new thread without a message would be run with nothing to answer.
+	const messages = (body.thread as IDataObject | undefined)?.messages;
+	if (!Array.isArray(messages) || !messages.length) {
+		new Validator(this.getNode(), itemIndex).fail(
+			'"Messages" is empty: a new thread needs at least one message to answer',
+			'Add the message for the assistant under Messages, e.g. {{ $json.chatInput }} after a Chat Trigger.',
+		);
+	}
 	const run = await startRun.call(this, client, itemIndex, '/threads/runs', body);
 	return toolOutput(this, itemIndex, simplified(this, itemIndex, run, simplifyRun), () =>
 		compactRun(this, itemIndex, run),
