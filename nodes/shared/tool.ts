@@ -134,7 +134,7 @@ export function toolOutput<Full extends IDataObject | IDataObject[]>(
 	const result = compact();
 	// Fields without a value say nothing to the model.
 	for (const [key, value] of Object.entries(result)) {
-		if (value === undefined || value === null || value === '') delete result[key];
+		if (value === undefined || value === null) delete result[key];
 	}
 	return result;
 }

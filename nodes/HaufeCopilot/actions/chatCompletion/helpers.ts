@@ -91,7 +91,7 @@ export async function completeChat(
 		answer: content,
 		sources: compactSources(answer.sources),
 		attribution: HAUFE_ATTRIBUTION,
-		thread_id: threadId,
+		thread_id: threadId || undefined,
 		assistant: chosenName(this, 'assistantId', itemIndex),
 	}));
 }
