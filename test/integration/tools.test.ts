@@ -210,6 +210,17 @@ describe.each(CASES)('$name', ({ type, tool, node, compactKeys }) => {
 		expect(Object.keys(item).sort()).toEqual([...compactKeys].sort());
 		expect(typeof item.answer).toBe('string');
 		expect(String(item.answer).length).toBeGreaterThan(0);
+		if ('sources' in item) {
+			// Haufe: each source as title and section, nothing of the API's metadata.
+			const sources = item.sources as IDataObject[];
+			expect(sources.length).toBeGreaterThan(0);
+			for (const source of sources) {
+				expect(Object.keys(source).every((key) => ['title', 'section', 'url'].includes(key))).toBe(
+					true,
+				);
+				expect(String(source.title).length).toBeGreaterThan(0);
+			}
+		}
 	});
 
 	it('on the main path, in the same streaming execution, the node still streams its answer', async () => {

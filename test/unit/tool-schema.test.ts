@@ -8,9 +8,17 @@
  */
 import { toJsonSchema } from '@langchain/core/utils/json_schema';
 import { getSchema } from 'n8n-core/dist/execution-engine/node-execution-context/utils/create-node-as-tool';
-import type { IDataObject, INode, INodeParameters, INodeType } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INode,
+	INodeParameters,
+	INodeType,
+} from 'n8n-workflow';
 import { NodeHelpers } from 'n8n-workflow';
 
+import { forwardsAnswer } from '../../nodes/shared/forward';
+import { runsAsTool } from '../../nodes/shared/tool';
 import { packageNodeTypes, packageToolTypes } from '../helpers/package-types';
 
 const PACKAGE = 'n8n-nodes-assistant-threads';
@@ -145,4 +153,22 @@ it('every operation of a tool variant has a description field, so n8n adds none 
 			}
 		}
 	}
+});
+
+describe('the one decision to stream: forwardsAnswer', () => {
+	const context = (type: string, streaming: boolean) =>
+		({
+			getNode: () => ({ type: `${PACKAGE}.${type}` }),
+			isStreaming: () => streaming,
+		}) as unknown as IExecuteFunctions;
+
+	it('streams on the main path of a streaming execution, never as a tool', () => {
+		expect(forwardsAnswer(context('haufeCopilot', true))).toBe(true);
+		expect(forwardsAnswer(context('haufeCopilot', false))).toBe(false);
+		for (const type of ['haufeCopilot', 'griptapeCloud', 'agentChat', 'openAiThreads']) {
+			expect(runsAsTool(context(`${type}Tool`, true))).toBe(true);
+			expect(forwardsAnswer(context(`${type}Tool`, true))).toBe(false);
+			expect(runsAsTool(context(type, true))).toBe(false);
+		}
+	});
 });
