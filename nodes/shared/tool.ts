@@ -71,10 +71,7 @@ export function fromAi(key: string, description: string, optional = false): stri
  * adds no "Tool Description" of its own (whose automatic text is the operation's action, e.g.
  * "Ask a question in Haufe Copilot"); empty falls back to that automatic text.
  */
-export function toolDescriptionField(
-	show: Record<string, string[]>,
-	text: string,
-): INodeProperties {
+export function toolDescriptionField(text: string): INodeProperties {
 	return toolOnly({
 		displayName: 'Tool Description',
 		name: 'toolDescription',
@@ -83,7 +80,6 @@ export function toolDescriptionField(
 		default: text,
 		description:
 			'What the model reads to decide when to call this tool and what to pass. Empty uses the automatic description (the operation).',
-		displayOptions: { show },
 	});
 }
 
@@ -107,7 +103,7 @@ export function otherToolDescriptionField(show: Record<string, string[]>): INode
 export const COMPACT_OUTPUT = 'toolCompactOutput';
 
 /** Tool output: compact unless the user asks for the whole item. */
-export function compactOutputField(show: Record<string, string[]>): INodeProperties {
+export function compactOutputField(): INodeProperties {
 	return toolOnly({
 		displayName: 'Compact Tool Output',
 		name: COMPACT_OUTPUT,
@@ -115,7 +111,6 @@ export function compactOutputField(show: Record<string, string[]>): INodePropert
 		default: true,
 		description:
 			'Whether the model receives only the answer, its sources and the IDs that continue the conversation; off, it receives the whole item the node outputs outside an agent',
-		displayOptions: { show },
 	});
 }
 

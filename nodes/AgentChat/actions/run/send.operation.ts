@@ -41,8 +41,8 @@ const properties: INodeProperties[] = [
 	),
 	...sendThreadFields,
 	modelLocator,
-	toolDescriptionField({}, TOOL_DESCRIPTION),
-	compactOutputField({}),
+	toolDescriptionField(TOOL_DESCRIPTION),
+	compactOutputField(),
 ];
 
 export const description = updateDisplayOptions(

@@ -205,7 +205,7 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['assistantRun'], operation: ['create'] } },
-	[...properties, toolDescriptionField({}, TOOL_DESCRIPTION), compactOutputField({})],
+	[...properties, toolDescriptionField(TOOL_DESCRIPTION), compactOutputField()],
 );
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: GriptapeClient) {

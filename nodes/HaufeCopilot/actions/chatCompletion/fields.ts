@@ -94,6 +94,6 @@ export const chatFields: INodeProperties[] = [
 		default: {},
 		options: [includeRequestField],
 	},
-	toolDescriptionField({}, TOOL_DESCRIPTION),
-	compactOutputField({}),
+	toolDescriptionField(TOOL_DESCRIPTION),
+	compactOutputField(),
 ];

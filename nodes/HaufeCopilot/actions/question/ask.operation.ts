@@ -128,7 +128,7 @@ export const TOOL_DESCRIPTION =
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['question'], operation: ['ask'] } },
-	[...properties, toolDescriptionField({}, TOOL_DESCRIPTION), compactOutputField({})],
+	[...properties, toolDescriptionField(TOOL_DESCRIPTION), compactOutputField()],
 );
 
 export function concurrency(this: IExecuteFunctions): number {

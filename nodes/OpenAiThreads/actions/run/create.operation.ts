@@ -42,8 +42,8 @@ export const description: INodeProperties[] = updateDisplayOptions(
 		...waitFields,
 		simplifyField,
 		runOptionsField,
-		toolDescriptionField({}, TOOL_DESCRIPTION),
-		compactOutputField({}),
+		toolDescriptionField(TOOL_DESCRIPTION),
+		compactOutputField(),
 	],
 );
 
