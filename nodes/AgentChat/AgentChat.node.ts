@@ -7,6 +7,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { requestOptionsField } from '../shared/descriptions';
+import { otherToolDescriptionField } from '../shared/tool';
 import { resources, router } from './actions/router';
 import { searchModels, searchThreads } from './methods/listSearch';
 
@@ -49,6 +50,7 @@ export class AgentChat implements INodeType {
 			...resources.run.description,
 			...resources.thread.description,
 			requestOptionsField(),
+			otherToolDescriptionField({ resource: ['file', 'model', 'thread'] }),
 		],
 	};
 

@@ -6,6 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { otherToolDescriptionField } from '../shared/tool';
 import { requestOptionsField } from './actions/fields';
 import { resources, router } from './actions/router';
 import { searchAssistantRuns, searchAssistants, searchThreads } from './methods/listSearch';
@@ -56,6 +57,13 @@ export class GriptapeCloud implements INodeType {
 			...resources.thread.description,
 			...resources.user.description,
 			requestOptionsField,
+			otherToolDescriptionField({
+				resource: ['apiKey', 'assistant', 'event', 'message', 'thread', 'user'],
+			}),
+			otherToolDescriptionField({
+				resource: ['assistantRun'],
+				operation: ['cancel', 'get', 'getAll'],
+			}),
 		],
 	};
 

@@ -6,6 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { otherToolDescriptionField } from '../shared/tool';
 import * as assistant from './actions/assistant';
 import * as chatCompletion from './actions/chatCompletion';
 import { requestOptionsField } from './actions/fields';
@@ -67,6 +68,7 @@ export class HaufeCopilot implements INodeType {
 			...run.description,
 			...thread.description,
 			requestOptionsField,
+			otherToolDescriptionField({ resource: ['assistant', 'file', 'message', 'run', 'thread'] }),
 		],
 	};
 

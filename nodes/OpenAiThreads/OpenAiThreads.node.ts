@@ -7,6 +7,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { requestOptionsField } from '../shared/descriptions';
+import { otherToolDescriptionField } from '../shared/tool';
 import { resources, router } from './actions/router';
 import { searchAssistants, searchRuns } from './methods/listSearch';
 
@@ -48,6 +49,11 @@ export class OpenAiThreads implements INodeType {
 			...resources.run.description,
 			...resources.thread.description,
 			requestOptionsField(),
+			otherToolDescriptionField({ resource: ['message', 'thread'] }),
+			otherToolDescriptionField({
+				resource: ['run'],
+				operation: ['cancel', 'get', 'getAll', 'submitToolOutputs'],
+			}),
 		],
 	};
 

@@ -1,5 +1,5 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 
 import { characterCount, Validator } from './validation';
 
@@ -59,6 +59,20 @@ export function readConversationKey(
 		);
 	}
 	return key;
+}
+
+/**
+ * Whether the item names a conversation at all. A tool's model may leave the key out (it is an
+ * optional argument): the question then starts a conversation of its own (newConversationKey).
+ */
+export function conversationKeyGiven(context: IExecuteFunctions, itemIndex: number): boolean {
+	const raw = context.getNodeParameter('conversationKey', itemIndex, '') as unknown;
+	return !(raw === undefined || raw === null || String(raw).trim() === '');
+}
+
+/** The key of a new conversation that its caller did not name: random, so never shared. */
+export function newConversationKey(): string {
+	return randomUUID();
 }
 
 /**

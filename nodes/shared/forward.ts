@@ -2,13 +2,16 @@ import type { IDataObject, IExecuteFunctions, NodeApiError } from 'n8n-workflow'
 
 import { failureError } from './errors';
 import { withProgress } from './progress';
+import { runsAsTool } from './tool';
 
 /**
  * Whether an answer goes to the caller as it arrives: when the workflow streams its webhook
- * response (n8n's "Respond to Webhook: Streaming"), and only then.
+ * response (n8n's "Respond to Webhook: Streaming"), and only on the workflow's main path. A
+ * tool (of an AI Agent, or of the MCP Server Trigger) returns its answer to whoever called it:
+ * the agent writes its own reply into the stream, so the tool's text would appear twice.
  */
 export function forwardsAnswer(context: IExecuteFunctions): boolean {
-	return context.isStreaming?.() === true;
+	return context.isStreaming?.() === true && !runsAsTool(context);
 }
 
 /** How a streamed answer arrived: in the output of the operations that read one. */

@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
 import { oneLine, shorten } from '../../credentials/shared/text';
 
@@ -54,21 +54,6 @@ export function formatSources(sections: SourceSection[], attribution = ''): stri
 	}
 	if (oneLine(attribution)) blocks.push(oneLine(attribution));
 	return blocks.join('\n\n');
-}
-
-/**
- * Sends the trailing text as one more `item` chunk, separated from the answer by a blank line
- * (no separator when no text was streamed). Call it only after the stream ended well and
- * before the `end` chunk: a failed stream must never look finished, so nothing follows it.
- */
-export function sendSources(
-	context: IExecuteFunctions,
-	itemIndex: number,
-	trailer: string,
-	answerWasStreamed: boolean,
-): void {
-	if (!trailer) return;
-	void context.sendChunk('item', itemIndex, answerWasStreamed ? `\n\n${trailer}` : trailer);
 }
 
 /** A short, single-line excerpt, for a source that carries no title. */

@@ -278,6 +278,8 @@ const CASES: IdCase[] = [
 			resource: 'assistantRun',
 			operation: 'create',
 			assistantId: rl(v),
+			// A run needs its input (an empty one is refused before any request).
+			input: 'Hallo',
 			waitForCompletion: 'no',
 		}),
 		path: `${GRIPTAPE}/assistants/`,
@@ -496,6 +498,8 @@ const CASES: IdCase[] = [
 			resource: 'run',
 			operation: 'createThreadAndRun',
 			assistantId: rl(v),
+			// A new thread needs a message (none is refused before any request).
+			messages: { values: [{ role: 'user', content: 'Hallo' }] },
 			waitForCompletion: 'no',
 		}),
 		bodyKey: 'assistant_id',

@@ -40,7 +40,7 @@ import {
 	Workflow,
 } from 'n8n-workflow';
 
-import { packageCredentialTypes, packageNodeTypes } from './package-types';
+import { packageCredentialTypes, packageNodeTypes, packageToolTypes } from './package-types';
 
 export const PACKAGE = 'n8n-nodes-assistant-threads';
 
@@ -187,7 +187,11 @@ export interface StreamedChunk {
 }
 
 export interface RunNodeOptions {
-	/** Node type name without the package prefix, e.g. `haufeCopilot`. */
+	/**
+	 * Node type name without the package prefix, e.g. `haufeCopilot`; with "Tool" appended
+	 * (`haufeCopilotTool`) the tool variant n8n derives, whose `$fromAI()` arguments are read
+	 * from the input item's json, as n8n passes a tool call's arguments.
+	 */
 	type: string;
 	parameters: IDataObject;
 	credentials: Record<string, ICredentialDataDecryptedObject>;
@@ -239,6 +243,7 @@ interface Setup {
 function setUp(options: RunNodeOptions): Setup {
 	const nodeTypes = new PackageNodeTypes({
 		...packageNodeTypes(),
+		...packageToolTypes(),
 		...(options.extraNodeTypes ?? {}),
 	});
 	const credentialsHelper = new InMemoryCredentialsHelper(packageCredentialTypes(), {

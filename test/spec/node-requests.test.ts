@@ -1450,6 +1450,8 @@ describe('the check catches what the documents do not allow', () => {
 				resource: 'run',
 				operation: 'createThreadAndRun',
 				assistantId: rl(sandbox.openai.ids.assistant),
+				// A new thread needs a message (none is refused before any request).
+				messages: { values: [{ role: 'user', content: 'Hallo' }] },
 				waitForCompletion: 'no',
 				runOptions: { additionalInstructions: 'Sei kurz.' },
 			},

@@ -135,6 +135,25 @@ export async function collectAnswerStream(
 }
 
 /**
+ * An answer's sources for a model (a tool's compact output): title, section and link, each
+ * document once.
+ */
+export function compactSources(sources: IDataObject[]): IDataObject[] {
+	const seen = new Set<string>();
+	const compact: IDataObject[] = [];
+	for (const line of sourceLines(sources)) {
+		const entry: IDataObject = { title: line.title };
+		if (line.detail) entry.section = line.detail;
+		if (line.url) entry.url = line.url;
+		const key = JSON.stringify(entry);
+		if (!line.title || seen.has(key)) continue;
+		seen.add(key);
+		compact.push(entry);
+	}
+	return compact;
+}
+
+/**
  * Haufe's usage guidelines ("Brand Visibility", docs.haufe.ai/usage-guidelines) require every
  * answer to be visibly attributed to Haufe and name "Powered by Haufe" as acceptable wording.
  */
@@ -145,7 +164,7 @@ export const HAUFE_ATTRIBUTION = 'Powered by Haufe';
  * document title and section; an excerpt of its text when it has no title; a URL only if the
  * source carries one (the API returns document identifiers, not links).
  */
-function sourceLines(sources: IDataObject[]): SourceLine[] {
+export function sourceLines(sources: IDataObject[]): SourceLine[] {
 	return sources.map((source) => {
 		const meta = (source.meta_data as IDataObject | undefined) ?? {};
 		const text = (value: unknown) => (typeof value === 'string' ? value : '');

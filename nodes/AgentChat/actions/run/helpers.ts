@@ -19,9 +19,12 @@ export async function threadFor(
 	this: IExecuteFunctions,
 	client: AgentChatClient,
 	itemIndex: number,
+	newKey?: string,
 ): Promise<string> {
 	const mode = this.getNodeParameter('threadMode', itemIndex, 'new');
 	if (mode === 'existing') return readThreadId(this, itemIndex);
+	// A new conversation under a key the caller did not name (a tool's model that named none).
+	if (newKey !== undefined) return nameBasedUuid(AGENT_CHAT_THREAD_NAMESPACE, newKey);
 	// The app keeps a thread per user and thread ID and creates it at its first message
 	// (ConversationMemory, unique together with the user; get_or_create): a thread ID derived
 	// from the key needs no lookup, and two executions with one key reach the same thread.

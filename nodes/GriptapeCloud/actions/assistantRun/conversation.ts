@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import { nothing, object } from '../../../shared/contracts';
-import { oldestThread } from '../../../shared/conversation';
+import { newConversationKey, oldestThread } from '../../../shared/conversation';
 import type { GriptapeClient } from '../../transport';
 
 /**
@@ -10,6 +10,25 @@ import type { GriptapeClient } from '../../transport';
  * document gives no maximum, so the node keeps to the strictest bound known).
  */
 export const GRIPTAPE_KEY_MAX = 200;
+
+/**
+ * A new conversation, for a tool's model that named none: a thread under a new random key
+ * (its alias), so that a later call with that key continues it. The key is new, so there is
+ * nothing to look up first.
+ */
+export async function newKeyedThread(
+	client: GriptapeClient,
+	itemIndex: number,
+): Promise<{ threadId: string; key: string }> {
+	const key = newConversationKey();
+	const created = await client.call<IDataObject>('POST', '/threads', {
+		body: { name: key, alias: key },
+		itemIndex,
+		expect: THREAD,
+		unclear: `A thread with alias "${key}" may have been created; it stays empty.`,
+	});
+	return { threadId: String(created.thread_id), key };
+}
 
 /** How often a create that lost the race (409) re-reads before giving up. */
 const CONFLICT_ROUNDS = 3;

@@ -2,7 +2,11 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { object } from '../../../shared/contracts';
-import { conversationKeyField, readConversationKey } from '../../../shared/conversation';
+import {
+	conversationKeyField,
+	conversationKeyGiven,
+	readConversationKey,
+} from '../../../shared/conversation';
 import { simplified } from '../../../shared/output';
 import { pathId, readId } from '../../../shared/parameters';
 import { itemProgress, progressOf } from '../../../shared/progress';
@@ -14,11 +18,22 @@ import {
 	waitModeField,
 	waitTimeoutField,
 } from '../../../shared/run-wait';
+import {
+	chosenName,
+	compactOutputField,
+	fromAi,
+	nodeAndTool,
+	QUESTION_KEY,
+	requireQuestion,
+	runsAsTool,
+	toolDescriptionField,
+	toolOutput,
+} from '../../../shared/tool';
 import { mergeBody, splitList, Validator } from '../../../shared/validation';
 import type { GriptapeClient } from '../../transport';
 import { RUN_STATUSES } from '../../transport';
 import { assistantLocator, checkUuids, simplifyField, threadLocator } from '../fields';
-import { threadForKey, GRIPTAPE_KEY_MAX } from './conversation';
+import { newKeyedThread, threadForKey, GRIPTAPE_KEY_MAX } from './conversation';
 import type { FollowOptions } from './follow';
 import { followRun } from './follow';
 import { simplifyRun } from './simplify';
@@ -49,44 +64,74 @@ const idListFields: INodeProperties[] = ID_LISTS.flatMap(([name, , label]) => [
 	},
 ]).sort((a, b) => a.displayName.localeCompare(b.displayName));
 
+const threadModeField: INodeProperties = {
+	displayName: 'Thread',
+	name: 'threadMode',
+	type: 'options',
+	options: [
+		{ name: 'None', value: 'none', description: 'Run without conversation history' },
+		{
+			name: 'New Thread',
+			value: 'new',
+			description: 'Start a new thread; its ID is in the output',
+		},
+		{ name: 'Existing Thread', value: 'existing', description: 'Continue a conversation' },
+		{
+			name: 'By Conversation Key',
+			value: 'key',
+			description:
+				'Continue the thread whose alias is the key (a chat session ID, a ticket number); the first message creates it',
+		},
+	],
+	default: 'none',
+};
+
+/** What a model reads about the tool (the assistant is the one picked in the node). */
+export const TOOL_DESCRIPTION =
+	'Sends a question or message to the Griptape Cloud assistant and returns its answer with a conversation_key (and the thread_id). Pass the question in full. To continue the conversation, pass that conversation_key again; without one, each call starts a new conversation.';
+
 const properties: INodeProperties[] = [
 	assistantLocator,
-	{
-		displayName: 'Input',
-		name: 'input',
-		type: 'string',
-		typeOptions: { rows: 3 },
-		default: '',
-		description: 'The message for the assistant',
-	},
-	{
-		displayName: 'Thread',
-		name: 'threadMode',
-		type: 'options',
-		options: [
-			{ name: 'None', value: 'none', description: 'Run without conversation history' },
-			{
-				name: 'New Thread',
-				value: 'new',
-				description: 'Start a new thread; its ID is in the output',
-			},
-			{ name: 'Existing Thread', value: 'existing', description: 'Continue a conversation' },
-			{
-				name: 'By Conversation Key',
-				value: 'key',
-				description:
-					'Continue the thread whose alias is the key (a chat session ID, a ticket number); the first message creates it',
-			},
-		],
-		default: 'none',
-	},
-	{ ...threadLocator, displayOptions: { show: { threadMode: ['existing'] } } },
-	conversationKeyField({
-		maxLength: GRIPTAPE_KEY_MAX,
-		show: { threadMode: ['key'] },
-		description:
-			"The conversation's key: the thread with this alias is continued, or created with it. Several executions with one key share one thread.",
+	...nodeAndTool(
+		{
+			displayName: 'Input',
+			name: 'input',
+			type: 'string',
+			typeOptions: { rows: 3 },
+			default: '',
+			description: 'The message for the assistant',
+		},
+		{
+			default: fromAi(
+				QUESTION_KEY,
+				'The question or message for the Griptape Cloud assistant, in full sentences',
+			),
+			required: true,
+			description:
+				'The message for the assistant. By default the model that calls the tool fills it in ($fromAI).',
+		},
+	),
+	...nodeAndTool(threadModeField, {
+		default: 'key',
 	}),
+	{ ...threadLocator, displayOptions: { show: { threadMode: ['existing'] } } },
+	...nodeAndTool(
+		conversationKeyField({
+			maxLength: GRIPTAPE_KEY_MAX,
+			show: { threadMode: ['key'] },
+			description:
+				"The conversation's key: the thread with this alias is continued, or created with it. Several executions with one key share one thread.",
+		}),
+		{
+			default: fromAi(
+				'conversation_key',
+				'Optional: the conversation_key of an earlier answer of this tool, to continue that conversation (or any key naming a conversation, e.g. a ticket number). Leave it out to start a new conversation.',
+				true,
+			),
+			required: false,
+			description: `The conversation's key: the thread with this alias is continued, or created with it. By default the model may pass one; empty runs in a new thread. At most ${GRIPTAPE_KEY_MAX} characters`,
+		},
+	),
 	waitModeField(
 		[
 			{ name: "Don't Wait", value: 'no', description: 'Output the run as created (status QUEUED)' },
@@ -160,7 +205,7 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['assistantRun'], operation: ['create'] } },
-	properties,
+	[...properties, toolDescriptionField(TOOL_DESCRIPTION), compactOutputField()],
 );
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: GriptapeClient) {
@@ -174,8 +219,14 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 		body.thread_id = readId(this, 'threadId', itemIndex, 'Thread');
 	}
 	// Checked before anything is sent; the thread is looked up (or created) after the other checks.
+	// A tool's model may leave the key out: its question then starts a conversation of its own,
+	// under a new key that the answer names, so that the model can continue it.
+	const asTool = runsAsTool(this);
+	const newKey = threadMode === 'key' && asTool && !conversationKeyGiven(this, itemIndex);
 	const conversationKey =
-		threadMode === 'key' ? readConversationKey(this, itemIndex, GRIPTAPE_KEY_MAX) : undefined;
+		threadMode === 'key' && !newKey
+			? readConversationKey(this, itemIndex, GRIPTAPE_KEY_MAX)
+			: undefined;
 	if (options.args) body.args = splitList(options.args);
 	if (options.stream !== undefined) body.stream = options.stream;
 	for (const [name, key] of ID_LISTS) {
@@ -206,6 +257,14 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 			'thread_id' in extra ? 'Additional Body (JSON) > thread_id' : 'Thread',
 		);
 
+	// A run without input answers nothing: refused before anything is created.
+	requireQuestion(
+		this,
+		itemIndex,
+		merged.input,
+		'input' in extra ? 'Additional Body (JSON) > input' : 'Input',
+		'A run needs the message for the assistant, e.g. {{ $json.chatInput }} after a Chat Trigger.',
+	);
 	// A run is work on Griptape's side: created once, never re-sent after an unclear failure.
 	// Under "Retry On Fail" a retry follows the run the failed try started, unless it ended.
 	const steps = itemProgress(this, itemIndex);
@@ -215,6 +274,12 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 			async () => await threadForKey.call(this, client, conversationKey, itemIndex),
 		);
 		merged.thread_id = threadId;
+	}
+	let startedKey: string | undefined;
+	if (newKey && merged.thread_id === undefined) {
+		const thread = await steps.once('thread', async () => await newKeyedThread(client, itemIndex));
+		merged.thread_id = thread.threadId;
+		startedKey = thread.key;
 	}
 	const run = await steps.once(
 		'run',
@@ -228,7 +293,15 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 			}),
 	);
 	const mode = this.getNodeParameter('waitForCompletion', itemIndex, 'events') as WaitMode;
-	if (mode === 'no') return simplified(this, itemIndex, run, simplifyRun);
+	const output = (result: IDataObject) =>
+		toolOutput(this, itemIndex, simplified(this, itemIndex, result, simplifyRun), () => ({
+			answer: result.answer,
+			conversation_key: conversationKey ?? startedKey,
+			thread_id: result.thread_id ?? merged.thread_id,
+			...(result.status === 'SUCCEEDED' ? {} : { status: result.status }),
+			assistant: chosenName(this, 'assistantId', itemIndex),
+		}));
+	if (mode === 'no') return output(run);
 	const finished = await steps.buildOn(
 		'run',
 		async () =>
@@ -242,5 +315,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 		// A run that failed will not answer any more: a retry has to start a new one.
 		(error) => hasFailed(RUN_STATUSES, progressOf(error).status),
 	);
-	return simplified(this, itemIndex, finished, simplifyRun);
+	return output(finished);
 }

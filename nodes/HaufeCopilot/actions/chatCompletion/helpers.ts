@@ -1,9 +1,17 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { readId } from '../../../shared/parameters';
+import { chosenName, requireQuestion, runsAsTool, toolOutput } from '../../../shared/tool';
 import { Validator } from '../../../shared/validation';
 import type { HaufeClient } from '../../transport';
-import { buildAnswerBody, describeRequest, requestAnswer, unclearAnswer } from '../answers';
+import {
+	buildAnswerBody,
+	compactSources,
+	describeRequest,
+	HAUFE_ATTRIBUTION,
+	requestAnswer,
+	unclearAnswer,
+} from '../answers';
 import { MAX_CONTENT_LENGTH } from '../fields';
 
 /** Shared by Create and Create Streamed. */
@@ -17,6 +25,13 @@ export async function completeChat(
 	const assistantId = readId(this, 'assistantId', itemIndex, 'Assistant');
 	const messages = ((this.getNodeParameter('messages', itemIndex, {}) as IDataObject).values ??
 		[]) as IDataObject[];
+	const asTool = runsAsTool(this);
+	if (asTool) {
+		// The model's question, after the messages the user set up (a system message, say).
+		const question = String(this.getNodeParameter('question', itemIndex, '') ?? '');
+		requireQuestion(this, itemIndex, question, 'Question', 'Set the question to ask.');
+		messages.push({ role: 'user', content: question });
+	}
 	if (!messages.length) validator.fail('"Messages" needs at least one message');
 	messages.forEach((message, index) => {
 		validator.required(message.content, `Messages ${index + 1} > Content`);
@@ -58,7 +73,7 @@ export async function completeChat(
 	const path = streamed ? '/chat/completions/stream' : '/chat/completions';
 	const { content, ...message } = answer;
 	// The answer's text first: the editor's table and JSON views show an item's keys in order.
-	return {
+	const full = {
 		content,
 		...message,
 		...(figures ?? {}),
@@ -72,4 +87,11 @@ export async function completeChat(
 				}
 			: {}),
 	};
+	return toolOutput(this, itemIndex, full, () => ({
+		answer: content,
+		sources: compactSources(answer.sources),
+		attribution: HAUFE_ATTRIBUTION,
+		thread_id: threadId || undefined,
+		assistant: chosenName(this, 'assistantId', itemIndex),
+	}));
 }

@@ -6,9 +6,27 @@ import { clamp, RANGES } from '../../../shared/bounds';
 import { checkId, readId, segment } from '../../../shared/parameters';
 import { itemProgress, withProgress } from '../../../shared/progress';
 import { streamSourcesOption } from '../../../shared/sources';
+import {
+	chosenName,
+	compactOutputField,
+	fromAi,
+	nodeAndTool,
+	QUESTION_KEY,
+	requireQuestion,
+	runsAsTool,
+	toolDescriptionField,
+	toolOutput,
+} from '../../../shared/tool';
 import { Validator } from '../../../shared/validation';
 import type { HaufeClient } from '../../transport';
-import { buildAnswerBody, requestAnswer, storedAnswer, unclearAnswer } from '../answers';
+import {
+	buildAnswerBody,
+	compactSources,
+	HAUFE_ATTRIBUTION,
+	requestAnswer,
+	storedAnswer,
+	unclearAnswer,
+} from '../answers';
 import {
 	additionalBodyField,
 	assistantLocator,
@@ -23,24 +41,45 @@ export const MAX_CONCURRENCY = RANGES.concurrency.max;
 
 const properties: INodeProperties[] = [
 	assistantLocator,
-	{
-		displayName: 'Question',
-		name: 'question',
-		type: 'string',
-		typeOptions: { rows: 3 },
-		default: '={{ $json.question }}',
-		required: true,
-		description:
-			'The question of this item, at most 30,000 characters. Each input item is one question.',
-	},
-	{
-		displayName: 'Thread ID',
-		name: 'threadId',
-		type: 'string',
-		default: '',
-		description:
-			'Ask in this existing thread (a follow-up question). Empty creates a new thread per question.',
-	},
+	...nodeAndTool(
+		{
+			displayName: 'Question',
+			name: 'question',
+			type: 'string',
+			typeOptions: { rows: 3 },
+			default: '={{ $json.question }}',
+			required: true,
+			description:
+				'The question of this item, at most 30,000 characters. Each input item is one question.',
+		},
+		{
+			default: fromAi(
+				QUESTION_KEY,
+				'The question for the Haufe Copilot assistant, in full sentences (German or English), with everything it needs to know',
+			),
+			description:
+				'The question, at most 30,000 characters. By default the model that calls the tool fills it in ($fromAI).',
+		},
+	),
+	...nodeAndTool(
+		{
+			displayName: 'Thread ID',
+			name: 'threadId',
+			type: 'string',
+			default: '',
+			description:
+				'Ask in this existing thread (a follow-up question). Empty creates a new thread per question.',
+		},
+		{
+			default: fromAi(
+				'thread_id',
+				'Optional: the thread_id of an earlier answer of this tool, to ask a follow-up question in that conversation. Leave it out for a new conversation.',
+				true,
+			),
+			description:
+				'Ask in this existing thread (a follow-up question). By default the model may pass the thread_id of an earlier answer; empty starts a new thread.',
+		},
+	),
 	licenceField,
 	userIdField,
 	{
@@ -83,9 +122,13 @@ const properties: INodeProperties[] = [
 	},
 ];
 
+/** What a model reads about the tool (the assistant is the one picked in the node). */
+export const TOOL_DESCRIPTION =
+	'Asks the Haufe Copilot assistant of this tool a question and returns its answer, the sources it is based on (document title and section) and a thread_id. Pass the question in full. To ask a follow-up in the same conversation, pass that thread_id again; without it, each call starts a new conversation.';
+
 export const description = updateDisplayOptions(
 	{ show: { resource: ['question'], operation: ['ask'] } },
-	properties,
+	[...properties, toolDescriptionField(TOOL_DESCRIPTION), compactOutputField()],
 );
 
 export function concurrency(this: IExecuteFunctions): number {
@@ -105,6 +148,8 @@ export function concurrency(this: IExecuteFunctions): number {
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: HaufeClient) {
 	const validator = new Validator(this.getNode(), itemIndex);
 	const question = String(this.getNodeParameter('question', itemIndex, '') ?? '');
+	if (runsAsTool(this))
+		requireQuestion(this, itemIndex, question, 'Question', 'Set the question to ask.');
 	validator.required(question, 'Question');
 	validator.maxLength(question, 'Question', MAX_CONTENT_LENGTH);
 	const assistantId = readId(this, 'assistantId', itemIndex, 'Assistant');
@@ -163,7 +208,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 			async () => await storedAnswer(client, threadId, String(message.id), itemIndex),
 		);
 		// The answer first: the editor's table and JSON views show an item's keys in order.
-		return {
+		const full = {
 			answer: answer.content,
 			question,
 			sources: answer.sources,
@@ -173,6 +218,13 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 			user_message_id: message.id,
 			...(figures ?? {}),
 		};
+		return toolOutput(this, itemIndex, full, () => ({
+			answer: answer.content,
+			sources: compactSources(answer.sources),
+			attribution: HAUFE_ATTRIBUTION,
+			thread_id: threadId,
+			assistant: chosenName(this, 'assistantId', itemIndex),
+		}));
 	} catch (error) {
 		throw withProgress(error as Error, { question, ...progress });
 	}
