@@ -192,7 +192,12 @@ export function completionChunks(
 				role: 'assistant',
 				content: null,
 				tool_calls: [
-					{ index: 0, id: reply.id, type: 'function', function: { name: reply.name, arguments: '' } },
+					{
+						index: 0,
+						id: reply.id,
+						type: 'function',
+						function: { name: reply.name, arguments: '' },
+					},
 				],
 				refusal: null,
 			}),
@@ -282,8 +287,8 @@ export async function startScriptedModel(
 				connection: 'keep-alive',
 			});
 			const includeUsage =
-				(body as { stream_options?: { include_usage?: boolean } }).stream_options
-					?.include_usage === true;
+				(body as { stream_options?: { include_usage?: boolean } }).stream_options?.include_usage ===
+				true;
 			for (const chunk of completionChunks(entry.reply, id, created, includeUsage))
 				response.write(`data: ${JSON.stringify(chunk)}\n\n`);
 			response.end('data: [DONE]\n\n');

@@ -99,7 +99,10 @@ describe('as OpenAI answers: read by the openai package', () => {
 		});
 		expect(second.choices[0]).toMatchObject({
 			finish_reason: 'stop',
-			message: { role: 'assistant', content: expect.stringContaining('{"answer":"Sechs Monate."}') },
+			message: {
+				role: 'assistant',
+				content: expect.stringContaining('{"answer":"Sechs Monate."}'),
+			},
 		});
 		expect(model.requests.slice(-2).map((request) => request.stream)).toEqual([false, false]);
 		expect(model.requests.at(-1)?.tools).toEqual([tool]);
