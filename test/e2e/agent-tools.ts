@@ -408,19 +408,22 @@ export function agentToolTests(context: () => AgentToolTestContext) {
 		const streamedNodes = (turn: Turn) =>
 			(turn.streamed?.chunks ?? []).map((chunk) => chunk.metadata?.nodeName ?? '');
 
+		/** On failure: what the model was sent, what the chat got, and the end of n8n's log. */
 		const fail = (turn: Turn, error: unknown) => {
-			(error as Error).message += `\nThe model's requests: ${JSON.stringify(
-				turn.requests.map((request) => ({
-					tools: request.tools,
-					messages: request.body.messages,
-					reply: request.reply,
-				})),
-				null,
-				1,
-			).slice(
-				0,
-				6000,
-			)}\nThe chat's reply (${turn.status}): ${turn.reply.slice(0, 2000)}\n${ctx.logTail()}`;
+			const requests = turn.requests.map((request) => ({
+				tools: request.tools,
+				messages: request.body.messages,
+				reply: request.reply,
+			}));
+			const others = (turn.streamed?.chunks ?? []).filter(
+				(chunk) => chunk.metadata?.nodeName !== 'AI Agent',
+			);
+			(error as Error).message += [
+				`\nThe model's requests: ${JSON.stringify(requests, null, 1).slice(0, 6000)}`,
+				`The chat's reply (${turn.status}): ${turn.reply.slice(0, 2000)}`,
+				`Lines streamed by other nodes than the agent: ${JSON.stringify(others).slice(0, 3000)}`,
+				ctx.logTail(),
+			].join('\n');
 			throw error;
 		};
 
@@ -459,9 +462,6 @@ export function agentToolTests(context: () => AgentToolTestContext) {
 							// The model got the tool's result, with the assistant's answer in it.
 							const [result] = toolResults(turn);
 							expect(containsAnswer(result, answer)).toBe(true);
-							// The chat holds the agent's reply, which quotes the assistant's answer, once.
-							expect(turn.reply).toBe(finalAnswer(toolResults(turn)));
-							expect(containsAnswer(turn.reply, answer)).toBe(true);
 							// No chunk comes from the tool node: everything streamed is the agent's.
 							const nodes = streamedNodes(turn);
 							expect(nodes).not.toContain(workflow.toolNode);
@@ -471,6 +471,9 @@ export function agentToolTests(context: () => AgentToolTestContext) {
 								),
 							).toEqual([]);
 							expect(new Set(nodes.filter(Boolean))).toEqual(new Set(['AI Agent']));
+							// The chat holds the agent's reply, which quotes the assistant's answer, once.
+							expect(turn.reply).toBe(finalAnswer(toolResults(turn)));
+							expect(containsAnswer(turn.reply, answer)).toBe(true);
 						} catch (error) {
 							fail(turn, error);
 						}
