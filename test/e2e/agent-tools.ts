@@ -394,6 +394,7 @@ export function agentToolTests(context: () => AgentToolTestContext) {
 			const property = questionProperty(tool.function.parameters);
 			const schema = tool.function.parameters as {
 				properties?: Record<string, { description?: string }>;
+				required?: string[];
 			};
 			return { tool, property, schema };
 		}
@@ -441,6 +442,8 @@ export function agentToolTests(context: () => AgentToolTestContext) {
 							const { tool, property, schema } = offeredTool(turn);
 							expect(property).toBeDefined();
 							expect(schema.properties?.[property as string]?.description?.trim()).toBeTruthy();
+							// Nothing else is required from the model (a conversation to continue is optional).
+							expect((schema.required ?? []).filter((name) => name !== property)).toEqual([]);
 							// The agent streams: the model is asked for server-sent chunks.
 							expect(turn.requests[0].stream).toBe(true);
 							// The tool was called with the question, once; then the model answered.
