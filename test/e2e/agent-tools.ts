@@ -359,12 +359,17 @@ export function agentToolTests(context: () => AgentToolTestContext) {
 			});
 			let reply: string;
 			let result: StreamedResponse | undefined;
-			if (streamed) {
+			if (streamed && response.status === 200) {
 				result = await readStreamedResponse(response);
 				reply = result.items.join('');
 			} else {
-				const body = await response.text();
-				reply = text((JSON.parse(body) as { output?: unknown }).output) || body;
+				// The agent's output item ({output}), or whatever n8n answered instead.
+				reply = await response.text();
+				try {
+					reply = text((JSON.parse(reply) as { output?: unknown }).output) || reply;
+				} catch {
+					// Not JSON: kept as it came, for the failure message.
+				}
 			}
 			const turn: Turn = {
 				requests: model.requests.slice(requestsBefore),
