@@ -13,6 +13,7 @@ import path from 'node:path';
 import type { Sandbox } from '../../sandbox';
 import { startSandbox } from '../../sandbox';
 import { awaitTriggerEvents, executeFromCli, readStreamedResponse } from '../helpers/n8n-runs';
+import { agentToolTests } from './agent-tools';
 import { conversationTests } from './conversations';
 import { editorTests } from './editor';
 
@@ -381,6 +382,15 @@ conversationTests(() => ({
 	api,
 	timed,
 	phases,
+}));
+agentToolTests(() => ({
+	baseUrl: n8n.baseUrl,
+	sandbox,
+	credentials,
+	api,
+	timed,
+	phases,
+	logTail,
 }));
 
 it("the published trigger workflow produces executions with the run's events, none twice", async () => {

@@ -109,10 +109,20 @@ export async function awaitTriggerEvents(
 	return { ...seen, expected: expected() };
 }
 
+/** One line of a streamed webhook response: `begin`, `item` (with `content`), `end` or `error`. */
+export interface StreamedLine {
+	type: string;
+	content?: string;
+	/** The node that sent it. */
+	metadata?: { nodeId?: string; nodeName?: string; itemIndex?: number; runIndex?: number };
+}
+
 /** A streamed webhook response (n8n's NDJSON `{type, content}` lines) as it arrived. */
 export interface StreamedResponse {
 	/** The `item` lines' contents, in order. */
 	items: string[];
+	/** Every line, in order, with the node that sent it. */
+	chunks: StreamedLine[];
 	/** When the first `item` line arrived (undefined if none did). */
 	firstItemAt?: number;
 	/** How many `item` lines had arrived in the chunk that brought the first. */
@@ -135,11 +145,10 @@ export async function readStreamedResponse(response: Response): Promise<Streamed
 		}
 	}
 	const endedAt = Date.now();
-	const items = text
+	const chunks = text
 		.trim()
 		.split('\n')
-		.map((line) => JSON.parse(line) as { type: string; content?: string })
-		.filter((line) => line.type === 'item')
-		.map((line) => line.content as string);
-	return { items, firstItemAt, itemsInFirstChunk, endedAt };
+		.map((line) => JSON.parse(line) as StreamedLine);
+	const items = chunks.filter((line) => line.type === 'item').map((line) => line.content as string);
+	return { items, chunks, firstItemAt, itemsInFirstChunk, endedAt };
 }
