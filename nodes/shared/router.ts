@@ -11,6 +11,7 @@ import type { ClientRecipe } from './client-factory';
 import { executeClient } from './client-factory';
 import { isInputError } from './errors';
 import { NodeRunProgress, progressOf } from './progress';
+import { runsAsTool } from './tool';
 import { ExecutionCancelledError } from './wait';
 
 /** One operation of one resource: its fields, and what it does for one input item. */
@@ -34,6 +35,15 @@ export type OperationMap<Client> = Record<string, Record<string, Operation<Clien
  * on the main output under "Continue (regular output)". (An item with `error` set beside
  * its json would be routed too, but n8n then replaces its json with the bare message.)
  */
+/**
+ * A tool's refusal of its input (an empty question, before any request) is its answer to the
+ * model, which can call again with what is missing. Thrown, n8n would also stream an error line
+ * of the tool node into the chat, which its chat page shows as "Error: Unknown error".
+ */
+function answersRefusal(context: IExecuteFunctions, error: Error): boolean {
+	return runsAsTool(context) && isInputError(error);
+}
+
 function errorItem(error: Error, itemIndex: number): INodeExecutionData {
 	const described = error as Error & { description?: string; httpCode?: string | null };
 	const details: IDataObject = {
@@ -117,7 +127,7 @@ export async function executeOperation<Client>(
 		const outcome = outcomes[itemIndex];
 		if (!outcome) continue;
 		if (!outcome.ok) {
-			if (continueOnFail) {
+			if (continueOnFail || answersRefusal(this, outcome.error)) {
 				output.push(errorItem(outcome.error, itemIndex));
 				continue;
 			}

@@ -231,13 +231,17 @@ describe.each(CASES)('$name', ({ type, tool, node, compactKeys }) => {
 		expect(result.chunks.filter((chunk) => chunk.type === 'item').length).toBeGreaterThan(0);
 	});
 
-	it('as a tool: an empty or missing question is refused before any request', async () => {
+	it('as a tool: an empty or missing question is refused before any request, as the answer to the model', async () => {
 		for (const args of [{ question: '' }, { question: '   ' }, {}]) {
 			const result = await run(type, tool(), args, true);
-			expect(result.error?.message).toMatch(
+			// Returned, not thrown: a thrown error would also put an error line of the tool into the chat.
+			expect(result.error).toBeUndefined();
+			expect(result.chunks).toEqual([]);
+			const [refusal] = result.items.map((item) => item.json);
+			expect(refusal.error).toMatch(
 				/^"(Question|Input|Message)" is empty: the tool was called without a question$/,
 			);
-			expect(result.error?.description).toContain('"question" argument');
+			expect((refusal.details as IDataObject).description).toContain('"question" argument');
 		}
 		expect(sandbox.requests).toHaveLength(0);
 	});
