@@ -1,10 +1,11 @@
 import type { Attempt, Outcome, PolicySettings } from '../../nodes/shared/http';
-import { decide, DEFAULT_RETRY } from '../../nodes/shared/http';
+import { decide, DEFAULT_RETRY, onlyReads } from '../../nodes/shared/http';
 
 const settings = (overrides: Partial<PolicySettings> = {}): PolicySettings => ({
 	...DEFAULT_RETRY,
 	idempotent: false,
 	goneMeansDone: false,
+	reads: false,
 	...overrides,
 });
 const attempt = (overrides: Partial<Attempt> = {}): Attempt => ({
@@ -137,5 +138,33 @@ describe('decide (the retry policy)', () => {
 		const gone = settings({ goneMeansDone: true, idempotent: true });
 		expect(decide(status(404), attempt({ maybeActed: true }), gone)).toEqual({ kind: 'gone' });
 		expect(decide(status(404), attempt(), gone).kind).toBe('apiError');
+	});
+
+	it('retries a malformed success of a read within Max Retries and the deadline, and reports it after', () => {
+		const malformed: Outcome = { kind: 'contract', status: 200, what: 'a list of events' };
+		const reads = settings({ idempotent: true, reads: true, maxRetries: 2 });
+		expect(decide(malformed, attempt(), reads)).toEqual({
+			kind: 'retry',
+			delayMs: 375,
+			counts: 'retry',
+			reason: 'HTTP 200 without a list of events',
+			retryNumber: 1,
+		});
+		expect(decide(malformed, attempt({ retries: 1 }), reads).kind).toBe('retry');
+		expect(decide(malformed, attempt({ retries: 2 }), reads)).toEqual({ kind: 'contractError' });
+		expect(decide(malformed, attempt({ deadline: 1_000_100 }), reads)).toEqual({
+			kind: 'contractError',
+		});
+	});
+
+	it('reports a malformed success of a write at once: the server acted on it', () => {
+		const malformed: Outcome = { kind: 'contract', status: 200, what: 'the new thread' };
+		expect(decide(malformed, attempt(), settings())).toEqual({ kind: 'contractError' });
+		// A DELETE or PUT is safe to repeat after a failure, but it changed something: not a read.
+		expect(onlyReads('DELETE', true)).toBe(false);
+		expect(onlyReads('PUT', true)).toBe(false);
+		expect(onlyReads('GET', true)).toBe(true);
+		expect(onlyReads('POST', true)).toBe(true);
+		expect(onlyReads('POST', false)).toBe(false);
 	});
 });

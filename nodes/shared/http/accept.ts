@@ -1,3 +1,5 @@
+import type { NodeApiError } from 'n8n-workflow';
+
 import { contractViolation, streamViolation } from '../contracts';
 import { contractError, describeBody } from '../errors';
 import type { ByteStream } from '../streams';
@@ -23,7 +25,9 @@ const ERROR_BODY_IDLE_MS = 10_000;
  */
 export type Accepted<T> =
 	| { kind: 'accepted'; response: ApiResponse<T> }
-	| { kind: 'brokeAtOnce'; code: 'ERR_BAD_RESPONSE' | 'ETIMEDOUT' };
+	| { kind: 'brokeAtOnce'; code: 'ERR_BAD_RESPONSE' | 'ETIMEDOUT' }
+	/** Not what the operation needs: `error` names what came back (the retry policy decides). */
+	| { kind: 'violation'; error: NodeApiError };
 
 /** Who is accepting the response, for the error that names a response that is not what was needed. */
 export interface Acceptor {
@@ -35,7 +39,8 @@ export interface Acceptor {
 
 /**
  * A successful response, if it is what the operation needs (see contracts.ts); a contract error
- * (naming the operation, the status and what came back) if it is not.
+ * (naming the operation, the status and what came back) if it is not, for the retry policy to
+ * report or to answer with a retry.
  */
 export async function accept<T>(
 	acceptor: Acceptor,
@@ -63,7 +68,7 @@ export async function accept<T>(
 		const body = response.body as ByteStream;
 		if (streamViolation(contract, contentType)) {
 			const page = await readErrorBody(acceptor, response);
-			throw fail(`got ${describeBody(page, contentType)}`);
+			return { kind: 'violation', error: fail(`got ${describeBody(page, contentType)}`) };
 		}
 		const limited = withIdleLimit(
 			body,
@@ -87,7 +92,7 @@ export async function accept<T>(
 		);
 	}
 	const problem = contractViolation(contract, response.body, contentType);
-	if (problem) throw fail(problem);
+	if (problem) return { kind: 'violation', error: fail(problem) };
 	return { kind: 'accepted', response: response as ApiResponse<T> };
 }
 

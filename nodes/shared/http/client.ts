@@ -1,4 +1,4 @@
-import type { INode } from 'n8n-workflow';
+import type { INode, NodeApiError } from 'n8n-workflow';
 
 import {
 	apiError,
@@ -15,6 +15,7 @@ import { accept, readErrorBody } from './accept';
 import { headerValue, parseRetryAfter } from './headers';
 import type {
 	Attempt,
+	ContractOutcome,
 	NetworkOutcome,
 	PolicySettings,
 	RetrySettings,
@@ -26,6 +27,7 @@ import {
 	IDEMPOTENT_METHODS,
 	isRetryAfterTooLong,
 	mayHaveActed,
+	onlyReads,
 	RETRYABLE_NOT_SENT_CODES,
 } from './policy';
 import type { Sent } from './send';
@@ -44,7 +46,9 @@ type Round<T> =
 	| { kind: 'success'; response: ApiResponse<T> }
 	/** `brokenStatus` and `timeoutMs`: for the message, the status of an answer that broke off and the time limit. */
 	| { kind: 'network'; outcome: NetworkOutcome; brokenStatus?: number; timeoutMs: number }
-	| { kind: 'status'; outcome: StatusOutcome; response: FullResponse; body: unknown };
+	| { kind: 'status'; outcome: StatusOutcome; response: FullResponse; body: unknown }
+	/** A success that is not what the operation needs; `error` says so. */
+	| { kind: 'contract'; outcome: ContractOutcome; error: NodeApiError };
 
 /** Up to this long, a retry's pause is logged in milliseconds; longer ones as a duration. */
 const LOG_IN_MS_BELOW = 10_000;
@@ -95,10 +99,12 @@ export class ApiClient {
 	 */
 	async request<T = unknown>(request: ApiRequest): Promise<ApiResponse<T>> {
 		const settings = { ...this.retry, ...request.retry };
+		const idempotent = request.idempotent ?? IDEMPOTENT_METHODS.has(request.method);
 		const policy: PolicySettings = {
 			...settings,
-			idempotent: request.idempotent ?? IDEMPOTENT_METHODS.has(request.method),
+			idempotent,
 			goneMeansDone: request.goneMeansDone === true,
+			reads: onlyReads(request.method, idempotent),
 		};
 		const described = `${request.method} ${describeTarget(request.url)}`;
 		// For a request that is not safe to repeat: what to look at once it may have been carried out.
@@ -178,6 +184,9 @@ export class ApiClient {
 						notRetried: decision.quota ? 'It was not retried.' : undefined,
 						unclear: decision.refused ? undefined : unclear,
 					});
+				case 'contractError':
+					if (round.kind !== 'contract') break;
+					throw round.error;
 				case 'rateLimitTimeout':
 					throw rateLimitTimeout(
 						this.node,
@@ -188,7 +197,8 @@ export class ApiClient {
 						request.itemIndex,
 					);
 			}
-			// decide() answers a network outcome with a retry or a network error, a status with the rest.
+			// decide() answers a network outcome with a retry or a network error, a contract outcome
+			// with a retry or the contract error, a status with the rest.
 			throw new Error(`ApiClient: "${decision.kind}" cannot answer a ${round.kind} outcome`);
 		}
 	}
@@ -239,6 +249,10 @@ export class ApiClient {
 		if (status < 400) {
 			const accepted = await accept<T>(this.acceptor, response, request, settings, unclear);
 			if (accepted.kind === 'accepted') return { kind: 'success', response: accepted.response };
+			if (accepted.kind === 'violation') {
+				const outcome: ContractOutcome = { kind: 'contract', status, what: request.expect.what };
+				return { kind: 'contract', outcome, error: accepted.error };
+			}
 			return {
 				kind: 'network',
 				outcome: { kind: 'network', code: accepted.code },

@@ -2,7 +2,7 @@
 export { ApiClient } from './client';
 export { headerValue, parseRetryAfter } from './headers';
 export type { Headers } from './headers';
-export { backoffDelay, decide, DEFAULT_RETRY, retrySettingsFrom } from './policy';
+export { backoffDelay, decide, DEFAULT_RETRY, onlyReads, retrySettingsFrom } from './policy';
 export type { Attempt, Decision, Outcome, PolicySettings, RetrySettings } from './policy';
 export type {
 	ApiRequest,

@@ -85,6 +85,15 @@ export const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set([
 ]);
 
 /**
+ * Whether a request only reads, so that a success that is not what it needs may be asked for
+ * again: an idempotent request that is not a PUT or DELETE (those change something; a DELETE
+ * asked again after it worked would find nothing to delete).
+ */
+export function onlyReads(method: string, idempotent: boolean): boolean {
+	return idempotent && method !== 'PUT' && method !== 'DELETE';
+}
+
+/**
  * A server that keeps refusing (429) with Retry-After 0, or none, is asked again after a pause
  * that grows by this much per refusal, up to the cap: a short wait, not a busy loop.
  */
@@ -146,8 +155,19 @@ export interface StatusOutcome {
 	renewable: boolean;
 }
 
+/**
+ * A successful status whose body is not what the operation needs (contracts.ts): cut off where
+ * the HTTP layer could not tell (a close-delimited body), not JSON, or without the fields read.
+ */
+export interface ContractOutcome {
+	kind: 'contract';
+	status: number;
+	/** What the operation needed, e.g. "a list of events". */
+	what: string;
+}
+
 /** What came of one attempt that did not succeed. */
-export type Outcome = NetworkOutcome | StatusOutcome;
+export type Outcome = NetworkOutcome | StatusOutcome | ContractOutcome;
 
 /** The request so far, as the policy needs to know it. */
 export interface Attempt {
@@ -174,6 +194,8 @@ export interface PolicySettings extends RetrySettings {
 	idempotent: boolean;
 	/** A 404 or 410 after an unclear failure means an earlier attempt did the work (a DELETE). */
 	goneMeansDone: boolean;
+	/** The request only reads (`onlyReads`): a malformed success may be asked for again. */
+	reads: boolean;
 }
 
 export type Decision =
@@ -194,7 +216,9 @@ export type Decision =
 	/** Report the API's error; `retryAfterMs`: a wait the API asked for that was too long to take. */
 	| { kind: 'apiError'; retryAfterMs?: number; quota: boolean; refused: boolean }
 	/** The API kept refusing (429) until the timeout was over. */
-	| { kind: 'rateLimitTimeout'; refusals: number; elapsedMs: number };
+	| { kind: 'rateLimitTimeout'; refusals: number; elapsedMs: number }
+	/** Report that the success was not what the operation needs (the contract error). */
+	| { kind: 'contractError' };
 
 /** Whether the server may have acted on a request that ended this way. */
 export function mayHaveActed(outcome: Outcome): boolean {
@@ -207,9 +231,14 @@ export function mayHaveActed(outcome: Outcome): boolean {
  * Retries), a retry that Max Retries and the deadline allow, else the error to report.
  */
 export function decide(outcome: Outcome, attempt: Attempt, settings: PolicySettings): Decision {
-	return outcome.kind === 'network'
-		? decideNetwork(outcome.code, attempt, settings)
-		: decideStatus(outcome, attempt, settings);
+	switch (outcome.kind) {
+		case 'network':
+			return decideNetwork(outcome.code, attempt, settings);
+		case 'status':
+			return decideStatus(outcome, attempt, settings);
+		case 'contract':
+			return decideContract(outcome, attempt, settings);
+	}
 }
 
 /** Retried while retries are left and the deadline allows, when sending again cannot do the work twice. */
@@ -231,6 +260,33 @@ function decideNetwork(code: string, attempt: Attempt, settings: PolicySettings)
 		};
 	}
 	return { kind: 'networkError', attempts: attempt.retries + 1 };
+}
+
+/**
+ * A malformed success of a read is a failure like a network one (a gateway's page, a body cut
+ * where the HTTP layer could not tell): asking again changes nothing on the server. One of a
+ * write is reported: the server acted on it, and sending it again could act twice.
+ */
+function decideContract(
+	outcome: ContractOutcome,
+	attempt: Attempt,
+	settings: PolicySettings,
+): Decision {
+	const delayMs = backoffDelay(attempt.retries, settings, attempt.random);
+	if (
+		settings.reads &&
+		attempt.retries < settings.maxRetries &&
+		fitsDeadline(delayMs, attempt.now, attempt.deadline)
+	) {
+		return {
+			kind: 'retry',
+			delayMs,
+			counts: 'retry',
+			reason: `HTTP ${outcome.status} without ${outcome.what}`,
+			retryNumber: attempt.retries + 1,
+		};
+	}
+	return { kind: 'contractError' };
 }
 
 function decideStatus(
