@@ -34,6 +34,21 @@ export const FAULT_KINDS = [
 
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
+/**
+ * Faults for random rules (`chance`), outside the table of FAULT_KINDS that every operation is run
+ * under: single error statuses, and a body cut where the HTTP layer cannot tell.
+ */
+export const RANDOM_FAULT_KINDS = [
+	'status500',
+	'gateway502',
+	'refused429',
+	'cutCloseDelimited',
+] as const;
+
+export type RandomFaultKind = (typeof RANDOM_FAULT_KINDS)[number];
+
+export type ProxyFaultKind = FaultKind | RandomFaultKind;
+
 /** What each kind does, for test names and the suite's note. */
 export const FAULT_DESCRIPTIONS: Record<FaultKind, string> = {
 	resetBeforeBody: 'connection reset before the request body (not forwarded)',
@@ -57,13 +72,21 @@ export const FAULT_DESCRIPTIONS: Record<FaultKind, string> = {
 };
 
 export interface FaultRule {
-	kind: FaultKind;
+	kind: ProxyFaultKind;
 	method?: string;
 	path: RegExp;
 	/** How many matching requests it breaks (default 1; burst5xx: 2). */
 	times?: number;
 	/** Matching requests let through first. */
 	skip?: number;
+	/**
+	 * Breaks each matching request with this probability, without end (`times` is ignored), with
+	 * a kind drawn from `among` (default: `kind`).
+	 */
+	chance?: number;
+	among?: readonly ProxyFaultKind[];
+	/** The random numbers for `chance` and `among` (seeded, so a run can be repeated). */
+	random?: () => number;
 }
 
 export interface ProxyEntry {
@@ -72,7 +95,7 @@ export interface ProxyEntry {
 	url: string;
 	path: string;
 	body: string;
-	fault?: FaultKind;
+	fault?: ProxyFaultKind;
 	at: number;
 }
 
@@ -160,7 +183,8 @@ export class FaultProxy {
 	}
 
 	add(rule: FaultRule): this {
-		const times = rule.times ?? (rule.kind === 'burst5xx' ? 2 : 1);
+		const times =
+			rule.chance !== undefined ? Infinity : (rule.times ?? (rule.kind === 'burst5xx' ? 2 : 1));
 		this.rules.push({ ...rule, remaining: times, skipLeft: rule.skip ?? 0 });
 		return this;
 	}
@@ -180,7 +204,7 @@ export class FaultProxy {
 		await new Promise<void>((resolve) => this.server.close(() => resolve()));
 	}
 
-	private take(method: string, path: string): FaultKind | undefined {
+	private take(method: string, path: string): ProxyFaultKind | undefined {
 		const rule = this.rules.find(
 			(candidate) =>
 				candidate.remaining > 0 &&
@@ -191,6 +215,12 @@ export class FaultProxy {
 		if (rule.skipLeft > 0) {
 			rule.skipLeft--;
 			return undefined;
+		}
+		if (rule.chance !== undefined) {
+			const random = rule.random ?? Math.random;
+			if (random() >= rule.chance) return undefined;
+			const among = rule.among ?? [rule.kind];
+			return among[Math.floor(random() * among.length)];
 		}
 		rule.remaining--;
 		return rule.kind;
@@ -239,6 +269,28 @@ export class FaultProxy {
 			);
 			return;
 		}
+		if (fault === 'status500') {
+			this.send(
+				res,
+				500,
+				{ 'Content-Type': 'application/json' },
+				JSON.stringify({ type: 'InternalServerError', errors: [{ message: 'HTTP 500' }] }),
+			);
+			return;
+		}
+		if (fault === 'gateway502') {
+			this.send(res, 502, { 'Content-Type': 'text/html' }, GATEWAY_PAGE);
+			return;
+		}
+		if (fault === 'refused429') {
+			this.send(
+				res,
+				429,
+				{ 'Content-Type': 'application/json', 'Retry-After': '0' },
+				JSON.stringify({ type: 'TooManyRequests', errors: [{ message: 'Too many requests' }] }),
+			);
+			return;
+		}
 		if (fault === 'burst5xx') {
 			// The first of the burst is a gateway's HTML page, the next the API's own JSON.
 			const first = this.log.filter((logged) => logged.fault === 'burst5xx').length === 1;
@@ -267,6 +319,24 @@ export class FaultProxy {
 			: Buffer.from(this.through(upstream.body.toString('utf8')), 'utf8');
 
 		switch (fault) {
+			case 'cutCloseDelimited': {
+				// No Content-Length and no chunks: the body ends where the connection closes, so a
+				// body cut half-way looks complete to the client.
+				const head = [
+					`HTTP/1.1 ${upstream.status} OK`,
+					`Content-Type: ${contentType ?? 'application/json'}`,
+					'Connection: close',
+					'',
+					'',
+				].join('\r\n');
+				req.socket.end(
+					Buffer.concat([
+						Buffer.from(head, 'utf8'),
+						payload.subarray(0, Math.floor(payload.length / 2)),
+					]),
+				);
+				return;
+			}
 			case 'cutAfterHeaders':
 				// The framing still promises a body (Content-Length, or chunks that never end).
 				res.writeHead(
