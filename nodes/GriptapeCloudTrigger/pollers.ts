@@ -328,7 +328,8 @@ export async function pollFinishedRuns(
 				for (const runId of unresolved) if (!finished.has(runId)) stillGoing.add(runId);
 			});
 	} else {
-		for (const runId of pending) if (!finished.has(runId) && !seen.has(runId)) stillGoing.add(runId);
+		for (const runId of pending)
+			if (!finished.has(runId) && !seen.has(runId)) stillGoing.add(runId);
 	}
 
 	const ended = [...finished.values()].sort((a, b) =>

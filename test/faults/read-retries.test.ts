@@ -1,4 +1,3 @@
-/* eslint-disable -- Tooling, never shipped: n8n's rules for node code (the default config of `n8n-node lint`) do not fit it. Linted by eslint.tooling.config.mjs instead (npm run lint:tooling), where this comment has no effect. */
 /**
  * Reads retry what is safe (issue 22): a 200 whose body is cut (where the HTTP layer cannot tell,
  * a close-delimited body), not JSON, or not what the operation needs is retried on a read (a GET,
@@ -9,7 +8,14 @@
 import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
 import { runNode } from '../helpers/n8n-harness';
-import { agentChat, agentCredentials, agentSession, griptape, griptapeCredentials, locator } from './fixtures';
+import {
+	agentChat,
+	agentCredentials,
+	agentSession,
+	griptape,
+	griptapeCredentials,
+	locator,
+} from './fixtures';
 import type { ProxyFaultKind } from './proxy';
 import { FaultProxy } from './proxy';
 import { useSuiteSandbox } from './suite';
@@ -46,13 +52,14 @@ async function through(
 }
 
 const THREAD = /\/threads\/[^/]+$/;
-const MALFORMED: ProxyFaultKind[] = ['cutCloseDelimited', 'nonJson200', 'emptyObject200', 'html200'];
+const MALFORMED: ProxyFaultKind[] = [
+	'cutCloseDelimited',
+	'nonJson200',
+	'emptyObject200',
+	'html200',
+];
 
-const getThread = async (
-	kind: ProxyFaultKind,
-	times: number,
-	maxRetries: number,
-) =>
+const getThread = async (kind: ProxyFaultKind, times: number, maxRetries: number) =>
 	await through(
 		'griptapeCloud',
 		'griptapeCloudApi',
@@ -92,7 +99,7 @@ describe('A read retries a malformed 200', () => {
 		},
 	);
 
-	it("an Agent Chat read-only POST (the thread list) answered once with {} succeeds with the second request", async () => {
+	it('an Agent Chat read-only POST (the thread list) answered once with {} succeeds with the second request', async () => {
 		const session = await agentSession(sandbox());
 		await agentChat(sandbox(), () => session).thread();
 		const { result, sent, fired } = await through(

@@ -63,7 +63,11 @@ async function finishedRun(input: string): Promise<IDataObject> {
 		input,
 	}) as unknown as IDataObject;
 	const runId = String(run.assistant_run_id);
-	for (let i = 0; i < 500 && !TERMINAL.includes(String(sandbox.griptape.state.runs.get(runId)?.status)); i++)
+	for (
+		let i = 0;
+		i < 500 && !TERMINAL.includes(String(sandbox.griptape.state.runs.get(runId)?.status));
+		i++
+	)
 		await sleep(10);
 	return sandbox.griptape.state.runs.get(runId) as unknown as IDataObject;
 }
@@ -94,7 +98,14 @@ async function pollBacklog(
 	state: { staticData?: IDataObject },
 ): Promise<Backlog> {
 	const random = seeded(22);
-	const backlog: Backlog = { emitted: [], polls: 0, failedPolls: 0, requests: 0, faults: 0, seconds: 0 };
+	const backlog: Backlog = {
+		emitted: [],
+		polls: 0,
+		failedPolls: 0,
+		requests: 0,
+		faults: 0,
+		seconds: 0,
+	};
 	const started = Date.now();
 	while (!done(backlog.emitted) && backlog.polls < maxPolls) {
 		const proxy = await FaultProxy.start(sandbox.url!, `backlog-${backlog.polls}`);
