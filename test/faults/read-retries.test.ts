@@ -79,15 +79,18 @@ const getThread = async (
 	);
 
 describe('A read retries a malformed 200', () => {
-	it.each(MALFORMED)('a GET answered once by %s succeeds with the second request', async (kind) => {
-		const { result, sent, fired } = await getThread(kind, 1, 2);
-		expect(result.error).toBeUndefined();
-		expect(fired).toBe(1);
-		expect(sent).toBe(2);
-		expect(result.items[0].json.thread_id).toEqual(expect.any(String));
-	});
+	it.concurrent.each(MALFORMED)(
+		'a GET answered once by %s succeeds with the second request',
+		async (kind) => {
+			const { result, sent, fired } = await getThread(kind, 1, 2);
+			expect(result.error).toBeUndefined();
+			expect(fired).toBe(1);
+			expect(sent).toBe(2);
+			expect(result.items[0].json.thread_id).toEqual(expect.any(String));
+		},
+	);
 
-	it.each(MALFORMED)(
+	it.concurrent.each(MALFORMED)(
 		'a GET always answered by %s reports the contract error after Max Retries + 1 requests, as without retries',
 		async (kind) => {
 			const threadId = await griptape(sandbox()).thread();
@@ -127,7 +130,7 @@ describe('A read retries a malformed 200', () => {
 });
 
 describe('A write reports a malformed 200 and is not sent again', () => {
-	it.each(['cutCloseDelimited', 'nonJson200', 'emptyObject200'] as ProxyFaultKind[])(
+	it.concurrent.each(['cutCloseDelimited', 'nonJson200', 'emptyObject200'] as ProxyFaultKind[])(
 		'a POST that creates a thread, answered by %s',
 		async (kind) => {
 			const { result, sent } = await through(
