@@ -114,6 +114,12 @@ const LONG_SHARE_WINDOWS = 2;
 const PROBE_POLL_MS = 10;
 /** While a refused request is ready to go again, how often the others look whether it went. */
 const PRIORITY_POLL_MS = 5;
+/**
+ * A refused request's own pause starts a little after the shared pause its 429 set (its answer
+ * is read and the retry decided first): one that ends this much after the shared pause still
+ * goes first.
+ */
+const RETRY_SLACK_MS = 50;
 
 /**
  * How long requests of one API account take to reach the server. The server counts a request
@@ -205,8 +211,8 @@ export class RateLimiter {
 
 	private lastDecreaseAt = -Infinity;
 
-	/** Refused requests past their own pause, waiting for a slot: they go before the others. */
-	private retriesReady = 0;
+	/** Refused requests waiting to go again, by when their own pause ends: they go before the others. */
+	private retries = new Set<{ readyAt: number }>();
 
 	/**
 	 * The share the server let this process have at its last short-window 429. While contended
@@ -327,13 +333,22 @@ export class RateLimiter {
 	 */
 	async acquire(context: CancellableContext, options: AcquireOptions = {}): Promise<RateTicket> {
 		if (!options.retry) return await this.take(context, false);
-		if (options.afterMs && options.afterMs > 0) await waitFor(context, options.afterMs);
-		this.retriesReady++;
+		const retry = { readyAt: Date.now() + Math.max(0, options.afterMs ?? 0) };
+		this.retries.add(retry);
 		try {
+			const left = retry.readyAt - Date.now();
+			if (left > 0) await waitFor(context, left);
 			return await this.take(context, true);
 		} finally {
-			this.retriesReady--;
+			this.retries.delete(retry);
 		}
+	}
+
+	/** Whether a refused request may go at the same moment as a request not sent yet would. */
+	private retryAhead(now: number): boolean {
+		const due = Math.max(now, this.pausedUntil) + RETRY_SLACK_MS;
+		for (const retry of this.retries) if (retry.readyAt <= due) return true;
+		return false;
 	}
 
 	private async take(context: CancellableContext, retry: boolean): Promise<RateTicket> {
@@ -341,7 +356,7 @@ export class RateLimiter {
 			const now = Date.now();
 			let wait = this.delay(now);
 			// A slot that is free goes to a refused request waiting for one first.
-			if (wait === 0 && !retry && this.retriesReady > 0) wait = PRIORITY_POLL_MS;
+			if (wait === 0 && !retry && this.retryAhead(now)) wait = PRIORITY_POLL_MS;
 			if (wait === 0) {
 				// Check and record happen in one synchronous step, so concurrent callers (of every
 				// execution sharing this limiter) can never both take the last free slot.

@@ -161,6 +161,26 @@ describe('RateLimiter', () => {
 		expect(order).toHaveLength(4);
 	});
 
+	it('a refused request goes first when the shared Retry-After pause ends, although its own pause began a little later', async () => {
+		const limiter = new RateLimiter([{ limit: 100, windowMs: 1000 }]);
+		const refused = await limiter.acquire(context);
+		limiter.settle(refused, { status: 429, retryAfterMs: 150 });
+		const order: string[] = [];
+		const waiting = ['a', 'b'].map(async (name) => {
+			const ticket = await limiter.acquire(context);
+			order.push(name);
+			limiter.settle(ticket, { status: 200 });
+		});
+		await new Promise((resolve) => setTimeout(resolve, 20));
+		const retried = (async () => {
+			const ticket = await limiter.acquire(context, { retry: true, afterMs: 150 });
+			order.push('refused');
+			limiter.settle(ticket, { status: 200 });
+		})();
+		await Promise.all([...waiting, retried]);
+		expect(order).toEqual(['refused', 'a', 'b']);
+	});
+
 	it('a refused request waits its own pause first, and others may use a free slot meanwhile', async () => {
 		const limiter = new RateLimiter([{ limit: 10, windowMs: 1000 }]);
 		const order: string[] = [];
