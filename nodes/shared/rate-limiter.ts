@@ -292,7 +292,8 @@ export class RateLimiter {
 		for (const { limit, windowMs } of this.windows) {
 			// The lowered rate applies to short windows only: lowering a long window's limit after its
 			// slots were spent would stall every user for up to that window (a minute); for long
-			// windows the server's Retry-After says how long to wait.
+			// windows the server's Retry-After says how long to wait, and a share of it is kept only
+			// when the server said it was full while this process had less (LONG_SHARE_WINDOWS).
 			const factor =
 				windowMs <= SHORT_WINDOW_MS ? this.factorAt(now) : this.longShareFactor(now, windowMs);
 			const allowed = Math.max(1, Math.floor(limit * factor));
