@@ -99,17 +99,6 @@ const BURST_SLICES = 2;
  * delivery margin was short), not another process: the margin grows, the rate stays.
  */
 const OWN_SHARE = 0.9;
-/**
- * After a 429 that says a long window (the minute) is full while this process used less than
- * OWN_SHARE of it, the long window's limit drops to the share this process had: someone else
- * (another worker) used the rest, and each process that only reuses the slots its own requests
- * free sends, together with the other, as the server's window frees them, instead of both racing
- * for every slot each time the window turns over. The share holds for this many long windows
- * after the last 429: one for the old requests to leave the window, one in which another process
- * that is still there would refuse us again (docs/rate-limiter-measurements.md).
- */
-const LONG_SHARE_WINDOWS = 2;
-
 /** While a probe after a 429 is in flight, how often the others look whether it came back. */
 const PROBE_POLL_MS = 10;
 /** While a refused request is ready to go again, how often the others look whether it went. */
@@ -221,11 +210,6 @@ export class RateLimiter {
 	 */
 	private contendedCap = 1;
 
-	/** The share of the long windows this process got when the server said one was full. */
-	private longShare = 1;
-
-	private longShareAt = -Infinity;
-
 	private lastGrantAt = -Infinity;
 
 	/** The first grant after a pause of more than a short window: its window is sent in slices. */
@@ -292,10 +276,8 @@ export class RateLimiter {
 		for (const { limit, windowMs } of this.windows) {
 			// The lowered rate applies to short windows only: lowering a long window's limit after its
 			// slots were spent would stall every user for up to that window (a minute); for long
-			// windows the server's Retry-After says how long to wait, and a share of it is kept only
-			// when the server said it was full while this process had less (LONG_SHARE_WINDOWS).
-			const factor =
-				windowMs <= SHORT_WINDOW_MS ? this.factorAt(now) : this.longShareFactor(now, windowMs);
+			// windows the server's Retry-After says how long to wait.
+			const factor = windowMs <= SHORT_WINDOW_MS ? this.factorAt(now) : 1;
 			const allowed = Math.max(1, Math.floor(limit * factor));
 			// When each counted request leaves the server's window, at the latest.
 			const leaves = this.tickets
@@ -396,9 +378,6 @@ export class RateLimiter {
 			const longWindowFull =
 				outcome.retryAfterMs !== undefined && outcome.retryAfterMs > SHORT_WINDOW_MS;
 			const share = this.observedShare(ticket);
-			// Still shared: any 429 keeps a long-window share in force.
-			if (this.longShareFactor(now, this.longestWindowMs()) < 1) this.longShareAt = now;
-			if (longWindowFull) this.learnLongShare(now);
 			if (
 				!longWindowFull &&
 				share < OWN_SHARE &&
@@ -442,29 +421,6 @@ export class RateLimiter {
 			(ticket) => ticket.counted && ticket.grantedAt > refused.grantedAt - windowMs,
 		).length;
 		return Math.max(1, before) / limit;
-	}
-
-	private longShareFactor(now: number, windowMs: number): number {
-		return now - this.longShareAt < LONG_SHARE_WINDOWS * windowMs ? this.longShare : 1;
-	}
-
-	private longestWindowMs(): number {
-		return Math.max(0, ...this.windows.map((window) => window.windowMs));
-	}
-
-	/** After a 429 that says a long window is full: this process's share of it (LONG_SHARE_WINDOWS). */
-	private learnLongShare(now: number): void {
-		const margin = this.delivery.marginMs;
-		for (const { limit, windowMs } of this.windows) {
-			if (windowMs <= SHORT_WINDOW_MS) continue;
-			const own = this.tickets.filter(
-				(ticket) => ticket.counted && this.arrival(ticket, margin) + windowMs > now,
-			).length;
-			if (own >= limit * OWN_SHARE) continue;
-			const share = Math.max(1, own) / limit;
-			this.longShare = share;
-			this.longShareAt = now;
-		}
 	}
 
 	/** Holds back every user of this limiter for `ms` (Retry-After: exactly as long as it says). */
