@@ -75,12 +75,14 @@ const SHORT_WINDOW_MS = 1000;
 /** How long after a 429 the limiter spaces its requests evenly. */
 const CONTENDED_MS = 60_000;
 /**
- * Recovery by time: for this long after the last short-window 429 the rate keeps to the share the
- * server allowed (another process that is still there sends its next requests within a second,
- * so a rise this early would meet it); then it rises evenly back to the configured budget over
- * the ramp, whatever the number of successes. A process left alone on the budget is back at full
- * rate a few seconds after the 429s stop; one that still shares it meets a 429 on the way up,
- * which lowers it to its share again (docs/rate-limiter-measurements.md).
+ * Recovery by time: for this long after the last short-window 429, or after the end of the last
+ * pause (Retry-After, an announced reset), the rate keeps to the share the server allowed
+ * (another process that is still there sends its next requests within a second, so a rise this
+ * early would meet it; and queue-mode workers that resume together after a full minute would
+ * otherwise both come back at the full rate); then it rises evenly back to the configured budget
+ * over the ramp, whatever the number of successes. A process left alone on the budget is back at
+ * full rate a few seconds after the 429s stop; one that still shares it meets a 429 on the way
+ * up, which lowers it to its share again (docs/rate-limiter-measurements.md).
  */
 const RECOVERY_HOLD_MS = 2000;
 const RECOVERY_RAMP_MS = 3000;
@@ -256,7 +258,11 @@ export class RateLimiter {
 		if (this.factor >= 1) return 1;
 		const rise = Math.min(
 			1,
-			Math.max(0, (now - this.lastDecreaseAt - RECOVERY_HOLD_MS) / RECOVERY_RAMP_MS),
+			Math.max(
+				0,
+				(now - Math.max(this.lastDecreaseAt, this.pausedUntil) - RECOVERY_HOLD_MS) /
+					RECOVERY_RAMP_MS,
+			),
 		);
 		return Math.min(1, this.factor + (1 - this.factor) * rise);
 	}
