@@ -138,6 +138,23 @@ describe('RateLimiter', () => {
 		}
 	});
 
+	it('recovers from the end of a Retry-After pause: processes resuming together after it start at their share', async () => {
+		const limiter = new RateLimiter([{ limit: 20, windowMs: 1000 }]);
+		for (let i = 0; i < 2; i++) limiter.settle(await limiter.acquire(context), { status: 200 });
+		limiter.settle(await limiter.acquire(context), { status: 429, retryAfterMs: 1000 });
+		const now = Date.now();
+		const clock = jest.spyOn(Date, 'now');
+		try {
+			// 2.9 s after the 429, but only 1.9 s after the pause: still held at the share.
+			clock.mockReturnValue(now + 2900);
+			expect(limiter.rateFactor).toBeCloseTo(0.2);
+			clock.mockReturnValue(now + 6100);
+			expect(limiter.rateFactor).toBe(1);
+		} finally {
+			clock.mockRestore();
+		}
+	});
+
 	it('a refused request keeps its place: once its pause is over it goes before the requests waiting for a slot', async () => {
 		const limiter = new RateLimiter([{ limit: 2, windowMs: 300 }]);
 		limiter.settle(await limiter.acquire(context), { status: 200 });
