@@ -359,17 +359,10 @@ export function rateLimitTimeout(
 	refusals: number,
 	elapsedMs: number,
 	itemIndex?: number,
-	queuedMs = 0,
 ): NodeApiError {
-	// `refusals` counts the API's own 429s to this request; the time is the request's own, without
-	// the time the package's limiter held it back (that is not held against the Timeout).
-	const queued =
-		queuedMs >= 1000
-			? ` (plus ${Math.round(queuedMs / 1000)} s waiting for this package's own rate budget, not counted)`
-			: '';
 	const message =
 		`${service}: rate limit (429) still reached after ${Math.round(elapsedMs / 1000)} s and ${refusals} tries: ` +
-		`the time limit is over and ${target} was not answered; the API refused it ${refusals} ${refusals === 1 ? 'time' : 'times'}${queued}`;
+		`the time limit is over and ${target} was not answered`;
 	const error = new NodeApiError(
 		node,
 		{ failure: 'rate_limit_timeout' },

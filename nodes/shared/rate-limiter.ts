@@ -75,18 +75,6 @@ const SHORT_WINDOW_MS = 1000;
 /** How long after a 429 the limiter spaces its requests evenly. */
 const CONTENDED_MS = 60_000;
 /**
- * Recovery by time: for this long after the last short-window 429, or after the end of the last
- * pause (Retry-After, an announced reset), the rate keeps to the share the server allowed
- * (another process that is still there sends its next requests within a second, so a rise this
- * early would meet it; and queue-mode workers that resume together after a full minute would
- * otherwise both come back at the full rate); then it rises evenly back to the configured budget
- * over the ramp, whatever the number of successes. A process left alone on the budget is back at
- * full rate a few seconds after the 429s stop; one that still shares it meets a 429 on the way
- * up, which lowers it to its share again (docs/rate-limiter-measurements.md).
- */
-const RECOVERY_HOLD_MS = 2000;
-const RECOVERY_RAMP_MS = 3000;
-/**
  * A short window's budget goes out in this many slices, not in one burst, in the first window
  * after a pause and while contended (a 429 from another process's use in the last minute): when
  * another process (a queue-mode worker) starts or resumes on the same budget at the same moment,
@@ -103,14 +91,6 @@ const BURST_SLICES = 2;
 const OWN_SHARE = 0.9;
 /** While a probe after a 429 is in flight, how often the others look whether it came back. */
 const PROBE_POLL_MS = 10;
-/** While a refused request is ready to go again, how often the others look whether it went. */
-const PRIORITY_POLL_MS = 5;
-/**
- * A refused request's own pause starts a little after the shared pause its 429 set (its answer
- * is read and the retry decided first): one that ends this much after the shared pause still
- * goes first.
- */
-const RETRY_SLACK_MS = 50;
 
 /**
  * How long requests of one API account take to reach the server. The server counts a request
@@ -163,17 +143,6 @@ export class DeliveryClock {
 	}
 }
 
-/** How a request asks for its slot (`RateLimiter.acquire`). */
-export interface AcquireOptions {
-	/**
-	 * The server refused this request (429): it keeps its place, going out before the requests
-	 * that have not been sent yet once it may go.
-	 */
-	retry?: boolean;
-	/** The request's own pause before it may go again (the Retry-After its 429 asked for). */
-	afterMs?: number;
-}
-
 export interface RateLimiterOptions {
 	/** Shared with the account's other budgets; a new one when not given. */
 	delivery?: DeliveryClock;
@@ -201,9 +170,6 @@ export class RateLimiter {
 	private factor = 1;
 
 	private lastDecreaseAt = -Infinity;
-
-	/** Refused requests waiting to go again, by when their own pause ends: they go before the others. */
-	private retries = new Set<{ readyAt: number }>();
 
 	/**
 	 * The share the server let this process have at its last short-window 429. While contended
@@ -244,27 +210,8 @@ export class RateLimiter {
 			.map((window) => ({ limit: Math.floor(window.limit), windowMs: window.windowMs }));
 	}
 
-	/** The share of the configured short-window limits used now. */
 	get rateFactor(): number {
-		return this.factorAt(Date.now());
-	}
-
-	/**
-	 * The lowered rate rises with time since the last short-window 429 (RECOVERY_HOLD_MS,
-	 * RECOVERY_RAMP_MS), besides the rise per success: the configured budget again within seconds
-	 * once the server stops refusing.
-	 */
-	private factorAt(now: number): number {
-		if (this.factor >= 1) return 1;
-		const rise = Math.min(
-			1,
-			Math.max(
-				0,
-				(now - Math.max(this.lastDecreaseAt, this.pausedUntil) - RECOVERY_HOLD_MS) /
-					RECOVERY_RAMP_MS,
-			),
-		);
-		return Math.min(1, this.factor + (1 - this.factor) * rise);
+		return this.factor;
 	}
 
 	/** The latest moment the server can have counted this request. */
@@ -283,7 +230,7 @@ export class RateLimiter {
 			// The lowered rate applies to short windows only: lowering a long window's limit after its
 			// slots were spent would stall every user for up to that window (a minute); for long
 			// windows the server's Retry-After says how long to wait.
-			const factor = windowMs <= SHORT_WINDOW_MS ? this.factorAt(now) : 1;
+			const factor = windowMs <= SHORT_WINDOW_MS ? this.factor : 1;
 			const allowed = Math.max(1, Math.floor(limit * factor));
 			// When each counted request leaves the server's window, at the latest.
 			const leaves = this.tickets
@@ -316,36 +263,11 @@ export class RateLimiter {
 		return wait;
 	}
 
-	/**
-	 * Resolves when one request may be sent, and counts it. A request the server refused
-	 * (`options.retry`) waits its own pause first, then goes before the ones not sent yet.
-	 */
-	async acquire(context: CancellableContext, options: AcquireOptions = {}): Promise<RateTicket> {
-		if (!options.retry) return await this.take(context, false);
-		const retry = { readyAt: Date.now() + Math.max(0, options.afterMs ?? 0) };
-		this.retries.add(retry);
-		try {
-			const left = retry.readyAt - Date.now();
-			if (left > 0) await waitFor(context, left);
-			return await this.take(context, true);
-		} finally {
-			this.retries.delete(retry);
-		}
-	}
-
-	/** Whether a refused request may go at the same moment as a request not sent yet would. */
-	private retryAhead(now: number): boolean {
-		const due = Math.max(now, this.pausedUntil) + RETRY_SLACK_MS;
-		for (const retry of this.retries) if (retry.readyAt <= due) return true;
-		return false;
-	}
-
-	private async take(context: CancellableContext, retry: boolean): Promise<RateTicket> {
+	/** Resolves when one request may be sent, and counts it. */
+	async acquire(context: CancellableContext): Promise<RateTicket> {
 		for (;;) {
 			const now = Date.now();
-			let wait = this.delay(now);
-			// A slot that is free goes to a refused request waiting for one first.
-			if (wait === 0 && !retry && this.retryAhead(now)) wait = PRIORITY_POLL_MS;
+			const wait = this.delay(now);
 			if (wait === 0) {
 				// Check and record happen in one synchronous step, so concurrent callers (of every
 				// execution sharing this limiter) can never both take the last free slot.
@@ -389,7 +311,7 @@ export class RateLimiter {
 				share < OWN_SHARE &&
 				now - this.lastDecreaseAt >= DECREASE_INTERVAL_MS
 			) {
-				this.factor = Math.max(MIN_FACTOR, Math.min(this.factorAt(now) * DECREASE_ON_429, share));
+				this.factor = Math.max(MIN_FACTOR, Math.min(this.factor * DECREASE_ON_429, share));
 				this.contendedCap = this.factor;
 				this.lastDecreaseAt = now;
 			}
@@ -405,7 +327,6 @@ export class RateLimiter {
 			const contended = now - this.lastDecreaseAt < CONTENDED_MS;
 			this.factor = Math.min(contended ? this.contendedCap : 1, this.factor + INCREASE_ON_SUCCESS);
 		}
-		if (this.factorAt(now) >= 1) this.factor = 1;
 		const announced = announcedPause(outcome.headers, now);
 		if (announced !== undefined) this.pause(announced);
 	}

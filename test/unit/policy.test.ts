@@ -101,28 +101,6 @@ describe('decide (the retry policy)', () => {
 		expect(decision).toEqual({ kind: 'rateLimitTimeout', refusals: 8, elapsedMs: 119_000 });
 	});
 
-	it("does not hold the time the package's own limiter queued the request against the timeout", () => {
-		// 119 s since the first try, 100 s of them waiting for the package's own budget: 19 s are the request's.
-		const decision = decide(
-			status(429, { retryAfter: 2000 }),
-			attempt({ refusals: 1, now: 1_119_000, queuedMs: 100_000 }),
-			settings({ timeoutMs: 30_000 }),
-		);
-		expect(decision).toMatchObject({ kind: 'retry', counts: 'refusal', retryNumber: 2 });
-		const over = decide(
-			status(429, { retryAfter: 2000 }),
-			attempt({ refusals: 5, now: 1_132_000, queuedMs: 100_000 }),
-			settings({ timeoutMs: 30_000 }),
-		);
-		// Past the limit on the API's refusals alone: the message counts them and the request's own time.
-		expect(over).toEqual({
-			kind: 'rateLimitTimeout',
-			refusals: 6,
-			elapsedMs: 32_000,
-			queuedMs: 100_000,
-		});
-	});
-
 	it('reports a Retry-After too long to wait for, and a quota stop without retrying', () => {
 		expect(
 			decide(status(429, { retryAfter: 600_000, retryAfterTooLong: true }), attempt(), settings()),

@@ -116,23 +116,12 @@ export class ApiClient {
 			renewed: false,
 			maybeActed: false,
 			startedAt,
-			queuedMs: 0,
 			now: startedAt,
 		};
-		// A request the API refused (429) waits its pause at the limiter, keeping its place there.
-		let refusedPauseMs: number | undefined;
 		for (;;) {
 			if (isCancelled(this.context)) throw new ExecutionCancelledError();
 			// The ticket tells the limiter when the request went out and how it ended (`settle`).
-			const queuedFrom = Date.now();
-			const ticket = await request.limiter?.acquire(
-				this.context,
-				refusedPauseMs === undefined ? {} : { retry: true, afterMs: refusedPauseMs },
-			);
-			// Held by the package's own budget beyond the API's own pause: not the request's time.
-			attempt.queuedMs =
-				(attempt.queuedMs ?? 0) + Math.max(0, Date.now() - queuedFrom - (refusedPauseMs ?? 0));
-			refusedPauseMs = undefined;
+			const ticket = await request.limiter?.acquire(this.context);
 			this.requestsSent++;
 			const sent = await send(this.context, this.service, request, settings, this.renewedAuth);
 			const round = await this.classify<T>(sent, ticket, request, settings, unclear, described);
@@ -148,9 +137,12 @@ export class ApiClient {
 				case 'retry':
 					if (decision.counts === 'refusal') attempt.refusals++;
 					else attempt.retries++;
-					this.logRetry(described, decision.reason, decision.delayMs, decision.retryNumber);
-					if (decision.counts === 'refusal' && request.limiter) refusedPauseMs = decision.delayMs;
-					else await waitFor(this.context, decision.delayMs);
+					await this.pauseBeforeRetry(
+						described,
+						decision.reason,
+						decision.delayMs,
+						decision.retryNumber,
+					);
 					continue;
 				case 'renewSession':
 					// Once per request, and it takes no retry away.
@@ -203,7 +195,6 @@ export class ApiClient {
 						decision.refusals,
 						decision.elapsedMs,
 						request.itemIndex,
-						decision.queuedMs,
 					);
 			}
 			// decide() answers a network outcome with a retry or a network error, a contract outcome
@@ -314,10 +305,16 @@ export class ApiClient {
 		});
 	}
 
-	private logRetry(target: string, reason: string, delay: number, retryNumber: number) {
+	private async pauseBeforeRetry(
+		target: string,
+		reason: string,
+		delay: number,
+		retryNumber: number,
+	) {
 		const pause = delay < LOG_IN_MS_BELOW ? `${delay} ms` : formatDuration(delay);
 		this.context.logger?.warn(
 			`${this.service.name}: ${target} failed with ${reason}; retry ${retryNumber} in ${pause}`,
 		);
+		await waitFor(this.context, delay);
 	}
 }

@@ -181,11 +181,6 @@ export interface Attempt {
 	maybeActed: boolean;
 	/** When the first attempt went out: refusals are retried until the timeout, counted from here. */
 	startedAt: number;
-	/**
-	 * Time since `startedAt` spent waiting for the package's own rate limiter (its queue, a pause
-	 * another request's 429 set): not held against the Timeout, which bounds the API's refusals.
-	 */
-	queuedMs?: number;
 	now: number;
 	/** When the operation must be over (see ApiRequest.deadline). */
 	deadline?: number;
@@ -220,11 +215,8 @@ export type Decision =
 	| { kind: 'networkError'; attempts: number }
 	/** Report the API's error; `retryAfterMs`: a wait the API asked for that was too long to take. */
 	| { kind: 'apiError'; retryAfterMs?: number; quota: boolean; refused: boolean }
-	/**
-	 * The API kept refusing (429) until the timeout was over: `refusals` times in `elapsedMs` of the
-	 * request's own time; `queuedMs` more (when there was any) it waited for the package's own budget.
-	 */
-	| { kind: 'rateLimitTimeout'; refusals: number; elapsedMs: number; queuedMs?: number }
+	/** The API kept refusing (429) until the timeout was over. */
+	| { kind: 'rateLimitTimeout'; refusals: number; elapsedMs: number }
 	/** Report that the success was not what the operation needs (the contract error). */
 	| { kind: 'contractError' };
 
@@ -334,8 +326,7 @@ function decideStatus(
 /**
  * A 429 (not a quota stop) is retried beyond Max Retries: the server did not act on the request,
  * so sending it again is safe while the time limit (the Timeout request option, counted from the
- * first try, less the time the package's own limiter held it) lasts. Other workers may be using
- * the same budget.
+ * first try) lasts. Other workers may be using the same budget.
  */
 function decideRefusal(
 	retryAfter: number | undefined,
@@ -349,18 +340,11 @@ function decideRefusal(
 		asked,
 		Math.min(REFUSAL_PAUSE_MAX_MS, REFUSAL_PAUSE_STEP_MS * (refusals - 1)),
 	);
-	const queuedMs = Math.max(0, attempt.queuedMs ?? 0);
-	const spent = attempt.now - attempt.startedAt - queuedMs;
 	if (
-		spent + delayMs <= settings.timeoutMs &&
+		attempt.now + delayMs - attempt.startedAt <= settings.timeoutMs &&
 		fitsDeadline(delayMs, attempt.now, attempt.deadline)
 	) {
 		return { kind: 'retry', delayMs, counts: 'refusal', reason, retryNumber: refusals };
 	}
-	return {
-		kind: 'rateLimitTimeout',
-		refusals,
-		elapsedMs: spent,
-		queuedMs: queuedMs > 0 ? queuedMs : undefined,
-	};
+	return { kind: 'rateLimitTimeout', refusals, elapsedMs: attempt.now - attempt.startedAt };
 }
