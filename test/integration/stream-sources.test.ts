@@ -8,10 +8,10 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { Sandbox } from '../../sandbox';
 import { startSandbox } from '../../sandbox';
-import { GRIPTAPE_KEY } from '../helpers/griptape';
-import { API_KEY, json, LICENCE, locator, seedThread } from '../helpers/haufe';
+import { json, locator, seedThread } from '../helpers/haufe';
 import type { NodeRunResult, StreamedChunk } from '../helpers/n8n-harness';
 import { runNode } from '../helpers/n8n-harness';
+import { sandboxCredentials } from '../helpers/sandbox-credentials';
 
 let sandbox: Sandbox;
 
@@ -27,35 +27,11 @@ beforeAll(async () => {
 afterEach(() => sandbox.reset());
 afterAll(async () => await sandbox?.close());
 
-const credentialsFor = (): Record<string, Record<string, IDataObject>> => ({
-	haufeCopilot: {
-		haufeCopilotApi: { apiKey: API_KEY, baseUrl: sandbox.haufe.baseUrl, licenceId: LICENCE },
-	},
-	griptapeCloud: { griptapeCloudApi: { apiKey: GRIPTAPE_KEY, baseUrl: sandbox.griptape.baseUrl } },
-	openAiThreads: {
-		openAiThreadsApi: {
-			apiKey: 'sandbox-openai-key',
-			baseUrl: sandbox.openai.baseUrl,
-			organization: '',
-			project: '',
-		},
-	},
-	agentChat: {
-		agentChatApi: {
-			siteUrl: sandbox.agentChat.siteUrl,
-			authMethod: 'password',
-			email: 'user@example.com',
-			password: 'correct-horse-battery',
-			sessionToken: '',
-		},
-	},
-});
-
 async function streamed(type: string, parameters: IDataObject): Promise<NodeRunResult> {
 	return await runNode({
 		type,
 		parameters,
-		credentials: credentialsFor()[type] as never,
+		credentials: sandboxCredentials(sandbox, type) as never,
 		streaming: true,
 	});
 }

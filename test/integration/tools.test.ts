@@ -9,10 +9,10 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { Sandbox } from '../../sandbox';
 import { startSandbox } from '../../sandbox';
-import { GRIPTAPE_KEY } from '../helpers/griptape';
-import { API_KEY, LICENCE, locator } from '../helpers/haufe';
+import { locator } from '../helpers/haufe';
 import type { NodeRunResult } from '../helpers/n8n-harness';
 import { runNode } from '../helpers/n8n-harness';
+import { sandboxCredentials } from '../helpers/sandbox-credentials';
 
 let sandbox: Sandbox;
 
@@ -28,33 +28,6 @@ beforeAll(async () => {
 afterEach(() => sandbox.reset());
 afterAll(async () => await sandbox?.close());
 
-const credentialsFor = (type: string): Record<string, IDataObject> =>
-	({
-		haufeCopilot: {
-			haufeCopilotApi: { apiKey: API_KEY, baseUrl: sandbox.haufe.baseUrl, licenceId: LICENCE },
-		},
-		griptapeCloud: {
-			griptapeCloudApi: { apiKey: GRIPTAPE_KEY, baseUrl: sandbox.griptape.baseUrl },
-		},
-		openAiThreads: {
-			openAiThreadsApi: {
-				apiKey: 'sandbox-openai-key',
-				baseUrl: sandbox.openai.baseUrl,
-				organization: '',
-				project: '',
-			},
-		},
-		agentChat: {
-			agentChatApi: {
-				siteUrl: sandbox.agentChat.siteUrl,
-				authMethod: 'password',
-				email: 'user@example.com',
-				password: 'correct-horse-battery',
-				sessionToken: '',
-			},
-		},
-	})[type] as Record<string, IDataObject>;
-
 /** Runs the node, or its tool variant, in a streaming execution; `args` is the tool call's arguments. */
 async function run(
 	type: string,
@@ -65,7 +38,7 @@ async function run(
 	return await runNode({
 		type: asTool ? `${type}Tool` : type,
 		parameters,
-		credentials: credentialsFor(type) as never,
+		credentials: sandboxCredentials(sandbox, type) as never,
 		input: [args],
 		streaming: true,
 	});
