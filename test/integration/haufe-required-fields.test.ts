@@ -4,7 +4,14 @@
  * assistant needs creates no thread and posts no message, and the assistant is read once per
  * execution. Counted at the sandbox.
  */
-import { askParameters, json, LICENCE, locator, seedThread, useHaufeSandbox } from '../helpers/haufe';
+import {
+	askParameters,
+	json,
+	LICENCE,
+	locator,
+	seedThread,
+	useHaufeSandbox,
+} from '../helpers/haufe';
 
 const ctx = useHaufeSandbox();
 
@@ -56,7 +63,9 @@ describe('Ask', () => {
 		expect(result.error?.message).toBe(
 			'The assistant "HR Assistant" requires meta_data.user_data.licence, and this item sets none',
 		);
-		expect(result.error?.description).toMatch(/"Default Licence ID" in the Haufe Copilot credential/);
+		expect(result.error?.description).toMatch(
+			/"Default Licence ID" in the Haufe Copilot credential/,
+		);
 		expect(seen()).toEqual({ assistantReads: 1, ...nothingWritten });
 	});
 
@@ -75,9 +84,7 @@ describe('Ask', () => {
 	});
 
 	it('with the licence answers the batch and reads the assistant once for all items', async () => {
-		const answers = json(
-			await ctx.run(askParameters(ctx.hr, { concurrency: 3 }), { input }),
-		);
+		const answers = json(await ctx.run(askParameters(ctx.hr, { concurrency: 3 }), { input }));
 		expect(answers.map((answer) => answer.question)).toEqual(questions);
 		expect(seen()).toEqual({
 			assistantReads: 1,
@@ -143,7 +150,9 @@ describe('Ask', () => {
 	});
 
 	it('reads the assistant again in the next execution: a changed requirement is seen', async () => {
-		expect(json(await ctx.run(askParameters(ctx.tax), { ...noLicence, input: [input[0]] }))).toHaveLength(1);
+		expect(
+			json(await ctx.run(askParameters(ctx.tax), { ...noLicence, input: [input[0]] })),
+		).toHaveLength(1);
 		const tax = ctx.sandbox.haufe.state.assistants.find((assistant) => assistant.id === ctx.tax)!;
 		tax.request_required_fields = { __root__: ['user_data'], user_data: ['licence'] };
 		const second = await ctx.run(askParameters(ctx.tax), { ...noLicence, input: [input[0]] });
