@@ -191,3 +191,26 @@ describe('Chat Completion', () => {
 		expect(seen()).toEqual({ assistantReads: 1, ...nothingWritten, answers: questions.length });
 	});
 });
+
+describe('as a tool', () => {
+	it('answers the model with the refusal, after one read and without a thread', async () => {
+		const result = await ctx.run(
+			{ resource: 'question', operation: 'ask', assistantId: locator(ctx.hr) },
+			{
+				type: 'haufeCopilotTool',
+				...noLicence,
+				input: [{ question: 'Wie viele Urlaubstage?' }],
+				streaming: true,
+			},
+		);
+		// Returned as the tool's answer, as the node's other refusals of its input are.
+		expect(result.error).toBeUndefined();
+		expect(result.chunks).toEqual([]);
+		const [refusal] = json(result);
+		expect(refusal.error).toBe(
+			'The assistant "HR Assistant" requires meta_data.user_data.licence, and this item sets none',
+		);
+		expect((refusal.details as { description: string }).description).toMatch(/"Licence ID"/);
+		expect(seen()).toEqual({ assistantReads: 1, ...nothingWritten });
+	});
+});
