@@ -39,7 +39,7 @@ export const HAUFE_SERVICE: ServiceDefinition = {
 		unprocessable_entity: 'A field has a wrong value: check the fields named in the message.',
 		validation_error: 'A field has a wrong value: check the fields named in the message.',
 		request_metadata_missing_or_incomplete:
-			'The assistant needs more meta_data (usually meta_data.user_data.licence): set Licence ID on the node or a default licence in the credential.',
+			'The assistant needs more meta_data (usually meta_data.user_data.licence): set Licence ID on the node or Default Licence ID in the credential.',
 		rate_limit_error:
 			'The rate limit was reached and the retries ran out: lower the concurrency or the request rate, or retry later.',
 		rate_limit_gateway:
