@@ -59,7 +59,7 @@ export class AgentChatApi implements ICredentialType {
 			type: 'string',
 			default: '',
 			required: true,
-			placeholder: 'https://chat.example.com',
+			placeholder: 'e.g. https://chat.example.com',
 			description:
 				"The address of the app's site: where its login page /auth/login/ is, without /auth/login/. In the SDK's standard layout this is the site's root.",
 		},
@@ -68,7 +68,7 @@ export class AgentChatApi implements ICredentialType {
 			name: 'apiPath',
 			type: 'string',
 			default: DEFAULT_API_PATH,
-			placeholder: '/agent',
+			placeholder: "e.g. /agent (empty: the site's root)",
 			description:
 				"Where the site serves the agent API, as a path after the Site URL. The SDK's chat page calls /agent/api/…, so the standard layout is /agent. Empty if the app answers /api/threads/list at the site's root.",
 			hint: 'Site URL + this path + /api/models should be the agent API; Site URL + /auth/login/ the login page',

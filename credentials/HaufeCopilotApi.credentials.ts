@@ -53,7 +53,7 @@ export class HaufeCopilotApi implements ICredentialType {
 			name: 'userId',
 			type: 'string',
 			default: '',
-			placeholder: '3fa85f64-5717-4562-b3fc-2c963f66afa6',
+			placeholder: 'e.g. 0b7a1c2d-… (a UUID)',
 			description:
 				'UUID of the end user, used for new threads and file uploads when the node does not set one',
 		},

@@ -31,7 +31,7 @@ export class OpenAiThreadsApi implements ICredentialType {
 			type: 'string',
 			default: '',
 			required: true,
-			placeholder: 'https://assistants.example.com/v1',
+			placeholder: 'e.g. https://assistants.example.com/v1',
 			description:
 				"A server that speaks the Assistants v2 wire format. OpenAI's own hosted Assistants API closed on 2026-08-26.",
 		},

@@ -64,7 +64,7 @@ export class GriptapeCloudTrigger implements INodeType {
 				name: 'eventTypes',
 				type: 'string',
 				default: '',
-				placeholder: 'TextChunkEvent, FinishStructureRunEvent',
+				placeholder: 'e.g. TextChunkEvent, FinishStructureRunEvent',
 				displayOptions: { show: { event: ['runEvent'] } },
 				description: 'Comma-separated event types to emit; empty emits all',
 			},

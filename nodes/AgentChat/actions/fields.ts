@@ -19,14 +19,14 @@ export const threadLocator = resourceLocator({
 	displayName: 'Thread',
 	name: 'threadId',
 	searchListMethod: 'searchThreads',
-	placeholder: '550e8400-e29b-41d4-a716-446655440000',
+	placeholder: 'e.g. 550e8400-… (a UUID)',
 });
 
 export const modelLocator = resourceLocator({
 	displayName: 'Model',
 	name: 'modelId',
 	searchListMethod: 'searchModels',
-	placeholder: '123e4567-e89b-12d3-a456-426614174000',
+	placeholder: 'e.g. 123e4567-… (a UUID)',
 	required: false,
 	description:
 		"The agent to answer. Empty asks the app for its default model. A thread that already ran keeps its own agent, and an upload gives the thread the app's first agent: the app then ignores this.",

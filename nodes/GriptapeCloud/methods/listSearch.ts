@@ -16,21 +16,21 @@ export const assistantLocator = resourceLocator({
 	displayName: 'Assistant',
 	name: 'assistantId',
 	searchListMethod: 'searchAssistants',
-	placeholder: 'a1b2c3d4-0000-4000-8000-000000000000',
+	placeholder: 'e.g. a1b2c3d4-… (a UUID)',
 });
 
 export const threadLocator = resourceLocator({
 	displayName: 'Thread',
 	name: 'threadId',
 	searchListMethod: 'searchThreads',
-	placeholder: 'c3d4e5f6-0000-4000-8000-000000000000',
+	placeholder: 'e.g. c3d4e5f6-… (a UUID)',
 });
 
 export const assistantRunLocator = resourceLocator({
 	displayName: 'Assistant Run',
 	name: 'assistantRunId',
 	searchListMethod: 'searchAssistantRuns',
-	placeholder: 'e5f6a7b8-0000-4000-8000-000000000000',
+	placeholder: 'e.g. e5f6a7b8-… (a UUID)',
 	description: 'The run, from the recent runs of your assistants, or by ID',
 });
 

@@ -11,7 +11,7 @@ export const assistantLocator = resourceLocator({
 	displayName: 'Assistant',
 	name: 'assistantId',
 	searchListMethod: 'searchAssistants',
-	placeholder: '3fa85f64-5717-4562-b3fc-2c963f66afa6',
+	placeholder: 'e.g. 3fa85f64-… (a UUID)',
 	description: 'The assistant to talk to',
 });
 
@@ -19,7 +19,7 @@ export const threadLocator = resourceLocator({
 	displayName: 'Thread',
 	name: 'threadId',
 	searchListMethod: 'searchThreads',
-	placeholder: '1a2b3c4d-5678-9abc-def0-112233445566',
+	placeholder: 'e.g. 1a2b3c4d-… (a UUID)',
 	description: 'The thread (conversation)',
 });
 
@@ -39,7 +39,7 @@ export const userIdField: INodeProperties = {
 	name: 'userId',
 	type: 'string',
 	default: '',
-	placeholder: '3fa85f64-5717-4562-b3fc-2c963f66afa6',
+	placeholder: "e.g. 0b7a1c2d-… (empty: the credential's default)",
 	description: 'UUID of the end user. Empty uses the default user of the credential, if any.',
 };
 

@@ -1,7 +1,7 @@
 import type { IDataObject, IHttpRequestMethods } from 'n8n-workflow';
 
 import type { ClientRecipe } from '../../shared/client-factory';
-import { listIn, stream } from '../../shared/contracts';
+import { listIn, object, stream } from '../../shared/contracts';
 import type {
 	ApiRequest,
 	RequestContext,
@@ -39,7 +39,7 @@ export const HAUFE_SERVICE: ServiceDefinition = {
 		unprocessable_entity: 'A field has a wrong value: check the fields named in the message.',
 		validation_error: 'A field has a wrong value: check the fields named in the message.',
 		request_metadata_missing_or_incomplete:
-			'The assistant needs more meta_data (usually meta_data.user_data.licence): set Licence ID on the node or a default licence in the credential.',
+			'The assistant needs more meta_data (usually meta_data.user_data.licence): set Licence ID on the node or Default Licence ID in the credential.',
 		rate_limit_error:
 			'The rate limit was reached and the retries ran out: lower the concurrency or the request rate, or retry later.',
 		rate_limit_gateway:
@@ -102,6 +102,13 @@ export class HaufeClient extends ServiceClient {
 
 	private readonly generalLimiter: RateLimiter;
 
+	/**
+	 * The assistants this client read, by ID. A client lives for one execution of the node, so
+	 * each assistant is read once per execution however many items use it, and a changed
+	 * assistant is seen by the next execution. A failed read is kept too: every item gets its error.
+	 */
+	private readonly assistants = new Map<string, Promise<IDataObject>>();
+
 	constructor(
 		context: RequestContext,
 		readonly credentials: HaufeCredentials,
@@ -148,6 +155,19 @@ export class HaufeClient extends ServiceClient {
 			...rest,
 			limiter: answer ? this.answerLimiter : this.generalLimiter,
 		});
+	}
+
+	/** `GET /assistants/{id}`, once per client (see `assistants`); items running at once share the request. */
+	async assistant(assistantId: string, itemIndex: number): Promise<IDataObject> {
+		let read = this.assistants.get(assistantId);
+		if (!read) {
+			read = this.call<IDataObject>('GET', `/assistants/${encodeURIComponent(assistantId)}`, {
+				itemIndex,
+				expect: object('the assistant', { id: 'id' }),
+			});
+			this.assistants.set(assistantId, read);
+		}
+		return await read;
 	}
 
 	/** Follows `{cursor, items}` pages (threads, messages); an empty cursor marks the last page. */

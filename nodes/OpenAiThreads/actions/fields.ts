@@ -22,7 +22,7 @@ export const runLocator: INodeProperties = {
 		displayName: 'Run',
 		name: 'runId',
 		searchListMethod: 'searchRuns',
-		placeholder: 'run_abc123',
+		placeholder: 'e.g. run_abc123',
 		description: 'The run, from the runs of the thread above, or by ID',
 	}),
 	typeOptions: { loadOptionsDependsOn: ['threadId'] },
@@ -32,7 +32,7 @@ export const assistantLocator = resourceLocator({
 	displayName: 'Assistant',
 	name: 'assistantId',
 	searchListMethod: 'searchAssistants',
-	placeholder: 'asst_abc123',
+	placeholder: 'e.g. asst_abc123',
 });
 
 export const metadataField: INodeProperties = {

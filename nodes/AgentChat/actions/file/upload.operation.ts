@@ -34,7 +34,7 @@ const properties: INodeProperties[] = [
 		typeOptions: { rows: 3 },
 		default: '',
 		required: true,
-		placeholder: 'Summarise the file I just uploaded',
+		placeholder: 'e.g. Summarise the file I just uploaded',
 		displayOptions: { show: { followUp: [true] } },
 	},
 	{ ...modelLocator, displayOptions: { show: { followUp: [true] } } },

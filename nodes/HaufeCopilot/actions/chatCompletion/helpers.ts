@@ -13,6 +13,7 @@ import {
 	unclearAnswer,
 } from '../answers';
 import { MAX_CONTENT_LENGTH } from '../fields';
+import { requireMetaData } from '../requirements';
 
 /** Shared by Create and Create Streamed. */
 export async function completeChat(
@@ -56,6 +57,14 @@ export async function completeChat(
 	};
 	if (userId) base.user_id = userId;
 	const body = buildAnswerBody.call(this, itemIndex, client, base);
+	await requireMetaData.call(
+		this,
+		client,
+		itemIndex,
+		typeof body.assistant_id === 'string' ? body.assistant_id : assistantId,
+		body,
+		{ extraJson: 'Additional Body (JSON)' },
+	);
 	const qs = threadId ? { thread_id: threadId } : undefined;
 	const { answer, figures } = await requestAnswer.call(
 		this,

@@ -35,6 +35,7 @@ import {
 	userIdField,
 } from '../fields';
 import { postMessage } from '../message/helpers';
+import { requireMetaData } from '../requirements';
 import { createThread } from '../thread/helpers';
 
 export const MAX_CONCURRENCY = RANGES.concurrency.max;
@@ -167,6 +168,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 		'licenceId',
 		'options.additionalBodyJson',
 	);
+	// What the assistant requires is checked before the thread and the question exist.
+	await requireMetaData.call(this, client, itemIndex, assistantId, body, {
+		extraJson: 'Options > Additional Body (JSON)',
+	});
 
 	const steps = itemProgress(this, itemIndex);
 	const progress: IDataObject = {};
