@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
+import { isObject } from '../../../credentials/shared/text';
 import { inputError } from '../../shared/errors';
 import { checkId } from '../../shared/parameters';
 import type { HaufeClient } from '../transport';
@@ -29,9 +30,6 @@ export interface RequirementFields {
 	/** The display name of the extra JSON field, e.g. "Options > Additional Body (JSON)". */
 	extraJson: string;
 }
-
-const isObject = (value: unknown): value is IDataObject =>
-	typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const isBlank = (value: unknown) => value === undefined || value === null || value === '';
 
