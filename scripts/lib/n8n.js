@@ -60,6 +60,9 @@ function installPackageInto(userFolder) {
  * `--concurrency=2`) instead of the main process: `port` is then its own server's (health
  * checks only, QUEUE_HEALTH_CHECK_PORT), which it is ready on. Queue mode itself (database,
  * Redis, encryption key) comes in `env`; see scripts/lib/queue.js.
+ *
+ * The built package is copied into the user folder's community-nodes folder first, unless
+ * `installPackage` is false (the install test puts it there with npm, as a user does).
  */
 async function startN8n({
 	userFolder,
@@ -70,9 +73,10 @@ async function startN8n({
 	version,
 	command = 'start',
 	args = [],
+	installPackage = true,
 }) {
 	const { node, n8n } = await ensureInstalled(version);
-	installPackageInto(userFolder);
+	if (installPackage) installPackageInto(userFolder);
 	const brokerPort = await freePort();
 	const worker = command === 'worker';
 	const child = spawn(node, [n8n, command, ...args], {
