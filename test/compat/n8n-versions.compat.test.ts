@@ -28,10 +28,8 @@ const EXAMPLES = [
 ];
 const times: string[] = [];
 
-beforeAll(() => {
-	fs.rmSync(ARTIFACTS, { recursive: true, force: true });
-	fs.mkdirSync(ARTIFACTS, { recursive: true });
-});
+// Each release's log is replaced, not the folder: CI runs the releases in more than one run.
+beforeAll(() => fs.mkdirSync(ARTIFACTS, { recursive: true }));
 afterAll(() => console.log(['', 'Compatibility run', ...times].join('\n')));
 
 describe.each(compatVersions() as string[])('n8n %s', (version) => {
@@ -78,6 +76,7 @@ describe.each(compatVersions() as string[])('n8n %s', (version) => {
 		});
 		userFolder = fs.mkdtempSync(path.join(os.tmpdir(), `n8n-compat-${version}-`));
 		logFile = path.join(ARTIFACTS, `n8n-${version}.log`);
+		fs.rmSync(logFile, { force: true });
 		const startAt = Date.now();
 		n8n = await startN8n({ userFolder, port: await freePort(), logFile, version });
 		times.push(`n8n ${version}: start-up ${Math.round((Date.now() - startAt) / 1000)} s`);
