@@ -17,10 +17,14 @@ const CACHE = path.join(ROOT, '.cache');
 const N8N_VERSION = '2.41.1';
 const NODE_VERSION = '24.9.0';
 const N8N_DIR = path.join(CACHE, `n8n-${N8N_VERSION}`);
-// The older n8n releases the compatibility run (scripts/compat.js) checks the package in.
-const COMPAT_VERSIONS = ['1.123.81', '2.0.3'];
-// Older n8n (before 2.x's later releases) depends on SheetJS through a download address outside
-// the registry; the same release is published on the registry under this name.
+// The older n8n releases the compatibility run (test/compat/) checks the package in: the
+// maintained 1.x line, the first 2.x, and one release of 2.10 to 2.39, where n8n renews a
+// credential's session on 401 only (see ServiceDefinition.renewSession), oldest first.
+const COMPAT_VERSIONS = ['1.123.81', '2.0.3', '2.23.4'];
+// The ones CI runs every time, not only when time allows: the oldest and the 401-only band.
+const COMPAT_CI_VERSIONS = ['1.123.81', '2.23.4'];
+// Older n8n (1.123.x up to at least 2.23.x) depends on SheetJS through a download address
+// outside the registry; the same release is published on the registry under this name.
 const OLD_N8N_OVERRIDES = { xlsx: 'npm:@e965/xlsx@0.20.2' };
 const NODE_DIR = path.join(CACHE, `node-${NODE_VERSION}`);
 const NODE_PACKAGE = `node-${process.platform}-${process.arch}`;
@@ -145,6 +149,15 @@ function isInstalled(version = N8N_VERSION) {
 	);
 }
 
+/**
+ * The releases a compatibility run checks: those named in N8N_COMPAT_VERSIONS (comma- or
+ * space-separated, e.g. CI's subset), or all of COMPAT_VERSIONS.
+ */
+function compatVersions() {
+	const named = (process.env.N8N_COMPAT_VERSIONS ?? '').split(/[\s,]+/).filter(Boolean);
+	return named.length ? named : COMPAT_VERSIONS;
+}
+
 module.exports = {
 	ensureInstalled,
 	isInstalled,
@@ -153,14 +166,18 @@ module.exports = {
 	NODE_VERSION,
 	N8N_DIR,
 	COMPAT_VERSIONS,
+	COMPAT_CI_VERSIONS,
+	compatVersions,
 	ROOT,
 	CACHE,
 };
 
-// `node scripts/lib/n8n-install.js --compat-cached`: exits 0 when every compatibility release is
-// cached (CI decides by it whether the compatibility run fits).
-if (require.main === module && process.argv.includes('--compat-cached')) {
-	process.exitCode = COMPAT_VERSIONS.every((version) => isInstalled(version)) ? 0 : 1;
+// `node scripts/lib/n8n-install.js --compat-cached [version…]`: exits 0 when every named release
+// (or every compatibility release) is cached (CI decides by it whether a release fits).
+if (require.main === module && process.argv[2] === '--compat-cached') {
+	const named = process.argv.slice(3);
+	const versions = named.length ? named : COMPAT_VERSIONS;
+	process.exitCode = versions.every((version) => isInstalled(version)) ? 0 : 1;
 } else if (require.main === module) {
 	// `node scripts/lib/n8n-install.js [version…]`: installs the pinned n8n, or the versions named.
 	const versions = process.argv.slice(2);

@@ -308,6 +308,30 @@ it('answers through the Griptape, Agent Chat and OpenAI-compatible example webho
 	});
 });
 
+it("renews Agent Chat's expired session: the app ended it, the next webhook call still answers", async () => {
+	await timed('test: Agent Chat with an expired session', async () => {
+		const post = async (message: string) =>
+			await fetch(`${n8n.baseUrl}/webhook/agent-chat`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify({ message }),
+			});
+		// A session that n8n stored with the credential, valid until the app ends it.
+		expect(((await (await post('Vor dem Ablauf')).json()) as { answer?: string }).answer).toMatch(
+			/answers: Vor dem Ablauf/,
+		);
+		const logins = sandbox.agentChat.stats.logins;
+		sandbox.agentChat.expireSessions();
+		const response = await post('Nach dem Ablauf');
+		const body = (await response.json().catch(() => ({}))) as { answer?: string };
+		if (!body.answer)
+			throw new Error(`HTTP ${response.status} ${JSON.stringify(body)}\n${logTail()}`);
+		expect(body.answer).toMatch(/answers: Nach dem Ablauf/);
+		// Exactly one new login: the refused request was sent again with the new session.
+		expect(sandbox.agentChat.stats.logins).toBe(logins + 1);
+	});
+});
+
 it('streams the answer: the first bytes arrive before the answer is complete', async () => {
 	await timed('test: streamed webhook', async () => {
 		const started = Date.now();
