@@ -256,9 +256,15 @@ describe('Session', () => {
 	/**
 	 * Runs `work` with n8n-core's httpRequestWithAuthentication behaving as in an older n8n: it
 	 * never gets `preAuthenticationRetryStatusCode` (so renews on 401 only), and before 2.10 it
-	 * reads `ignoreHttpStatusErrors` as a flag (the object form ignores every status).
+	 * reads `ignoreHttpStatusErrors` as a flag (the object form ignores every status). With
+	 * `lostCause`, as n8n 2.10 to 2.31 throw it: the NodeApiError around an error status without
+	 * its cause (n8n-workflow's class field `cause;` resets it after `super()`).
 	 */
-	async function asInOlderN8n(statusExceptions: boolean, work: () => Promise<void>) {
+	async function asInOlderN8n(
+		statusExceptions: boolean,
+		work: () => Promise<void>,
+		lostCause = false,
+	) {
 		const authentication = jest.requireActual<typeof AuthenticationHelpers>(AUTHENTICATION_HELPERS);
 		const original = authentication.httpRequestWithAuthentication;
 		const spy = jest
@@ -275,14 +281,20 @@ describe('Session', () => {
 					statusExceptions || !options.ignoreHttpStatusErrors
 						? options.ignoreHttpStatusErrors
 						: true;
-				return await original.call(
-					this as never,
-					type,
-					{ ...options, ignoreHttpStatusErrors: ignore },
-					workflow,
-					node,
-					additionalData,
-				);
+				try {
+					return await original.call(
+						this as never,
+						type,
+						{ ...options, ignoreHttpStatusErrors: ignore },
+						workflow,
+						node,
+						additionalData,
+					);
+				} catch (error) {
+					if (lostCause && error instanceof Error && error.name === 'NodeApiError')
+						(error as { cause?: unknown }).cause = undefined;
+					throw error;
+				}
 			});
 		try {
 			await work();
@@ -324,6 +336,22 @@ describe('Session', () => {
 			expect(ctx.sandbox.agentChat.stats.logins).toBe(2);
 			expect(paths(/\/api\/models$/).map((entry) => entry.status)).toEqual([200, 403, 200]);
 		});
+	});
+
+	it('renews an expired session itself in n8n 2.10 to 2.31, whose error for the status has lost its cause', async () => {
+		await asInOlderN8n(
+			true,
+			async () => {
+				const again = await ctx.run(send('Hallo'), {
+					credentials: { sessionToken: await expiredSession() },
+				});
+				expect(again.error).toBeUndefined();
+				expect(json(again)[0].answer).toMatch(/Hallo/);
+				expect(ctx.sandbox.agentChat.stats.logins).toBe(2);
+				expect(paths(/\/api\/threads\/create$/).map((entry) => entry.status)).toEqual([403, 201]);
+			},
+			true,
+		);
 	});
 
 	it('stops at an MFA account with the advice to paste a cookie, and never reports the password', async () => {

@@ -45,7 +45,7 @@ export async function send(
 		);
 		return { kind: 'response', response, viaError: false };
 	} catch (failure) {
-		const inside = responseOf(failure);
+		const inside = responseOf(failure) ?? sessionStatusOf(failure, service);
 		// A status n8n had to see as an error (to renew a session) and that stayed an error.
 		if (inside && inside.statusCode >= 400)
 			return { kind: 'response', response: inside, viaError: true };
@@ -151,6 +151,20 @@ function responseOf(error: unknown): FullResponse | undefined {
 		current = current.cause as Wrapped | undefined;
 	}
 	return undefined;
+}
+
+/**
+ * n8n 2.10 to 2.31 wrap a "log in again" status that they did not renew the session for (a 403
+ * where they renew on 401 only) in a NodeApiError that has lost its cause (n8n-workflow's class
+ * field resets it): what is left of the response is its status code and its body, as n8n kept
+ * them. Only the statuses the request let n8n see as errors (`reauthenticateOn`) are read so.
+ */
+function sessionStatusOf(error: unknown, service: ServiceDefinition): FullResponse | undefined {
+	if (!(error instanceof Error) || error.name !== 'NodeApiError') return undefined;
+	const { httpCode, context } = error as { httpCode?: unknown; context?: { data?: unknown } };
+	const status = Number(httpCode);
+	if (!service.reauthenticateOn?.includes(status)) return undefined;
+	return { statusCode: status, headers: {}, body: context?.data };
 }
 
 /** A URL without its query, for messages (a query may carry a token). */
