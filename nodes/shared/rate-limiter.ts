@@ -18,7 +18,29 @@ export interface RateTicket {
 	settledAt?: number;
 	/** False once the server rejected it (429): a rejected request uses up no slot. */
 	counted: boolean;
+	/**
+	 * The request's place in the limiter's queue: lower goes first. A retry passes it back to
+	 * `acquire`, so a request the server refused keeps its place instead of queueing behind the
+	 * requests that arrived while it waited.
+	 */
+	place?: number;
+	/** Sent while the rate was recovering above the share that last worked (see `refused`). */
+	recovering?: boolean;
+	/**
+	 * Milliseconds the request waited for this process's own budget (its queue, a pause for
+	 * another request's Retry-After) beyond its own `notBefore`: time no time limit should count.
+	 */
+	heldMs?: number;
 }
+
+/** How a request waits for its slot (`RateLimiter.acquire`). */
+export interface AcquireOptions {
+	/** The place it had (a retry's earlier ticket): it goes before every request behind it. */
+	place?: number;
+	/** Not before this moment (a retry's own pause); it holds its place meanwhile. */
+	notBefore?: number;
+}
+
 
 /** What the response said about the server's budget, for `RateLimiter.settle`. */
 export interface RateOutcome {
@@ -91,6 +113,26 @@ const BURST_SLICES = 2;
 const OWN_SHARE = 0.9;
 /** While a probe after a 429 is in flight, how often the others look whether it came back. */
 const PROBE_POLL_MS = 10;
+/**
+ * A request ahead in the queue that is ready this soon keeps its place: the ones behind it wait
+ * for it rather than take the slot it is about to claim (timers of waiters wake a few ms apart).
+ */
+const PLACE_HOLD_MS = 50;
+/** How often a request behind a ready one looks again whether that one took its slot. */
+const PLACE_POLL_MS = 5;
+/**
+ * Recovery after a 429 lowered the rate: once no 429 came for the hold (counted from the 429, or
+ * from the end of a pause, whichever is later: a pause teaches nothing about the others), the
+ * rate returns to the configured budget over the ramp. A ramp the server answers with 429 (the
+ * other process is still there) falls back to the share that last worked and doubles the hold,
+ * up to its cap, so a budget that stays shared is probed ever more rarely; a minute without any
+ * 429 restores the first hold.
+ */
+const RECOVERY_HOLD_MS = 1000;
+const RECOVERY_RAMP_MS = 1000;
+const MAX_RECOVERY_HOLD_MS = 16_000;
+/** For this long after the rate recovered, a 429 still counts as the recovery's (the ramp overshot). */
+const RECOVERY_PROBATION_MS = 2000;
 
 /**
  * How long requests of one API account take to reach the server. The server counts a request
@@ -171,6 +213,20 @@ export class RateLimiter {
 
 	private lastDecreaseAt = -Infinity;
 
+	/** When the server last refused a request (any 429). */
+	private lastRefusalAt = -Infinity;
+
+	/** The current hold before the rate recovers (see RECOVERY_HOLD_MS). */
+	private recoveryHoldMs = RECOVERY_HOLD_MS;
+
+	/** When the rate last recovered to the budget (see RECOVERY_PROBATION_MS). */
+	private recoveredAt = -Infinity;
+
+	/** Requests waiting for a slot, by place. */
+	private readonly waiting = new Set<Required<AcquireOptions>>();
+
+	private nextPlace = 0;
+
 	/**
 	 * The share the server let this process have at its last short-window 429. While contended
 	 * (a 429 in the last minute) the rate does not rise above it: the other process is still
@@ -210,8 +266,20 @@ export class RateLimiter {
 			.map((window) => ({ limit: Math.floor(window.limit), windowMs: window.windowMs }));
 	}
 
+	/** The share of the configured short-window budget used now, recovery included. */
 	get rateFactor(): number {
-		return this.factor;
+		return this.currentFactor(Date.now());
+	}
+
+	/**
+	 * The lowered rate, or more once it has been calm for the hold: rising over the ramp to the
+	 * configured budget (RECOVERY_HOLD_MS).
+	 */
+	private currentFactor(now: number): number {
+		if (this.factor >= 1) return 1;
+		const calmFor = now - Math.max(this.lastDecreaseAt, this.pausedUntil) - this.recoveryHoldMs;
+		if (calmFor <= 0) return this.factor;
+		return this.factor + (1 - this.factor) * Math.min(1, calmFor / RECOVERY_RAMP_MS);
 	}
 
 	/** The latest moment the server can have counted this request. */
@@ -226,11 +294,12 @@ export class RateLimiter {
 		if (this.probe && this.probe !== 'next' && this.probe.settledAt === undefined)
 			wait = Math.max(wait, PROBE_POLL_MS);
 		const margin = this.delivery.marginMs;
+		const current = this.currentFactor(now);
 		for (const { limit, windowMs } of this.windows) {
 			// The lowered rate applies to short windows only: lowering a long window's limit after its
 			// slots were spent would stall every user for up to that window (a minute); for long
 			// windows the server's Retry-After says how long to wait.
-			const factor = windowMs <= SHORT_WINDOW_MS ? this.factor : 1;
+			const factor = windowMs <= SHORT_WINDOW_MS ? current : 1;
 			const allowed = Math.max(1, Math.floor(limit * factor));
 			// When each counted request leaves the server's window, at the latest.
 			const leaves = this.tickets
@@ -263,25 +332,63 @@ export class RateLimiter {
 		return wait;
 	}
 
-	/** Resolves when one request may be sent, and counts it. */
-	async acquire(context: CancellableContext): Promise<RateTicket> {
-		for (;;) {
-			const now = Date.now();
-			const wait = this.delay(now);
-			if (wait === 0) {
-				// Check and record happen in one synchronous step, so concurrent callers (of every
-				// execution sharing this limiter) can never both take the last free slot.
-				const ticket: RateTicket = { grantedAt: now, counted: true };
-				this.tickets.push(ticket);
-				if (now - this.lastGrantAt > SHORT_WINDOW_MS) this.warmupFrom = now;
-				this.lastGrantAt = now;
-				if (this.probe === 'next') this.probe = ticket;
-				this.stats.granted++;
-				this.prune(now);
-				return ticket;
+	/**
+	 * Resolves when one request may be sent, and counts it. Requests go in the order of their
+	 * places: a new request joins at the end, a retry keeps the place it had.
+	 */
+	async acquire(context: CancellableContext, options: AcquireOptions = {}): Promise<RateTicket> {
+		const waiter = {
+			place: options.place ?? this.nextPlace++,
+			notBefore: options.notBefore ?? 0,
+		};
+		const queuedAt = Math.max(Date.now(), waiter.notBefore);
+		this.waiting.add(waiter);
+		try {
+			for (;;) {
+				const now = Date.now();
+				const wait = Math.max(waiter.notBefore - now, this.delay(now));
+				const ahead = wait === 0 ? this.waiterAhead(waiter, now) : undefined;
+				if (wait === 0 && !ahead) {
+					const ticket = this.grant(now, waiter.place);
+					ticket.heldMs = Math.max(0, now - queuedAt);
+					return ticket;
+				}
+				await waitFor(context, ahead ? Math.max(PLACE_POLL_MS, ahead.notBefore - now) : wait);
 			}
-			await waitFor(context, wait);
+		} finally {
+			this.waiting.delete(waiter);
 		}
+	}
+
+	/** A request before `waiter` that is ready now, or about to be: it goes first. */
+	private waiterAhead(waiter: Required<AcquireOptions>, now: number) {
+		let first: Required<AcquireOptions> | undefined;
+		for (const other of this.waiting) {
+			if (other.place >= waiter.place || other.notBefore > now + PLACE_HOLD_MS) continue;
+			if (!first || other.place < first.place) first = other;
+		}
+		return first;
+	}
+
+	/**
+	 * Records a request let go now. Check and record happen in one synchronous step, so
+	 * concurrent callers (of every execution sharing this limiter) never both take the last slot.
+	 */
+	private grant(now: number, place: number): RateTicket {
+		const ticket: RateTicket = {
+			grantedAt: now,
+			counted: true,
+			place,
+			recovering:
+				this.currentFactor(now) > this.factor || now - this.recoveredAt < RECOVERY_PROBATION_MS,
+		};
+		this.tickets.push(ticket);
+		if (now - this.lastGrantAt > SHORT_WINDOW_MS) this.warmupFrom = now;
+		this.lastGrantAt = now;
+		if (this.probe === 'next') this.probe = ticket;
+		this.stats.granted++;
+		this.prune(now);
+		return ticket;
 	}
 
 	/** Tells the limiter how the request of `ticket` ended. */
@@ -294,29 +401,7 @@ export class RateLimiter {
 			return;
 		}
 		if (outcome.status === 429) {
-			// The server did not count it (it turned it away), but its window was fuller than ours.
-			ticket.counted = false;
-			this.stats.rejected++;
-			this.delivery.observe(now - ticket.grantedAt);
-			this.delivery.surprised();
-			// One decrease per burst: the requests in flight when the budget ran out all come back
-			// 429 together, and they are one signal, not many.
-			// A Retry-After longer than a short window says a long window (the minute) is used up:
-			// nothing about the per-second rate, which stays as it is.
-			const longWindowFull =
-				outcome.retryAfterMs !== undefined && outcome.retryAfterMs > SHORT_WINDOW_MS;
-			const share = this.observedShare(ticket);
-			if (
-				!longWindowFull &&
-				share < OWN_SHARE &&
-				now - this.lastDecreaseAt >= DECREASE_INTERVAL_MS
-			) {
-				this.factor = Math.max(MIN_FACTOR, Math.min(this.factor * DECREASE_ON_429, share));
-				this.contendedCap = this.factor;
-				this.lastDecreaseAt = now;
-			}
-			if (outcome.retryAfterMs !== undefined) this.pause(outcome.retryAfterMs);
-			this.probe = 'next';
+			this.refused(ticket, outcome, now);
 			return;
 		}
 		// The probe came back without a 429 (or failed otherwise): the others may go again.
@@ -325,10 +410,52 @@ export class RateLimiter {
 		if (this.measuresDelivery) this.delivery.observe(now - ticket.grantedAt);
 		if (outcome.status !== undefined && outcome.status < 400) {
 			const contended = now - this.lastDecreaseAt < CONTENDED_MS;
-			this.factor = Math.min(contended ? this.contendedCap : 1, this.factor + INCREASE_ON_SUCCESS);
+			if (this.factor < 1 && this.currentFactor(now) >= 1) {
+				// The ramp reached the budget and the server went along: the rate is recovered.
+				this.factor = 1;
+				this.recoveredAt = now;
+			} else {
+				this.factor = Math.min(contended ? this.contendedCap : 1, this.factor + INCREASE_ON_SUCCESS);
+			}
 		}
 		const announced = announcedPause(outcome.headers, now);
 		if (announced !== undefined) this.pause(announced);
+	}
+
+	/**
+	 * A 429: the server did not count the request (it turned it away), but its window was fuller
+	 * than ours. The rate drops to the share this process got, once per burst (the requests in
+	 * flight when the budget ran out all come back 429 together: one signal, not many); if the
+	 * request went out while the rate was recovering, the other process is still there: the rate
+	 * goes back to the share that last worked, and the next recovery waits twice as long.
+	 */
+	private refused(ticket: RateTicket, outcome: RateOutcome, now: number): void {
+		ticket.counted = false;
+		this.stats.rejected++;
+		this.delivery.observe(now - ticket.grantedAt);
+		this.delivery.surprised();
+		if (now - this.lastRefusalAt > CONTENDED_MS) this.recoveryHoldMs = RECOVERY_HOLD_MS;
+		this.lastRefusalAt = now;
+		// A Retry-After longer than a short window says a long window (the minute) is used up:
+		// nothing about the per-second rate, which stays as it is.
+		const longWindowFull =
+			outcome.retryAfterMs !== undefined && outcome.retryAfterMs > SHORT_WINDOW_MS;
+		if (!longWindowFull && now - this.lastDecreaseAt >= DECREASE_INTERVAL_MS) {
+			if (ticket.recovering) {
+				this.factor = Math.min(this.factor, this.contendedCap);
+				this.recoveryHoldMs = Math.min(MAX_RECOVERY_HOLD_MS, this.recoveryHoldMs * 2);
+				this.lastDecreaseAt = now;
+			} else {
+				const share = this.observedShare(ticket);
+				if (share < OWN_SHARE) {
+					this.factor = Math.max(MIN_FACTOR, Math.min(this.factor * DECREASE_ON_429, share));
+					this.contendedCap = this.factor;
+					this.lastDecreaseAt = now;
+				}
+			}
+		}
+		if (outcome.retryAfterMs !== undefined) this.pause(outcome.retryAfterMs);
+		this.probe = 'next';
 	}
 
 	/**

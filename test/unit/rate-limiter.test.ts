@@ -84,7 +84,7 @@ describe('RateLimiter', () => {
 		expect(waited).toBeLessThan(300);
 	});
 
-	it('after a 429 keeps to the share of the budget it got, once per burst, and raises the rate slowly while requests succeed', async () => {
+	it('after a 429 keeps to the share of the budget it got, once per burst, and returns to the budget within seconds once the 429s stop', async () => {
 		const limiter = new RateLimiter([{ limit: 10, windowMs: 1000 }]);
 		// Four went through in the window before the server refused the fifth: someone else used the other six.
 		for (let i = 0; i < 4; i++) limiter.settle(await limiter.acquire(context), { status: 200 });
@@ -97,19 +97,67 @@ describe('RateLimiter', () => {
 		expect(limiter.rateFactor).toBeCloseTo(0.4);
 		const succeeded = () =>
 			limiter.settle({ grantedAt: Date.now(), counted: true }, { status: 200 });
-		// For a minute after the 429 the other process is taken to be still there: no rise.
+		// Within the hold the other process is taken to be still there: no rise.
 		for (let i = 0; i < 10; i++) succeeded();
 		expect(limiter.rateFactor).toBeCloseTo(0.4);
 		const now = Date.now();
-		const clock = jest.spyOn(Date, 'now').mockReturnValue(now + 61_000);
+		const at = (ms: number) => jest.spyOn(Date, 'now').mockReturnValue(now + ms);
 		try {
-			for (let i = 0; i < 10; i++) succeeded();
-			expect(limiter.rateFactor).toBeCloseTo(0.5);
-			for (let i = 0; i < 60; i++) succeeded();
+			// Calm for the hold (1 s), then half-way up the ramp (1 s), then at the budget.
+			at(1500);
+			expect(limiter.rateFactor).toBeCloseTo(0.7);
+			at(2100);
+			expect(limiter.rateFactor).toBe(1);
+			succeeded();
+			expect(limiter.rateFactor).toBe(1);
+			// A request sent right after the recovery is refused: the other process is still there.
+			const probe = await limiter.acquire(context);
+			at(2300);
+			limiter.settle(probe, { status: 429 });
+			expect(limiter.rateFactor).toBeCloseTo(0.4);
+			// The next recovery holds twice as long: 2 s, then the ramp.
+			at(3800);
+			expect(limiter.rateFactor).toBeCloseTo(0.4);
+			at(4800);
+			expect(limiter.rateFactor).toBeCloseTo(0.7);
+			at(5400);
 			expect(limiter.rateFactor).toBe(1);
 		} finally {
-			clock.mockRestore();
+			jest.restoreAllMocks();
 		}
+	});
+
+	it('a refused request keeps its place: it goes before the requests that queued while it waited out its pause', async () => {
+		const limiter = new RateLimiter([{ limit: 1, windowMs: 100 }]);
+		const first = await limiter.acquire(context);
+		limiter.settle(first, { status: 200 });
+		const order: string[] = [];
+		// Two newcomers queue for the next slot; the refused request comes back for it 20 ms later.
+		const newcomers = ['b', 'c'].map((name) =>
+			limiter.acquire(context).then((ticket) => {
+				order.push(name);
+				limiter.settle(ticket, { status: 200 });
+			}),
+		);
+		const retry = limiter
+			.acquire(context, { place: first.place, notBefore: Date.now() + 20 })
+			.then((ticket) => {
+				order.push('a');
+				limiter.settle(ticket, { status: 200 });
+				return ticket;
+			});
+		await Promise.all([...newcomers, retry]);
+		expect(order).toEqual(['a', 'b', 'c']);
+	});
+
+	it("counts the time it held a request in its own queue, not the request's own pause", async () => {
+		const limiter = new RateLimiter([{ limit: 1, windowMs: 200 }]);
+		limiter.settle(await limiter.acquire(context), { status: 200 });
+		const held = await limiter.acquire(context);
+		expect(held.heldMs).toBeGreaterThanOrEqual(150);
+		limiter.settle(held, { status: 200 });
+		const own = await limiter.acquire(context, { notBefore: Date.now() + 300 });
+		expect(own.heldMs).toBeLessThan(50);
 	});
 
 	it('a 429 that says the minute is used up (Retry-After over a second) leaves the per-second rate alone', async () => {
