@@ -81,20 +81,18 @@ const SURPRISE_STEPS = 3;
 const MAX_SURPRISE_STEPS = 10;
 const SURPRISE_STEP_MS = 20;
 
-/**
- * How far one 429 lowers the rate at least, how little each success raises it, and the floor.
- * The rise is +1 request per second of a 15/s budget after about 7 successes: slower costs a
- * process that is left alone on the budget its pace, faster makes the processes overshoot
- * together (the measurements are in docs/rate-limiter-measurements.md).
- */
+/** How far one 429 lowers the rate at least, and the floor. */
 const DECREASE_ON_429 = 0.75;
-const INCREASE_ON_SUCCESS = 0.01;
 const MIN_FACTOR = 0.2;
 /** 429s closer together than this lower the rate once. */
 const DECREASE_INTERVAL_MS = 1000;
 /** Windows up to this long are the "rate" that adapts. */
 const SHORT_WINDOW_MS = 1000;
-/** How long after a 429 the limiter spaces its requests evenly. */
+/**
+ * How long after a 429 from another process's use the budget counts as shared ("contended"):
+ * the rate stays at the share that worked (recovering above it only for as long as the server
+ * goes along), requests are spaced evenly and windows go out in slices.
+ */
 const CONTENDED_MS = 60_000;
 /**
  * A short window's budget goes out in this many slices, not in one burst, in the first window
@@ -121,18 +119,17 @@ const PLACE_HOLD_MS = 50;
 /** How often a request behind a ready one looks again whether that one took its slot. */
 const PLACE_POLL_MS = 5;
 /**
- * Recovery after a 429 lowered the rate: once no 429 came for the hold (counted from the 429, or
- * from the end of a pause, whichever is later: a pause teaches nothing about the others), the
- * rate returns to the configured budget over the ramp. A ramp the server answers with 429 (the
- * other process is still there) falls back to the share that last worked and doubles the hold,
+ * Recovery: while the budget is contended, the rate returns to the configured budget once no 429
+ * came for the hold (counted from the last 429, the end of a pause, or the first request after
+ * an idle spell, whichever is latest: a pause teaches nothing about the others, and they may
+ * resume with us), rising over the ramp. A 429 for a request sent above the share that worked
+ * (the other process is still there) brings the rate back to that share and doubles the hold,
  * up to its cap, so a budget that stays shared is probed ever more rarely; a minute without any
  * 429 restores the first hold.
  */
 const RECOVERY_HOLD_MS = 1000;
 const RECOVERY_RAMP_MS = 1000;
 const MAX_RECOVERY_HOLD_MS = 16_000;
-/** For this long after the rate recovered, a 429 still counts as the recovery's (the ramp overshot). */
-const RECOVERY_PROBATION_MS = 2000;
 
 /**
  * How long requests of one API account take to reach the server. The server counts a request
@@ -198,8 +195,10 @@ export interface RateLimiterOptions {
  * delivery margin, or when its answer came back, whichever is earlier); a request the server
  * rejected with 429 occupies nothing. It adapts to the server: a 429 means someone else (another
  * worker process) uses the same budget, so the rate drops and every user of the limiter waits
- * for Retry-After; successes raise the rate again, slowly. Rate-limit headers, when the API
- * sends them, pause the limiter until the reset they announce when nothing is left.
+ * for Retry-After; once the 429s stop, the rate returns to the budget within seconds, and falls
+ * back if the server disagrees. Requests wait in order, and a refused one keeps its place.
+ * Rate-limit headers, when the API sends them, pause the limiter until the reset they announce
+ * when nothing is left.
  */
 export class RateLimiter {
 	private tickets: RateTicket[] = [];
@@ -208,10 +207,17 @@ export class RateLimiter {
 
 	private windows: RateWindow[] = [];
 
-	/** Share of the configured limits used now (1 until the server says otherwise). */
+	/**
+	 * The share of the configured short-window budget that worked while the budget is contended:
+	 * the rate holds to it, but for the recovery above it (see `currentFactor`).
+	 */
 	private factor = 1;
 
+	/** When the rate was last lowered or a recovery refused (short-window 429s). */
 	private lastDecreaseAt = -Infinity;
+
+	/** When a 429 last showed another process using the budget (see CONTENDED_MS). */
+	private lastContendedAt = -Infinity;
 
 	/** When the server last refused a request (any 429). */
 	private lastRefusalAt = -Infinity;
@@ -219,20 +225,10 @@ export class RateLimiter {
 	/** The current hold before the rate recovers (see RECOVERY_HOLD_MS). */
 	private recoveryHoldMs = RECOVERY_HOLD_MS;
 
-	/** When the rate last recovered to the budget (see RECOVERY_PROBATION_MS). */
-	private recoveredAt = -Infinity;
-
 	/** Requests waiting for a slot, by place. */
 	private readonly waiting = new Set<Required<AcquireOptions>>();
 
 	private nextPlace = 0;
-
-	/**
-	 * The share the server let this process have at its last short-window 429. While contended
-	 * (a 429 in the last minute) the rate does not rise above it: the other process is still
-	 * there, and rising would cost both a 429 and a Retry-After pause each time.
-	 */
-	private contendedCap = 1;
 
 	private lastGrantAt = -Infinity;
 
@@ -271,15 +267,26 @@ export class RateLimiter {
 		return this.currentFactor(Date.now());
 	}
 
+	private contended(now: number): boolean {
+		return now - this.lastContendedAt < CONTENDED_MS;
+	}
+
+	/** The share that worked while contended; the whole budget otherwise. */
+	private baseFactor(now: number): number {
+		return this.contended(now) ? this.factor : 1;
+	}
+
 	/**
-	 * The lowered rate, or more once it has been calm for the hold: rising over the ramp to the
+	 * The base share, or more once it has been calm for the hold: rising over the ramp to the
 	 * configured budget (RECOVERY_HOLD_MS).
 	 */
 	private currentFactor(now: number): number {
-		if (this.factor >= 1) return 1;
-		const calmFor = now - Math.max(this.lastDecreaseAt, this.pausedUntil) - this.recoveryHoldMs;
-		if (calmFor <= 0) return this.factor;
-		return this.factor + (1 - this.factor) * Math.min(1, calmFor / RECOVERY_RAMP_MS);
+		const base = this.baseFactor(now);
+		if (base >= 1) return 1;
+		const calmSince = Math.max(this.lastDecreaseAt, this.pausedUntil, this.warmupFrom);
+		const calmFor = now - calmSince - this.recoveryHoldMs;
+		if (calmFor <= 0) return base;
+		return base + (1 - base) * Math.min(1, calmFor / RECOVERY_RAMP_MS);
 	}
 
 	/** The latest moment the server can have counted this request. */
@@ -311,7 +318,7 @@ export class RateLimiter {
 				wait = Math.max(wait, leaves[leaves.length - allowed] - now + 1);
 			const warmingUp =
 				now - this.lastGrantAt > SHORT_WINDOW_MS || now - this.warmupFrom < windowMs;
-			const contended = now - this.lastDecreaseAt < CONTENDED_MS;
+			const contended = this.contended(now);
 			if (windowMs <= SHORT_WINDOW_MS && allowed >= BURST_SLICES && (warmingUp || contended)) {
 				// Slices by grant time only: smoothing, not the server's count, so no margin is added.
 				const slice = windowMs / BURST_SLICES;
@@ -325,7 +332,7 @@ export class RateLimiter {
 			}
 			// Shared with another process (a 429 came lately): requests are spaced evenly rather
 			// than sent in bursts, so few are in flight when the next 429 comes back.
-			if (factor < 1 && now - this.lastDecreaseAt < CONTENDED_MS) {
+			if (factor < 1 && contended) {
 				wait = Math.max(wait, this.lastGrantAt + windowMs / allowed - now);
 			}
 		}
@@ -379,8 +386,7 @@ export class RateLimiter {
 			grantedAt: now,
 			counted: true,
 			place,
-			recovering:
-				this.currentFactor(now) > this.factor || now - this.recoveredAt < RECOVERY_PROBATION_MS,
+			recovering: this.currentFactor(now) > this.baseFactor(now),
 		};
 		this.tickets.push(ticket);
 		if (now - this.lastGrantAt > SHORT_WINDOW_MS) this.warmupFrom = now;
@@ -408,16 +414,6 @@ export class RateLimiter {
 		if (this.probe === ticket || (this.probe !== 'next' && this.probe?.settledAt !== undefined))
 			this.probe = undefined;
 		if (this.measuresDelivery) this.delivery.observe(now - ticket.grantedAt);
-		if (outcome.status !== undefined && outcome.status < 400) {
-			const contended = now - this.lastDecreaseAt < CONTENDED_MS;
-			if (this.factor < 1 && this.currentFactor(now) >= 1) {
-				// The ramp reached the budget and the server went along: the rate is recovered.
-				this.factor = 1;
-				this.recoveredAt = now;
-			} else {
-				this.factor = Math.min(contended ? this.contendedCap : 1, this.factor + INCREASE_ON_SUCCESS);
-			}
-		}
 		const announced = announcedPause(outcome.headers, now);
 		if (announced !== undefined) this.pause(announced);
 	}
@@ -437,21 +433,21 @@ export class RateLimiter {
 		if (now - this.lastRefusalAt > CONTENDED_MS) this.recoveryHoldMs = RECOVERY_HOLD_MS;
 		this.lastRefusalAt = now;
 		// A Retry-After longer than a short window says a long window (the minute) is used up:
-		// nothing about the per-second rate, which stays as it is.
+		// another process shares the budget, but nothing is known about the per-second rate.
 		const longWindowFull =
 			outcome.retryAfterMs !== undefined && outcome.retryAfterMs > SHORT_WINDOW_MS;
-		if (!longWindowFull && now - this.lastDecreaseAt >= DECREASE_INTERVAL_MS) {
+		if (longWindowFull) {
+			this.lastContendedAt = now;
+		} else if (now - this.lastDecreaseAt >= DECREASE_INTERVAL_MS) {
+			const share = this.observedShare(ticket);
 			if (ticket.recovering) {
-				this.factor = Math.min(this.factor, this.contendedCap);
 				this.recoveryHoldMs = Math.min(MAX_RECOVERY_HOLD_MS, this.recoveryHoldMs * 2);
 				this.lastDecreaseAt = now;
-			} else {
-				const share = this.observedShare(ticket);
-				if (share < OWN_SHARE) {
-					this.factor = Math.max(MIN_FACTOR, Math.min(this.factor * DECREASE_ON_429, share));
-					this.contendedCap = this.factor;
-					this.lastDecreaseAt = now;
-				}
+				this.lastContendedAt = now;
+			} else if (share < OWN_SHARE) {
+				this.factor = Math.max(MIN_FACTOR, Math.min(this.baseFactor(now) * DECREASE_ON_429, share));
+				this.lastDecreaseAt = now;
+				this.lastContendedAt = now;
 			}
 		}
 		if (outcome.retryAfterMs !== undefined) this.pause(outcome.retryAfterMs);

@@ -97,7 +97,7 @@ describe('RateLimiter', () => {
 		expect(limiter.rateFactor).toBeCloseTo(0.4);
 		const succeeded = () =>
 			limiter.settle({ grantedAt: Date.now(), counted: true }, { status: 200 });
-		// Within the hold the other process is taken to be still there: no rise.
+		// Within the hold the other process is taken to be still there: successes raise nothing.
 		for (let i = 0; i < 10; i++) succeeded();
 		expect(limiter.rateFactor).toBeCloseTo(0.4);
 		const now = Date.now();
@@ -108,9 +108,7 @@ describe('RateLimiter', () => {
 			expect(limiter.rateFactor).toBeCloseTo(0.7);
 			at(2100);
 			expect(limiter.rateFactor).toBe(1);
-			succeeded();
-			expect(limiter.rateFactor).toBe(1);
-			// A request sent right after the recovery is refused: the other process is still there.
+			// A request sent at the recovered rate is refused: the other process is still there.
 			const probe = await limiter.acquire(context);
 			at(2300);
 			limiter.settle(probe, { status: 429 });
@@ -121,6 +119,9 @@ describe('RateLimiter', () => {
 			at(4800);
 			expect(limiter.rateFactor).toBeCloseTo(0.7);
 			at(5400);
+			expect(limiter.rateFactor).toBe(1);
+			// A minute after the last 429 the budget is no longer taken to be shared.
+			at(62_400);
 			expect(limiter.rateFactor).toBe(1);
 		} finally {
 			jest.restoreAllMocks();
