@@ -219,6 +219,9 @@ export class RateLimiter {
 	/** When a 429 last showed another process using the budget (see CONTENDED_MS). */
 	private lastContendedAt = -Infinity;
 
+	/** When a 429 last said a long window (the minute) was used up by others too. */
+	private lastLongWindowFullAt = -Infinity;
+
 	/** When the server last refused a request (any 429). */
 	private lastRefusalAt = -Infinity;
 
@@ -283,6 +286,9 @@ export class RateLimiter {
 	private currentFactor(now: number): number {
 		const base = this.baseFactor(now);
 		if (base >= 1) return 1;
+		// While the minute's budget is shared too, it sets the pace: a faster second would only
+		// meet the minute's edge sooner, with a 429 for each process.
+		if (now - this.lastLongWindowFullAt < CONTENDED_MS) return base;
 		const calmSince = Math.max(this.lastDecreaseAt, this.pausedUntil, this.warmupFrom);
 		const calmFor = now - calmSince - this.recoveryHoldMs;
 		if (calmFor <= 0) return base;
@@ -438,6 +444,7 @@ export class RateLimiter {
 			outcome.retryAfterMs !== undefined && outcome.retryAfterMs > SHORT_WINDOW_MS;
 		if (longWindowFull) {
 			this.lastContendedAt = now;
+			this.lastLongWindowFullAt = now;
 		} else if (now - this.lastDecreaseAt >= DECREASE_INTERVAL_MS) {
 			const share = this.observedShare(ticket);
 			if (ticket.recovering) {
