@@ -91,12 +91,13 @@ const SHORT_WINDOW_MS = 1000;
 /**
  * How long after a 429 from another process's use the budget counts as shared ("contended"):
  * the rate stays at the share that worked (recovering above it only for as long as the server
- * goes along), requests are spaced evenly and windows go out in slices.
+ * goes along), requests are spaced evenly and windows go out in slices. Two minutes: processes
+ * that share a minute's budget meet its edge once a minute, so the memory must outlast a minute.
  */
-const CONTENDED_MS = 60_000;
+const CONTENDED_MS = 120_000;
 /**
  * A short window's budget goes out in this many slices, not in one burst, in the first window
- * after a pause and while contended (a 429 from another process's use in the last minute): when
+ * after a pause and while contended (a 429 from another process's use in the last two minutes): when
  * another process (a queue-mode worker) starts or resumes on the same budget at the same moment,
  * the server has rejected only a slice by the time the first 429 comes back, not a whole window.
  * Two slices, because with a sliding window the first window's slices repeat in every later one,
@@ -124,8 +125,8 @@ const PLACE_POLL_MS = 5;
  * an idle spell, whichever is latest: a pause teaches nothing about the others, and they may
  * resume with us), rising over the ramp. A 429 for a request sent above the share that worked
  * (the other process is still there) brings the rate back to that share and doubles the hold,
- * up to its cap, so a budget that stays shared is probed ever more rarely; a minute without any
- * 429 restores the first hold.
+ * up to its cap, so a budget that stays shared is probed ever more rarely; once the budget is no
+ * longer contended, the first hold applies again.
  */
 const RECOVERY_HOLD_MS = 1000;
 const RECOVERY_RAMP_MS = 1000;

@@ -120,8 +120,8 @@ describe('RateLimiter', () => {
 			expect(limiter.rateFactor).toBeCloseTo(0.7);
 			at(5400);
 			expect(limiter.rateFactor).toBe(1);
-			// A minute after the last 429 the budget is no longer taken to be shared.
-			at(62_400);
+			// Two minutes after the last 429 the budget is no longer taken to be shared.
+			at(122_400);
 			expect(limiter.rateFactor).toBe(1);
 		} finally {
 			jest.restoreAllMocks();
