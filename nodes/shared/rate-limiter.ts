@@ -128,7 +128,7 @@ const PLACE_POLL_MS = 5;
  * up to its cap, so a budget that stays shared is probed ever more rarely; once the budget is no
  * longer contended, the first hold applies again.
  */
-const RECOVERY_HOLD_MS = 1000;
+const RECOVERY_HOLD_MS = 2000;
 const RECOVERY_RAMP_MS = 1000;
 const MAX_RECOVERY_HOLD_MS = 16_000;
 

@@ -84,7 +84,7 @@ describe('RateLimiter', () => {
 		expect(waited).toBeLessThan(300);
 	});
 
-	it('after a 429 keeps to the share of the budget it got, once per burst, and returns to the budget within seconds once the 429s stop', async () => {
+	it('after a 429 keeps to the share of the budget it got, once per burst, and returns to the budget within three seconds once the 429s stop', async () => {
 		const limiter = new RateLimiter([{ limit: 10, windowMs: 1000 }]);
 		// Four went through in the window before the server refused the fifth: someone else used the other six.
 		for (let i = 0; i < 4; i++) limiter.settle(await limiter.acquire(context), { status: 200 });
@@ -103,25 +103,27 @@ describe('RateLimiter', () => {
 		const now = Date.now();
 		const at = (ms: number) => jest.spyOn(Date, 'now').mockReturnValue(now + ms);
 		try {
-			// Calm for the hold (1 s), then half-way up the ramp (1 s), then at the budget.
+			// Calm for the hold (2 s), then half-way up the ramp (1 s), then at the budget.
 			at(1500);
+			expect(limiter.rateFactor).toBeCloseTo(0.4);
+			at(2500);
 			expect(limiter.rateFactor).toBeCloseTo(0.7);
-			at(2100);
+			at(3100);
 			expect(limiter.rateFactor).toBe(1);
 			// A request sent at the recovered rate is refused: the other process is still there.
 			const probe = await limiter.acquire(context);
-			at(2300);
+			at(3300);
 			limiter.settle(probe, { status: 429 });
 			expect(limiter.rateFactor).toBeCloseTo(0.4);
-			// The next recovery holds twice as long: 2 s, then the ramp.
-			at(3800);
+			// The next recovery holds twice as long: 4 s, then the ramp.
+			at(7200);
 			expect(limiter.rateFactor).toBeCloseTo(0.4);
-			at(4800);
+			at(7800);
 			expect(limiter.rateFactor).toBeCloseTo(0.7);
-			at(5400);
+			at(8400);
 			expect(limiter.rateFactor).toBe(1);
 			// Two minutes after the last 429 the budget is no longer taken to be shared.
-			at(122_400);
+			at(123_400);
 			expect(limiter.rateFactor).toBe(1);
 		} finally {
 			jest.restoreAllMocks();
@@ -159,6 +161,28 @@ describe('RateLimiter', () => {
 		limiter.settle(held, { status: 200 });
 		const own = await limiter.acquire(context, { notBefore: Date.now() + 300 });
 		expect(own.heldMs).toBeLessThan(50);
+	});
+
+	it('no recovery while a 429 said the minute is used up: the minute sets the pace', async () => {
+		const limiter = new RateLimiter([
+			{ limit: 10, windowMs: 1000 },
+			{ limit: 100, windowMs: 60_000 },
+		]);
+		for (let i = 0; i < 4; i++) limiter.settle(await limiter.acquire(context), { status: 200 });
+		limiter.settle(await limiter.acquire(context), { status: 429 });
+		expect(limiter.rateFactor).toBeCloseTo(0.4);
+		const now = Date.now();
+		const at = (ms: number) => jest.spyOn(Date, 'now').mockReturnValue(now + ms);
+		try {
+			at(1100);
+			limiter.settle(await limiter.acquire(context), { status: 429, retryAfterMs: 30_000 });
+			at(40_000);
+			expect(limiter.rateFactor).toBeCloseTo(0.4);
+			at(1100 + 120_001);
+			expect(limiter.rateFactor).toBe(1);
+		} finally {
+			jest.restoreAllMocks();
+		}
 	});
 
 	it('a 429 that says the minute is used up (Retry-After over a second) leaves the per-second rate alone', async () => {
