@@ -354,15 +354,27 @@ export function isInputError(error: Error): boolean {
  */
 export function rateLimitTimeout(
 	node: INode,
-	service: string,
-	target: string,
-	refusals: number,
-	elapsedMs: number,
-	itemIndex?: number,
+	failure: {
+		service: string;
+		target: string;
+		/** How often the API refused the request. */
+		refusals: number;
+		/** Time that counted against the limit. */
+		elapsedMs: number;
+		/** Time the package's own rate budget held the request, which did not count. */
+		heldMs: number;
+		itemIndex?: number;
+	},
 ): NodeApiError {
+	const { service, target, refusals, elapsedMs, heldMs, itemIndex } = failure;
+	const times = refusals === 1 ? 'once' : `${refusals} times`;
+	const held =
+		heldMs >= 1000
+			? ` (another ${Math.round(heldMs / 1000)} s waiting for this n8n's own rate budget did not count)`
+			: '';
 	const message =
-		`${service}: rate limit (429) still reached after ${Math.round(elapsedMs / 1000)} s and ${refusals} tries: ` +
-		`the time limit is over and ${target} was not answered`;
+		`${service}: rate limit (429) still reached after ${Math.round(elapsedMs / 1000)} s: the API refused ${target} ${times}, ` +
+		`the time limit is over and it was not answered${held}`;
 	const error = new NodeApiError(
 		node,
 		{ failure: 'rate_limit_timeout' },

@@ -127,7 +127,7 @@ it('gives up on 429 when the time limit is over, and says what was not answered'
 	});
 	expect(Date.now() - started).toBeLessThan(4000);
 	expect(result.error?.message).toMatch(
-		/rate limit \(429\) still reached after \d+ s and 2 tries: the time limit is over and GET .*\/assistants was not answered/,
+		/rate limit \(429\) still reached after \d+ s: the API refused GET .*\/assistants 2 times, the time limit is over and it was not answered/,
 	);
 	expect(result.error?.description).toMatch(/Raise Timeout, lower the concurrency/);
 	expect(ctx.sandbox.requests).toHaveLength(2);

@@ -14,6 +14,7 @@ const attempt = (overrides: Partial<Attempt> = {}): Attempt => ({
 	renewed: false,
 	maybeActed: false,
 	startedAt: 1_000_000,
+	heldMs: 0,
 	now: 1_000_000,
 	random: () => 0.5,
 	...overrides,

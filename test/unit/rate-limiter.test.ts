@@ -84,7 +84,7 @@ describe('RateLimiter', () => {
 		expect(waited).toBeLessThan(300);
 	});
 
-	it('after a 429 keeps to the share of the budget it got, once per burst, and raises the rate slowly while requests succeed', async () => {
+	it('after a 429 keeps to the share of the budget it got, once per burst, and returns to the budget within three seconds once the 429s stop', async () => {
 		const limiter = new RateLimiter([{ limit: 10, windowMs: 1000 }]);
 		// Four went through in the window before the server refused the fifth: someone else used the other six.
 		for (let i = 0; i < 4; i++) limiter.settle(await limiter.acquire(context), { status: 200 });
@@ -97,18 +97,91 @@ describe('RateLimiter', () => {
 		expect(limiter.rateFactor).toBeCloseTo(0.4);
 		const succeeded = () =>
 			limiter.settle({ grantedAt: Date.now(), counted: true }, { status: 200 });
-		// For a minute after the 429 the other process is taken to be still there: no rise.
+		// Within the hold the other process is taken to be still there: successes raise nothing.
 		for (let i = 0; i < 10; i++) succeeded();
 		expect(limiter.rateFactor).toBeCloseTo(0.4);
 		const now = Date.now();
-		const clock = jest.spyOn(Date, 'now').mockReturnValue(now + 61_000);
+		const at = (ms: number) => jest.spyOn(Date, 'now').mockReturnValue(now + ms);
 		try {
-			for (let i = 0; i < 10; i++) succeeded();
-			expect(limiter.rateFactor).toBeCloseTo(0.5);
-			for (let i = 0; i < 60; i++) succeeded();
+			// Calm for the hold (2 s), then half-way up the ramp (1 s), then at the budget.
+			at(1500);
+			expect(limiter.rateFactor).toBeCloseTo(0.4);
+			at(2500);
+			expect(limiter.rateFactor).toBeCloseTo(0.7);
+			at(3100);
+			expect(limiter.rateFactor).toBe(1);
+			// A request sent at the recovered rate is refused: the other process is still there.
+			const probe = await limiter.acquire(context);
+			at(3300);
+			limiter.settle(probe, { status: 429 });
+			expect(limiter.rateFactor).toBeCloseTo(0.4);
+			// The next recovery holds twice as long: 4 s, then the ramp.
+			at(7200);
+			expect(limiter.rateFactor).toBeCloseTo(0.4);
+			at(7800);
+			expect(limiter.rateFactor).toBeCloseTo(0.7);
+			at(8400);
+			expect(limiter.rateFactor).toBe(1);
+			// Two minutes after the last 429 the budget is no longer taken to be shared.
+			at(123_400);
 			expect(limiter.rateFactor).toBe(1);
 		} finally {
-			clock.mockRestore();
+			jest.restoreAllMocks();
+		}
+	});
+
+	it('a refused request keeps its place: it goes before the requests that queued while it waited out its pause', async () => {
+		const limiter = new RateLimiter([{ limit: 1, windowMs: 100 }]);
+		const first = await limiter.acquire(context);
+		limiter.settle(first, { status: 200 });
+		const order: string[] = [];
+		// Two newcomers queue for the next slot; the refused request comes back for it 20 ms later.
+		const newcomers = ['b', 'c'].map((name) =>
+			limiter.acquire(context).then((ticket) => {
+				order.push(name);
+				limiter.settle(ticket, { status: 200 });
+			}),
+		);
+		const retry = limiter
+			.acquire(context, { place: first.place, notBefore: Date.now() + 20 })
+			.then((ticket) => {
+				order.push('a');
+				limiter.settle(ticket, { status: 200 });
+				return ticket;
+			});
+		await Promise.all([...newcomers, retry]);
+		expect(order).toEqual(['a', 'b', 'c']);
+	});
+
+	it("counts the time it held a request in its own queue, not the request's own pause", async () => {
+		const limiter = new RateLimiter([{ limit: 1, windowMs: 200 }]);
+		limiter.settle(await limiter.acquire(context), { status: 200 });
+		const held = await limiter.acquire(context);
+		expect(held.heldMs).toBeGreaterThanOrEqual(150);
+		limiter.settle(held, { status: 200 });
+		const own = await limiter.acquire(context, { notBefore: Date.now() + 300 });
+		expect(own.heldMs).toBeLessThan(50);
+	});
+
+	it('no recovery while a 429 said the minute is used up: the minute sets the pace', async () => {
+		const limiter = new RateLimiter([
+			{ limit: 10, windowMs: 1000 },
+			{ limit: 100, windowMs: 60_000 },
+		]);
+		for (let i = 0; i < 4; i++) limiter.settle(await limiter.acquire(context), { status: 200 });
+		limiter.settle(await limiter.acquire(context), { status: 429 });
+		expect(limiter.rateFactor).toBeCloseTo(0.4);
+		const now = Date.now();
+		const at = (ms: number) => jest.spyOn(Date, 'now').mockReturnValue(now + ms);
+		try {
+			at(1100);
+			limiter.settle(await limiter.acquire(context), { status: 429, retryAfterMs: 30_000 });
+			at(40_000);
+			expect(limiter.rateFactor).toBeCloseTo(0.4);
+			at(1100 + 120_001);
+			expect(limiter.rateFactor).toBe(1);
+		} finally {
+			jest.restoreAllMocks();
 		}
 	});
 

@@ -8,7 +8,7 @@ import {
 	networkError,
 	rateLimitTimeout,
 } from '../errors';
-import type { RateTicket } from '../rate-limiter';
+import type { AcquireOptions, RateTicket } from '../rate-limiter';
 import { ExecutionCancelledError, isCancelled, waitFor } from '../wait';
 import type { Acceptor } from './accept';
 import { accept, readErrorBody } from './accept';
@@ -116,12 +116,16 @@ export class ApiClient {
 			renewed: false,
 			maybeActed: false,
 			startedAt,
+			heldMs: 0,
 			now: startedAt,
 		};
+		// A retry waits in the limiter's queue at the place the request had (see `retryAfter`).
+		let queued: AcquireOptions = {};
 		for (;;) {
 			if (isCancelled(this.context)) throw new ExecutionCancelledError();
 			// The ticket tells the limiter when the request went out and how it ended (`settle`).
-			const ticket = await request.limiter?.acquire(this.context);
+			const ticket = await request.limiter?.acquire(this.context, queued);
+			attempt.heldMs += ticket?.heldMs ?? 0;
 			this.requestsSent++;
 			const sent = await send(this.context, this.service, request, settings, this.renewedAuth);
 			const round = await this.classify<T>(sent, ticket, request, settings, unclear, described);
@@ -137,12 +141,13 @@ export class ApiClient {
 				case 'retry':
 					if (decision.counts === 'refusal') attempt.refusals++;
 					else attempt.retries++;
-					await this.pauseBeforeRetry(
-						described,
-						decision.reason,
-						decision.delayMs,
-						decision.retryNumber,
-					);
+					this.logRetry(described, decision.reason, decision.delayMs, decision.retryNumber);
+					if (request.limiter) {
+						// The limiter holds the request's place while it waits out its pause.
+						queued = { place: ticket?.place, notBefore: Date.now() + decision.delayMs };
+					} else {
+						await waitFor(this.context, decision.delayMs);
+					}
 					continue;
 				case 'renewSession':
 					// Once per request, and it takes no retry away.
@@ -188,14 +193,14 @@ export class ApiClient {
 					if (round.kind !== 'contract') break;
 					throw round.error;
 				case 'rateLimitTimeout':
-					throw rateLimitTimeout(
-						this.node,
-						this.service.name,
-						described,
-						decision.refusals,
-						decision.elapsedMs,
-						request.itemIndex,
-					);
+					throw rateLimitTimeout(this.node, {
+						service: this.service.name,
+						target: described,
+						refusals: decision.refusals,
+						elapsedMs: decision.elapsedMs,
+						heldMs: attempt.heldMs,
+						itemIndex: request.itemIndex,
+					});
 			}
 			// decide() answers a network outcome with a retry or a network error, a contract outcome
 			// with a retry or the contract error, a status with the rest.
@@ -305,16 +310,10 @@ export class ApiClient {
 		});
 	}
 
-	private async pauseBeforeRetry(
-		target: string,
-		reason: string,
-		delay: number,
-		retryNumber: number,
-	) {
+	private logRetry(target: string, reason: string, delay: number, retryNumber: number) {
 		const pause = delay < LOG_IN_MS_BELOW ? `${delay} ms` : formatDuration(delay);
 		this.context.logger?.warn(
 			`${this.service.name}: ${target} failed with ${reason}; retry ${retryNumber} in ${pause}`,
 		);
-		await waitFor(this.context, delay);
 	}
 }

@@ -181,6 +181,11 @@ export interface Attempt {
 	maybeActed: boolean;
 	/** When the first attempt went out: refusals are retried until the timeout, counted from here. */
 	startedAt: number;
+	/**
+	 * Time the package's own rate budget held the request (its queue, another request's
+	 * Retry-After): not counted against the timeout, which is about the API's refusals.
+	 */
+	heldMs: number;
 	now: number;
 	/** When the operation must be over (see ApiRequest.deadline). */
 	deadline?: number;
@@ -215,7 +220,10 @@ export type Decision =
 	| { kind: 'networkError'; attempts: number }
 	/** Report the API's error; `retryAfterMs`: a wait the API asked for that was too long to take. */
 	| { kind: 'apiError'; retryAfterMs?: number; quota: boolean; refused: boolean }
-	/** The API kept refusing (429) until the timeout was over. */
+	/**
+	 * The API kept refusing (429) until the timeout was over; `elapsedMs`: the time that counted
+	 * (the package's own holding left out).
+	 */
 	| { kind: 'rateLimitTimeout'; refusals: number; elapsedMs: number }
 	/** Report that the success was not what the operation needs (the contract error). */
 	| { kind: 'contractError' };
@@ -326,7 +334,8 @@ function decideStatus(
 /**
  * A 429 (not a quota stop) is retried beyond Max Retries: the server did not act on the request,
  * so sending it again is safe while the time limit (the Timeout request option, counted from the
- * first try) lasts. Other workers may be using the same budget.
+ * first try, without the time the package's own budget held it) lasts. Other workers may be
+ * using the same budget.
  */
 function decideRefusal(
 	retryAfter: number | undefined,
@@ -340,11 +349,12 @@ function decideRefusal(
 		asked,
 		Math.min(REFUSAL_PAUSE_MAX_MS, REFUSAL_PAUSE_STEP_MS * (refusals - 1)),
 	);
+	const elapsedMs = attempt.now - attempt.startedAt - attempt.heldMs;
 	if (
-		attempt.now + delayMs - attempt.startedAt <= settings.timeoutMs &&
+		elapsedMs + delayMs <= settings.timeoutMs &&
 		fitsDeadline(delayMs, attempt.now, attempt.deadline)
 	) {
 		return { kind: 'retry', delayMs, counts: 'refusal', reason, retryNumber: refusals };
 	}
-	return { kind: 'rateLimitTimeout', refusals, elapsedMs: attempt.now - attempt.startedAt };
+	return { kind: 'rateLimitTimeout', refusals, elapsedMs };
 }
