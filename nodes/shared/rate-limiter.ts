@@ -41,7 +41,6 @@ export interface AcquireOptions {
 	notBefore?: number;
 }
 
-
 /** What the response said about the server's budget, for `RateLimiter.settle`. */
 export interface RateOutcome {
 	status?: number;
