@@ -146,14 +146,15 @@ describe(`npm install in the nodes folder on the machine's Node.js (${process.ve
 	it('is loaded by n8n from there: five nodes, four credentials', async () => {
 		await ensureInstalled();
 		const started = Date.now();
-		n8n = await startN8n({
+		const running = await startN8n({
 			userFolder: home,
 			port: await freePort(),
 			logFile: path.join(ARTIFACTS, 'n8n.log'),
 			installPackage: false,
 		});
+		n8n = running;
 		times.push(`n8n start-up ${((Date.now() - started) / 1000).toFixed(1)} s`);
-		const api = new N8nApi(n8n.baseUrl);
+		const api = new N8nApi(running.baseUrl);
 		await api.signIn();
 		// n8n adds an AI-tool variant (`…Tool`) of each node that is usable as a tool.
 		const nodes = ((await api.getJson('/types/nodes.json')) as Array<{ name: string }>)

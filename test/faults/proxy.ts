@@ -71,6 +71,18 @@ export const FAULT_DESCRIPTIONS: Record<FaultKind, string> = {
 	burst5xx: 'two 5xx answers in a row (an HTML 502, then a JSON 503)',
 };
 
+/** A small seeded generator (mulberry32): the same faults fall the same way on every run. */
+export function seeded(seed: number): () => number {
+	let state = seed >>> 0;
+	return () => {
+		state = (state + 0x6d2b79f5) >>> 0;
+		let t = state;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+}
+
 export interface FaultRule {
 	kind: ProxyFaultKind;
 	method?: string;

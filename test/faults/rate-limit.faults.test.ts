@@ -7,14 +7,14 @@
  * (so the package's own queue holds requests for tens of seconds) answer every item exactly
  * once and fail none. The two runs go side by side, each with its own sandbox and account.
  */
-import type { IDataObject } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
 import { resetSharedLimiters } from '../../nodes/shared/rate-limiter';
 import type { Sandbox } from '../../sandbox';
 import { startSandbox } from '../../sandbox';
 import { API_KEY, LICENCE, askParameters, locator } from '../helpers/haufe';
 import { runNode } from '../helpers/n8n-harness';
-import { FaultProxy } from './proxy';
+import { FaultProxy, seeded } from './proxy';
 
 const LOWEST_TIER = {
 	answer: { perSecond: 15, perMinute: 60 },
@@ -28,22 +28,10 @@ const QUESTIONS = 70;
 
 jest.setTimeout(240_000);
 
-/** Mulberry32: the faults fall the same way in every run. */
-function seeded(seed: number): () => number {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
-
 interface Setup {
 	sandbox: Sandbox;
 	proxy: FaultProxy;
-	credentials: { haufeCopilotApi: IDataObject };
+	credentials: { haufeCopilotApi: ICredentialDataDecryptedObject };
 }
 
 async function setUp(name: string, apiKey: string): Promise<Setup> {

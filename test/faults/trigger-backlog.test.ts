@@ -17,7 +17,7 @@ import { startSandbox } from '../../sandbox';
 import { runPoll } from '../helpers/n8n-harness';
 import { griptapeCredentials, locator, sleep } from './fixtures';
 import type { ProxyFaultKind } from './proxy';
-import { FaultProxy } from './proxy';
+import { FaultProxy, seeded } from './proxy';
 
 const TERMINAL = ['SUCCEEDED', 'FAILED', 'ERROR', 'CANCELLED'];
 const BACKLOG_FAULTS: ProxyFaultKind[] = [
@@ -34,18 +34,6 @@ const FAULT_CHANCE = 0.25;
 const REQUEST_OPTIONS = { timeout: 2, maxRetries: 1 };
 const EVENTS = 20_000;
 const RUNS = 5_000;
-
-/** A small seeded generator (mulberry32): the same faults on every run of the test. */
-function seeded(seed: number): () => number {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 const savedRetry = { ...DEFAULT_RETRY };
 let sandbox: Sandbox;
