@@ -3,8 +3,8 @@ import type { IDataObject, IHttpRequestMethods } from 'n8n-workflow';
 import type { ResponseContract } from './contracts';
 import type { ApiRequest, RequestContext, RetrySettings, ServiceDefinition } from './http';
 import { ApiClient } from './http';
-import type { RateLimiter } from './rate-limiter';
-import { accountKey, sharedLimiter } from './rate-limiter';
+import type { RateLimiter } from './rate-limit';
+import { accountKey, sharedLimiter } from './rate-limit';
 import type { ByteStream } from './streams';
 
 export interface CallOptions {

@@ -7,7 +7,7 @@
  * BENCH_RUNS runs (default 3), next to the bound the answer budget sets; every run's 429s are
  * counted and printed. Asserts only that every question got exactly one answer and none failed.
  */
-import { resetSharedLimiters } from '../../nodes/shared/rate-limiter';
+import { resetSharedLimiters } from '../../nodes/shared/rate-limit';
 import { startSandbox } from '../../sandbox';
 import { API_KEY, LICENCE, askParameters } from '../helpers/haufe';
 import { runNode } from '../helpers/n8n-harness';

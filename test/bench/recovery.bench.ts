@@ -9,7 +9,7 @@
  * the times, the ratio after/before, the 429s of each phase, and the rate the limiter is back to.
  * Asserts only that every question got exactly one answer and none failed.
  */
-import { resetSharedLimiters } from '../../nodes/shared/rate-limiter';
+import { resetSharedLimiters } from '../../nodes/shared/rate-limit';
 import { startSandbox } from '../../sandbox';
 import { API_KEY, LICENCE, askParameters } from '../helpers/haufe';
 import { runNode } from '../helpers/n8n-harness';

@@ -9,7 +9,7 @@
  */
 import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
-import { resetSharedLimiters } from '../../nodes/shared/rate-limiter';
+import { resetSharedLimiters } from '../../nodes/shared/rate-limit';
 import type { Sandbox } from '../../sandbox';
 import { startSandbox } from '../../sandbox';
 import { API_KEY, LICENCE, askParameters, locator } from '../helpers/haufe';

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { resetSharedLimiters } from '../../nodes/shared/rate-limiter';
+import { resetSharedLimiters } from '../../nodes/shared/rate-limit';
 import type { HaufeOptions, Sandbox } from '../../sandbox';
 import { startSandbox } from '../../sandbox';
 import type { NodeRunResult, RunNodeOptions } from './n8n-harness';

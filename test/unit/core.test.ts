@@ -5,7 +5,7 @@ import { runBatch } from '../../nodes/shared/batching';
 import { apiError, readApiError } from '../../nodes/shared/errors';
 import { backoffDelay, DEFAULT_RETRY, parseRetryAfter } from '../../nodes/shared/http';
 import { collectPages } from '../../nodes/shared/pagination';
-import { RateLimiter } from '../../nodes/shared/rate-limiter';
+import { RateLimiter } from '../../nodes/shared/rate-limit';
 import { mergeBody, Validator } from '../../nodes/shared/validation';
 
 const node: INode = {

@@ -7,7 +7,7 @@ import {
 	announcedPause,
 	resetSharedLimiters,
 	sharedLimiter,
-} from '../../nodes/shared/rate-limiter';
+} from '../../nodes/shared/rate-limit';
 
 const context = {};
 

@@ -9,8 +9,8 @@ import type {
 	ServiceDefinition,
 } from '../../shared/http';
 import { collectPages } from '../../shared/pagination';
-import type { RateLimiter } from '../../shared/rate-limiter';
-import { sharedLimiter } from '../../shared/rate-limiter';
+import type { RateLimiter } from '../../shared/rate-limit';
+import { sharedLimiter } from '../../shared/rate-limit';
 import type { RunStatuses } from '../../shared/run-wait';
 import type { CallOptions as ServiceCallOptions } from '../../shared/service-client';
 import { ServiceClient } from '../../shared/service-client';

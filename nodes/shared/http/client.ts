@@ -8,7 +8,7 @@ import {
 	networkError,
 	rateLimitTimeout,
 } from '../errors';
-import type { AcquireOptions, RateTicket } from '../rate-limiter';
+import type { AcquireOptions, RateTicket } from '../rate-limit';
 import { ExecutionCancelledError, isCancelled, waitFor } from '../wait';
 import type { Acceptor } from './accept';
 import { accept, readErrorBody } from './accept';

@@ -8,7 +8,7 @@ import type {
 
 import type { ResponseContract } from '../contracts';
 import type { ApiErrorInfo, ErrorHints } from '../errors';
-import type { RateLimiter } from '../rate-limiter';
+import type { RateLimiter } from '../rate-limit';
 import type { CancellableContext } from '../wait';
 import type { Headers } from './headers';
 import type { RetrySettings } from './policy';
