@@ -1,10 +1,11 @@
+/* eslint-disable -- Tooling, never shipped: n8n's rules for node code (the default config of `n8n-node lint`) do not fit it. Linted by eslint.tooling.config.mjs instead (npm run lint:tooling), where this comment has no effect. */
 /**
  * A private npm registry on 127.0.0.1 that serves packed tarballs: just what `npm pack`,
  * `npm view`, `npm outdated` and n8n's own registry requests ask for. `GET /<name>` answers the
  * packument (every published version with its `dist.tarball`, `dist.integrity` and
- * `dist.shasum`, and `dist-tags.latest`), `GET /<name>/<version or tag>` that version's manifest,
- * and the tarball URL the tarball. Every request is recorded, so a test can tell that a client
- * fetched from here.
+ * `dist.shasum`, and `dist-tags.latest`: the last published), `GET /<name>/<version or tag>` that
+ * version's manifest, and the tarball URL the tarball. Every request is recorded, so a test can
+ * tell that a client fetched from here.
  */
 import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
