@@ -13,6 +13,7 @@ import path from 'node:path';
 
 import type { Sandbox } from '../../sandbox';
 import { startSandbox } from '../../sandbox';
+import { listedTypes, PACKAGE_CREDENTIAL_TYPES, PACKAGE_NODE_TYPES } from '../helpers/listed-types';
 import { awaitTriggerEvents, executeFromCli, readStreamedResponse } from '../helpers/n8n-runs';
 
 const { startN8n, N8nApi, loadExample, freePort } = require('../../scripts/lib/n8n');
@@ -119,29 +120,9 @@ describe.each(compatVersions() as string[])('n8n %s', (version) => {
 	});
 
 	it("loads the package's nodes and credentials", async () => {
-		const nodes = ((await api.getJson('/types/nodes.json')) as Array<{ name: string }>).map(
-			(node) => node.name,
-		);
-		for (const name of [
-			'haufeCopilot',
-			'griptapeCloud',
-			'griptapeCloudTrigger',
-			'agentChat',
-			'openAiThreads',
-		]) {
-			expect(nodes).toContain(`n8n-nodes-assistant-threads.${name}`);
-		}
-		const credentials = (
-			(await api.getJson('/types/credentials.json')) as Array<{ name: string }>
-		).map((credential) => credential.name);
-		expect(credentials).toEqual(
-			expect.arrayContaining([
-				'haufeCopilotApi',
-				'griptapeCloudApi',
-				'agentChatApi',
-				'openAiThreadsApi',
-			]),
-		);
+		const { nodes, credentials } = await listedTypes(api);
+		expect(nodes).toEqual(expect.arrayContaining(PACKAGE_NODE_TYPES));
+		expect(credentials).toEqual(expect.arrayContaining(PACKAGE_CREDENTIAL_TYPES));
 	});
 
 	it('answers through the webhook example', async () => {

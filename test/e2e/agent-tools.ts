@@ -13,6 +13,7 @@
  * Finishes" mode (plain JSON answers), covering both forms of OpenAI's answer.
  */
 import type { Sandbox } from '../../sandbox';
+import { PACKAGE } from '../helpers/listed-types';
 import type { StreamedResponse } from '../helpers/n8n-runs';
 import { readStreamedResponse } from '../helpers/n8n-runs';
 import type { ModelRequest, ScriptedModel } from '../helpers/scripted-model';
@@ -23,8 +24,6 @@ import {
 	SCRIPTED_MODEL_KEY,
 	startScriptedModel,
 } from '../helpers/scripted-model';
-
-const PACKAGE = 'n8n-nodes-assistant-threads';
 
 export interface AgentToolTestContext {
 	baseUrl: string;

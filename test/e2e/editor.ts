@@ -12,11 +12,10 @@ import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 
 import type { Sandbox } from '../../sandbox';
+import { PACKAGE } from '../helpers/listed-types';
 
 const { ensureChromium, freshProfileDir, CHROMIUM_ARGS } = require('../../scripts/lib/chromium');
 const { OWNER } = require('../../scripts/lib/n8n');
-
-const PACKAGE = 'n8n-nodes-assistant-threads';
 
 export interface EditorTestContext {
 	baseUrl: string;

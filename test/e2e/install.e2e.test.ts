@@ -12,6 +12,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
+import {
+	listedTypes,
+	PACKAGE,
+	PACKAGE_CREDENTIAL_TYPES,
+	PACKAGE_NODE_TYPES,
+} from '../helpers/listed-types';
+
 const { startN8n, N8nApi, freePort } = require('../../scripts/lib/n8n');
 const { ensureInstalled, ROOT } = require('../../scripts/lib/n8n-install');
 const {
@@ -20,20 +27,11 @@ const {
 	NODE_24_VERSION,
 } = require('../../scripts/lib/node-binary');
 
-const PACKAGE = 'n8n-nodes-assistant-threads';
 const ARTIFACTS = path.join(ROOT, 'test-results', 'install');
 const NPM_CLI = path.join(
 	path.dirname(fs.realpathSync(execFileSync('which', ['npm'], { encoding: 'utf8' }).trim())),
 	'npm-cli.js',
 );
-const NODES = [
-	'haufeCopilot',
-	'griptapeCloud',
-	'griptapeCloudTrigger',
-	'agentChat',
-	'openAiThreads',
-];
-const CREDENTIALS = ['haufeCopilotApi', 'griptapeCloudApi', 'agentChatApi', 'openAiThreadsApi'];
 
 /** The README's shell block that installs the package with npm. */
 function readmeInstallBlock(): string {
@@ -156,15 +154,9 @@ describe(`npm install in the nodes folder on the machine's Node.js (${process.ve
 		times.push(`n8n start-up ${((Date.now() - started) / 1000).toFixed(1)} s`);
 		const api = new N8nApi(running.baseUrl);
 		await api.signIn();
-		// n8n adds an AI-tool variant (`…Tool`) of each node that is usable as a tool.
-		const nodes = ((await api.getJson('/types/nodes.json')) as Array<{ name: string }>)
-			.map((node) => node.name)
-			.filter((name) => name.startsWith(`${PACKAGE}.`) && !name.endsWith('Tool'));
-		expect(nodes.sort()).toEqual(NODES.map((name) => `${PACKAGE}.${name}`).sort());
-		const credentials = (
-			(await api.getJson('/types/credentials.json')) as Array<{ name: string }>
-		).map((credential) => credential.name);
-		expect(credentials).toEqual(expect.arrayContaining(CREDENTIALS));
+		const { nodes, credentials } = await listedTypes(api);
+		expect(nodes).toEqual(PACKAGE_NODE_TYPES);
+		expect(credentials).toEqual(expect.arrayContaining(PACKAGE_CREDENTIAL_TYPES));
 	});
 });
 

@@ -19,21 +19,18 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
+import {
+	listedTypes,
+	PACKAGE,
+	PACKAGE_CREDENTIAL_TYPES,
+	PACKAGE_NODE_TYPES,
+} from '../helpers/listed-types';
 import { startRegistry, type Registry } from '../helpers/registry';
 
 const { startN8n, N8nApi, freePort } = require('../../scripts/lib/n8n');
 const { ensureInstalled, ROOT } = require('../../scripts/lib/n8n-install');
 
-const PACKAGE = 'n8n-nodes-assistant-threads';
 const ARTIFACTS = path.join(ROOT, 'test-results', 'ui-install');
-const NODES = [
-	'haufeCopilot',
-	'griptapeCloud',
-	'griptapeCloudTrigger',
-	'agentChat',
-	'openAiThreads',
-];
-const CREDENTIALS = ['haufeCopilotApi', 'griptapeCloudApi', 'agentChatApi', 'openAiThreadsApi'];
 
 interface InstalledPackage {
 	packageName: string;
@@ -53,18 +50,6 @@ let nextVersion: string;
 let registry: Registry;
 let n8n: { baseUrl: string; stop(): Promise<void> } | undefined;
 let api: InstanceType<typeof N8nApi>;
-
-/** The package's node types (without n8n's `…Tool` variants) and all credential types n8n lists. */
-async function listedTypes() {
-	const nodes = ((await api.getJson('/types/nodes.json')) as Array<{ name: string }>)
-		.map((node) => node.name)
-		.filter((name) => name.startsWith(`${PACKAGE}.`) && !name.endsWith('Tool'))
-		.sort();
-	const credentials = (
-		(await api.getJson('/types/credentials.json')) as Array<{ name: string }>
-	).map((credential) => credential.name);
-	return { nodes, credentials };
-}
 
 /** Every folder named `n8n-workflow` or `isolated-vm` under the nodes folder. */
 function secondCopies(): string {
@@ -156,7 +141,7 @@ afterAll(async () => {
 describe("n8n's community-package installer, from a private registry", () => {
 	it('starts without the package', async () => {
 		expect(fs.readdirSync(path.join(nodesFolder))).toEqual(['package.json']);
-		expect((await listedTypes()).nodes).toEqual([]);
+		expect((await listedTypes(api)).nodes).toEqual([]);
 	});
 
 	it('installs it: five nodes, fetched from the registry', async () => {
@@ -165,16 +150,14 @@ describe("n8n's community-package installer, from a private registry", () => {
 		)) as InstalledPackage;
 		expect(installed.packageName).toBe(PACKAGE);
 		expect(installed.installedVersion).toBe(version);
-		expect(installed.installedNodes.map((node) => node.type).sort()).toEqual(
-			NODES.map((name) => `${PACKAGE}.${name}`).sort(),
-		);
+		expect(installed.installedNodes.map((node) => node.type).sort()).toEqual(PACKAGE_NODE_TYPES);
 		expect(registry.requests).toContain(`GET /${PACKAGE}/-/${PACKAGE}-${version}.tgz`);
 	});
 
 	it('lists the five nodes and four credentials', async () => {
-		const { nodes, credentials } = await listedTypes();
-		expect(nodes).toEqual(NODES.map((name) => `${PACKAGE}.${name}`).sort());
-		expect(credentials).toEqual(expect.arrayContaining(CREDENTIALS));
+		const { nodes, credentials } = await listedTypes(api);
+		expect(nodes).toEqual(PACKAGE_NODE_TYPES);
+		expect(credentials).toEqual(expect.arrayContaining(PACKAGE_CREDENTIAL_TYPES));
 	});
 
 	it('lists the package with its version, loaded, no update', async () => {
@@ -210,7 +193,7 @@ describe("n8n's community-package installer, from a private registry", () => {
 			fs.readFileSync(path.join(nodesFolder, 'node_modules', PACKAGE, 'package.json'), 'utf8'),
 		);
 		expect(manifest.version).toBe(nextVersion);
-		expect((await listedTypes()).nodes).toHaveLength(NODES.length);
+		expect((await listedTypes(api)).nodes).toHaveLength(PACKAGE_NODE_TYPES.length);
 		expect(secondCopies()).toBe('');
 	});
 
@@ -220,8 +203,8 @@ describe("n8n's community-package installer, from a private registry", () => {
 		);
 		expect(await api.request('GET', '/community-packages')).toEqual([]);
 		expect(fs.existsSync(path.join(nodesFolder, 'node_modules', PACKAGE))).toBe(false);
-		const { nodes, credentials } = await listedTypes();
+		const { nodes, credentials } = await listedTypes(api);
 		expect(nodes).toEqual([]);
-		expect(credentials.filter((name) => CREDENTIALS.includes(name))).toEqual([]);
+		expect(credentials.filter((name) => PACKAGE_CREDENTIAL_TYPES.includes(name))).toEqual([]);
 	});
 });

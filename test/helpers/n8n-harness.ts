@@ -40,9 +40,10 @@ import {
 	Workflow,
 } from 'n8n-workflow';
 
+import { PACKAGE } from './listed-types';
 import { packageCredentialTypes, packageNodeTypes, packageToolTypes } from './package-types';
 
-export const PACKAGE = 'n8n-nodes-assistant-threads';
+export { PACKAGE };
 
 class PackageNodeTypes implements INodeTypes {
 	constructor(private readonly types: Record<string, INodeType>) {}

@@ -1,4 +1,4 @@
-import type { IDataObject } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
 import type { Sandbox } from '../../sandbox';
 import { GRIPTAPE_KEY } from './griptape';
@@ -8,8 +8,8 @@ import { API_KEY, LICENCE } from './haufe';
 export function sandboxCredentials(
 	sandbox: Sandbox,
 	nodeType: string,
-): Record<string, IDataObject> {
-	const byNode: Record<string, Record<string, IDataObject>> = {
+): Record<string, ICredentialDataDecryptedObject> {
+	const byNode: Record<string, Record<string, ICredentialDataDecryptedObject>> = {
 		haufeCopilot: {
 			haufeCopilotApi: { apiKey: API_KEY, baseUrl: sandbox.haufe.baseUrl, licenceId: LICENCE },
 		},

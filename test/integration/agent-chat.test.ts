@@ -261,9 +261,8 @@ describe('Session', () => {
 	 * its cause (n8n-workflow's class field `cause;` resets it after `super()`).
 	 */
 	async function asInOlderN8n(
-		statusExceptions: boolean,
+		{ statusExceptions, lostCause = false }: { statusExceptions: boolean; lostCause?: boolean },
 		work: () => Promise<void>,
-		lostCause = false,
 	) {
 		const authentication = jest.requireActual<typeof AuthenticationHelpers>(AUTHENTICATION_HELPERS);
 		const original = authentication.httpRequestWithAuthentication;
@@ -310,23 +309,26 @@ describe('Session', () => {
 		return first.credentialsHelper.updates.at(-1)?.data.sessionToken as string;
 	}
 
-	it('renews an expired session itself in n8n before 2.10 (1.123.x, 2.0.x: no status exceptions, no retry status option)', async () => {
-		await asInOlderN8n(false, async () => {
-			const again = await ctx.run(send('Hallo'), {
-				credentials: { sessionToken: await expiredSession() },
-			});
-			expect(again.error).toBeUndefined();
-			expect(json(again)[0].answer).toMatch(/Hallo/);
-			expect(ctx.sandbox.agentChat.stats.logins).toBe(2);
-			// The new thread's ID (the first request) met the expired session; the rest went with the new one.
-			expect(paths(/\/api\/threads\/create$/).map((entry) => entry.status)).toEqual([403, 201]);
-			expect(paths(/\/api\/default-config$/).map((entry) => entry.status)).toEqual([200]);
-			expect(paths(/\/api\/threads\/runs$/).map((entry) => entry.status)).toEqual([200]);
+	/** Sends a message with an expired session: renewed once, and the answer comes back. */
+	async function sendsWithRenewedSession() {
+		const again = await ctx.run(send('Hallo'), {
+			credentials: { sessionToken: await expiredSession() },
 		});
+		expect(again.error).toBeUndefined();
+		expect(json(again)[0].answer).toMatch(/Hallo/);
+		expect(ctx.sandbox.agentChat.stats.logins).toBe(2);
+		// The new thread's ID (the first request) met the expired session; the rest went with the new one.
+		expect(paths(/\/api\/threads\/create$/).map((entry) => entry.status)).toEqual([403, 201]);
+		expect(paths(/\/api\/default-config$/).map((entry) => entry.status)).toEqual([200]);
+		expect(paths(/\/api\/threads\/runs$/).map((entry) => entry.status)).toEqual([200]);
+	}
+
+	it('renews an expired session itself in n8n before 2.10 (1.123.x, 2.0.x: no status exceptions, no retry status option)', async () => {
+		await asInOlderN8n({ statusExceptions: false }, sendsWithRenewedSession);
 	});
 
 	it('renews an expired session itself in n8n 2.10 to 2.39 (status exceptions, but renewal on 401 only)', async () => {
-		await asInOlderN8n(true, async () => {
+		await asInOlderN8n({ statusExceptions: true }, async () => {
 			const again = await ctx.run(
 				{ resource: 'model', operation: 'getAll' },
 				{ credentials: { sessionToken: await expiredSession() } },
@@ -339,19 +341,7 @@ describe('Session', () => {
 	});
 
 	it('renews an expired session itself in n8n 2.10 to 2.31, whose error for the status has lost its cause', async () => {
-		await asInOlderN8n(
-			true,
-			async () => {
-				const again = await ctx.run(send('Hallo'), {
-					credentials: { sessionToken: await expiredSession() },
-				});
-				expect(again.error).toBeUndefined();
-				expect(json(again)[0].answer).toMatch(/Hallo/);
-				expect(ctx.sandbox.agentChat.stats.logins).toBe(2);
-				expect(paths(/\/api\/threads\/create$/).map((entry) => entry.status)).toEqual([403, 201]);
-			},
-			true,
-		);
+		await asInOlderN8n({ statusExceptions: true, lostCause: true }, sendsWithRenewedSession);
 	});
 
 	it('stops at an MFA account with the advice to paste a cookie, and never reports the password', async () => {

@@ -7,7 +7,6 @@
  * WorkflowExecute), and example workflows whose assistants are picked from the lists, by name.
  */
 import type {
-	ICredentialDataDecryptedObject,
 	IDataObject,
 	INode,
 	INodeProperties,
@@ -18,9 +17,10 @@ import { NodeHelpers, Workflow } from 'n8n-workflow';
 
 import type { Sandbox } from '../../sandbox';
 import { startSandbox } from '../../sandbox';
-import { API_KEY, json, LICENCE, locator } from '../helpers/haufe';
+import { json, locator } from '../helpers/haufe';
 import { PACKAGE, runListSearch, runNode } from '../helpers/n8n-harness';
 import { packageNodeTypes } from '../helpers/package-types';
+import { sandboxCredentials } from '../helpers/sandbox-credentials';
 
 const { loadExample } = require('../../scripts/lib/n8n') as {
 	loadExample: (file: string, replacements: Record<string, string>) => { nodes: INode[] };
@@ -134,28 +134,8 @@ describe('With the sandbox', () => {
 	});
 	afterAll(async () => await sandbox?.close());
 
-	const credentials = (): Record<string, Record<string, ICredentialDataDecryptedObject>> => ({
-		haufeCopilot: {
-			haufeCopilotApi: { apiKey: API_KEY, baseUrl: sandbox.haufe.baseUrl, licenceId: LICENCE },
-		},
-		griptapeCloud: {
-			griptapeCloudApi: { apiKey: 'sandbox-griptape-key', baseUrl: sandbox.griptape.baseUrl },
-		},
-		openAiThreads: {
-			openAiThreadsApi: { apiKey: 'sandbox-openai-key', baseUrl: sandbox.openai.baseUrl },
-		},
-		agentChat: {
-			agentChatApi: {
-				siteUrl: sandbox.agentChat.siteUrl,
-				authMethod: 'password',
-				email: 'user@example.com',
-				password: 'correct-horse-battery',
-				sessionToken: '',
-			},
-		},
-	});
 	const run = async (type: string, parameters: IDataObject) =>
-		json(await runNode({ type, parameters, credentials: credentials()[type] }));
+		json(await runNode({ type, parameters, credentials: sandboxCredentials(sandbox, type) }));
 
 	it('puts the answer first: Haufe Ask, Run and Chat Completion, Agent Chat Send Message', async () => {
 		const [asked] = await run('haufeCopilot', {
@@ -224,7 +204,7 @@ describe('With the sandbox', () => {
 				const listed = await runListSearch({
 					type,
 					parameters: node.parameters as IDataObject,
-					credentials: credentials()[type],
+					credentials: sandboxCredentials(sandbox, type),
 					method: 'searchAssistants',
 				});
 				expect(listed.results).toContainEqual(

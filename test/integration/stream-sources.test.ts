@@ -31,7 +31,7 @@ async function streamed(type: string, parameters: IDataObject): Promise<NodeRunR
 	return await runNode({
 		type,
 		parameters,
-		credentials: sandboxCredentials(sandbox, type) as never,
+		credentials: sandboxCredentials(sandbox, type),
 		streaming: true,
 	});
 }

@@ -38,7 +38,7 @@ async function run(
 	return await runNode({
 		type: asTool ? `${type}Tool` : type,
 		parameters,
-		credentials: sandboxCredentials(sandbox, type) as never,
+		credentials: sandboxCredentials(sandbox, type),
 		input: [args],
 		streaming: true,
 	});

@@ -17,7 +17,15 @@ async function timeOf(action: () => Promise<unknown>): Promise<number> {
 	return Date.now() - started;
 }
 
-afterEach(() => resetSharedLimiters());
+/** A clock that stands where `Date.now()` is set to, `ms` after the moment it was made. */
+function clockFrom(now = Date.now()) {
+	return (ms: number) => jest.spyOn(Date, 'now').mockReturnValue(now + ms);
+}
+
+afterEach(() => {
+	jest.restoreAllMocks();
+	resetSharedLimiters();
+});
 
 describe('RateLimiter', () => {
 	it('holds a request until the one before it left the window', async () => {
@@ -100,34 +108,29 @@ describe('RateLimiter', () => {
 		// Within the hold the other process is taken to be still there: successes raise nothing.
 		for (let i = 0; i < 10; i++) succeeded();
 		expect(limiter.rateFactor).toBeCloseTo(0.4);
-		const now = Date.now();
-		const at = (ms: number) => jest.spyOn(Date, 'now').mockReturnValue(now + ms);
-		try {
-			// Calm for the hold (2 s), then half-way up the ramp (1 s), then at the budget.
-			at(1500);
-			expect(limiter.rateFactor).toBeCloseTo(0.4);
-			at(2500);
-			expect(limiter.rateFactor).toBeCloseTo(0.7);
-			at(3100);
-			expect(limiter.rateFactor).toBe(1);
-			// A request sent at the recovered rate is refused: the other process is still there.
-			const probe = await limiter.acquire(context);
-			at(3300);
-			limiter.settle(probe, { status: 429 });
-			expect(limiter.rateFactor).toBeCloseTo(0.4);
-			// The next recovery holds twice as long: 4 s, then the ramp.
-			at(7200);
-			expect(limiter.rateFactor).toBeCloseTo(0.4);
-			at(7800);
-			expect(limiter.rateFactor).toBeCloseTo(0.7);
-			at(8400);
-			expect(limiter.rateFactor).toBe(1);
-			// Two minutes after the last 429 the budget is no longer taken to be shared.
-			at(123_400);
-			expect(limiter.rateFactor).toBe(1);
-		} finally {
-			jest.restoreAllMocks();
-		}
+		const at = clockFrom();
+		// Calm for the hold (2 s), then half-way up the ramp (1 s), then at the budget.
+		at(1500);
+		expect(limiter.rateFactor).toBeCloseTo(0.4);
+		at(2500);
+		expect(limiter.rateFactor).toBeCloseTo(0.7);
+		at(3100);
+		expect(limiter.rateFactor).toBe(1);
+		// A request sent at the recovered rate is refused: the other process is still there.
+		const probe = await limiter.acquire(context);
+		at(3300);
+		limiter.settle(probe, { status: 429 });
+		expect(limiter.rateFactor).toBeCloseTo(0.4);
+		// The next recovery holds twice as long: 4 s, then the ramp.
+		at(7200);
+		expect(limiter.rateFactor).toBeCloseTo(0.4);
+		at(7800);
+		expect(limiter.rateFactor).toBeCloseTo(0.7);
+		at(8400);
+		expect(limiter.rateFactor).toBe(1);
+		// Two minutes after the last 429 the budget is no longer taken to be shared.
+		at(123_400);
+		expect(limiter.rateFactor).toBe(1);
 	});
 
 	it('a refused request keeps its place: it goes before the requests that queued while it waited out its pause', async () => {
@@ -171,18 +174,13 @@ describe('RateLimiter', () => {
 		for (let i = 0; i < 4; i++) limiter.settle(await limiter.acquire(context), { status: 200 });
 		limiter.settle(await limiter.acquire(context), { status: 429 });
 		expect(limiter.rateFactor).toBeCloseTo(0.4);
-		const now = Date.now();
-		const at = (ms: number) => jest.spyOn(Date, 'now').mockReturnValue(now + ms);
-		try {
-			at(1100);
-			limiter.settle(await limiter.acquire(context), { status: 429, retryAfterMs: 30_000 });
-			at(40_000);
-			expect(limiter.rateFactor).toBeCloseTo(0.4);
-			at(1100 + 120_001);
-			expect(limiter.rateFactor).toBe(1);
-		} finally {
-			jest.restoreAllMocks();
-		}
+		const at = clockFrom();
+		at(1100);
+		limiter.settle(await limiter.acquire(context), { status: 429, retryAfterMs: 30_000 });
+		at(40_000);
+		expect(limiter.rateFactor).toBeCloseTo(0.4);
+		at(1100 + 120_001);
+		expect(limiter.rateFactor).toBe(1);
 	});
 
 	it('a 429 that says the minute is used up (Retry-After over a second) leaves the per-second rate alone', async () => {

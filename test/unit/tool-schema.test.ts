@@ -19,9 +19,9 @@ import { NodeHelpers } from 'n8n-workflow';
 
 import { forwardsAnswer } from '../../nodes/shared/forward';
 import { runsAsTool } from '../../nodes/shared/tool';
+import { PACKAGE } from '../helpers/listed-types';
 import { packageNodeTypes, packageToolTypes } from '../helpers/package-types';
 
-const PACKAGE = 'n8n-nodes-assistant-threads';
 const nodes = packageNodeTypes();
 const tools = packageToolTypes();
 
